@@ -1,0 +1,79 @@
+"""The one place that builds engines, units of work, clock, mailer and the rest from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from recourse.config import Settings
+from recourse.currency import BabelCurrencies
+from recourse.db.clock import DemoClock
+from recourse.db.engine import make_engine
+from recourse.db.uow import SqlUnitOfWork
+from recourse.integrations.calendars import HolidaysCalendar
+from recourse.integrations.clock import SystemClock
+from recourse.integrations.mail import EmailRenderer, FileMailbox, Mailer, SmtpMailer
+from recourse.integrations.passwords import Argon2Hasher
+from recourse.services.ports import Clock, Context, PasswordHasher
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: Engine
+    read_engine: Engine
+    clock: Clock
+    hasher: PasswordHasher
+    mailer: Mailer
+    mailbox: FileMailbox | None
+    renderer: EmailRenderer
+    ctx: Context = field(init=False)
+    _sessions: sessionmaker[Session] = field(init=False)
+    _reads: sessionmaker[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ctx = Context(
+            clock=self.clock, holidays=HolidaysCalendar(), currencies=BabelCurrencies()
+        )
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._reads = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._sessions)
+
+    def read_session(self) -> Session:
+        return self._reads()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        self.read_engine.dispose()
+
+
+def build(settings: Settings, *, clock: Clock | None = None, fast_hashing: bool = False) -> Container:
+    url = settings.resolved_database_url
+    if url.startswith("sqlite"):
+        Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url, writer=True, pool_size=settings.web_pool_size)
+    read_engine = make_engine(url, writer=False, pool_size=settings.web_pool_size)
+    if clock is None:
+        clock = DemoClock(engine) if settings.clock == "demo" else SystemClock()
+    mailbox = None
+    mailer: Mailer
+    if settings.smtp_url:
+        mailer = SmtpMailer(settings.smtp_url)
+    else:
+        mailbox = FileMailbox(settings.mailbox_dir)
+        mailer = mailbox
+    return Container(
+        settings=settings,
+        engine=engine,
+        read_engine=read_engine,
+        clock=clock,
+        hasher=Argon2Hasher(fast=fast_hashing),
+        mailer=mailer,
+        mailbox=mailbox,
+        renderer=EmailRenderer(sender=settings.mail_from, base_url=settings.base_url),
+    )

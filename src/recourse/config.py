@@ -1,0 +1,40 @@
+"""Settings from the environment (RECOURSE_*), read once at start-up and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RECOURSE_", extra="ignore")
+
+    data_dir: Path = Path(".recourse")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file in data_dir"
+    )
+    secret_key: str = Field(default="", description="signs session cookies; set in production")
+    clock: Literal["system", "demo"] = "system"
+    smtp_url: str | None = Field(default=None, description="smtp://user:pass@host:port")
+    mail_from: str = "Recourse <no-reply@recourse.example>"
+    base_url: str = "http://127.0.0.1:8000"
+    embedded_worker: bool = True
+    worker_poll_seconds: float = 1.0
+    worker_batch: int = 50
+    worker_max_attempts: int = 12
+    login_max_failures: int = 5
+    web_pool_size: int = 5
+    secure_cookies: bool = False
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'recourse.db').resolve()}"
+
+    @property
+    def mailbox_dir(self) -> Path:
+        return self.data_dir / "mailbox"

@@ -1,0 +1,355 @@
+"""Read side for pages and the API: plain values out, never live ORM objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from recourse.db import models as m
+from recourse.db.repositories import _policy, order_from_row
+from recourse.domain.order import Order, OrderStatus, derive_status, order_totals
+from recourse.domain.policy import PolicyVersion, policy_in_force
+from recourse.domain.roles import Actor, Role
+
+# "My orders" tabs (§2 statuses as a buyer groups them).
+TABS: dict[str, tuple[str, ...]] = {
+    "all": (),
+    "to_pay": ("awaiting_payment", "payment_review"),
+    "to_ship": ("awaiting_shipment",),
+    "shipped": ("shipped",),
+    "delivered": ("delivered",),
+    "completed": ("completed",),
+    "cancelled": ("cancelled",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class OrderSummary:
+    id: int
+    external_id: str | None
+    buyer_id: int
+    buyer_name: str
+    store_id: int
+    store_name: str
+    currency: str
+    total: int
+    status: str
+    created_at: datetime
+    item_count: int
+    first_title: str
+    ship_by: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPage:
+    items: list[OrderSummary]
+    next_cursor: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentView:
+    id: int
+    carrier: str
+    tracking_number: str
+    status: str
+    shipped_at: datetime
+    lines: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineView:
+    at: datetime
+    actor_role: str
+    actor_id: int | None
+    action: str
+    from_state: str | None
+    to_state: str | None
+    reason: str | None
+    note: str | None
+    data: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDetail:
+    order: Order
+    status: OrderStatus
+    buyer: dict[str, Any]
+    store: dict[str, Any]
+    policy: PolicyVersion
+    shipments: list[ShipmentView]
+    timeline: list[TimelineView]
+    totals: Any = field(default=None)
+
+
+def _effective_status_filter(statuses: tuple[str, ...], now: datetime) -> Any:
+    """Stored status, corrected at read time for protection that ended since the last write."""
+    ended = and_(
+        m.OrderRow.status.in_(("shipped", "delivered")),
+        m.OrderRow.protection_ends_at.is_not(None),
+        m.OrderRow.protection_ends_at <= now,
+    )
+    clauses = []
+    plain = [s for s in statuses if s not in ("shipped", "delivered", "completed")]
+    if plain:
+        clauses.append(m.OrderRow.status.in_(plain))
+    for moving in ("shipped", "delivered"):
+        if moving in statuses:
+            clauses.append(and_(m.OrderRow.status == moving, ~ended))
+    if "completed" in statuses:
+        clauses.append(or_(m.OrderRow.status == "completed", ended))
+    return or_(*clauses)
+
+
+def effective_status(stored: str, protection_ends_at: datetime | None, now: datetime) -> str:
+    if stored in ("shipped", "delivered") and protection_ends_at and protection_ends_at <= now:
+        return "completed"
+    return stored
+
+
+def _scope(actor: Actor) -> Any:
+    if actor.role is Role.buyer:
+        return m.OrderRow.buyer_id == actor.user_id
+    if actor.role is Role.seller:
+        return m.OrderRow.store_id.in_(sorted(actor.store_ids) or [-1])
+    return None
+
+
+def list_orders(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    *,
+    tab: str = "all",
+    statuses: tuple[str, ...] = (),
+    store_id: int | None = None,
+    buyer_id: int | None = None,
+    cursor: int | None = None,
+    limit: int = 20,
+) -> OrderPage:
+    """Newest first, keyset-paginated on id so a deep page costs what the first one does."""
+    stmt = (
+        select(
+            m.OrderRow.id,
+            m.OrderRow.external_id,
+            m.OrderRow.buyer_id,
+            m.UserRow.name,
+            m.OrderRow.store_id,
+            m.StoreRow.name,
+            m.OrderRow.currency,
+            m.OrderRow.total,
+            m.OrderRow.status,
+            m.OrderRow.created_at,
+            m.OrderRow.protection_ends_at,
+            m.OrderRow.ship_by,
+        )
+        .join(m.UserRow, m.UserRow.id == m.OrderRow.buyer_id)
+        .join(m.StoreRow, m.StoreRow.id == m.OrderRow.store_id)
+        .order_by(m.OrderRow.id.desc())
+        .limit(limit + 1)
+    )
+    scope = _scope(actor)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    wanted = statuses or TABS.get(tab, ())
+    if wanted:
+        stmt = stmt.where(_effective_status_filter(wanted, now))
+    if store_id is not None:
+        stmt = stmt.where(m.OrderRow.store_id == store_id)
+    if buyer_id is not None:
+        stmt = stmt.where(m.OrderRow.buyer_id == buyer_id)
+    if cursor is not None:
+        stmt = stmt.where(m.OrderRow.id < cursor)
+    rows = session.execute(stmt).all()
+    page = rows[:limit]
+    ids = [r[0] for r in page]
+    lines: dict[int, tuple[int, str]] = {}
+    if ids:
+        for order_id, count, title in session.execute(
+            select(
+                m.OrderLineRow.order_id,
+                func.sum(m.OrderLineRow.quantity),
+                func.min(m.OrderLineRow.title),
+            )
+            .where(m.OrderLineRow.order_id.in_(ids))
+            .group_by(m.OrderLineRow.order_id)
+        ):
+            lines[order_id] = (int(count), title)
+    items = [
+        OrderSummary(
+            id=r[0],
+            external_id=r[1],
+            buyer_id=r[2],
+            buyer_name=r[3],
+            store_id=r[4],
+            store_name=r[5],
+            currency=r[6],
+            total=r[7],
+            status=effective_status(r[8], r[10], now),
+            created_at=r[9],
+            item_count=lines.get(r[0], (0, ""))[0],
+            first_title=lines.get(r[0], (0, ""))[1],
+            ship_by=r[11],
+        )
+        for r in page
+    ]
+    return OrderPage(items=items, next_cursor=page[-1][0] if len(rows) > limit else None)
+
+
+def tab_counts(
+    session: Session, actor: Actor, now: datetime, *, store_id: int | None = None
+) -> dict[str, int]:
+    """Counts per tab, for the tab labels."""
+    ended = and_(
+        m.OrderRow.status.in_(("shipped", "delivered")),
+        m.OrderRow.protection_ends_at.is_not(None),
+        m.OrderRow.protection_ends_at <= now,
+    )
+    stmt = select(m.OrderRow.status, ended.label("ended"), func.count()).group_by(
+        m.OrderRow.status, ended
+    )
+    scope = _scope(actor)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if store_id is not None:
+        stmt = stmt.where(m.OrderRow.store_id == store_id)
+    by_status: dict[str, int] = {}
+    for status, is_ended, count in session.execute(stmt):
+        key = "completed" if is_ended else status
+        by_status[key] = by_status.get(key, 0) + int(count)
+    counts = {"all": sum(by_status.values())}
+    for tab, statuses in TABS.items():
+        if statuses:
+            counts[tab] = sum(by_status.get(s, 0) for s in statuses)
+    return counts
+
+
+def order_detail(session: Session, actor: Actor, order_id: int, now: datetime) -> OrderDetail | None:
+    """Everything the order page and GET /orders/{id} show; None if not the actor's to see."""
+    row = session.get(m.OrderRow, order_id)
+    if row is None:
+        return None
+    if actor.role is Role.buyer and row.buyer_id != actor.user_id:
+        return None
+    if actor.role is Role.seller and row.store_id not in actor.store_ids:
+        return None
+    order = order_from_row(row)
+    buyer = session.get(m.UserRow, row.buyer_id)
+    store = session.get(m.StoreRow, row.store_id)
+    assert buyer is not None and store is not None
+    if row.policy_version_id is not None:
+        policy_row = session.get(m.StorePolicyRow, row.policy_version_id)
+        assert policy_row is not None
+        policy = _policy(policy_row)
+    else:
+        versions = [
+            _policy(p)
+            for p in session.scalars(
+                select(m.StorePolicyRow).where(m.StorePolicyRow.store_id == row.store_id)
+            )
+        ]
+        policy = policy_in_force(versions, now)
+    shipments = []
+    for s in session.scalars(
+        select(m.ShipmentRow).where(m.ShipmentRow.order_id == order_id).order_by(m.ShipmentRow.id)
+    ):
+        events = session.scalars(
+            select(m.ShipmentEventRow)
+            .where(m.ShipmentEventRow.shipment_id == s.id)
+            .order_by(m.ShipmentEventRow.happened_at, m.ShipmentEventRow.id)
+        )
+        titles = {line.id: line.title for line in order.lines}
+        shipments.append(
+            ShipmentView(
+                id=s.id,
+                carrier=s.carrier,
+                tracking_number=s.tracking_number,
+                status=s.status,
+                shipped_at=s.shipped_at,
+                lines=[
+                    {"line_id": x.line_id, "title": titles.get(x.line_id, ""), "quantity": x.quantity}
+                    for x in s.lines
+                ],
+                events=[{"type": e.type, "at": e.happened_at} for e in events],
+            )
+        )
+    tl = select(m.TimelineRow).where(m.TimelineRow.order_id == order_id)
+    if actor.role is Role.buyer:
+        tl = tl.where(m.TimelineRow.visible_to_buyer.is_(True))
+    elif actor.role is Role.seller:
+        tl = tl.where(m.TimelineRow.visible_to_seller.is_(True))
+    timeline = [
+        TimelineView(
+            at=t.at,
+            actor_role=t.actor_role,
+            actor_id=t.actor_id,
+            action=t.action,
+            from_state=t.from_state,
+            to_state=t.to_state,
+            reason=t.reason,
+            note=t.note,
+            data=t.data,
+        )
+        for t in session.scalars(tl.order_by(m.TimelineRow.at, m.TimelineRow.id))
+    ]
+    return OrderDetail(
+        order=order,
+        status=derive_status(order, now),
+        buyer={"id": buyer.id, "name": buyer.name, "email": buyer.email, "country": buyer.country},
+        store={"id": store.id, "name": store.name, "country": store.country},
+        policy=policy,
+        shipments=shipments,
+        timeline=timeline,
+        totals=order_totals(order.currency, order.lines, order.shipping_fee),
+    )
+
+
+def shipment_order_id(session: Session, shipment_id: int) -> int | None:
+    return session.scalar(select(m.ShipmentRow.order_id).where(m.ShipmentRow.id == shipment_id))
+
+
+def store_with_policy(session: Session, store_id: int, now: datetime) -> dict[str, Any] | None:
+    store = session.get(m.StoreRow, store_id)
+    if store is None:
+        return None
+    versions = [
+        _policy(p)
+        for p in session.scalars(
+            select(m.StorePolicyRow).where(m.StorePolicyRow.store_id == store_id)
+        )
+    ]
+    current = policy_in_force(versions, now)
+    return {
+        "id": store.id,
+        "name": store.name,
+        "country": store.country,
+        "policy_version": current.version,
+        "policy": current.policy.as_dict(),
+    }
+
+
+def user_view(session: Session, user_id: int) -> dict[str, Any] | None:
+    user = session.get(m.UserRow, user_id)
+    if user is None:
+        return None
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "role": user.role,
+        "country": user.country,
+        "timezone": user.timezone,
+        "locale": user.locale,
+        "store_ids": sorted(s.store_id for s in user.stores),
+    }
+
+
+def stores_of(session: Session, store_ids: frozenset[int]) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(m.StoreRow).where(m.StoreRow.id.in_(sorted(store_ids) or [-1])).order_by(m.StoreRow.id)
+    )
+    return [{"id": r.id, "name": r.name, "country": r.country} for r in rows]

@@ -1,0 +1,494 @@
+"""Repositories: rows in, domain values out. All SQL of the write side lives here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from recourse.db import models as m
+from recourse.domain.accounts import Store, User
+from recourse.domain.order import (
+    Deadlines,
+    LineQuantities,
+    Order,
+    OrderLine,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    order_totals,
+)
+from recourse.domain.policy import BuyerCancel, PlatformPolicy, PolicyVersion, StorePolicy
+from recourse.domain.roles import Role
+from recourse.domain.shipment import Shipment, ShipmentLine, ShipmentStatus
+from recourse.domain.timeline import TimelineEntry
+from recourse.services.ports import NewOrder, NewUser, TokenRecord
+
+
+def _user(row: m.UserRow) -> User:
+    return User(
+        id=row.id,
+        email=row.email,
+        name=row.name,
+        role=Role(row.role),
+        country=row.country,
+        timezone=row.timezone,
+        locale=row.locale,
+        store_ids=frozenset(s.store_id for s in row.stores),
+        password_hash=row.password_hash,
+    )
+
+
+class SqlUsers:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(self, user: NewUser) -> int:
+        row = m.UserRow(
+            email=user.email,
+            name=user.name,
+            role=str(user.role),
+            country=user.country,
+            timezone=user.timezone,
+            locale=user.locale,
+            password_hash=user.password_hash,
+            created_at=user.created_at,
+        )
+        self.s.add(row)
+        self.s.flush()
+        for store_id in sorted(user.store_ids):
+            self.s.add(m.StoreStaffRow(user_id=row.id, store_id=store_id))
+        self.s.flush()
+        return row.id
+
+    def get(self, user_id: int) -> User | None:
+        row = self.s.get(m.UserRow, user_id)
+        return _user(row) if row else None
+
+    def by_email(self, email: str) -> User | None:
+        row = self.s.scalars(select(m.UserRow).where(m.UserRow.email == email)).first()
+        return _user(row) if row else None
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        self.s.execute(
+            update(m.UserRow).where(m.UserRow.id == user_id).values(password_hash=password_hash)
+        )
+
+
+def _policy(row: m.StorePolicyRow) -> PolicyVersion:
+    return PolicyVersion(
+        id=row.id,
+        store_id=row.store_id,
+        version=row.version,
+        effective_from=row.effective_from,
+        policy=StorePolicy(
+            buyer_cancel=BuyerCancel(row.buyer_cancel),
+            cancel_response_hours=row.cancel_response_hours,
+            allow_partial_cancel=row.allow_partial_cancel,
+            processing_days=row.processing_days,
+            accepts_remorse_returns=row.accepts_remorse_returns,
+            return_window_days=row.return_window_days,
+            restocking_fee_percent=row.restocking_fee_percent,
+            buyer_pays_remorse_return_shipping=row.buyer_pays_remorse_return_shipping,
+            return_response_business_days=row.return_response_business_days,
+        ),
+    )
+
+
+class SqlStores:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(self, name: str, country: str, created_at: datetime) -> int:
+        row = m.StoreRow(name=name, country=country, created_at=created_at)
+        self.s.add(row)
+        self.s.flush()
+        return row.id
+
+    def get(self, store_id: int) -> Store | None:
+        row = self.s.get(m.StoreRow, store_id)
+        return Store(id=row.id, name=row.name, country=row.country) if row else None
+
+    def add_policy_version(
+        self, store_id: int, policy: StorePolicy, effective_from: datetime
+    ) -> PolicyVersion:
+        latest = self.s.scalar(
+            select(func.max(m.StorePolicyRow.version)).where(m.StorePolicyRow.store_id == store_id)
+        )
+        row = m.StorePolicyRow(
+            store_id=store_id, version=(latest or 0) + 1, effective_from=effective_from,
+            **policy.as_dict(),
+        )
+        self.s.add(row)
+        self.s.flush()
+        return _policy(row)
+
+    def policy_versions(self, store_id: int) -> list[PolicyVersion]:
+        rows = self.s.scalars(
+            select(m.StorePolicyRow)
+            .where(m.StorePolicyRow.store_id == store_id)
+            .order_by(m.StorePolicyRow.version)
+        )
+        return [_policy(r) for r in rows]
+
+    def policy_version(self, version_id: int) -> PolicyVersion | None:
+        row = self.s.get(m.StorePolicyRow, version_id)
+        return _policy(row) if row else None
+
+
+def order_from_row(row: m.OrderRow) -> Order:
+    return Order(
+        id=row.id,
+        buyer_id=row.buyer_id,
+        store_id=row.store_id,
+        currency=row.currency,
+        country=row.country,
+        shipping_fee=row.shipping_fee,
+        payment=Payment(
+            method=PaymentMethod(row.payment_method),
+            status=PaymentStatus(row.payment_status),
+            amount_captured=row.amount_captured,
+            captured_at=row.captured_at,
+            reference=row.payment_reference,
+            review_started_at=row.review_started_at,
+        ),
+        lines=tuple(
+            OrderLine(
+                id=line.id,
+                sku=line.sku,
+                title=line.title,
+                unit_price=line.unit_price,
+                quantity=line.quantity,
+                discount=line.discount,
+                tax=line.tax,
+                quantities=LineQuantities(
+                    ordered=line.quantity,
+                    cancelled=line.qty_cancelled,
+                    shipped=line.qty_shipped,
+                    delivered=line.qty_delivered,
+                    returned=line.qty_returned,
+                    refunded=line.qty_refunded,
+                ),
+            )
+            for line in row.lines
+        ),
+        created_at=row.created_at,
+        deadlines=Deadlines(
+            pay_by=row.pay_by,
+            review_until=row.review_until,
+            ship_by=row.ship_by,
+            protection_ends_at=row.protection_ends_at,
+        ),
+        first_shipped_at=row.first_shipped_at,
+        receipt_confirmed_at=row.receipt_confirmed_at,
+        policy_version_id=row.policy_version_id,
+        external_id=row.external_id,
+    )
+
+
+class SqlOrders:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(self, order: NewOrder) -> int:
+        total = order_totals(order.currency, order.lines, order.shipping_fee).total.minor
+        row = m.OrderRow(
+            external_id=order.external_id,
+            buyer_id=order.buyer_id,
+            store_id=order.store_id,
+            currency=order.currency,
+            country=order.country,
+            shipping_fee=order.shipping_fee,
+            total=total,
+            payment_method=str(order.payment.method),
+            payment_status=str(order.payment.status),
+            amount_captured=order.payment.amount_captured,
+            pay_by=order.deadlines.pay_by,
+            status="awaiting_payment",
+            status_changed_at=order.created_at,
+            created_at=order.created_at,
+        )
+        self.s.add(row)
+        self.s.flush()
+        for position, line in enumerate(order.lines):
+            self.s.add(
+                m.OrderLineRow(
+                    order_id=row.id,
+                    position=position,
+                    sku=line.sku,
+                    title=line.title,
+                    unit_price=line.unit_price,
+                    quantity=line.quantity,
+                    discount=line.discount,
+                    tax=line.tax,
+                )
+            )
+        self.s.flush()
+        return row.id
+
+    def _row(self, order_id: int, for_update: bool) -> m.OrderRow | None:
+        stmt = select(m.OrderRow).where(m.OrderRow.id == order_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return self.s.scalars(stmt.execution_options(populate_existing=for_update)).first()
+
+    def get(self, order_id: int, *, for_update: bool = False) -> Order | None:
+        row = self._row(order_id, for_update)
+        return order_from_row(row) if row else None
+
+    def id_by_external_id(self, store_id: int, external_id: str) -> int | None:
+        return self.s.scalar(
+            select(m.OrderRow.id).where(
+                m.OrderRow.store_id == store_id, m.OrderRow.external_id == external_id
+            )
+        )
+
+    def save_quantities(self, order_id: int, changes: Mapping[int, LineQuantities]) -> None:
+        for line_id, qty in changes.items():
+            self.s.execute(
+                update(m.OrderLineRow)
+                .where(m.OrderLineRow.id == line_id, m.OrderLineRow.order_id == order_id)
+                .values(
+                    qty_cancelled=qty.cancelled,
+                    qty_shipped=qty.shipped,
+                    qty_delivered=qty.delivered,
+                    qty_returned=qty.returned,
+                    qty_refunded=qty.refunded,
+                )
+            )
+        self.s.expire_all()
+
+    def save_payment(
+        self, order_id: int, payment: Payment, *, policy_version_id: int | None
+    ) -> None:
+        self.s.execute(
+            update(m.OrderRow)
+            .where(m.OrderRow.id == order_id)
+            .values(
+                payment_status=str(payment.status),
+                amount_captured=payment.amount_captured,
+                captured_at=payment.captured_at,
+                payment_reference=payment.reference,
+                review_started_at=payment.review_started_at,
+                policy_version_id=policy_version_id,
+            )
+        )
+        self.s.expire_all()
+
+    def save_deadlines(self, order_id: int, deadlines: Deadlines) -> None:
+        self.s.execute(
+            update(m.OrderRow)
+            .where(m.OrderRow.id == order_id)
+            .values(
+                pay_by=deadlines.pay_by,
+                review_until=deadlines.review_until,
+                ship_by=deadlines.ship_by,
+                protection_ends_at=deadlines.protection_ends_at,
+            )
+        )
+        self.s.expire_all()
+
+    def set_first_shipped(self, order_id: int, at: datetime) -> None:
+        self.s.execute(
+            update(m.OrderRow).where(m.OrderRow.id == order_id).values(first_shipped_at=at)
+        )
+        self.s.expire_all()
+
+    def set_status(self, order_id: int, status: str, at: datetime) -> None:
+        self.s.execute(
+            update(m.OrderRow)
+            .where(m.OrderRow.id == order_id, m.OrderRow.status != str(status))
+            .values(status=str(status), status_changed_at=at)
+        )
+
+    def stored_status(self, order_id: int) -> str | None:
+        return self.s.scalar(select(m.OrderRow.status).where(m.OrderRow.id == order_id))
+
+
+def _shipment(row: m.ShipmentRow) -> Shipment:
+    return Shipment(
+        id=row.id,
+        order_id=row.order_id,
+        carrier=row.carrier,
+        tracking_number=row.tracking_number,
+        status=ShipmentStatus(row.status),
+        lines=tuple(ShipmentLine(line_id=x.line_id, quantity=x.quantity) for x in row.lines),
+        shipped_at=row.shipped_at,
+    )
+
+
+class SqlShipments:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(
+        self,
+        order_id: int,
+        *,
+        carrier: str,
+        tracking_number: str,
+        lines: Sequence[ShipmentLine],
+        shipped_at: datetime,
+    ) -> int:
+        row = m.ShipmentRow(
+            order_id=order_id,
+            carrier=carrier,
+            tracking_number=tracking_number,
+            status=str(ShipmentStatus.shipped),
+            shipped_at=shipped_at,
+        )
+        self.s.add(row)
+        self.s.flush()
+        for item in lines:
+            self.s.add(
+                m.ShipmentLineRow(shipment_id=row.id, line_id=item.line_id, quantity=item.quantity)
+            )
+        self.s.flush()
+        return row.id
+
+    def get(self, shipment_id: int, *, for_update: bool = False) -> Shipment | None:
+        stmt = select(m.ShipmentRow).where(m.ShipmentRow.id == shipment_id)
+        if for_update:
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        row = self.s.scalars(stmt).first()
+        return _shipment(row) if row else None
+
+    def set_status(self, shipment_id: int, status: ShipmentStatus) -> None:
+        self.s.execute(
+            update(m.ShipmentRow).where(m.ShipmentRow.id == shipment_id).values(status=str(status))
+        )
+
+    def add_event(self, shipment_id: int, event: str, at: datetime, recorded_at: datetime) -> int:
+        row = m.ShipmentEventRow(
+            shipment_id=shipment_id, type=event, happened_at=at, recorded_at=recorded_at
+        )
+        self.s.add(row)
+        self.s.flush()
+        return row.id
+
+
+class SqlTimeline:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(self, entry: TimelineEntry) -> None:
+        self.s.add(
+            m.TimelineRow(
+                order_id=entry.order_id,
+                at=entry.at,
+                actor_role=str(entry.actor.role),
+                actor_id=entry.actor.user_id,
+                action=entry.action,
+                from_state=entry.from_state,
+                to_state=entry.to_state,
+                reason=entry.reason,
+                note=entry.note,
+                data=entry.data,
+                visible_to_buyer=entry.visible_to_buyer,
+                visible_to_seller=entry.visible_to_seller,
+            )
+        )
+
+
+class SqlOutbox:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(
+        self,
+        kind: str,
+        payload: Mapping[str, Any],
+        *,
+        available_at: datetime,
+        dedupe_key: str | None = None,
+    ) -> None:
+        """Insert once per dedupe key: a repeated add of the same message is a no-op."""
+        values = {
+            "kind": kind,
+            "payload": dict(payload),
+            "dedupe_key": dedupe_key,
+            "created_at": available_at,
+            "available_at": available_at,
+            "attempts": 0,
+        }
+        table = m.OutboxRow.__table__
+        dialect = self.s.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        stmt = insert(table).values(**values)
+        if dedupe_key is not None:
+            stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])
+        self.s.execute(stmt)
+
+
+class SqlTokens:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(
+        self, token_hash: str, *, user_id: int | None, operator: bool, name: str, created_at: datetime
+    ) -> int:
+        row = m.ApiTokenRow(
+            token_hash=token_hash, user_id=user_id, operator=operator, name=name,
+            created_at=created_at,
+        )
+        self.s.add(row)
+        self.s.flush()
+        return row.id
+
+    def find(self, token_hash: str) -> TokenRecord | None:
+        row = self.s.scalars(
+            select(m.ApiTokenRow).where(m.ApiTokenRow.token_hash == token_hash)
+        ).first()
+        if row is None:
+            return None
+        return TokenRecord(
+            id=row.id, user_id=row.user_id, operator=row.operator, revoked=row.revoked_at is not None
+        )
+
+
+class SqlLoginAttempts:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def failures_since(self, key: str, since: datetime) -> int:
+        last_success = self.s.scalar(
+            select(func.max(m.LoginAttemptRow.at)).where(
+                m.LoginAttemptRow.key == key, m.LoginAttemptRow.succeeded.is_(True)
+            )
+        )
+        start = max(since, last_success) if last_success else since
+        return int(
+            self.s.scalar(
+                select(func.count()).where(
+                    m.LoginAttemptRow.key == key,
+                    m.LoginAttemptRow.succeeded.is_(False),
+                    m.LoginAttemptRow.at >= start,
+                )
+            )
+            or 0
+        )
+
+    def add(self, key: str, at: datetime, succeeded: bool) -> None:
+        self.s.add(m.LoginAttemptRow(key=key, at=at, succeeded=succeeded))
+
+
+class SqlPlatform:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def policy(self) -> PlatformPolicy:
+        rows = self.s.execute(select(m.PlatformSettingRow.key, m.PlatformSettingRow.value))
+        return PlatformPolicy.from_overrides({k: v for k, v in rows})
+
+    def set_values(self, values: Mapping[str, int]) -> None:
+        for key, value in values.items():
+            row = self.s.get(m.PlatformSettingRow, key)
+            if row is None:
+                self.s.add(m.PlatformSettingRow(key=key, value=value))
+            else:
+                row.value = value

@@ -1,0 +1,66 @@
+"""§1 users and stores as plain values, with the checks ingest applies to them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from recourse.domain.errors import InvalidInput
+from recourse.domain.roles import Actor, Role
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    email: str
+    name: str
+    role: Role
+    country: str
+    timezone: str
+    locale: str
+    store_ids: frozenset[int] = field(default_factory=frozenset)
+    password_hash: str | None = None
+
+    def actor(self) -> Actor:
+        return Actor(self.role, self.id, self.store_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    id: int
+    name: str
+    country: str
+
+
+def normalise_email(email: str) -> str:
+    value = email.strip().lower()
+    if not _EMAIL.match(value) or len(value) > 254:
+        raise InvalidInput("email", "Enter a valid email address.")
+    return value
+
+
+def check_country(country: str, field_name: str = "country") -> str:
+    value = country.strip().upper()
+    if not _COUNTRY.match(value):
+        raise InvalidInput(field_name, "Use a two-letter ISO 3166 country code, such as DE.")
+    return value
+
+
+def check_timezone(tz: str) -> str:
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput("timezone", f"Unknown time zone {tz!r}; use an IANA name.") from None
+    return tz
+
+
+def check_password(password: str) -> str:
+    if len(password) < 8:
+        raise InvalidInput("password", "The password needs at least 8 characters.")
+    if len(password) > 256:
+        raise InvalidInput("password", "The password is too long (256 characters at most).")
+    return password

@@ -1,0 +1,168 @@
+"""§9 store policy (versioned) and the operator's platform-wide values.
+
+Every number here is a default; stores and the operator override them as data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from recourse.domain.errors import InvalidInput
+
+
+class BuyerCancel(StrEnum):
+    instant = "instant"
+    approval = "approval"
+
+
+@dataclass(frozen=True, slots=True)
+class StorePolicy:
+    """P: what a store promises its buyers."""
+
+    buyer_cancel: BuyerCancel = BuyerCancel.approval
+    cancel_response_hours: int = 48
+    allow_partial_cancel: bool = False
+    processing_days: int = 7
+    accepts_remorse_returns: bool = True
+    return_window_days: int = 30
+    restocking_fee_percent: int = 0
+    buyer_pays_remorse_return_shipping: bool = True
+    return_response_business_days: int = 3
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["buyer_cancel"] = str(self.buyer_cancel)
+        return data
+
+
+_LIMITS: dict[str, tuple[int, int]] = {
+    "cancel_response_hours": (1, 24 * 30),
+    "processing_days": (1, 60),
+    "return_window_days": (0, 365),
+    "restocking_fee_percent": (0, 100),
+    "return_response_business_days": (1, 30),
+}
+
+
+def make_policy(values: dict[str, Any], base: StorePolicy | None = None) -> StorePolicy:
+    """Validate and build a policy from partial values over `base` (or the defaults)."""
+    current = base or StorePolicy()
+    known = {f.name for f in fields(StorePolicy)}
+    changes: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in known:
+            raise InvalidInput(f"policy.{name}", f"Unknown policy field {name!r}.")
+        if name == "buyer_cancel":
+            try:
+                changes[name] = BuyerCancel(value)
+            except ValueError:
+                raise InvalidInput(
+                    "policy.buyer_cancel", "buyer_cancel must be 'instant' or 'approval'."
+                ) from None
+        elif isinstance(getattr(current, name), bool):
+            if not isinstance(value, bool):
+                raise InvalidInput(f"policy.{name}", f"{name} must be true or false.")
+            changes[name] = value
+        else:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InvalidInput(f"policy.{name}", f"{name} must be a whole number.")
+            low, high = _LIMITS[name]
+            if not low <= value <= high:
+                raise InvalidInput(
+                    f"policy.{name}", f"{name} must be between {low} and {high}.", min=low, max=high
+                )
+            changes[name] = value
+    return replace(current, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyVersion:
+    id: int
+    store_id: int
+    version: int
+    effective_from: datetime
+    policy: StorePolicy
+
+
+def policy_in_force(versions: Sequence[PolicyVersion], at: datetime) -> PolicyVersion:
+    """§9: the version in force at `at` (the payment time governs an order)."""
+    eligible = [v for v in versions if v.effective_from <= at]
+    if not eligible:
+        return min(versions, key=lambda v: v.version)
+    return max(eligible, key=lambda v: (v.effective_from, v.version))
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformPolicy:
+    """Operator-wide windows (§2, §3, §5, §7)."""
+
+    payment_window_hours: int = 72
+    payment_review_hours: int = 24
+    cancel_grace_minutes: int = 30
+    overdue_autocancel_days: int = 3
+    protection_days: int = 60
+    not_received_after_days: int = 30
+    dispute_after_completion_days: int = 15
+    dispute_response_days: int = 5
+    negotiation_days: int = 7
+    support_sla_hours: int = 48
+    appeal_days: int = 30
+    remind_before_hours: int = 24
+    returned_parcel_refund_days: int = 5
+    return_ship_days: int = 10
+    refund_after_receipt_business_days: int = 2
+
+    @classmethod
+    def from_overrides(cls, overrides: dict[str, int]) -> PlatformPolicy:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: int(v) for k, v in overrides.items() if k in known})
+
+
+def describe_policy(policy: StorePolicy) -> list[str]:
+    """§9: the store's policy in plain words, as buyers see it on every order page."""
+    lines: list[str] = []
+    if policy.buyer_cancel is BuyerCancel.instant:
+        lines.append("You can cancel an unshipped order at once, without asking the seller.")
+    else:
+        lines.append(
+            "Cancelling a paid order asks the seller, who has "
+            f"{_hours(policy.cancel_response_hours)} to answer; no answer means it is approved."
+        )
+    if policy.allow_partial_cancel:
+        lines.append("You may cancel some items of an order and keep the rest.")
+    else:
+        lines.append("Cancellations cover the whole order; single items cannot be cancelled.")
+    lines.append(f"The seller ships within {_plural(policy.processing_days, 'business day')}.")
+    if policy.accepts_remorse_returns:
+        fee = (
+            f" A restocking fee of {policy.restocking_fee_percent}% applies."
+            if policy.restocking_fee_percent
+            else ""
+        )
+        who = "you pay" if policy.buyer_pays_remorse_return_shipping else "the seller pays"
+        lines.append(
+            f"Changed your mind? Return within {_plural(policy.return_window_days, 'day')} "
+            f"of delivery; {who} the return shipping.{fee}"
+        )
+    else:
+        lines.append("This store does not take back items you simply no longer want.")
+    lines.append(
+        "Items that are damaged, faulty or not as described can be returned at the seller's "
+        "cost while buyer protection lasts; the seller answers within "
+        f"{_plural(policy.return_response_business_days, 'business day')}."
+    )
+    return lines
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _hours(hours: int) -> str:
+    if hours % 24 == 0 and hours >= 48:
+        return _plural(hours // 24, "day")
+    return _plural(hours, "hour")

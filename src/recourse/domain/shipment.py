@@ -1,0 +1,146 @@
+"""Parcels: which units left in which parcel, and what the carrier says happened to it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from recourse.domain.errors import IllegalTransition, InvalidInput, RuleConflict
+from recourse.domain.order import LineQuantities, Order, PaymentStatus
+
+
+class ShipmentStatus(StrEnum):
+    shipped = "shipped"
+    in_transit = "in_transit"
+    delivered = "delivered"
+    refused = "refused"
+    returned_to_sender = "returned_to_sender"
+    delivered_to_sender = "delivered_to_sender"
+
+
+class CarrierEvent(StrEnum):
+    in_transit = "in_transit"
+    delivered = "delivered"
+    refused = "refused"
+    returned_to_sender = "returned_to_sender"
+    delivered_to_sender = "delivered_to_sender"
+
+
+SHIPMENT_TRANSITIONS: dict[ShipmentStatus, frozenset[ShipmentStatus]] = {
+    ShipmentStatus.shipped: frozenset(
+        {
+            ShipmentStatus.in_transit,
+            ShipmentStatus.delivered,
+            ShipmentStatus.refused,
+            ShipmentStatus.returned_to_sender,
+        }
+    ),
+    ShipmentStatus.in_transit: frozenset(
+        {
+            ShipmentStatus.in_transit,
+            ShipmentStatus.delivered,
+            ShipmentStatus.refused,
+            ShipmentStatus.returned_to_sender,
+        }
+    ),
+    ShipmentStatus.refused: frozenset(
+        {ShipmentStatus.returned_to_sender, ShipmentStatus.delivered_to_sender}
+    ),
+    ShipmentStatus.returned_to_sender: frozenset({ShipmentStatus.delivered_to_sender}),
+    ShipmentStatus.delivered: frozenset(),
+    ShipmentStatus.delivered_to_sender: frozenset(),
+}
+
+
+def shipment_transition(current: ShipmentStatus, event: CarrierEvent) -> ShipmentStatus:
+    target = ShipmentStatus(str(event))
+    if target not in SHIPMENT_TRANSITIONS[current]:
+        raise IllegalTransition("parcel", str(current), str(target))
+    return target
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentLine:
+    line_id: int
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Shipment:
+    id: int
+    order_id: int
+    carrier: str
+    tracking_number: str
+    status: ShipmentStatus
+    lines: tuple[ShipmentLine, ...]
+    shipped_at: datetime
+
+
+def plan_shipment(
+    order: Order, lines: Sequence[ShipmentLine], *, carrier: str, tracking_number: str
+) -> dict[int, LineQuantities]:
+    """The new quantities of the lines a parcel carries; refuses what cannot ship.
+
+    C9: a cancelled unit cannot ship, and a unit cannot ship twice.
+    """
+    if order.payment.status is not PaymentStatus.captured:
+        raise RuleConflict(
+            "not_paid", "The order is not paid yet; it cannot be shipped.",
+            payment_status=str(order.payment.status),
+        )
+    if not carrier.strip():
+        raise InvalidInput("carrier", "Name the carrier.")
+    if not tracking_number.strip():
+        raise InvalidInput("tracking_number", "Enter the tracking number.")
+    if not lines:
+        raise InvalidInput("lines", "Choose at least one line to ship.")
+    updated: dict[int, LineQuantities] = {}
+    for i, item in enumerate(lines):
+        if item.quantity <= 0:
+            raise InvalidInput(f"lines[{i}].quantity", "Quantity must be at least 1.")
+        if item.line_id in updated:
+            raise InvalidInput(f"lines[{i}].line_id", "The same line is listed twice.")
+        line = order.line(item.line_id)
+        qty = line.qty
+        if item.quantity > qty.unshipped:
+            raise RuleConflict(
+                "quantity_not_shippable",
+                f"Only {qty.unshipped} of {line.title!r} can still ship.",
+                line_id=line.id,
+                shippable=qty.unshipped,
+                requested=item.quantity,
+            )
+        updated[line.id] = replace(qty, shipped=qty.shipped + item.quantity)
+    return updated
+
+
+def apply_carrier_event(
+    order: Order, shipment: Shipment, event: CarrierEvent
+) -> tuple[ShipmentStatus, dict[int, LineQuantities]]:
+    """A carrier event moves the parcel; `delivered` also delivers its units."""
+    status = shipment_transition(shipment.status, event)
+    changed: dict[int, LineQuantities] = {}
+    if status is ShipmentStatus.delivered:
+        for item in shipment.lines:
+            qty = order.line(item.line_id).qty
+            changed[item.line_id] = replace(qty, delivered=qty.delivered + item.quantity)
+    return status, changed
+
+
+def protection_end(first_shipped_at: datetime, protection_days: int) -> datetime:
+    """§2: buyer protection runs `protection_days` after the first shipment."""
+    return first_shipped_at + timedelta(days=protection_days)
+
+
+def merged(
+    order: Order, changes: Mapping[int, LineQuantities]
+) -> Order:
+    """The order as it will be once `changes` are applied (for deriving the next status)."""
+    return replace(
+        order,
+        lines=tuple(
+            replace(line, quantities=changes.get(line.id, line.qty)) for line in order.lines
+        ),
+    )

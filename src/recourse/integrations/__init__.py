@@ -1,0 +1,1 @@
+"""Adapters for the outside world: calendars, passwords, currencies, mail, gateways."""

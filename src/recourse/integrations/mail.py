@@ -1,0 +1,174 @@
+"""Email: rendered from templates in HTML and plain text, sent by SMTP or kept in a local mailbox.
+
+Every message carries a Message-ID derived from its outbox id, so a message delivered twice
+after a crash (at least once, M4) can be recognised as the same one.
+"""
+
+from __future__ import annotations
+
+import json
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import default as default_policy
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import unquote, urlparse
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from recourse.currency import format_money
+from recourse.domain.money import Money
+
+
+class Mailer(Protocol):
+    def send(self, message: EmailMessage) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    email: str
+    name: str
+    timezone: str
+    locale: str
+
+
+class EmailRenderer:
+    def __init__(self, *, sender: str, base_url: str) -> None:
+        self.sender = sender
+        self.base_url = base_url.rstrip("/")
+        self._text = Environment(
+            loader=PackageLoader("recourse.integrations", "templates/email"),
+            autoescape=False,  # noqa: S701 - plain-text bodies are not HTML
+            keep_trailing_newline=True,
+        )
+        self._html = Environment(
+            loader=PackageLoader("recourse.integrations", "templates/email"),
+            autoescape=select_autoescape(["html"]),
+        )
+        for env in (self._text, self._html):
+            env.filters["money"] = _money_filter
+            env.globals["base_url"] = self.base_url
+
+    def render(
+        self, template: str, recipient: Recipient, context: dict[str, Any], *, message_id: str
+    ) -> EmailMessage:
+        tz = ZoneInfo(recipient.timezone)
+
+        def local(value: str | None) -> str:
+            if not value:
+                return ""
+            moment = datetime.fromisoformat(value).astimezone(tz)
+            return moment.strftime("%a %d %b %Y, %H:%M ") + (moment.tzname() or "")
+
+        data = {**context, "recipient": recipient, "local": local}
+        subject = self._text.get_template(f"{template}.subject.txt").render(data).strip()
+        text = self._text.get_template(f"{template}.txt").render(data)
+        html = self._html.get_template(f"{template}.html").render(data)
+        message = EmailMessage()
+        message["Subject"] = subject
+        message["From"] = self.sender
+        message["To"] = f"{recipient.name} <{recipient.email}>"
+        message["Date"] = format_datetime(datetime.now(UTC))
+        message["Message-ID"] = f"<{message_id}@recourse>"
+        message["X-Recourse-Template"] = template
+        message.set_content(text)
+        message.add_alternative(html, subtype="html")
+        return message
+
+
+def _money_filter(value: dict[str, Any]) -> str:
+    return format_money(Money(int(value["amount"]), str(value["currency"])))
+
+
+class FileMailbox:
+    """The demo's mailbox: one .eml file per message, named by its Message-ID."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def send(self, message: EmailMessage) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        name = str(message["Message-ID"]).strip("<>").replace("@", "_").replace("/", "_")
+        target = self.directory / f"{name}.eml"
+        temp = target.with_suffix(".tmp")
+        temp.write_bytes(bytes(message))
+        temp.replace(target)
+
+    def list(self, *, to: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        """Newest first; `to` filters by recipient address."""
+        if not self.directory.exists():
+            return []
+        items = []
+        for path in sorted(self.directory.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True):
+            message = BytesParser(policy=default_policy).parsebytes(path.read_bytes())
+            recipient = str(message["To"])
+            if to and to.lower() not in recipient.lower():
+                continue
+            items.append(_summary(path.stem, message))
+            if len(items) >= limit:
+                break
+        return items
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        path = self.directory / f"{Path(key).name}.eml"
+        if not path.exists():
+            return None
+        message = BytesParser(policy=default_policy).parsebytes(path.read_bytes())
+        summary = _summary(path.stem, message)
+        html = message.get_body(preferencelist=("html",))
+        text = message.get_body(preferencelist=("plain",))
+        summary["html"] = html.get_content() if html is not None else ""
+        summary["text"] = text.get_content() if text is not None else ""
+        return summary
+
+
+def _summary(key: str, message: Any) -> dict[str, Any]:
+    return {
+        "key": key,
+        "subject": str(message["Subject"]),
+        "to": str(message["To"]),
+        "date": str(message["Date"]),
+        "template": str(message["X-Recourse-Template"] or ""),
+    }
+
+
+class SmtpMailer:
+    """smtp://user:pass@host:port (STARTTLS when offered), smtps:// for implicit TLS."""
+
+    def __init__(self, url: str, *, timeout: float = 20) -> None:
+        parsed = urlparse(url)
+        if parsed.scheme not in ("smtp", "smtps"):
+            raise ValueError("RECOURSE_SMTP_URL must start with smtp:// or smtps://")
+        self.host = parsed.hostname or "localhost"
+        self.port = parsed.port or (465 if parsed.scheme == "smtps" else 25)
+        self.tls = parsed.scheme == "smtps"
+        self.user = unquote(parsed.username) if parsed.username else None
+        self.password = unquote(parsed.password) if parsed.password else None
+        self.timeout = timeout
+
+    def send(self, message: EmailMessage) -> None:
+        client: smtplib.SMTP
+        if self.tls:
+            client = smtplib.SMTP_SSL(
+                self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
+            )
+        else:
+            client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        with client:
+            client.ehlo()
+            if not self.tls and client.has_extn("starttls"):
+                client.starttls(context=ssl.create_default_context())
+                client.ehlo()
+            if self.user and self.password:
+                client.login(self.user, self.password)
+            client.send_message(message)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, default=str)

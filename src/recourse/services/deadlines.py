@@ -1,0 +1,33 @@
+"""§10 the deadlines engine: one table of named deadlines and the use case each one fires.
+
+A deadline is scheduled in the outbox in the same transaction that sets it on its object; the
+worker fires it when due, or at its next run after a downtime. Every handler re-reads its object
+and acts only if the consequence still applies, so firing twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from recourse.services import shipping
+from recourse.services.ports import Context, UnitOfWork
+
+Handler = Callable[[UnitOfWork, Context, int], None]
+
+
+def _protection_ends(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    shipping.protection_ended(uow, ctx, order_id=subject_id)
+
+
+HANDLERS: dict[str, Handler] = {
+    shipping.PROTECTION_ENDS: _protection_ends,
+}
+
+
+def fire(uow: UnitOfWork, ctx: Context, *, name: str, subject_id: int) -> None:
+    """Run the consequence of deadline `name` for its subject."""
+    try:
+        handler = HANDLERS[name]
+    except KeyError:
+        raise LookupError(f"no handler for deadline {name!r}") from None
+    handler(uow, ctx, subject_id)

@@ -1,0 +1,167 @@
+"""§2 orders: ingest from the marketplace, and the payment updates that follow."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from recourse.domain.calendar import add_business_days_at
+from recourse.domain.errors import InvalidInput, NotAllowed, NotFound, RuleConflict
+from recourse.domain.order import (
+    Deadlines,
+    NewLine,
+    Order,
+    OrderStatus,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    derive_status,
+    order_totals,
+    payment_deadlines,
+    validate_new_lines,
+)
+from recourse.domain.order import record_payment as decide_payment
+from recourse.domain.policy import policy_in_force
+from recourse.domain.roles import Actor, Role, can_see_order
+from recourse.domain.timeline import TimelineEntry
+from recourse.services.ports import Context, NewOrder, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class OrderInput:
+    buyer_id: int
+    store_id: int
+    currency: str
+    shipping_fee: int
+    payment_method: PaymentMethod
+    lines: Sequence[NewLine]
+    country: str | None = None
+    external_id: str | None = None
+
+
+def ingest_order(uow: UnitOfWork, ctx: Context, *, actor: Actor, data: OrderInput) -> int:
+    """§2: the marketplace hands over a placed order; it waits for payment until `pay_by`."""
+    if actor.role is not Role.operator:
+        raise NotAllowed("Only the marketplace operator ingests orders.")
+    currency = data.currency.strip().upper()
+    if not ctx.currencies.is_known(currency):
+        raise InvalidInput("currency", f"{data.currency!r} is not an ISO 4217 currency code.")
+    validate_new_lines(data.lines, data.shipping_fee)
+    now = ctx.clock.now()
+    with uow:
+        buyer = uow.users.get(data.buyer_id)
+        if buyer is None or buyer.role is not Role.buyer:
+            raise InvalidInput("buyer_id", f"There is no buyer {data.buyer_id}.")
+        if uow.stores.get(data.store_id) is None:
+            raise InvalidInput("store_id", f"There is no store {data.store_id}.")
+        if data.external_id:
+            existing = uow.orders.id_by_external_id(data.store_id, data.external_id)
+            if existing is not None:
+                raise RuleConflict(
+                    "duplicate_external_id",
+                    "An order with this external_id already exists for the store.",
+                    order_id=existing,
+                )
+        country = data.country.strip().upper() if data.country else buyer.country
+        if len(country) != 2 or not country.isalpha():
+            raise InvalidInput("country", "Use a two-letter ISO 3166 country code.")
+        platform = uow.platform.policy()
+        deadlines = Deadlines(pay_by=now + timedelta(hours=platform.payment_window_hours))
+        order_id = uow.orders.add(
+            NewOrder(
+                external_id=data.external_id,
+                buyer_id=buyer.id,
+                store_id=data.store_id,
+                currency=currency,
+                country=country,
+                shipping_fee=data.shipping_fee,
+                payment=Payment(method=data.payment_method),
+                lines=list(data.lines),
+                created_at=now,
+                deadlines=deadlines,
+            )
+        )
+        total = order_totals(currency, data.lines, data.shipping_fee).total
+        uow.timeline.add(
+            TimelineEntry(
+                order_id=order_id,
+                at=now,
+                actor=actor,
+                action="order.placed",
+                to_state=str(OrderStatus.awaiting_payment),
+                data={"total": total.minor, "currency": currency},
+            )
+        )
+        uow.orders.set_status(order_id, OrderStatus.awaiting_payment, now)
+        uow.commit()
+    return order_id
+
+
+def load_order(uow: UnitOfWork, actor: Actor, order_id: int, *, for_update: bool = False) -> Order:
+    """The order if the actor may see it; otherwise NotFound (§1: never confirm it exists)."""
+    order = uow.orders.get(order_id, for_update=for_update)
+    if order is None or not can_see_order(actor, buyer_id=order.buyer_id, store_id=order.store_id):
+        raise NotFound(f"No order {order_id}.")
+    return order
+
+
+def refresh_status(uow: UnitOfWork, order: Order, now: datetime) -> OrderStatus:
+    """Store the derived status beside the rows it derives from, for lists and counts."""
+    status = derive_status(order, now)
+    uow.orders.set_status(order.id, status, now)
+    return status
+
+
+def record_payment(
+    uow: UnitOfWork,
+    ctx: Context,
+    *,
+    actor: Actor,
+    order_id: int,
+    status: PaymentStatus,
+    amount: int | None = None,
+    reference: str | None = None,
+) -> Order:
+    """§2/C3/§9: capture fixes the governing policy version and the ship-by deadline."""
+    if actor.role is not Role.operator:
+        raise NotAllowed("Only the marketplace operator reports payments.")
+    now = ctx.clock.now()
+    with uow:
+        order = load_order(uow, actor, order_id, for_update=True)
+        before = derive_status(order, now)
+        payment = decide_payment(order, status=status, amount=amount, reference=reference, now=now)
+        policy_version_id = order.policy_version_id
+        ship_by = None
+        if payment.status is PaymentStatus.captured:
+            store = uow.stores.get(order.store_id)
+            assert store is not None
+            version = policy_in_force(uow.stores.policy_versions(order.store_id), now)
+            policy_version_id = version.id
+            ship_by = add_business_days_at(
+                now,
+                version.policy.processing_days,
+                lambda day: ctx.holidays.is_holiday(store.country, day),
+            )
+        platform = uow.platform.policy()
+        deadlines = payment_deadlines(
+            order, payment, payment_review_hours=platform.payment_review_hours, ship_by=ship_by
+        )
+        uow.orders.save_payment(order.id, payment, policy_version_id=policy_version_id)
+        uow.orders.save_deadlines(order.id, deadlines)
+        updated = uow.orders.get(order.id)
+        assert updated is not None
+        after = refresh_status(uow, updated, now)
+        uow.timeline.add(
+            TimelineEntry(
+                order_id=order.id,
+                at=now,
+                actor=actor,
+                action=f"payment.{payment.status}",
+                from_state=str(before),
+                to_state=str(after),
+                data={"amount": payment.amount_captured, "reference": payment.reference},
+            )
+        )
+        uow.commit()
+    return updated

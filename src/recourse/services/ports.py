@@ -1,0 +1,178 @@
+"""The ports services depend on; db/ and integrations/ implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from recourse.domain.accounts import Store, User
+from recourse.domain.order import Deadlines, LineQuantities, NewLine, Order, Payment
+from recourse.domain.policy import PlatformPolicy, PolicyVersion, StorePolicy
+from recourse.domain.roles import Role
+from recourse.domain.shipment import Shipment, ShipmentLine, ShipmentStatus
+from recourse.domain.timeline import TimelineEntry
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class HolidayCalendar(Protocol):
+    def is_holiday(self, country: str, day: date) -> bool: ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+
+class Currencies(Protocol):
+    def is_known(self, code: str) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class NewUser:
+    email: str
+    name: str
+    role: Role
+    country: str
+    timezone: str
+    locale: str
+    password_hash: str | None
+    store_ids: frozenset[int]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewOrder:
+    external_id: str | None
+    buyer_id: int
+    store_id: int
+    currency: str
+    country: str
+    shipping_fee: int
+    payment: Payment
+    lines: Sequence[NewLine]
+    created_at: datetime
+    deadlines: Deadlines
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRecord:
+    id: int
+    user_id: int | None
+    operator: bool
+    revoked: bool
+
+
+class Users(Protocol):
+    def add(self, user: NewUser) -> int: ...
+    def get(self, user_id: int) -> User | None: ...
+    def by_email(self, email: str) -> User | None: ...
+    def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
+
+
+class Stores(Protocol):
+    def add(self, name: str, country: str, created_at: datetime) -> int: ...
+    def get(self, store_id: int) -> Store | None: ...
+    def add_policy_version(
+        self, store_id: int, policy: StorePolicy, effective_from: datetime
+    ) -> PolicyVersion: ...
+    def policy_versions(self, store_id: int) -> list[PolicyVersion]: ...
+    def policy_version(self, version_id: int) -> PolicyVersion | None: ...
+
+
+class Orders(Protocol):
+    def add(self, order: NewOrder) -> int: ...
+    def get(self, order_id: int, *, for_update: bool = False) -> Order | None: ...
+    def id_by_external_id(self, store_id: int, external_id: str) -> int | None: ...
+    def save_quantities(self, order_id: int, changes: Mapping[int, LineQuantities]) -> None: ...
+    def save_payment(
+        self, order_id: int, payment: Payment, *, policy_version_id: int | None
+    ) -> None: ...
+    def save_deadlines(self, order_id: int, deadlines: Deadlines) -> None: ...
+    def set_first_shipped(self, order_id: int, at: datetime) -> None: ...
+    def set_status(self, order_id: int, status: str, at: datetime) -> None: ...
+    def stored_status(self, order_id: int) -> str | None: ...
+
+
+class Shipments(Protocol):
+    def add(
+        self,
+        order_id: int,
+        *,
+        carrier: str,
+        tracking_number: str,
+        lines: Sequence[ShipmentLine],
+        shipped_at: datetime,
+    ) -> int: ...
+    def get(self, shipment_id: int, *, for_update: bool = False) -> Shipment | None: ...
+    def set_status(self, shipment_id: int, status: ShipmentStatus) -> None: ...
+    def add_event(self, shipment_id: int, event: str, at: datetime, recorded_at: datetime) -> int: ...
+
+
+class Timeline(Protocol):
+    def add(self, entry: TimelineEntry) -> None: ...
+
+
+class Outbox(Protocol):
+    def add(
+        self,
+        kind: str,
+        payload: Mapping[str, Any],
+        *,
+        available_at: datetime,
+        dedupe_key: str | None = None,
+    ) -> None: ...
+
+
+class Tokens(Protocol):
+    def add(
+        self, token_hash: str, *, user_id: int | None, operator: bool, name: str, created_at: datetime
+    ) -> int: ...
+    def find(self, token_hash: str) -> TokenRecord | None: ...
+
+
+class LoginAttempts(Protocol):
+    def failures_since(self, key: str, since: datetime) -> int: ...
+    def add(self, key: str, at: datetime, succeeded: bool) -> None: ...
+
+
+class Platform(Protocol):
+    def policy(self) -> PlatformPolicy: ...
+    def set_values(self, values: Mapping[str, int]) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    users: Users
+    stores: Stores
+    orders: Orders
+    shipments: Shipments
+    timeline: Timeline
+    outbox: Outbox
+    tokens: Tokens
+    login_attempts: LoginAttempts
+    platform: Platform
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What every use case needs besides the unit of work: time and calendars."""
+
+    clock: Clock
+    holidays: HolidayCalendar
+    currencies: Currencies

@@ -1,0 +1,203 @@
+"""Parcels: the seller ships, the carrier reports, protection runs out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from recourse.domain.errors import InvalidInput, NotAllowed, NotFound
+from recourse.domain.order import Order, derive_status
+from recourse.domain.roles import SYSTEM, Actor, Role, can_act_as_seller
+from recourse.domain.shipment import (
+    CarrierEvent,
+    ShipmentLine,
+    ShipmentStatus,
+    apply_carrier_event,
+    merged,
+    plan_shipment,
+    protection_end,
+)
+from recourse.domain.timeline import TimelineEntry
+from recourse.services.notify import queue_email, schedule_deadline
+from recourse.services.orders import load_order, refresh_status
+from recourse.services.ports import Context, UnitOfWork
+
+PROTECTION_ENDS = "order.protection_ends"
+
+
+def ship_order(
+    uow: UnitOfWork,
+    ctx: Context,
+    *,
+    actor: Actor,
+    order_id: int,
+    lines: Sequence[ShipmentLine],
+    carrier: str,
+    tracking_number: str,
+) -> int:
+    """C9: only unshipped, uncancelled units ship; the first parcel starts buyer protection."""
+    now = ctx.clock.now()
+    with uow:
+        order = load_order(uow, actor, order_id, for_update=True)
+        if not can_act_as_seller(actor, store_id=order.store_id):
+            raise NotAllowed("Only the store's staff can ship this order.")
+        before = derive_status(order, now)
+        changes = plan_shipment(order, lines, carrier=carrier, tracking_number=tracking_number)
+        shipment_id = uow.shipments.add(
+            order.id,
+            carrier=carrier.strip(),
+            tracking_number=tracking_number.strip(),
+            lines=lines,
+            shipped_at=now,
+        )
+        uow.orders.save_quantities(order.id, changes)
+        after_order = merged(order, changes)
+        if order.first_shipped_at is None:
+            platform = uow.platform.policy()
+            ends = protection_end(now, platform.protection_days)
+            uow.orders.set_first_shipped(order.id, now)
+            deadlines = replace(order.deadlines, protection_ends_at=ends)
+            uow.orders.save_deadlines(order.id, deadlines)
+            after_order = replace(after_order, first_shipped_at=now, deadlines=deadlines)
+            schedule_deadline(uow, name=PROTECTION_ENDS, subject_id=order.id, due_at=ends)
+        after = refresh_status(uow, after_order, now)
+        units = {item.line_id: item.quantity for item in lines}
+        uow.timeline.add(
+            TimelineEntry(
+                order_id=order.id,
+                at=now,
+                actor=actor,
+                action="shipment.created",
+                from_state=str(before),
+                to_state=str(after),
+                data={
+                    "shipment_id": shipment_id,
+                    "carrier": carrier.strip(),
+                    "tracking_number": tracking_number.strip(),
+                    "lines": {str(k): v for k, v in units.items()},
+                },
+            )
+        )
+        queue_email(
+            uow,
+            template="order_shipped",
+            to_user_id=order.buyer_id,
+            context={
+                "order_id": order.id,
+                "carrier": carrier.strip(),
+                "tracking_number": tracking_number.strip(),
+                "items": [
+                    {"title": order.line(lid).title, "quantity": qty} for lid, qty in units.items()
+                ],
+            },
+            now=now,
+            dedupe_key=f"shipment:{shipment_id}:shipped",
+        )
+        uow.commit()
+    return shipment_id
+
+
+def record_carrier_event(
+    uow: UnitOfWork,
+    ctx: Context,
+    *,
+    actor: Actor,
+    shipment_id: int,
+    event: CarrierEvent,
+    at: datetime | None = None,
+) -> ShipmentStatus:
+    """The carrier feed moves a parcel; delivery delivers its units and tells the buyer."""
+    if actor.role is not Role.operator:
+        raise NotAllowed("Only the marketplace's carrier feed reports parcel events.")
+    now = ctx.clock.now()
+    happened = at or now
+    if happened > now:
+        raise InvalidInput("at", "The event time is in the future.")
+    with uow:
+        peek = uow.shipments.get(shipment_id)
+        if peek is None:
+            raise NotFound(f"No shipment {shipment_id}.")
+        order = load_order(uow, actor, peek.order_id, for_update=True)
+        shipment = uow.shipments.get(shipment_id, for_update=True)
+        assert shipment is not None
+        if happened < shipment.shipped_at:
+            raise InvalidInput("at", "The event time is before the parcel was shipped.")
+        before = derive_status(order, now)
+        status, changes = apply_carrier_event(order, shipment, event)
+        uow.shipments.set_status(shipment.id, status)
+        uow.shipments.add_event(shipment.id, str(event), happened, now)
+        if changes:
+            uow.orders.save_quantities(order.id, changes)
+        after = refresh_status(uow, merged(order, changes), now)
+        uow.timeline.add(
+            TimelineEntry(
+                order_id=order.id,
+                at=now,
+                actor=actor,
+                action=f"parcel.{event}",
+                from_state=str(before),
+                to_state=str(after),
+                data={
+                    "shipment_id": shipment.id,
+                    "carrier": shipment.carrier,
+                    "tracking_number": shipment.tracking_number,
+                    "happened_at": happened.isoformat(),
+                },
+            )
+        )
+        if status is ShipmentStatus.delivered:
+            queue_email(
+                uow,
+                template="order_delivered",
+                to_user_id=order.buyer_id,
+                context={
+                    "order_id": order.id,
+                    "carrier": shipment.carrier,
+                    "tracking_number": shipment.tracking_number,
+                    "protection_ends_at": (
+                        order.deadlines.protection_ends_at.isoformat()
+                        if order.deadlines.protection_ends_at
+                        else None
+                    ),
+                },
+                now=now,
+                dedupe_key=f"shipment:{shipment.id}:delivered",
+            )
+        uow.commit()
+    return status
+
+
+def protection_ended(uow: UnitOfWork, ctx: Context, *, order_id: int) -> None:
+    """§2: when protection runs out the order completes; fired once, late if the worker was down."""
+    now = ctx.clock.now()
+    with uow:
+        order = uow.orders.get(order_id, for_update=True)
+        if order is None:
+            return
+        status = derive_status(order, now)
+        changed = _store_status_change(uow, order, now)
+        if changed is not None:
+            uow.timeline.add(
+                TimelineEntry(
+                    order_id=order.id,
+                    at=now,
+                    actor=SYSTEM,
+                    action="order.completed",
+                    from_state=changed,
+                    to_state=str(status),
+                    reason="protection_ended",
+                )
+            )
+        uow.commit()
+
+
+def _store_status_change(uow: UnitOfWork, order: Order, now: datetime) -> str | None:
+    """The previously stored status if the derived one differs (and store the new one)."""
+    previous = uow.orders.stored_status(order.id)
+    status = derive_status(order, now)
+    if previous == status:
+        return None
+    uow.orders.set_status(order.id, status, now)
+    return previous
+

@@ -1,0 +1,50 @@
+"""§9 stores and their versioned policies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from recourse.domain import accounts as rules
+from recourse.domain.errors import InvalidInput, NotAllowed, NotFound
+from recourse.domain.policy import PolicyVersion, make_policy
+from recourse.domain.roles import Actor, Role, can_edit_policy
+from recourse.services.ports import Context, UnitOfWork
+
+
+def create_store(
+    uow: UnitOfWork, ctx: Context, *, actor: Actor, name: str, country: str,
+    policy: dict[str, Any] | None = None,
+) -> int:
+    """P: a store starts with policy version 1, in force from its creation."""
+    if actor.role is not Role.operator:
+        raise NotAllowed("Only the marketplace operator creates stores.")
+    if not name.strip():
+        raise InvalidInput("name", "Enter the store's name.")
+    country = rules.check_country(country)
+    first = make_policy(policy or {})
+    now = ctx.clock.now()
+    with uow:
+        store_id = uow.stores.add(name.strip(), country, now)
+        uow.stores.add_policy_version(store_id, first, now)
+        uow.commit()
+    return store_id
+
+
+def update_store_policy(
+    uow: UnitOfWork, ctx: Context, *, actor: Actor, store_id: int, changes: dict[str, Any]
+) -> PolicyVersion:
+    """P: a change makes a new version; orders paid earlier keep the version they were paid under."""
+    now = ctx.clock.now()
+    with uow:
+        if uow.stores.get(store_id) is None or not (
+            actor.sees_everything or store_id in actor.store_ids
+        ):
+            raise NotFound("No such store.")
+        if not can_edit_policy(actor, store_id=store_id):
+            raise NotAllowed("Only the store's staff or the operator may change its policy.")
+        versions = uow.stores.policy_versions(store_id)
+        latest = max(versions, key=lambda v: v.version)
+        policy = make_policy(changes, base=latest.policy)
+        version = uow.stores.add_policy_version(store_id, policy, now)
+        uow.commit()
+    return version

@@ -1,0 +1,1 @@
+"""The web face: JSON API for the marketplace, server-rendered pages for people."""

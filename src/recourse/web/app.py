@@ -1,0 +1,93 @@
+"""The FastAPI application: API routers, page routers, sessions, errors, health and metrics."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from starlette.middleware.sessions import SessionMiddleware
+
+from recourse import __version__
+from recourse.bootstrap import Container
+from recourse.web import errors
+from recourse.web.idempotency import IdempotencyMiddleware
+from recourse.web.metrics import METRICS, MetricsMiddleware
+from recourse.web.templating import TEMPLATES, render
+
+
+def page_error(request: Request, status: int, message: str) -> Response:
+    titles = {
+        401: "Please sign in",
+        403: "Not allowed",
+        404: "Not found",
+        409: "That cannot be done right now",
+        422: "Please check what you entered",
+        429: "Too many attempts",
+    }
+    return render(
+        request,
+        "error.html",
+        {"status": status, "title": titles.get(status, "Something went wrong"), "message": message,
+         "user": getattr(request.state, "user", None)},
+        status_code=status,
+    )
+
+
+def create_app(container: Container) -> FastAPI:
+    app = FastAPI(
+        title="Recourse API",
+        version=__version__,
+        description=(
+            "Post-purchase service of the marketplace: orders, payments, shipments, "
+            "cancellations, returns, disputes and refunds."
+        ),
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.container = container
+    secret = container.settings.secret_key or "recourse-dev-secret-change-me"
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret,
+        session_cookie="recourse_session",
+        same_site="lax",
+        https_only=container.settings.secure_cookies,
+        max_age=14 * 24 * 3600,
+    )
+    app.add_middleware(MetricsMiddleware)
+    errors.install(app, page_error)
+    app.mount("/static", StaticFiles(directory=str(TEMPLATES.parent / "static")), name="static")
+
+    from recourse.web.api import router as api_router
+    from recourse.web.pages import router as pages_router
+
+    app.include_router(api_router)
+    app.include_router(pages_router)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, Any]:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> Response:
+        started = time.perf_counter()
+        try:
+            with container.read_session() as session:
+                session.execute(text("SELECT 1"))
+        except Exception as exc:
+            return JSONResponse({"status": "unavailable", "error": str(exc)}, status_code=503)
+        return JSONResponse(
+            {"status": "ready", "db_ms": round((time.perf_counter() - started) * 1000, 2)}
+        )
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> PlainTextResponse:
+        return PlainTextResponse(METRICS.render(), media_type="text/plain; version=0.0.4")
+
+    return app

@@ -1,0 +1,115 @@
+"""The one place that knows HTTP status codes for business errors (STYLE point 5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from recourse.domain.errors import (
+    DomainError,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    RuleConflict,
+    TooManyAttempts,
+    Unauthenticated,
+)
+
+STATUS: list[tuple[type[DomainError], int]] = [
+    (NotFound, 404),
+    (InvalidInput, 422),
+    (RuleConflict, 409),
+    (NotAllowed, 403),
+    (Unauthenticated, 401),
+    (TooManyAttempts, 429),
+]
+
+
+def status_for(error: DomainError) -> int:
+    for cls, status in STATUS:
+        if isinstance(error, cls):
+            return status
+    return 400
+
+
+def error_body(error: DomainError) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": error.code, "message": error.message}
+    body.update({k: v for k, v in error.facts.items() if v is not None})
+    return {"error": body}
+
+
+def field_path(loc: tuple[Any, ...]) -> str:
+    """('body', 'lines', 0, 'quantity') -> 'lines[0].quantity'."""
+    path = ""
+    for part in loc[1:] if loc and loc[0] in ("body", "query", "path", "header") else loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += ("." if path else "") + str(part)
+    return path or str(loc[0] if loc else "body")
+
+
+class LoginRequired(Exception):
+    """A page needs a signed-in user: the handler redirects to the login page."""
+
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+def install(app: FastAPI, page_error: Any) -> None:
+    """Register handlers: JSON under /api, pages rendered by `page_error` elsewhere."""
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api")
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        status = status_for(exc)
+        headers = {}
+        if isinstance(exc, Unauthenticated) and wants_json(request):
+            headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, TooManyAttempts) and "retry_after" in exc.facts:
+            headers["Retry-After"] = str(exc.facts["retry_after"])
+        if wants_json(request):
+            return JSONResponse(error_body(exc), status_code=status, headers=headers)
+        return page_error(request, status, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {"field": field_path(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid")}
+            for e in exc.errors()
+        ]
+        first = errors[0] if errors else {"field": "body", "message": "invalid request"}
+        body = {
+            "error": {
+                "code": "invalid",
+                "message": f"{first['field']}: {first['message']}",
+                "field": first["field"],
+                "errors": errors,
+            }
+        }
+        if wants_json(request):
+            return JSONResponse(body, status_code=422)
+        return page_error(request, 422, body["error"]["message"])
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, exc: LoginRequired) -> Response:
+        from urllib.parse import quote
+
+        return Response(status_code=303, headers={"Location": f"/login?next={quote(exc.next_url)}"})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if wants_json(request):
+            code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+            return JSONResponse(
+                {"error": {"code": code, "message": str(exc.detail)}},
+                status_code=exc.status_code,
+                headers=getattr(exc, "headers", None),
+            )
+        return page_error(request, exc.status_code, str(exc.detail))

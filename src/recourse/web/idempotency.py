@@ -1,0 +1,122 @@
+"""§12 Idempotency-Key on every API POST, as a small ASGI middleware.
+
+The first response to a key is stored and replayed for the same key and body; the same key
+with a different body answers 409. Keys are scoped to the caller's credentials.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import anyio
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from recourse.db import idempotency
+
+MAX_KEY_LENGTH = 255
+
+
+class IdempotencyMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "POST"
+            or not scope["path"].startswith("/api/")
+        ):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+        key = headers.get("idempotency-key")
+        if not key:
+            await self.app(scope, receive, send)
+            return
+        if len(key) > MAX_KEY_LENGTH:
+            await _json(send, 422, {"error": {
+                "code": "invalid", "field": "Idempotency-Key",
+                "message": f"Idempotency-Key is longer than {MAX_KEY_LENGTH} characters.",
+            }})
+            return
+        body = b""
+        more = True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        auth = headers.get("authorization", "")
+        owner = hashlib.sha256(auth.encode()).hexdigest()[:32]
+        request_hash = hashlib.sha256(
+            scope["method"].encode() + b" " + scope["path"].encode() + b"\n" + body
+        ).hexdigest()
+        engine = scope["app"].state.container.engine
+        stored = await anyio.to_thread.run_sync(
+            idempotency.reserve, engine, owner, key, request_hash
+        )
+        if stored is not None:
+            if stored.request_hash != request_hash:
+                await _json(send, 409, {"error": {
+                    "code": "idempotency_key_reused",
+                    "message": "This Idempotency-Key was already used with a different request.",
+                    "idempotency_key": key,
+                }})
+            elif stored.status_code is None:
+                await _json(send, 409, {"error": {
+                    "code": "idempotency_in_progress",
+                    "message": "A request with this Idempotency-Key is still being processed.",
+                    "idempotency_key": key,
+                }})
+            else:
+                await _raw(send, stored.status_code, (stored.body or "").encode(), replayed=True)
+            return
+
+        sent_body = b""
+        status = 500
+        start: Message | None = None
+
+        async def replay_receive() -> Message:
+            nonlocal body
+            chunk, body = body, b""
+            return {"type": "http.request", "body": chunk, "more_body": False}
+
+        async def capture(message: Message) -> None:
+            nonlocal sent_body, status, start
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                start = message
+                return
+            if message["type"] == "http.response.body":
+                sent_body += message.get("body", b"")
+                if not message.get("more_body", False):
+                    if status < 500:
+                        await anyio.to_thread.run_sync(
+                            idempotency.complete, engine, owner, key, status, sent_body.decode()
+                        )
+                    else:
+                        await anyio.to_thread.run_sync(idempotency.release, engine, owner, key)
+                    assert start is not None
+                    await send(start)
+                    await send({"type": "http.response.body", "body": sent_body})
+                return
+            await send(message)
+
+        try:
+            await self.app(scope, replay_receive, capture)
+        except Exception:
+            await anyio.to_thread.run_sync(idempotency.release, engine, owner, key)
+            raise
+
+
+async def _json(send: Send, status: int, payload: dict[str, Any]) -> None:
+    await _raw(send, status, json.dumps(payload).encode())
+
+
+async def _raw(send: Send, status: int, body: bytes, *, replayed: bool = False) -> None:
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if replayed:
+        headers.append((b"idempotent-replayed", b"true"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

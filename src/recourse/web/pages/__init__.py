@@ -1,0 +1,7 @@
+"""Server-rendered pages, one module per audience."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)

@@ -1,0 +1,1 @@
+"""The worker: drains the outbox (email, deadlines; later webhooks and gateway calls)."""

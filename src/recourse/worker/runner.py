@@ -1,0 +1,135 @@
+"""Deliver what the outbox holds, at least once, with back-off; fire deadlines when due."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+
+from recourse.db import outbox
+from recourse.db.queries import user_view
+from recourse.integrations.mail import EmailRenderer, Mailer, Recipient
+from recourse.services import deadlines
+from recourse.services.ports import Context, UnitOfWork
+
+log = logging.getLogger("recourse.worker")
+
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_CAP_SECONDS = 6 * 3600
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential: 30 s, 1 min, 2 min, … capped at 6 h."""
+    return timedelta(seconds=min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (attempts - 1)))
+
+
+@dataclass
+class WorkerDeps:
+    engine: Engine
+    uow_factory: Callable[[], UnitOfWork]
+    ctx: Context
+    mailer: Mailer
+    renderer: EmailRenderer
+    read_session: Callable[[], Any]
+    batch: int = 50
+    max_attempts: int = 12
+
+
+class Worker:
+    def __init__(self, deps: WorkerDeps, *, name: str | None = None) -> None:
+        self.deps = deps
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+        self._handlers: dict[str, Callable[[outbox.Claimed], None]] = {
+            "email": self._send_email,
+            "deadline": self._fire_deadline,
+        }
+
+    def run_once(self) -> int:
+        """Do everything due now, then return how many messages were handled."""
+        handled = 0
+        while True:
+            claimed = outbox.claim(
+                self.deps.engine,
+                now=self.deps.ctx.clock.now(),
+                worker_id=self.name,
+                batch=self.deps.batch,
+            )
+            if not claimed:
+                return handled
+            for message in claimed:
+                self._handle(message)
+                handled += 1
+
+    def run_forever(self, stop: threading.Event, poll_seconds: float = 1.0) -> None:
+        log.info("worker %s started", self.name)
+        while not stop.is_set():
+            try:
+                handled = self.run_once()
+            except Exception:
+                log.exception("worker loop failed; retrying")
+                handled = 0
+            if not handled:
+                stop.wait(poll_seconds)
+        log.info("worker %s stopped", self.name)
+
+    def _handle(self, message: outbox.Claimed) -> None:
+        handler = self._handlers.get(message.kind)
+        try:
+            if handler is None:
+                raise LookupError(f"no handler for outbox kind {message.kind!r}")
+            handler(message)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"
+            if message.attempts >= self.deps.max_attempts:
+                log.error("message %s dead after %s attempts: %s", message.id, message.attempts, exc)
+                outbox.mark_failed(self.deps.engine, message.id, self.name, error=error, retry_at=None)
+            else:
+                retry_at = self.deps.ctx.clock.now() + backoff(message.attempts)
+                log.warning("message %s failed (attempt %s): %s", message.id, message.attempts, exc)
+                outbox.mark_failed(
+                    self.deps.engine, message.id, self.name, error=error, retry_at=retry_at
+                )
+            return
+        outbox.mark_delivered(self.deps.engine, message.id, self.name)
+
+    def _send_email(self, message: outbox.Claimed) -> None:
+        payload = message.payload
+        with self.deps.read_session() as session:
+            user = user_view(session, int(payload["to_user_id"]))
+        if user is None:
+            raise LookupError(f"recipient {payload['to_user_id']} does not exist")
+        recipient = Recipient(
+            email=user["email"], name=user["name"], timezone=user["timezone"], locale=user["locale"]
+        )
+        email = self.deps.renderer.render(
+            str(payload["template"]), recipient, dict(payload["context"]),
+            message_id=f"outbox-{message.id}",
+        )
+        self.deps.mailer.send(email)
+
+    def _fire_deadline(self, message: outbox.Claimed) -> None:
+        payload = message.payload
+        deadlines.fire(
+            self.deps.uow_factory(),
+            self.deps.ctx,
+            name=str(payload["name"]),
+            subject_id=int(payload["subject_id"]),
+        )
+
+
+def start_embedded(worker: Worker, poll_seconds: float) -> tuple[threading.Thread, threading.Event]:
+    """A worker thread inside `recourse serve` / `recourse demo`."""
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=worker.run_forever, args=(stop, poll_seconds), name="recourse-worker", daemon=True
+    )
+    thread.start()
+    return thread, stop

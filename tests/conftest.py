@@ -1,0 +1,88 @@
+"""Shared fixtures: a fresh database per test (SQLite by default, PostgreSQL when
+RECOURSE_TEST_DATABASE_URL is set), a clock the test moves by hand, and a container."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from recourse.bootstrap import Container, build
+from recourse.config import Settings
+from recourse.db.migrate import upgrade
+from recourse.db.models import Base
+from recourse.domain.roles import Actor, Role
+from recourse.integrations.clock import FixedClock
+
+PG_URL = os.environ.get("RECOURSE_TEST_DATABASE_URL")
+# A Monday morning with no public holiday in the countries the tests use.
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Migrate once per session: a template SQLite file, or the PostgreSQL test database."""
+    if PG_URL:
+        engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        upgrade(PG_URL)
+        return PG_URL
+    path = tmp_path_factory.mktemp("template") / "recourse.db"
+    upgrade(f"sqlite:///{path}")
+    return str(path)
+
+
+def _truncate_all(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_template: str) -> Settings:
+    if PG_URL:
+        _truncate_all(PG_URL)
+        url = PG_URL
+    else:
+        target = tmp_path / "recourse.db"
+        shutil.copyfile(database_template, target)
+        url = f"sqlite:///{target}"
+    return Settings(
+        data_dir=tmp_path, database_url=url, secret_key="test-secret", base_url="http://testserver"
+    )
+
+
+@pytest.fixture
+def container(settings: Settings, clock: FixedClock) -> Iterator[Container]:
+    c = build(settings, clock=clock, fast_hashing=True)
+    yield c
+    c.dispose()
+
+
+@pytest.fixture
+def operator() -> Actor:
+    return Actor(Role.operator)
+
+
+@pytest.fixture
+def client(container: Container) -> Iterator[TestClient]:
+    from recourse.web.app import create_app
+
+    with TestClient(create_app(container), follow_redirects=False) as test_client:
+        yield test_client

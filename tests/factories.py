@@ -17,11 +17,13 @@ PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
 
 
-def make_store(
-    c: Container, *, name: str | None = None, country: str = "DE", **policy: Any
-) -> int:
+def make_store(c: Container, *, name: str | None = None, country: str = "DE", **policy: Any) -> int:
     return stores.create_store(
-        c.uow(), c.ctx, actor=OPERATOR, name=name or f"Store {next(_seq)}", country=country,
+        c.uow(),
+        c.ctx,
+        actor=OPERATOR,
+        name=name or f"Store {next(_seq)}",
+        country=country,
         policy=policy or None,
     )
 
@@ -39,7 +41,10 @@ def make_user(
 ) -> int:
     n = next(_seq)
     return accounts.create_user(
-        c.uow(), c.ctx, c.hasher, actor=OPERATOR,
+        c.uow(),
+        c.ctx,
+        c.hasher,
+        actor=OPERATOR,
         data=accounts.UserInput(
             email=email or f"{role}{n}@example.com",
             name=name or f"{str(role).capitalize()} {n}",
@@ -70,7 +75,9 @@ def make_order(
     country: str | None = None,
 ) -> int:
     return orders.ingest_order(
-        c.uow(), c.ctx, actor=OPERATOR,
+        c.uow(),
+        c.ctx,
+        actor=OPERATOR,
         data=orders.OrderInput(
             buyer_id=buyer_id,
             store_id=store_id,
@@ -89,8 +96,13 @@ def pay(c: Container, order_id: int) -> Order:
     assert order is not None
     amount = order_totals(order.currency, order.lines, order.shipping_fee).total.minor
     return orders.record_payment(
-        c.uow(), c.ctx, actor=OPERATOR, order_id=order_id, status=PaymentStatus.captured,
-        amount=amount, reference=f"ch_{order_id}",
+        c.uow(),
+        c.ctx,
+        actor=OPERATOR,
+        order_id=order_id,
+        status=PaymentStatus.captured,
+        amount=amount,
+        reference=f"ch_{order_id}",
     )
 
 
@@ -99,14 +111,22 @@ def ship_all(c: Container, order_id: int, *, actor: Actor = OPERATOR) -> int:
         order = uow.orders.get(order_id)
     assert order is not None
     return shipping.ship_order(
-        c.uow(), c.ctx, actor=actor, order_id=order_id,
-        lines=[ShipmentLine(line.id, line.qty.unshipped) for line in order.lines if line.qty.unshipped],
-        carrier="DHL", tracking_number=f"JJD{order_id:010d}",
+        c.uow(),
+        c.ctx,
+        actor=actor,
+        order_id=order_id,
+        lines=[
+            ShipmentLine(line.id, line.qty.unshipped) for line in order.lines if line.qty.unshipped
+        ],
+        carrier="DHL",
+        tracking_number=f"JJD{order_id:010d}",
     )
 
 
 def carrier_event(c: Container, shipment_id: int, event: CarrierEvent) -> None:
-    shipping.record_carrier_event(c.uow(), c.ctx, actor=OPERATOR, shipment_id=shipment_id, event=event)
+    shipping.record_carrier_event(
+        c.uow(), c.ctx, actor=OPERATOR, shipment_id=shipment_id, event=event
+    )
 
 
 def get_order(c: Container, order_id: int) -> Order:

@@ -52,7 +52,9 @@ class Container:
         self.read_engine.dispose()
 
 
-def build(settings: Settings, *, clock: Clock | None = None, fast_hashing: bool = False) -> Container:
+def build(
+    settings: Settings, *, clock: Clock | None = None, fast_hashing: bool = False
+) -> Container:
     url = settings.resolved_database_url
     if url.startswith("sqlite"):
         Path(settings.data_dir).mkdir(parents=True, exist_ok=True)

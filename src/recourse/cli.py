@@ -63,8 +63,12 @@ def _serve(container: Container, host: str, port: int, workers: int, embedded_wo
         if workers > 1:
             os.environ["RECOURSE_EMBEDDED_WORKER"] = "false"
             uvicorn.run(
-                "recourse.asgi:app", host=host, port=port, workers=workers,
-                log_level="warning", access_log=False,
+                "recourse.asgi:app",
+                host=host,
+                port=port,
+                workers=workers,
+                log_level="warning",
+                access_log=False,
             )
         else:
             uvicorn.run(
@@ -180,14 +184,18 @@ def db_upgrade() -> None:
 
 
 @clock_app.command("advance")
-def clock_advance(duration: Annotated[str, typer.Argument(help="e.g. 2d, 36h, 90m, 1d12h")]) -> None:
+def clock_advance(
+    duration: Annotated[str, typer.Argument(help="e.g. 2d, 36h, 90m, 1d12h")],
+) -> None:
     """Move the demo clock forward for every process."""
     from recourse.db.clock import DemoClock
     from recourse.integrations.clock import parse_duration
 
     settings = Settings()
     if settings.clock != "demo":
-        console.print("[red]The demo clock is off. Set RECOURSE_CLOCK=demo (recourse demo does).[/red]")
+        console.print(
+            "[red]The demo clock is off. Set RECOURSE_CLOCK=demo (recourse demo does).[/red]"
+        )
         raise typer.Exit(2)
     try:
         delta = parse_duration(duration)
@@ -222,10 +230,18 @@ def user_create(
     container = _container()
     try:
         user_id = create_user(
-            container.uow(), container.ctx, container.hasher, actor=OPERATOR,
+            container.uow(),
+            container.ctx,
+            container.hasher,
+            actor=OPERATOR,
             data=UserInput(
-                email=email, name=name, role=role, country=country, timezone=timezone,
-                password=password, store_ids=tuple(store or ()),
+                email=email,
+                name=name,
+                role=role,
+                country=country,
+                timezone=timezone,
+                password=password,
+                store_ids=tuple(store or ()),
             ),
         )
     except DomainError as exc:
@@ -248,7 +264,9 @@ def token_create(
         raise typer.Exit(2)
     container = _container()
     try:
-        token = create_token(container.uow(), container.ctx, operator=operator, email=user, name=name)
+        token = create_token(
+            container.uow(), container.ctx, operator=operator, email=user, name=name
+        )
     except DomainError as exc:
         console.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(2) from None

@@ -37,4 +37,8 @@ def format_money(money: Money, locale: str = "en") -> str:
 
 def money_json(money: Money, locale: str = "en") -> dict[str, object]:
     """§12: money in responses is {"amount", "currency", "formatted"}."""
-    return {"amount": money.minor, "currency": money.currency, "formatted": format_money(money, locale)}
+    return {
+        "amount": money.minor,
+        "currency": money.currency,
+        "formatted": format_money(money, locale),
+    }

@@ -27,9 +27,9 @@ class DemoClock:
         with self._lock:
             if time.monotonic() - self._read_at > self._refresh:
                 with Session(self._engine) as session:
-                    value = session.scalar(select(DemoClockRow.offset_seconds).where(
-                        DemoClockRow.id == 1
-                    ))
+                    value = session.scalar(
+                        select(DemoClockRow.offset_seconds).where(DemoClockRow.id == 1)
+                    )
                 self._offset = int(value or 0)
                 self._read_at = time.monotonic()
             return timedelta(seconds=self._offset)

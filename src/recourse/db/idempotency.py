@@ -83,4 +83,5 @@ def purge(engine: Engine, now: datetime) -> int:
         result = session.execute(
             delete(IdempotencyKeyRow).where(IdempotencyKeyRow.created_at < now - RETENTION)
         )
-        return int(result.rowcount or 0)
+        count: int = getattr(result, "rowcount", 0) or 0
+        return count

@@ -136,4 +136,4 @@ def retry_dead_letter(engine: Engine, message_id: int, now: datetime) -> bool:
             .where(OutboxRow.id == message_id, OutboxRow.dead_at.is_not(None))
             .values(dead_at=None, attempts=0, available_at=now, locked_until=None)
         )
-        return bool(result.rowcount)
+        return bool(getattr(result, "rowcount", 0))

@@ -93,7 +93,7 @@ def _effective_status_filter(statuses: tuple[str, ...], now: datetime) -> Any:
         m.OrderRow.protection_ends_at.is_not(None),
         m.OrderRow.protection_ends_at <= now,
     )
-    clauses = []
+    clauses: list[Any] = []
     plain = [s for s in statuses if s not in ("shipped", "delivered", "completed")]
     if plain:
         clauses.append(m.OrderRow.status.in_(plain))
@@ -228,7 +228,9 @@ def tab_counts(
     return counts
 
 
-def order_detail(session: Session, actor: Actor, order_id: int, now: datetime) -> OrderDetail | None:
+def order_detail(
+    session: Session, actor: Actor, order_id: int, now: datetime
+) -> OrderDetail | None:
     """Everything the order page and GET /orders/{id} show; None if not the actor's to see."""
     row = session.get(m.OrderRow, order_id)
     if row is None:
@@ -271,7 +273,11 @@ def order_detail(session: Session, actor: Actor, order_id: int, now: datetime) -
                 status=s.status,
                 shipped_at=s.shipped_at,
                 lines=[
-                    {"line_id": x.line_id, "title": titles.get(x.line_id, ""), "quantity": x.quantity}
+                    {
+                        "line_id": x.line_id,
+                        "title": titles.get(x.line_id, ""),
+                        "quantity": x.quantity,
+                    }
                     for x in s.lines
                 ],
                 events=[{"type": e.type, "at": e.happened_at} for e in events],
@@ -350,6 +356,8 @@ def user_view(session: Session, user_id: int) -> dict[str, Any] | None:
 
 def stores_of(session: Session, store_ids: frozenset[int]) -> list[dict[str, Any]]:
     rows = session.scalars(
-        select(m.StoreRow).where(m.StoreRow.id.in_(sorted(store_ids) or [-1])).order_by(m.StoreRow.id)
+        select(m.StoreRow)
+        .where(m.StoreRow.id.in_(sorted(store_ids) or [-1]))
+        .order_by(m.StoreRow.id)
     )
     return [{"id": r.id, "name": r.name, "country": r.country} for r in rows]

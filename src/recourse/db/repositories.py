@@ -121,7 +121,9 @@ class SqlStores:
             select(func.max(m.StorePolicyRow.version)).where(m.StorePolicyRow.store_id == store_id)
         )
         row = m.StorePolicyRow(
-            store_id=store_id, version=(latest or 0) + 1, effective_from=effective_from,
+            store_id=store_id,
+            version=(latest or 0) + 1,
+            effective_from=effective_from,
             **policy.as_dict(),
         )
         self.s.add(row)
@@ -416,7 +418,7 @@ class SqlOutbox:
             "available_at": available_at,
             "attempts": 0,
         }
-        table = m.OutboxRow.__table__
+        table = m.OutboxRow
         dialect = self.s.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         stmt = insert(table).values(**values)
@@ -430,10 +432,19 @@ class SqlTokens:
         self.s = session
 
     def add(
-        self, token_hash: str, *, user_id: int | None, operator: bool, name: str, created_at: datetime
+        self,
+        token_hash: str,
+        *,
+        user_id: int | None,
+        operator: bool,
+        name: str,
+        created_at: datetime,
     ) -> int:
         row = m.ApiTokenRow(
-            token_hash=token_hash, user_id=user_id, operator=operator, name=name,
+            token_hash=token_hash,
+            user_id=user_id,
+            operator=operator,
+            name=name,
             created_at=created_at,
         )
         self.s.add(row)
@@ -447,7 +458,10 @@ class SqlTokens:
         if row is None:
             return None
         return TokenRecord(
-            id=row.id, user_id=row.user_id, operator=row.operator, revoked=row.revoked_at is not None
+            id=row.id,
+            user_id=row.user_id,
+            operator=row.operator,
+            revoked=row.revoked_at is not None,
         )
 
 

@@ -258,8 +258,7 @@ def derive_status(
     elif sum(q.shipped for q in qty) == 0:
         return OrderStatus.awaiting_shipment
     elif order.receipt_confirmed_at is not None or (
-        order.deadlines.protection_ends_at is not None
-        and now >= order.deadlines.protection_ends_at
+        order.deadlines.protection_ends_at is not None and now >= order.deadlines.protection_ends_at
     ):
         status = OrderStatus.completed
     elif any(q.delivered for q in qty):
@@ -334,3 +333,22 @@ def payment_deadlines(
         review_until=review_until if payment.status is PaymentStatus.review else None,
         ship_by=ship_by if payment.status is PaymentStatus.captured else order.deadlines.ship_by,
     )
+
+
+def unpaid_expired(order: Order, now: datetime) -> bool:
+    """C2: an order still unpaid when its payment window closes cancels itself."""
+    return (
+        order.payment.status in (PaymentStatus.pending, PaymentStatus.failed)
+        and order.deadlines.pay_by is not None
+        and now >= order.deadlines.pay_by
+        and any(line.qty.active for line in order.lines)
+    )
+
+
+def cancel_everything(order: Order) -> dict[int, LineQuantities]:
+    """Quantities after cancelling every unit that has not shipped."""
+    return {
+        line.id: replace(line.qty, cancelled=line.qty.cancelled + line.qty.unshipped)
+        for line in order.lines
+        if line.qty.unshipped
+    }

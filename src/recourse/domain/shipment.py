@@ -87,7 +87,8 @@ def plan_shipment(
     """
     if order.payment.status is not PaymentStatus.captured:
         raise RuleConflict(
-            "not_paid", "The order is not paid yet; it cannot be shipped.",
+            "not_paid",
+            "The order is not paid yet; it cannot be shipped.",
             payment_status=str(order.payment.status),
         )
     if not carrier.strip():
@@ -134,9 +135,7 @@ def protection_end(first_shipped_at: datetime, protection_days: int) -> datetime
     return first_shipped_at + timedelta(days=protection_days)
 
 
-def merged(
-    order: Order, changes: Mapping[int, LineQuantities]
-) -> Order:
+def merged(order: Order, changes: Mapping[int, LineQuantities]) -> Order:
     """The order as it will be once `changes` are applied (for deriving the next status)."""
     return replace(
         order,

@@ -105,7 +105,9 @@ class FileMailbox:
         if not self.directory.exists():
             return []
         items = []
-        for path in sorted(self.directory.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True):
+        for path in sorted(
+            self.directory.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True
+        ):
             message = BytesParser(policy=default_policy).parsebytes(path.read_bytes())
             recipient = str(message["To"])
             if to and to.lower() not in recipient.lower():

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from recourse.domain import accounts as rules
 from recourse.domain.accounts import User
-from recourse.domain.errors import InvalidInput, NotAllowed, Unauthenticated, TooManyAttempts
+from recourse.domain.errors import InvalidInput, NotAllowed, TooManyAttempts, Unauthenticated
 from recourse.domain.roles import Actor, Role
 from recourse.services.ports import Context, NewUser, PasswordHasher, UnitOfWork
 

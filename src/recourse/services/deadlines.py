@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from recourse.services import shipping
+from recourse.services import orders, shipping
 from recourse.services.ports import Context, UnitOfWork
 
 Handler = Callable[[UnitOfWork, Context, int], None]
@@ -19,7 +19,12 @@ def _protection_ends(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
     shipping.protection_ended(uow, ctx, order_id=subject_id)
 
 
+def _payment_window_ends(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    orders.payment_window_ended(uow, ctx, order_id=subject_id)
+
+
 HANDLERS: dict[str, Handler] = {
+    orders.PAYMENT_WINDOW_ENDS: _payment_window_ends,
     shipping.PROTECTION_ENDS: _protection_ends,
 }
 

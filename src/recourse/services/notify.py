@@ -26,9 +26,7 @@ def queue_email(
     )
 
 
-def schedule_deadline(
-    uow: UnitOfWork, *, name: str, subject_id: int, due_at: datetime
-) -> None:
+def schedule_deadline(uow: UnitOfWork, *, name: str, subject_id: int, due_at: datetime) -> None:
     """§10: the worker fires `name` at `due_at`, or as soon as it runs again after that."""
     uow.outbox.add(
         "deadline",

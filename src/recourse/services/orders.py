@@ -16,16 +16,21 @@ from recourse.domain.order import (
     Payment,
     PaymentMethod,
     PaymentStatus,
+    cancel_everything,
     derive_status,
     order_totals,
     payment_deadlines,
+    unpaid_expired,
     validate_new_lines,
 )
 from recourse.domain.order import record_payment as decide_payment
 from recourse.domain.policy import policy_in_force
-from recourse.domain.roles import Actor, Role, can_see_order
+from recourse.domain.roles import SYSTEM, Actor, Role, can_see_order
 from recourse.domain.timeline import TimelineEntry
+from recourse.services.notify import queue_email, schedule_deadline
 from recourse.services.ports import Context, NewOrder, UnitOfWork
+
+PAYMENT_WINDOW_ENDS = "order.payment_window_ends"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +99,54 @@ def ingest_order(uow: UnitOfWork, ctx: Context, *, actor: Actor, data: OrderInpu
             )
         )
         uow.orders.set_status(order_id, OrderStatus.awaiting_payment, now)
+        assert deadlines.pay_by is not None
+        schedule_deadline(
+            uow, name=PAYMENT_WINDOW_ENDS, subject_id=order_id, due_at=deadlines.pay_by
+        )
         uow.commit()
     return order_id
+
+
+def payment_window_ended(uow: UnitOfWork, ctx: Context, *, order_id: int) -> bool:
+    """C2: unpaid after `payment_window_hours` — the order cancels itself, nothing to refund."""
+    now = ctx.clock.now()
+    with uow:
+        order = uow.orders.get(order_id, for_update=True)
+        if order is None or not unpaid_expired(order, now):
+            return False
+        before = derive_status(order, now)
+        changes = cancel_everything(order)
+        uow.orders.save_quantities(order.id, changes)
+        updated = uow.orders.get(order.id)
+        assert updated is not None
+        after = refresh_status(uow, updated, now)
+        uow.timeline.add(
+            TimelineEntry(
+                order_id=order.id,
+                at=now,
+                actor=SYSTEM,
+                action="order.cancelled",
+                from_state=str(before),
+                to_state=str(after),
+                reason="payment_window_expired",
+                data={
+                    "fault": "none",
+                    "pay_by": order.deadlines.pay_by.isoformat()
+                    if order.deadlines.pay_by
+                    else None,
+                },
+            )
+        )
+        queue_email(
+            uow,
+            template="order_cancelled_unpaid",
+            to_user_id=order.buyer_id,
+            context={"order_id": order.id},
+            now=now,
+            dedupe_key=f"order:{order.id}:cancelled_unpaid",
+        )
+        uow.commit()
+    return True
 
 
 def load_order(uow: UnitOfWork, actor: Actor, order_id: int, *, for_update: bool = False) -> Order:

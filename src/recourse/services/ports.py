@@ -112,7 +112,9 @@ class Shipments(Protocol):
     ) -> int: ...
     def get(self, shipment_id: int, *, for_update: bool = False) -> Shipment | None: ...
     def set_status(self, shipment_id: int, status: ShipmentStatus) -> None: ...
-    def add_event(self, shipment_id: int, event: str, at: datetime, recorded_at: datetime) -> int: ...
+    def add_event(
+        self, shipment_id: int, event: str, at: datetime, recorded_at: datetime
+    ) -> int: ...
 
 
 class Timeline(Protocol):
@@ -132,7 +134,13 @@ class Outbox(Protocol):
 
 class Tokens(Protocol):
     def add(
-        self, token_hash: str, *, user_id: int | None, operator: bool, name: str, created_at: datetime
+        self,
+        token_hash: str,
+        *,
+        user_id: int | None,
+        operator: bool,
+        name: str,
+        created_at: datetime,
     ) -> int: ...
     def find(self, token_hash: str) -> TokenRecord | None: ...
 
@@ -148,15 +156,24 @@ class Platform(Protocol):
 
 
 class UnitOfWork(Protocol):
-    users: Users
-    stores: Stores
-    orders: Orders
-    shipments: Shipments
-    timeline: Timeline
-    outbox: Outbox
-    tokens: Tokens
-    login_attempts: LoginAttempts
-    platform: Platform
+    @property
+    def users(self) -> Users: ...
+    @property
+    def stores(self) -> Stores: ...
+    @property
+    def orders(self) -> Orders: ...
+    @property
+    def shipments(self) -> Shipments: ...
+    @property
+    def timeline(self) -> Timeline: ...
+    @property
+    def outbox(self) -> Outbox: ...
+    @property
+    def tokens(self) -> Tokens: ...
+    @property
+    def login_attempts(self) -> LoginAttempts: ...
+    @property
+    def platform(self) -> Platform: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -200,4 +200,3 @@ def _store_status_change(uow: UnitOfWork, order: Order, now: datetime) -> str | 
         return None
     uow.orders.set_status(order.id, status, now)
     return previous
-

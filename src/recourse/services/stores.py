@@ -12,7 +12,12 @@ from recourse.services.ports import Context, UnitOfWork
 
 
 def create_store(
-    uow: UnitOfWork, ctx: Context, *, actor: Actor, name: str, country: str,
+    uow: UnitOfWork,
+    ctx: Context,
+    *,
+    actor: Actor,
+    name: str,
+    country: str,
     policy: dict[str, Any] | None = None,
 ) -> int:
     """P: a store starts with policy version 1, in force from its creation."""
@@ -33,7 +38,7 @@ def create_store(
 def update_store_policy(
     uow: UnitOfWork, ctx: Context, *, actor: Actor, store_id: int, changes: dict[str, Any]
 ) -> PolicyVersion:
-    """P: a change makes a new version; orders paid earlier keep the version they were paid under."""
+    """P: a change makes a new version; orders paid earlier keep the one they were paid under."""
     now = ctx.clock.now()
     with uow:
         if uow.stores.get(store_id) is None or not (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
@@ -12,11 +12,13 @@ from sqlalchemy import text
 from starlette.middleware.sessions import SessionMiddleware
 
 from recourse import __version__
-from recourse.bootstrap import Container
 from recourse.web import errors
 from recourse.web.idempotency import IdempotencyMiddleware
 from recourse.web.metrics import METRICS, MetricsMiddleware
 from recourse.web.templating import TEMPLATES, render
+
+if TYPE_CHECKING:
+    from recourse.bootstrap import Container
 
 
 def page_error(request: Request, status: int, message: str) -> Response:
@@ -31,8 +33,12 @@ def page_error(request: Request, status: int, message: str) -> Response:
     return render(
         request,
         "error.html",
-        {"status": status, "title": titles.get(status, "Something went wrong"), "message": message,
-         "user": getattr(request.state, "user", None)},
+        {
+            "status": status,
+            "title": titles.get(status, "Something went wrong"),
+            "message": message,
+            "user": getattr(request.state, "user", None),
+        },
         status_code=status,
     )
 

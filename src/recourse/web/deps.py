@@ -5,18 +5,20 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from recourse.bootstrap import Container
 from recourse.domain.accounts import User
 from recourse.domain.errors import InvalidInput, Unauthenticated
 from recourse.domain.roles import Actor, Role
 from recourse.services import accounts
 from recourse.web.errors import LoginRequired
+
+if TYPE_CHECKING:
+    from recourse.bootstrap import Container
 
 bearer = HTTPBearer(auto_error=False, description="API token from `recourse token create`")
 
@@ -93,8 +95,10 @@ def csrf_token(request: Request) -> str:
 def check_csrf(request: Request, submitted: str | None) -> None:
     """Every page form carries the session's CSRF token; a mismatch rejects the post."""
     expected = request.session.get("csrf")
-    if not isinstance(expected, str) or not submitted or not hmac.compare_digest(
-        expected, submitted
+    if (
+        not isinstance(expected, str)
+        or not submitted
+        or not hmac.compare_digest(expected, submitted)
     ):
         raise InvalidInput(
             "csrf_token", "The form expired or came from elsewhere. Reload the page and try again."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -60,7 +61,7 @@ class LoginRequired(Exception):
         self.next_url = next_url
 
 
-def install(app: FastAPI, page_error: Any) -> None:
+def install(app: FastAPI, page_error: Callable[[Request, int, str], Response]) -> None:
     """Register handlers: JSON under /api, pages rendered by `page_error` elsewhere."""
 
     def wants_json(request: Request) -> bool:

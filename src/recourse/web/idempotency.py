@@ -36,10 +36,17 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         if len(key) > MAX_KEY_LENGTH:
-            await _json(send, 422, {"error": {
-                "code": "invalid", "field": "Idempotency-Key",
-                "message": f"Idempotency-Key is longer than {MAX_KEY_LENGTH} characters.",
-            }})
+            await _json(
+                send,
+                422,
+                {
+                    "error": {
+                        "code": "invalid",
+                        "field": "Idempotency-Key",
+                        "message": f"Idempotency-Key is longer than {MAX_KEY_LENGTH} characters.",
+                    }
+                },
+            )
             return
         body = b""
         more = True
@@ -58,17 +65,29 @@ class IdempotencyMiddleware:
         )
         if stored is not None:
             if stored.request_hash != request_hash:
-                await _json(send, 409, {"error": {
-                    "code": "idempotency_key_reused",
-                    "message": "This Idempotency-Key was already used with a different request.",
-                    "idempotency_key": key,
-                }})
+                await _json(
+                    send,
+                    409,
+                    {
+                        "error": {
+                            "code": "idempotency_key_reused",
+                            "message": "This Idempotency-Key was used with a different request.",
+                            "idempotency_key": key,
+                        }
+                    },
+                )
             elif stored.status_code is None:
-                await _json(send, 409, {"error": {
-                    "code": "idempotency_in_progress",
-                    "message": "A request with this Idempotency-Key is still being processed.",
-                    "idempotency_key": key,
-                }})
+                await _json(
+                    send,
+                    409,
+                    {
+                        "error": {
+                            "code": "idempotency_in_progress",
+                            "message": "A request with this Idempotency-Key is still in progress.",
+                            "idempotency_key": key,
+                        }
+                    },
+                )
             else:
                 await _raw(send, stored.status_code, (stored.body or "").encode(), replayed=True)
             return

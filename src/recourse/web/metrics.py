@@ -48,7 +48,9 @@ class Registry:
                     out.append(f'recourse_http_request_seconds_bucket{{{labels},le="{bound}"}} {n}')
                 total = self.counts[(method, route)]
                 out.append(f'recourse_http_request_seconds_bucket{{{labels},le="+Inf"}} {total}')
-                out.append(f"recourse_http_request_seconds_sum{{{labels}}} {self.sums[(method, route)]}")
+                out.append(
+                    f"recourse_http_request_seconds_sum{{{labels}}} {self.sums[(method, route)]}"
+                )
                 out.append(f"recourse_http_request_seconds_count{{{labels}}} {total}")
         return "\n".join(out) + "\n"
 

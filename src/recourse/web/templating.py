@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
 from recourse.currency import format_money
@@ -61,7 +62,9 @@ templates.env.filters["local_date"] = local_date
 templates.env.filters["status_label"] = status_label
 
 
-def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Any:
+def render(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
     from recourse.web.deps import csrf_token, pop_flashes
 
     user = context.get("user")

@@ -89,8 +89,12 @@ class Worker:
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"
             if message.attempts >= self.deps.max_attempts:
-                log.error("message %s dead after %s attempts: %s", message.id, message.attempts, exc)
-                outbox.mark_failed(self.deps.engine, message.id, self.name, error=error, retry_at=None)
+                log.error(
+                    "message %s dead after %s attempts: %s", message.id, message.attempts, exc
+                )
+                outbox.mark_failed(
+                    self.deps.engine, message.id, self.name, error=error, retry_at=None
+                )
             else:
                 retry_at = self.deps.ctx.clock.now() + backoff(message.attempts)
                 log.warning("message %s failed (attempt %s): %s", message.id, message.attempts, exc)
@@ -110,7 +114,9 @@ class Worker:
             email=user["email"], name=user["name"], timezone=user["timezone"], locale=user["locale"]
         )
         email = self.deps.renderer.render(
-            str(payload["template"]), recipient, dict(payload["context"]),
+            str(payload["template"]),
+            recipient,
+            dict(payload["context"]),
             message_id=f"outbox-{message.id}",
         )
         self.deps.mailer.send(email)

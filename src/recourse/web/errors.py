@@ -86,17 +86,18 @@ def install(app: FastAPI, page_error: Callable[[Request, int, str], Response]) -
             for e in exc.errors()
         ]
         first = errors[0] if errors else {"field": "body", "message": "invalid request"}
+        message = f"{first['field']}: {first['message']}"
         body = {
             "error": {
                 "code": "invalid",
-                "message": f"{first['field']}: {first['message']}",
+                "message": message,
                 "field": first["field"],
                 "errors": errors,
             }
         }
         if wants_json(request):
             return JSONResponse(body, status_code=422)
-        return page_error(request, 422, body["error"]["message"])
+        return page_error(request, 422, message)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:

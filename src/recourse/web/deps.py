@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from collections.abc import Iterator
@@ -67,10 +68,21 @@ def optional_user(request: Request, c: ContainerDep) -> User | None:
     if not isinstance(user_id, int):
         return None
     user = accounts.actor_for_user(c.uow(), user_id)
-    if user is None or request.session.get("auth_epoch") != user.password_hash:
+    if user is None or request.session.get("auth_epoch") != session_epoch(user):
         request.session.clear()
         return None
     return user
+
+
+def session_epoch(user: User) -> str:
+    """Changes when the password changes, which signs every other session out."""
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+
+
+def sign_in(request: Request, user: User) -> None:
+    request.session.clear()
+    request.session["user_id"] = user.id
+    request.session["auth_epoch"] = session_epoch(user)
 
 
 def page_user(request: Request, user: Annotated[User | None, Depends(optional_user)]) -> User:

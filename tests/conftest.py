@@ -13,8 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from recourse.bootstrap import Container, build
+from recourse.bootstrap import build
 from recourse.config import Settings
+from recourse.container import Container
 from recourse.db.migrate import upgrade
 from recourse.db.models import Base
 from recourse.domain.roles import Actor, Role

@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
-from recourse.bootstrap import Container
+from recourse.container import Container
 from recourse.domain.order import NewLine, Order, PaymentMethod, PaymentStatus, order_totals
 from recourse.domain.roles import Actor, Role
 from recourse.domain.shipment import CarrierEvent, ShipmentLine

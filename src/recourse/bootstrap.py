@@ -2,54 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
-
 from recourse.config import Settings
-from recourse.currency import BabelCurrencies
+from recourse.container import Container
 from recourse.db.clock import DemoClock
 from recourse.db.engine import make_engine
-from recourse.db.uow import SqlUnitOfWork
-from recourse.integrations.calendars import HolidaysCalendar
 from recourse.integrations.clock import SystemClock
 from recourse.integrations.mail import EmailRenderer, FileMailbox, Mailer, SmtpMailer
 from recourse.integrations.passwords import Argon2Hasher
-from recourse.services.ports import Clock, Context, PasswordHasher
-
-
-@dataclass
-class Container:
-    settings: Settings
-    engine: Engine
-    read_engine: Engine
-    clock: Clock
-    hasher: PasswordHasher
-    mailer: Mailer
-    mailbox: FileMailbox | None
-    renderer: EmailRenderer
-    ctx: Context = field(init=False)
-    _sessions: sessionmaker[Session] = field(init=False)
-    _reads: sessionmaker[Session] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.ctx = Context(
-            clock=self.clock, holidays=HolidaysCalendar(), currencies=BabelCurrencies()
-        )
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._reads = sessionmaker(self.read_engine, expire_on_commit=False)
-
-    def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions)
-
-    def read_session(self) -> Session:
-        return self._reads()
-
-    def dispose(self) -> None:
-        self.engine.dispose()
-        self.read_engine.dispose()
+from recourse.services.ports import Clock
 
 
 def build(

@@ -11,8 +11,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from recourse.bootstrap import Container, build
+from recourse.bootstrap import build
 from recourse.config import Settings
+from recourse.container import Container
 from recourse.domain.errors import DomainError
 from recourse.domain.roles import Actor, Role
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
@@ -12,13 +12,11 @@ from sqlalchemy import text
 from starlette.middleware.sessions import SessionMiddleware
 
 from recourse import __version__
+from recourse.container import Container
 from recourse.web import errors
 from recourse.web.idempotency import IdempotencyMiddleware
 from recourse.web.metrics import METRICS, MetricsMiddleware
 from recourse.web.templating import TEMPLATES, render
-
-if TYPE_CHECKING:
-    from recourse.bootstrap import Container
 
 
 def page_error(request: Request, status: int, message: str) -> Response:

@@ -6,20 +6,18 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from recourse.container import Container
 from recourse.domain.accounts import User
 from recourse.domain.errors import InvalidInput, Unauthenticated
 from recourse.domain.roles import Actor, Role
 from recourse.services import accounts
 from recourse.web.errors import LoginRequired
-
-if TYPE_CHECKING:
-    from recourse.bootstrap import Container
 
 bearer = HTTPBearer(auto_error=False, description="API token from `recourse token create`")
 

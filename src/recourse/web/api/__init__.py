@@ -4,4 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from recourse.web.api import orders, stores, users
+
 router = APIRouter(prefix="/api/v1")
+router.include_router(stores.router)
+router.include_router(users.router)
+router.include_router(orders.router)

@@ -1,0 +1,47 @@
+"""The container of process-wide collaborators that bootstrap.build() assembles from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from recourse.config import Settings
+from recourse.currency import BabelCurrencies
+from recourse.db.uow import SqlUnitOfWork
+from recourse.integrations.calendars import HolidaysCalendar
+from recourse.integrations.mail import EmailRenderer, FileMailbox, Mailer
+from recourse.services.ports import Clock, Context, PasswordHasher
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: Engine
+    read_engine: Engine
+    clock: Clock
+    hasher: PasswordHasher
+    mailer: Mailer
+    mailbox: FileMailbox | None
+    renderer: EmailRenderer
+    ctx: Context = field(init=False)
+    _sessions: sessionmaker[Session] = field(init=False)
+    _reads: sessionmaker[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ctx = Context(
+            clock=self.clock, holidays=HolidaysCalendar(), currencies=BabelCurrencies()
+        )
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._reads = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._sessions)
+
+    def read_session(self) -> Session:
+        return self._reads()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        self.read_engine.dispose()

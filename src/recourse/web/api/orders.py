@@ -1,0 +1,168 @@
+"""Orders: ingest, read, payment updates, shipments, carrier events (§2, §12)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+
+from recourse.db.queries import TABS, list_orders, order_detail, shipment_order_id
+from recourse.domain.errors import InvalidInput, NotFound
+from recourse.domain.order import NewLine, PaymentMethod, PaymentStatus
+from recourse.domain.roles import Actor
+from recourse.domain.shipment import CarrierEvent, ShipmentLine
+from recourse.services import orders, shipping
+from recourse.web.api.schemas import (
+    CarrierEventIn,
+    OrderIn,
+    PaymentIn,
+    ShipmentIn,
+    order_json,
+    shipment_json,
+    summary_json,
+)
+from recourse.web.deps import ApiActor, ContainerDep, OperatorActor, ReadSession
+
+router = APIRouter(tags=["orders"])
+
+STATUSES = (
+    "awaiting_payment",
+    "payment_review",
+    "awaiting_shipment",
+    "shipped",
+    "delivered",
+    "completed",
+    "cancelled",
+    "closed",
+)
+
+
+def _detail(s: ReadSession, c: ContainerDep, actor: Actor, order_id: int) -> dict[str, Any]:
+    found = order_detail(s, actor, order_id, c.clock.now())
+    if found is None:
+        raise NotFound(f"No order {order_id}.")
+    return order_json(found)
+
+
+@router.post("/orders", status_code=status.HTTP_201_CREATED)
+def ingest_order(body: OrderIn, actor: OperatorActor, c: ContainerDep, s: ReadSession) -> Any:
+    """Ingest a placed order; it waits for payment until `deadlines.pay_by`."""
+    order_id = orders.ingest_order(
+        c.uow(),
+        c.ctx,
+        actor=actor,
+        data=orders.OrderInput(
+            buyer_id=body.buyer_id,
+            store_id=body.store_id,
+            currency=body.currency,
+            shipping_fee=body.shipping_fee,
+            payment_method=PaymentMethod(body.payment_method),
+            country=body.country,
+            external_id=body.external_id,
+            lines=[
+                NewLine(
+                    sku=x.sku,
+                    title=x.title,
+                    unit_price=x.unit_price,
+                    quantity=x.quantity,
+                    discount=x.discount,
+                    tax=x.tax,
+                )
+                for x in body.lines
+            ],
+        ),
+    )
+    return _detail(s, c, actor, order_id)
+
+
+@router.get("/orders")
+def get_orders(
+    actor: ApiActor,
+    c: ContainerDep,
+    s: ReadSession,
+    status_: Annotated[list[str] | None, Query(alias="status")] = None,
+    tab: str | None = None,
+    store_id: int | None = None,
+    buyer_id: int | None = None,
+    cursor: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Any:
+    """Newest first, scoped to what the caller may see; `next_cursor` fetches the next page."""
+    for value in status_ or ():
+        if value not in STATUSES:
+            raise InvalidInput("status", f"Unknown status {value!r}.", allowed=list(STATUSES))
+    if tab is not None and tab not in TABS:
+        raise InvalidInput("tab", f"Unknown tab {tab!r}.", allowed=list(TABS))
+    page = list_orders(
+        s,
+        actor,
+        c.clock.now(),
+        tab=tab or "all",
+        statuses=tuple(status_ or ()),
+        store_id=store_id,
+        buyer_id=buyer_id,
+        cursor=cursor,
+        limit=limit,
+    )
+    return {"data": [summary_json(o) for o in page.items], "next_cursor": page.next_cursor}
+
+
+@router.get("/orders/{order_id}")
+def get_order(order_id: int, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Any:
+    return _detail(s, c, actor, order_id)
+
+
+@router.post("/orders/{order_id}/payment")
+def payment(
+    order_id: int, body: PaymentIn, actor: OperatorActor, c: ContainerDep, s: ReadSession
+) -> Any:
+    """`captured` (with the exact amount and reference), `review` or `failed`."""
+    orders.record_payment(
+        c.uow(),
+        c.ctx,
+        actor=actor,
+        order_id=order_id,
+        status=PaymentStatus(body.status),
+        amount=body.amount,
+        reference=body.reference,
+    )
+    return _detail(s, c, actor, order_id)
+
+
+@router.post("/orders/{order_id}/shipments", status_code=status.HTTP_201_CREATED)
+def ship(order_id: int, body: ShipmentIn, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Any:
+    """Ship lines/quantities with carrier and tracking number (seller of the store, operator)."""
+    shipment_id = shipping.ship_order(
+        c.uow(),
+        c.ctx,
+        actor=actor,
+        order_id=order_id,
+        lines=[ShipmentLine(line_id=x.line_id, quantity=x.quantity) for x in body.lines],
+        carrier=body.carrier,
+        tracking_number=body.tracking_number,
+    )
+    detail = _detail(s, c, actor, order_id)
+    shipment = next(x for x in detail["shipments"] if x["id"] == shipment_id)
+    return {**shipment, "order": detail}
+
+
+@router.post("/shipments/{shipment_id}/events")
+def carrier_event(
+    shipment_id: int, body: CarrierEventIn, actor: OperatorActor, c: ContainerDep, s: ReadSession
+) -> Any:
+    """The carrier feed: in_transit, delivered, refused, returned_to_sender, delivered_to_sender."""
+    if body.at is not None and body.at.tzinfo is None:
+        raise InvalidInput("at", "Give the time with a UTC offset, e.g. 2026-03-02T10:00:00Z.")
+    shipping.record_carrier_event(
+        c.uow(),
+        c.ctx,
+        actor=actor,
+        shipment_id=shipment_id,
+        event=CarrierEvent(body.type),
+        at=body.at,
+    )
+    order_id = shipment_order_id(s, shipment_id)
+    assert order_id is not None
+    detail = order_detail(s, actor, order_id, c.clock.now())
+    assert detail is not None
+    return next(shipment_json(x) for x in detail.shipments if x.id == shipment_id)

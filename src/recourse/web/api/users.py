@@ -1,0 +1,57 @@
+"""Users: buyers, sellers (with their stores) and support agents (§1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, status
+
+from recourse.db.queries import user_view
+from recourse.domain.errors import NotFound
+from recourse.domain.roles import Role
+from recourse.services import accounts
+from recourse.web.api.schemas import UserIn
+from recourse.web.deps import ApiActor, ContainerDep, OperatorActor, ReadSession
+
+router = APIRouter(tags=["users"])
+
+
+@router.post("/users", status_code=status.HTTP_201_CREATED)
+def create_user(body: UserIn, actor: OperatorActor, c: ContainerDep, s: ReadSession) -> Any:
+    user_id = accounts.create_user(
+        c.uow(),
+        c.ctx,
+        c.hasher,
+        actor=actor,
+        data=accounts.UserInput(
+            email=body.email,
+            name=body.name,
+            role=Role(body.role),
+            country=body.country,
+            timezone=body.timezone,
+            locale=body.locale or "en",
+            password=body.password,
+            store_ids=tuple(body.store_ids or ()),
+        ),
+    )
+    return user_view(s, user_id)
+
+
+@router.get("/users/me")
+def me(actor: ApiActor, s: ReadSession) -> Any:
+    if actor.user_id is None:
+        return {"role": str(actor.role)}
+    found = user_view(s, actor.user_id)
+    if found is None:
+        raise NotFound("No such user.")
+    return found
+
+
+@router.get("/users/{user_id}")
+def get_user(user_id: int, actor: ApiActor, s: ReadSession) -> Any:
+    if not (actor.sees_everything or actor.user_id == user_id):
+        raise NotFound(f"No user {user_id}.")
+    found = user_view(s, user_id)
+    if found is None:
+        raise NotFound(f"No user {user_id}.")
+    return found

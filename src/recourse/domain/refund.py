@@ -1,0 +1,252 @@
+"""§6 refunds: quotes (what goes back, split exactly), the ledger's states, and F2's ceiling."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from recourse.domain.errors import IllegalTransition, InvalidInput, RuleConflict
+from recourse.domain.money import Money, prorate
+from recourse.domain.order import LineQuantities, Order, OrderLine, PaymentMethod, PaymentStatus
+
+
+class RefundCause(StrEnum):
+    cancellation = "cancellation"
+    item_cancellation = "item_cancellation"
+    remorse_return = "remorse_return"
+    not_as_described_return = "not_as_described_return"
+    dispute = "dispute"
+    manual = "manual"
+
+
+class RefundStatus(StrEnum):
+    pending = "pending"
+    processing = "processing"
+    succeeded = "succeeded"
+    failed = "failed"
+
+
+REFUND_TRANSITIONS: dict[RefundStatus, frozenset[RefundStatus]] = {
+    RefundStatus.pending: frozenset(
+        {RefundStatus.processing, RefundStatus.succeeded, RefundStatus.failed}
+    ),
+    RefundStatus.processing: frozenset({RefundStatus.succeeded, RefundStatus.failed}),
+    RefundStatus.failed: frozenset({RefundStatus.pending}),
+    RefundStatus.succeeded: frozenset(),
+}
+
+# Statuses whose amount counts against what was captured (F2): everything but a failure.
+COUNTS_AGAINST_CAPTURE = frozenset(
+    {RefundStatus.pending, RefundStatus.processing, RefundStatus.succeeded}
+)
+
+
+def refund_transition(current: RefundStatus, target: RefundStatus) -> RefundStatus:
+    """F4: pending → processing → succeeded | failed; a failed refund may be sent again."""
+    if target not in REFUND_TRANSITIONS[current]:
+        raise IllegalTransition("refund", str(current), str(target))
+    return target
+
+
+@dataclass(frozen=True, slots=True)
+class LineRefund:
+    line_id: int
+    quantity: int
+    items: int
+    tax: int
+
+
+@dataclass(frozen=True, slots=True)
+class RefundQuote:
+    """What a refund would pay back, split into items / tax / shipping / fees (fees ≤ 0)."""
+
+    cause: RefundCause
+    currency: str
+    method: PaymentMethod
+    lines: tuple[LineRefund, ...]
+    items: int
+    tax: int
+    shipping: int
+    fees: int
+    refundable_before: int
+
+    @property
+    def total(self) -> int:
+        return self.items + self.tax + self.shipping + self.fees
+
+    @property
+    def refundable_after(self) -> int:
+        return self.refundable_before - self.total
+
+    def money(self, amount: int) -> Money:
+        return Money(amount, self.currency)
+
+
+@dataclass(frozen=True, slots=True)
+class RefundedSoFar:
+    """What earlier refunds of the order already cover (failed ones do not count)."""
+
+    total: int = 0
+    shipping: int = 0
+
+
+def line_share(line: OrderLine, start: int, count: int) -> tuple[int, int]:
+    """Items (net of discount) and tax of units start+1 … start+count of `line`.
+
+    Cumulative pro rata: taking units in any number of steps adds up to taking them at once,
+    and all units of the line add up to exactly its net price and tax."""
+    net = line.gross - line.discount
+    end = start + count
+    items = prorate(net, end, line.quantity) - prorate(net, start, line.quantity)
+    tax = prorate(line.tax, end, line.quantity) - prorate(line.tax, start, line.quantity)
+    return items, tax
+
+
+def refundable(order: Order, so_far: RefundedSoFar) -> int:
+    """F2: what can still go back — captured minus every refund that has not failed."""
+    if order.payment.status is not PaymentStatus.captured:
+        return 0
+    return order.payment.amount_captured - so_far.total
+
+
+def _lines(order: Order, units: Mapping[int, int]) -> tuple[LineRefund, ...]:
+    result = []
+    for line_id, count in sorted(units.items()):
+        line = order.line(line_id)
+        if count <= 0:
+            raise InvalidInput("lines.quantity", "Quantity must be at least 1.")
+        if line.qty.refunded + count > line.quantity:
+            raise RuleConflict(
+                "units_already_refunded",
+                f"Only {line.quantity - line.qty.refunded} unit(s) of {line.title!r} can still "
+                "be refunded.",
+                line_id=line_id,
+                refundable_units=line.quantity - line.qty.refunded,
+            )
+        items, tax = line_share(line, line.qty.refunded, count)
+        result.append(LineRefund(line_id=line_id, quantity=count, items=items, tax=tax))
+    return tuple(result)
+
+
+def check_ceiling(quote: RefundQuote) -> RefundQuote:
+    """F2: never more than what is left of the captured amount."""
+    if quote.total <= 0:
+        raise RuleConflict(
+            "nothing_to_refund", "There is nothing to refund.", refundable=quote.refundable_before
+        )
+    if quote.total > quote.refundable_before:
+        raise RuleConflict(
+            "refund_exceeds_captured",
+            "The refund would exceed what is left of the captured payment.",
+            requested=quote.total,
+            refundable=quote.refundable_before,
+            currency=quote.currency,
+        )
+    return quote
+
+
+def quote_cancellation(
+    order: Order,
+    units: Mapping[int, int],
+    so_far: RefundedSoFar,
+    *,
+    after: Mapping[int, LineQuantities],
+) -> RefundQuote:
+    """C6/C7/C8: the cancelled share of each line (price, discount, tax pro rata); shipping only
+    when the last unshipped unit goes and nothing was shipped. `after` is the lines'
+    quantities once the cancellation is applied."""
+    lines = _lines(order, units)
+    quantities = [after.get(line.id, line.qty) for line in order.lines]
+    nothing_left = all(q.unshipped == 0 for q in quantities)
+    nothing_shipped = all(q.shipped == 0 for q in quantities)
+    shipping = order.shipping_fee - so_far.shipping if nothing_left and nothing_shipped else 0
+    whole = all(q.cancelled == q.ordered for q in quantities)
+    return RefundQuote(
+        cause=RefundCause.cancellation if whole else RefundCause.item_cancellation,
+        currency=order.currency,
+        method=order.payment.method,
+        lines=lines,
+        items=sum(x.items for x in lines),
+        tax=sum(x.tax for x in lines),
+        shipping=max(shipping, 0),
+        fees=0,
+        refundable_before=refundable(order, so_far),
+    )
+
+
+def quote_return(
+    order: Order,
+    units: Mapping[int, int],
+    so_far: RefundedSoFar,
+    *,
+    not_as_described: bool,
+    return_shipping: int,
+    restocking_fee_percent: int,
+    buyer_pays_return_shipping: bool,
+) -> RefundQuote:
+    """R5: not-as-described returns refund everything incl. return shipping (and the original
+    shipping when every unit comes back); remorse returns deduct the restocking fee and, if the
+    store says so, the return shipping, and never refund the original shipping."""
+    lines = _lines(order, units)
+    items = sum(x.items for x in lines)
+    tax = sum(x.tax for x in lines)
+    if not_as_described:
+        returned_all = all(
+            line.qty.returned + units.get(line.id, 0) >= line.qty.active for line in order.lines
+        )
+        shipping = (order.shipping_fee - so_far.shipping) if returned_all else 0
+        return RefundQuote(
+            cause=RefundCause.not_as_described_return,
+            currency=order.currency,
+            method=order.payment.method,
+            lines=lines,
+            items=items,
+            tax=tax,
+            shipping=max(shipping, 0) + return_shipping,
+            fees=0,
+            refundable_before=refundable(order, so_far),
+        )
+    restocking = items * restocking_fee_percent // 100
+    fees = -restocking - (return_shipping if buyer_pays_return_shipping else 0)
+    fees = max(fees, -(items + tax))
+    return RefundQuote(
+        cause=RefundCause.remorse_return,
+        currency=order.currency,
+        method=order.payment.method,
+        lines=lines,
+        items=items,
+        tax=tax,
+        shipping=0,
+        fees=fees,
+        refundable_before=refundable(order, so_far),
+    )
+
+
+def quote_amount(
+    order: Order, amount: int, so_far: RefundedSoFar, *, cause: RefundCause
+) -> RefundQuote:
+    """D5 decisions and support's manual refunds: a stated amount, within what is refundable."""
+    if amount <= 0:
+        raise InvalidInput("amount", "The amount must be a positive number of minor units.")
+    return RefundQuote(
+        cause=cause,
+        currency=order.currency,
+        method=order.payment.method,
+        lines=(),
+        items=amount,
+        tax=0,
+        shipping=0,
+        fees=0,
+        refundable_before=refundable(order, so_far),
+    )
+
+
+def mark_refunded(order: Order, quote: RefundQuote) -> dict[int, LineQuantities]:
+    """The lines' quantities once `quote`'s units count as refunded."""
+    return {
+        x.line_id: replace(
+            order.line(x.line_id).qty, refunded=order.line(x.line_id).qty.refunded + x.quantity
+        )
+        for x in quote.lines
+    }

@@ -1,0 +1,44 @@
+"""F5: when refunded money should be on the buyer's statement, by payment method."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from recourse.domain.calendar import IsHoliday, add_business_days
+from recourse.domain.order import PaymentMethod
+
+
+@dataclass(frozen=True, slots=True)
+class SettlementProfile:
+    """Business days from the refund being issued to the money on the statement."""
+
+    method: PaymentMethod
+    min_business_days: int
+    max_business_days: int
+
+
+DEFAULT_PROFILES: dict[PaymentMethod, SettlementProfile] = {
+    PaymentMethod.card: SettlementProfile(PaymentMethod.card, 3, 20),
+    PaymentMethod.wallet: SettlementProfile(PaymentMethod.wallet, 0, 3),
+    PaymentMethod.bank_transfer: SettlementProfile(PaymentMethod.bank_transfer, 7, 10),
+    PaymentMethod.store_balance: SettlementProfile(PaymentMethod.store_balance, 0, 0),
+    PaymentMethod.coupon: SettlementProfile(PaymentMethod.coupon, 0, 0),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedBy:
+    earliest: date
+    latest: date
+
+
+def expected_by(issued_on: date, profile: SettlementProfile, is_holiday: IsHoliday) -> ExpectedBy:
+    """F5: counted in business days of the buyer's country (weekends and holidays skipped)."""
+
+    def after(days: int) -> date:
+        return issued_on if days == 0 else add_business_days(issued_on, days, is_holiday)
+
+    return ExpectedBy(
+        earliest=after(profile.min_business_days), latest=after(profile.max_business_days)
+    )

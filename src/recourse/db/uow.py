@@ -7,6 +7,8 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from recourse.db.messaging import SqlEvents, SqlNotifications
+from recourse.db.refunds import SqlRefunds, SqlSettlement
 from recourse.db.repositories import (
     SqlLoginAttempts,
     SqlOrders,
@@ -45,6 +47,10 @@ class SqlUnitOfWork:
             self.tokens = SqlTokens(session)
             self.login_attempts = SqlLoginAttempts(session)
             self.platform = SqlPlatform(session)
+            self.refunds = SqlRefunds(session)
+            self.settlement = SqlSettlement(session)
+            self.notifications = SqlNotifications(session)
+            self.events = SqlEvents(session)
         self._depth += 1
         return self
 

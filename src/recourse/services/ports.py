@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 from recourse.domain.accounts import Store, User
 from recourse.domain.order import Deadlines, LineQuantities, NewLine, Order, Payment
 from recourse.domain.policy import PlatformPolicy, PolicyVersion, StorePolicy
+from recourse.domain.refund import RefundedSoFar, RefundQuote, RefundStatus
 from recourse.domain.roles import Role
+from recourse.domain.settlement import SettlementProfile
 from recourse.domain.shipment import Shipment, ShipmentLine, ShipmentStatus
 from recourse.domain.timeline import TimelineEntry
 
@@ -155,6 +158,115 @@ class Platform(Protocol):
     def set_values(self, values: Mapping[str, int]) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Refund:
+    """A refund as the services see it (F1)."""
+
+    id: int
+    order_id: int
+    status: RefundStatus
+    amount: int
+    currency: str
+    method: str
+    cause: str
+    gateway: str
+    idempotency_key: str
+    gateway_reference: str | None
+    trace_number: str | None
+    attempts: int
+    needs_attention: bool
+    expected_earliest: date
+    expected_latest: date
+    created_at: datetime
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewRefund:
+    order_id: int
+    quote: RefundQuote
+    cause_ref: str | None
+    reason: str | None
+    note: str | None
+    created_by_role: str
+    created_by_id: int | None
+    gateway: str
+    expected_earliest: date
+    expected_latest: date
+    created_at: datetime
+
+
+class Refunds(Protocol):
+    def add(self, refund: NewRefund) -> int: ...
+    def get(self, refund_id: int, *, for_update: bool = False) -> Refund | None: ...
+    def so_far(self, order_id: int) -> RefundedSoFar: ...
+    def update(self, refund_id: int, **values: Any) -> None: ...
+
+
+class Settlement(Protocol):
+    def profile(self, method: str) -> SettlementProfile: ...
+    def set_profile(self, profile: SettlementProfile) -> None: ...
+
+
+class Notifications(Protocol):
+    def add(
+        self,
+        *,
+        user_id: int,
+        kind: str,
+        title: str,
+        body: str,
+        link: str | None,
+        order_id: int | None,
+        dedupe_key: str | None,
+        created_at: datetime,
+    ) -> None: ...
+
+
+class Events(Protocol):
+    def add(
+        self, event_id: str, event_type: str, payload: Mapping[str, Any], at: datetime
+    ) -> None: ...
+
+
+class GatewayStatus(StrEnum):
+    processing = "processing"
+    succeeded = "succeeded"
+    failed = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayRefund:
+    """What the provider says about a refund."""
+
+    reference: str
+    status: GatewayStatus
+    trace_number: str | None = None
+    failure_reason: str | None = None
+
+
+class GatewayUnavailable(Exception):
+    """A transient failure (network, timeout, 5xx, rate limit): the call may be repeated."""
+
+
+class PaymentGateway(Protocol):
+    """F6: a payment provider's refunds API. Calls are idempotent by `idempotency_key`."""
+
+    name: str
+
+    def create_refund(
+        self,
+        *,
+        idempotency_key: str,
+        payment_reference: str | None,
+        amount: int,
+        currency: str,
+        metadata: Mapping[str, str],
+    ) -> GatewayRefund: ...
+
+    def retrieve_refund(self, reference: str) -> GatewayRefund: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def users(self) -> Users: ...
@@ -174,6 +286,14 @@ class UnitOfWork(Protocol):
     def login_attempts(self) -> LoginAttempts: ...
     @property
     def platform(self) -> Platform: ...
+    @property
+    def refunds(self) -> Refunds: ...
+    @property
+    def settlement(self) -> Settlement: ...
+    @property
+    def notifications(self) -> Notifications: ...
+    @property
+    def events(self) -> Events: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -1,0 +1,53 @@
+"""Repositories of in-app notifications and the webhook event log."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from recourse.db import models as m
+
+
+class SqlNotifications:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(
+        self,
+        *,
+        user_id: int,
+        kind: str,
+        title: str,
+        body: str,
+        link: str | None,
+        order_id: int | None,
+        dedupe_key: str | None,
+        created_at: datetime,
+    ) -> None:
+        insert = pg_insert if self.s.get_bind().dialect.name == "postgresql" else sqlite_insert
+        stmt = insert(m.NotificationRow).values(
+            user_id=user_id,
+            kind=kind,
+            title=title,
+            body=body,
+            link=link,
+            order_id=order_id,
+            dedupe_key=dedupe_key,
+            created_at=created_at,
+        )
+        if dedupe_key is not None:
+            stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])
+        self.s.execute(stmt)
+
+
+class SqlEvents:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(self, event_id: str, event_type: str, payload: Mapping[str, Any], at: datetime) -> None:
+        self.s.add(m.EventRow(id=event_id, type=event_type, payload=dict(payload), created_at=at))

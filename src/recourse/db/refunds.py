@@ -1,0 +1,134 @@
+"""Repositories of the refund ledger and the settlement profiles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from recourse.db import models as m
+from recourse.domain.order import PaymentMethod
+from recourse.domain.refund import COUNTS_AGAINST_CAPTURE, RefundedSoFar, RefundStatus
+from recourse.domain.settlement import DEFAULT_PROFILES, SettlementProfile
+from recourse.services.ports import NewRefund, Refund
+
+
+def refund_from_row(row: m.RefundRow) -> Refund:
+    return Refund(
+        id=row.id,
+        order_id=row.order_id,
+        status=RefundStatus(row.status),
+        amount=row.amount,
+        currency=row.currency,
+        method=row.method,
+        cause=row.cause,
+        gateway=row.gateway,
+        idempotency_key=row.idempotency_key,
+        gateway_reference=row.gateway_reference,
+        trace_number=row.trace_number,
+        attempts=row.attempts,
+        needs_attention=row.needs_attention,
+        expected_earliest=row.expected_earliest,
+        expected_latest=row.expected_latest,
+        created_at=row.created_at,
+        sent_at=row.sent_at,
+    )
+
+
+class SqlRefunds:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(self, refund: NewRefund) -> int:
+        q = refund.quote
+        row = m.RefundRow(
+            order_id=refund.order_id,
+            cause=str(q.cause),
+            cause_ref=refund.cause_ref,
+            status=str(RefundStatus.pending),
+            currency=q.currency,
+            items=q.items,
+            tax=q.tax,
+            shipping=q.shipping,
+            fees=q.fees,
+            amount=q.total,
+            method=str(q.method),
+            reason=refund.reason,
+            note=refund.note,
+            created_by_role=refund.created_by_role,
+            created_by_id=refund.created_by_id,
+            gateway=refund.gateway,
+            idempotency_key="pending",
+            attempts=0,
+            needs_attention=False,
+            expected_earliest=refund.expected_earliest,
+            expected_latest=refund.expected_latest,
+            created_at=refund.created_at,
+        )
+        self.s.add(row)
+        self.s.flush()
+        row.idempotency_key = f"recourse-refund-{row.id}"
+        for line in q.lines:
+            self.s.add(
+                m.RefundLineRow(
+                    refund_id=row.id,
+                    line_id=line.line_id,
+                    quantity=line.quantity,
+                    items=line.items,
+                    tax=line.tax,
+                )
+            )
+        self.s.flush()
+        return row.id
+
+    def get(self, refund_id: int, *, for_update: bool = False) -> Refund | None:
+        stmt = select(m.RefundRow).where(m.RefundRow.id == refund_id)
+        if for_update:
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        row = self.s.scalars(stmt).first()
+        return refund_from_row(row) if row else None
+
+    def so_far(self, order_id: int) -> RefundedSoFar:
+        total, shipping = self.s.execute(
+            select(
+                func.coalesce(func.sum(m.RefundRow.amount), 0),
+                func.coalesce(func.sum(m.RefundRow.shipping), 0),
+            ).where(
+                m.RefundRow.order_id == order_id,
+                m.RefundRow.status.in_([str(s) for s in COUNTS_AGAINST_CAPTURE]),
+            )
+        ).one()
+        return RefundedSoFar(total=int(total), shipping=int(shipping))
+
+    def update(self, refund_id: int, **values: Any) -> None:
+        if "status" in values:
+            values["status"] = str(values["status"])
+        self.s.execute(update(m.RefundRow).where(m.RefundRow.id == refund_id).values(**values))
+
+
+class SqlSettlement:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def profile(self, method: str) -> SettlementProfile:
+        row = self.s.get(m.SettlementProfileRow, method)
+        if row is None:
+            return DEFAULT_PROFILES[PaymentMethod(method)]
+        return SettlementProfile(
+            PaymentMethod(method), row.min_business_days, row.max_business_days
+        )
+
+    def set_profile(self, profile: SettlementProfile) -> None:
+        row = self.s.get(m.SettlementProfileRow, str(profile.method))
+        if row is None:
+            self.s.add(
+                m.SettlementProfileRow(
+                    method=str(profile.method),
+                    min_business_days=profile.min_business_days,
+                    max_business_days=profile.max_business_days,
+                )
+            )
+        else:
+            row.min_business_days = profile.min_business_days
+            row.max_business_days = profile.max_business_days

@@ -106,6 +106,13 @@ class SqlRefunds:
             values["status"] = str(values["status"])
         self.s.execute(update(m.RefundRow).where(m.RefundRow.id == refund_id).values(**values))
 
+    def id_by_reference(self, gateway: str, reference: str) -> int | None:
+        return self.s.scalar(
+            select(m.RefundRow.id).where(
+                m.RefundRow.gateway == gateway, m.RefundRow.gateway_reference == reference
+            )
+        )
+
 
 class SqlSettlement:
     def __init__(self, session: Session) -> None:

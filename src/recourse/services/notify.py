@@ -34,3 +34,39 @@ def schedule_deadline(uow: UnitOfWork, *, name: str, subject_id: int, due_at: da
         available_at=due_at,
         dedupe_key=f"deadline:{name}:{subject_id}:{due_at.isoformat()}",
     )
+
+
+def notify_user(
+    uow: UnitOfWork,
+    *,
+    user_id: int,
+    kind: str,
+    title: str,
+    body: str,
+    order_id: int | None,
+    link: str | None,
+    now: datetime,
+    dedupe_key: str,
+    email_template: str | None = None,
+    email_context: dict[str, Any] | None = None,
+) -> None:
+    """M2: in-app, and by email when a template is given; both recorded with the change."""
+    uow.notifications.add(
+        user_id=user_id,
+        kind=kind,
+        title=title,
+        body=body,
+        link=link,
+        order_id=order_id,
+        dedupe_key=f"notification:{dedupe_key}",
+        created_at=now,
+    )
+    if email_template is not None:
+        queue_email(
+            uow,
+            template=email_template,
+            to_user_id=user_id,
+            context=email_context or {},
+            now=now,
+            dedupe_key=dedupe_key,
+        )

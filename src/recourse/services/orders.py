@@ -20,6 +20,7 @@ from recourse.domain.order import (
     derive_status,
     order_totals,
     payment_deadlines,
+    payment_window_recheck,
     unpaid_expired,
     validate_new_lines,
 )
@@ -200,6 +201,9 @@ def record_payment(
         )
         uow.orders.save_payment(order.id, payment, policy_version_id=policy_version_id)
         uow.orders.save_deadlines(order.id, deadlines)
+        recheck_at = payment_window_recheck(order, payment, now)
+        if recheck_at is not None:
+            schedule_deadline(uow, name=PAYMENT_WINDOW_ENDS, subject_id=order.id, due_at=recheck_at)
         updated = uow.orders.get(order.id)
         assert updated is not None
         after = refresh_status(uow, updated, now)

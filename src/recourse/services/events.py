@@ -1,0 +1,39 @@
+"""M3: the catalogue of webhook event types, and publishing an event with a state change.
+
+An event is written in the same transaction as the change it reports; the worker fans it out to
+every endpoint subscribed to its type. Later capabilities add their types to EVENT_TYPES.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from recourse.services.ports import UnitOfWork
+
+EVENT_TYPES: dict[str, str] = {
+    "refund.created": "A refund was recorded and will be sent to the payment provider.",
+    "refund.processing": "The payment provider accepted a refund.",
+    "refund.succeeded": "The money left the platform; carries the trace number when known.",
+    "refund.failed": "The payment provider refused a refund, or it kept failing.",
+    "order.shipped": "A parcel of the order left with the carrier.",
+    "order.delivered": "The carrier reports a parcel delivered.",
+    "order.cancelled": "Every line of the order was cancelled.",
+}
+
+
+def event_id() -> str:
+    return "evt_" + secrets.token_hex(12)
+
+
+def publish(uow: UnitOfWork, *, event_type: str, data: Mapping[str, Any], now: datetime) -> str:
+    """Record the event and queue its fan-out; the event id is what receivers de-duplicate on."""
+    if event_type not in EVENT_TYPES:
+        raise LookupError(f"unknown event type {event_type!r}; add it to EVENT_TYPES")
+    eid = event_id()
+    payload = {"id": eid, "type": event_type, "created_at": now.isoformat(), "data": dict(data)}
+    uow.events.add(eid, event_type, payload, now)
+    uow.outbox.add("event", {"event_id": eid}, available_at=now, dedupe_key=f"event:{eid}")
+    return eid

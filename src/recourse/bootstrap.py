@@ -9,9 +9,10 @@ from recourse.container import Container
 from recourse.db.clock import DemoClock
 from recourse.db.engine import make_engine
 from recourse.integrations.clock import SystemClock
+from recourse.integrations.gateways.sandbox import SandboxGateway
 from recourse.integrations.mail import EmailRenderer, FileMailbox, Mailer, SmtpMailer
 from recourse.integrations.passwords import Argon2Hasher
-from recourse.services.ports import Clock
+from recourse.services.ports import Clock, PaymentGateway
 
 
 def build(
@@ -31,6 +32,17 @@ def build(
     else:
         mailbox = FileMailbox(settings.mailbox_dir)
         mailer = mailbox
+    gateways: dict[str, PaymentGateway] = {"sandbox": SandboxGateway(engine, clock)}
+    if settings.stripe_api_key:
+        from recourse.integrations.gateways.stripe import StripeGateway
+
+        gateways["stripe"] = StripeGateway(
+            api_key=settings.stripe_api_key,
+            api_base=settings.stripe_api_base,
+            webhook_secret=settings.stripe_webhook_secret,
+        )
+    elif settings.gateway == "stripe":
+        raise ValueError("RECOURSE_GATEWAY=stripe needs RECOURSE_STRIPE_API_KEY")
     return Container(
         settings=settings,
         engine=engine,
@@ -40,4 +52,5 @@ def build(
         mailer=mailer,
         mailbox=mailbox,
         renderer=EmailRenderer(sender=settings.mail_from, base_url=settings.base_url),
+        gateways=gateways,
     )

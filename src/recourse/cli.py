@@ -91,8 +91,10 @@ def _worker(container: Container):  # type: ignore[no-untyped-def]
             mailer=container.mailer,
             renderer=container.renderer,
             read_session=container.read_session,
+            gateways=container.gateways,
             batch=container.settings.worker_batch,
             max_attempts=container.settings.worker_max_attempts,
+            refund_max_attempts=container.settings.refund_max_attempts,
         )
     )
 

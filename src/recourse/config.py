@@ -25,6 +25,17 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = 1.0
     worker_batch: int = 50
     worker_max_attempts: int = 12
+    refund_max_attempts: int = 8
+    gateway: Literal["sandbox", "stripe"] = "sandbox"
+    stripe_api_key: str | None = None
+    stripe_api_base: str | None = Field(
+        default=None, description="override, e.g. for a test server"
+    )
+    stripe_webhook_secret: str | None = None
+    sandbox_webhook_secret: str = Field(
+        default="whsec_c2FuZGJveC1yZWNvdXJzZS1kZW1vLXNlY3JldA==",
+        description="Standard Webhooks secret of the sandbox gateway's status webhook",
+    )
     login_max_failures: int = 5
     web_pool_size: int = 5
     secure_cookies: bool = False

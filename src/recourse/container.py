@@ -12,7 +12,7 @@ from recourse.currency import BabelCurrencies
 from recourse.db.uow import SqlUnitOfWork
 from recourse.integrations.calendars import HolidaysCalendar
 from recourse.integrations.mail import EmailRenderer, FileMailbox, Mailer
-from recourse.services.ports import Clock, Context, PasswordHasher
+from recourse.services.ports import Clock, Context, PasswordHasher, PaymentGateway
 
 
 @dataclass
@@ -25,6 +25,7 @@ class Container:
     mailer: Mailer
     mailbox: FileMailbox | None
     renderer: EmailRenderer
+    gateways: dict[str, PaymentGateway] = field(default_factory=dict)
     ctx: Context = field(init=False)
     _sessions: sessionmaker[Session] = field(init=False)
     _reads: sessionmaker[Session] = field(init=False)
@@ -41,6 +42,11 @@ class Container:
 
     def read_session(self) -> Session:
         return self._reads()
+
+    @property
+    def gateway_name(self) -> str:
+        """The gateway new refunds go to (F6)."""
+        return self.settings.gateway
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -10,7 +10,7 @@ import json
 import smtplib
 import ssl
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default as default_policy
@@ -66,7 +66,10 @@ class EmailRenderer:
             moment = datetime.fromisoformat(value).astimezone(tz)
             return moment.strftime("%a %d %b %Y, %H:%M ") + (moment.tzname() or "")
 
-        data = {**context, "recipient": recipient, "local": local}
+        def day(value: str | None) -> str:
+            return date.fromisoformat(value).strftime("%a %d %b %Y") if value else ""
+
+        data = {**context, "recipient": recipient, "local": local, "day": day}
         subject = self._text.get_template(f"{template}.subject.txt").render(data).strip()
         text = self._text.get_template(f"{template}.txt").render(data)
         html = self._html.get_template(f"{template}.html").render(data)

@@ -7,8 +7,8 @@ import os
 import socket
 import threading
 import traceback
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -18,7 +18,8 @@ from recourse.db import outbox
 from recourse.db.queries import user_view
 from recourse.integrations.mail import EmailRenderer, Mailer, Recipient
 from recourse.services import deadlines
-from recourse.services.ports import Context, UnitOfWork
+from recourse.services.ports import Context, PaymentGateway, UnitOfWork
+from recourse.worker import refunds as refund_work
 
 log = logging.getLogger("recourse.worker")
 
@@ -39,8 +40,14 @@ class WorkerDeps:
     mailer: Mailer
     renderer: EmailRenderer
     read_session: Callable[[], Any]
+    gateways: Mapping[str, PaymentGateway] = field(default_factory=dict)
     batch: int = 50
     max_attempts: int = 12
+    refund_max_attempts: int = 8
+    # M3: webhooks keep retrying for more than 24 h (back-off is capped at 6 h).
+    max_attempts_by_kind: Mapping[str, int] = field(
+        default_factory=lambda: {"webhook": 20, "refund.send": 1000}
+    )
 
 
 class Worker:
@@ -50,6 +57,8 @@ class Worker:
         self._handlers: dict[str, Callable[[outbox.Claimed], None]] = {
             "email": self._send_email,
             "deadline": self._fire_deadline,
+            "refund.send": lambda message: refund_work.send_refund(self.deps, message),
+            "refund.check": lambda message: refund_work.check_refund(self.deps, message),
         }
 
     def run_once(self) -> int:
@@ -88,7 +97,8 @@ class Worker:
             handler(message)
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"
-            if message.attempts >= self.deps.max_attempts:
+            limit = self.deps.max_attempts_by_kind.get(message.kind, self.deps.max_attempts)
+            if message.attempts >= limit:
                 log.error(
                     "message %s dead after %s attempts: %s", message.id, message.attempts, exc
                 )

@@ -1,0 +1,1 @@
+"""Payment gateway adapters (F6): the built-in sandbox and Stripe."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from recourse.web.api import orders, stores, users
+from recourse.web.api import orders, refunds, stores, users
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(stores.router)
 router.include_router(users.router)
 router.include_router(orders.router)
+router.include_router(refunds.router)

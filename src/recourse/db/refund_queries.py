@@ -1,0 +1,145 @@
+"""Read side of the refund ledger: plain values for pages and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from recourse.db import models as m
+from recourse.domain.roles import Actor, Role
+
+
+@dataclass(frozen=True, slots=True)
+class RefundView:
+    id: int
+    order_id: int
+    buyer_id: int
+    store_id: int
+    status: str
+    cause: str
+    currency: str
+    amount: int
+    items: int
+    tax: int
+    shipping: int
+    fees: int
+    method: str
+    reason: str | None
+    note: str | None
+    gateway: str
+    gateway_reference: str | None
+    trace_number: str | None
+    attempts: int
+    last_error: str | None
+    needs_attention: bool
+    expected_earliest: date
+    expected_latest: date
+    created_at: datetime
+    sent_at: datetime | None
+    succeeded_at: datetime | None
+    failed_at: datetime | None
+    lines: list[dict[str, Any]]
+
+
+def _view(row: m.RefundRow, order: m.OrderRow) -> RefundView:
+    return RefundView(
+        id=row.id,
+        order_id=row.order_id,
+        buyer_id=order.buyer_id,
+        store_id=order.store_id,
+        status=row.status,
+        cause=row.cause,
+        currency=row.currency,
+        amount=row.amount,
+        items=row.items,
+        tax=row.tax,
+        shipping=row.shipping,
+        fees=row.fees,
+        method=row.method,
+        reason=row.reason,
+        note=row.note,
+        gateway=row.gateway,
+        gateway_reference=row.gateway_reference,
+        trace_number=row.trace_number,
+        attempts=row.attempts,
+        last_error=row.last_error,
+        needs_attention=row.needs_attention,
+        expected_earliest=row.expected_earliest,
+        expected_latest=row.expected_latest,
+        created_at=row.created_at,
+        sent_at=row.sent_at,
+        succeeded_at=row.succeeded_at,
+        failed_at=row.failed_at,
+        lines=[
+            {"line_id": x.line_id, "quantity": x.quantity, "items": x.items, "tax": x.tax}
+            for x in row.lines
+        ],
+    )
+
+
+def _visible(actor: Actor) -> Any:
+    if actor.role is Role.buyer:
+        return m.OrderRow.buyer_id == actor.user_id
+    if actor.role is Role.seller:
+        return m.OrderRow.store_id.in_(sorted(actor.store_ids) or [-1])
+    return None
+
+
+def refund(session: Session, actor: Actor, refund_id: int) -> RefundView | None:
+    stmt = (
+        select(m.RefundRow, m.OrderRow)
+        .join(m.OrderRow, m.OrderRow.id == m.RefundRow.order_id)
+        .where(m.RefundRow.id == refund_id)
+    )
+    scope = _visible(actor)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    found = session.execute(stmt).first()
+    return _view(found[0], found[1]) if found else None
+
+
+def refunds_of_order(session: Session, order_id: int) -> list[RefundView]:
+    """Every refund of an order, oldest first (the caller checked the order is visible)."""
+    rows = session.execute(
+        select(m.RefundRow, m.OrderRow)
+        .join(m.OrderRow, m.OrderRow.id == m.RefundRow.order_id)
+        .where(m.RefundRow.order_id == order_id)
+        .order_by(m.RefundRow.id)
+    ).all()
+    return [_view(r, o) for r, o in rows]
+
+
+def refunds_of(
+    session: Session, actor: Actor, *, cursor: int | None = None, limit: int = 20
+) -> tuple[list[RefundView], int | None]:
+    """A buyer's (or anyone's visible) refunds, newest first, keyset-paginated."""
+    stmt = (
+        select(m.RefundRow, m.OrderRow)
+        .join(m.OrderRow, m.OrderRow.id == m.RefundRow.order_id)
+        .order_by(m.RefundRow.id.desc())
+        .limit(limit + 1)
+    )
+    scope = _visible(actor)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if cursor is not None:
+        stmt = stmt.where(m.RefundRow.id < cursor)
+    rows = session.execute(stmt).all()
+    views = [_view(r, o) for r, o in rows[:limit]]
+    return views, (views[-1].id if len(rows) > limit else None)
+
+
+def refunds_needing_attention(session: Session, limit: int = 100) -> list[RefundView]:
+    """F3: refunds that failed or keep failing, for support."""
+    rows = session.execute(
+        select(m.RefundRow, m.OrderRow)
+        .join(m.OrderRow, m.OrderRow.id == m.RefundRow.order_id)
+        .where(m.RefundRow.needs_attention.is_(True))
+        .order_by(m.RefundRow.id)
+        .limit(limit)
+    ).all()
+    return [_view(r, o) for r, o in rows]

@@ -104,10 +104,10 @@ def test_worker_once_delivers_what_is_due(container: Container, env: dict[str, s
     ship_all(container, order_id)
     result = runner.invoke(app, ["worker", "--once"], env=env)
     assert result.exit_code == 0, result.output
-    # The shipment email, and two deadlines of an order placed in the fixed test past that
-    # the real clock of the CLI finds long due: the payment window (a no-op, it was paid)
-    # and the end of buyer protection.
-    assert "handled 3 message(s)" in result.output
+    # The shipment email, and three deadlines of an order placed in the fixed test past that
+    # the real clock of the CLI finds long due: the payment reminder and the payment window
+    # (no-ops, it was paid) and the end of buyer protection.
+    assert "handled 4 message(s)" in result.output
     assert container.mailbox is not None
     assert [m["template"] for m in container.mailbox.list()] == ["order_shipped"]
 

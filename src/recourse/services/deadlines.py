@@ -23,7 +23,12 @@ def _payment_window_ends(uow: UnitOfWork, ctx: Context, subject_id: int) -> None
     orders.payment_window_ended(uow, ctx, order_id=subject_id)
 
 
+def _payment_reminder(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    orders.payment_reminder(uow, ctx, order_id=subject_id)
+
+
 HANDLERS: dict[str, Handler] = {
+    orders.PAYMENT_REMINDER: _payment_reminder,
     orders.PAYMENT_WINDOW_ENDS: _payment_window_ends,
     shipping.PROTECTION_ENDS: _protection_ends,
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from recourse.services.ports import UnitOfWork
@@ -34,6 +34,21 @@ def schedule_deadline(uow: UnitOfWork, *, name: str, subject_id: int, due_at: da
         available_at=due_at,
         dedupe_key=f"deadline:{name}:{subject_id}:{due_at.isoformat()}",
     )
+
+
+def schedule_reminder(
+    uow: UnitOfWork,
+    *,
+    name: str,
+    subject_id: int,
+    due_at: datetime,
+    remind_before_hours: int,
+    now: datetime,
+) -> None:
+    """M2: remind before a deadline that would decide against someone (when still ahead)."""
+    remind_at = due_at - timedelta(hours=remind_before_hours)
+    if remind_at > now:
+        schedule_deadline(uow, name=name, subject_id=subject_id, due_at=remind_at)
 
 
 def notify_user(

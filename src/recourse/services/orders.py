@@ -28,10 +28,16 @@ from recourse.domain.order import record_payment as decide_payment
 from recourse.domain.policy import policy_in_force
 from recourse.domain.roles import SYSTEM, Actor, Role, can_see_order
 from recourse.domain.timeline import TimelineEntry
-from recourse.services.notify import queue_email, schedule_deadline
+from recourse.services.notify import (
+    notify_user,
+    queue_email,
+    schedule_deadline,
+    schedule_reminder,
+)
 from recourse.services.ports import Context, NewOrder, UnitOfWork
 
 PAYMENT_WINDOW_ENDS = "order.payment_window_ends"
+PAYMENT_REMINDER = "order.payment_reminder"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +110,54 @@ def ingest_order(uow: UnitOfWork, ctx: Context, *, actor: Actor, data: OrderInpu
         schedule_deadline(
             uow, name=PAYMENT_WINDOW_ENDS, subject_id=order_id, due_at=deadlines.pay_by
         )
+        schedule_reminder(
+            uow,
+            name=PAYMENT_REMINDER,
+            subject_id=order_id,
+            due_at=deadlines.pay_by,
+            remind_before_hours=platform.remind_before_hours,
+            now=now,
+        )
         uow.commit()
     return order_id
+
+
+def payment_reminder(uow: UnitOfWork, ctx: Context, *, order_id: int) -> bool:
+    """M2/C2: remind the buyer before an unpaid order cancels itself."""
+    now = ctx.clock.now()
+    with uow:
+        order = uow.orders.get(order_id)
+        if (
+            order is None
+            or order.deadlines.pay_by is None
+            or now >= order.deadlines.pay_by
+            or order.payment.status not in (PaymentStatus.pending, PaymentStatus.failed)
+            or not any(line.qty.active for line in order.lines)
+        ):
+            return False
+        total = order_totals(order.currency, order.lines, order.shipping_fee).total
+        notify_user(
+            uow,
+            user_id=order.buyer_id,
+            kind="order.payment_reminder",
+            title=f"Pay for order #{order.id} or it will be cancelled",
+            body=(
+                f"Order #{order.id} is still waiting for your payment. If it has not arrived "
+                "by the deadline, the order cancels itself."
+            ),
+            order_id=order.id,
+            link=f"/orders/{order.id}",
+            now=now,
+            dedupe_key=f"order:{order.id}:payment_reminder",
+            email_template="payment_reminder",
+            email_context={
+                "order_id": order.id,
+                "pay_by": order.deadlines.pay_by.isoformat(),
+                "total": {"amount": total.minor, "currency": total.currency},
+            },
+        )
+        uow.commit()
+    return True
 
 
 def payment_window_ended(uow: UnitOfWork, ctx: Context, *, order_id: int) -> bool:

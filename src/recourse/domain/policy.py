@@ -166,3 +166,16 @@ def _hours(hours: int) -> str:
     if hours % 24 == 0 and hours >= 48:
         return _plural(hours // 24, "day")
     return _plural(hours, "hour")
+
+
+def make_platform_policy(values: dict[str, Any], base: PlatformPolicy) -> PlatformPolicy:
+    """Validate the operator's platform-wide windows: known names, whole numbers ≥ 1."""
+    known = {f.name for f in fields(PlatformPolicy)}
+    changes: dict[str, int] = {}
+    for name, value in values.items():
+        if name not in known:
+            raise InvalidInput(name, f"Unknown platform setting {name!r}.", allowed=sorted(known))
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100_000:
+            raise InvalidInput(name, f"{name} must be a whole number from 1 to 100000.")
+        changes[name] = value
+    return replace(base, **changes)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from recourse.domain.calendar import IsHoliday, add_business_days
+from recourse.domain.errors import InvalidInput
 from recourse.domain.order import PaymentMethod
 
 
@@ -42,3 +43,20 @@ def expected_by(issued_on: date, profile: SettlementProfile, is_holiday: IsHolid
     return ExpectedBy(
         earliest=after(profile.min_business_days), latest=after(profile.max_business_days)
     )
+
+
+def make_profile(method: str, min_business_days: int, max_business_days: int) -> SettlementProfile:
+    """Validate an operator's settlement profile: 0 ≤ min ≤ max ≤ 60 business days."""
+    try:
+        payment_method = PaymentMethod(method)
+    except ValueError:
+        raise InvalidInput(
+            "method", f"Unknown payment method {method!r}.", allowed=[str(m) for m in PaymentMethod]
+        ) from None
+    if not 0 <= min_business_days <= 60:
+        raise InvalidInput("min_business_days", "Use 0 to 60 business days.")
+    if not min_business_days <= max_business_days <= 60:
+        raise InvalidInput(
+            "max_business_days", "Use at least min_business_days and at most 60 business days."
+        )
+    return SettlementProfile(payment_method, min_business_days, max_business_days)

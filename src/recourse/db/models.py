@@ -245,7 +245,11 @@ class DemoClockRow(Base):
 
 class RefundRow(Base):
     __tablename__ = "refunds"
-    __table_args__ = (Index("ix_refunds_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_refunds_status_next", "status", "next_attempt_at"),
+        Index("ix_refunds_gateway_reference", "gateway", "gateway_reference"),
+        Index("ix_refunds_needs_attention", "needs_attention"),
+    )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     cause: Mapped[str] = mapped_column(String(32))

@@ -64,3 +64,9 @@ class Unauthenticated(DomainError):
 
 class TooManyAttempts(DomainError):
     code = "too_many_attempts"
+
+
+class InvalidSignature(DomainError):
+    """A webhook whose signature does not check out did not come from who it claims."""
+
+    code = "invalid_signature"

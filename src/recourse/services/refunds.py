@@ -228,9 +228,30 @@ def record_gateway_answer(
         if refund is None:
             raise NotFound(f"No refund {refund_id}.")
         target = RefundStatus(str(answer.status))
-        if target == refund.status or refund.status in (RefundStatus.succeeded,):
+        if refund.status is RefundStatus.succeeded and target is RefundStatus.failed:
+            # The provider reversed a refund it had paid (e.g. a closed card): support acts.
+            uow.refunds.update(
+                refund.id,
+                needs_attention=True,
+                last_error=answer.failure_reason or "reversed by the provider after success",
+            )
+            uow.timeline.add(
+                TimelineEntry(
+                    order_id=refund.order_id,
+                    at=now,
+                    actor=SYSTEM,
+                    action="refund.reversed",
+                    note=answer.failure_reason,
+                    data={"refund_id": refund.id},
+                    visible_to_seller=False,
+                )
+            )
+            uow.commit()
             return refund.status
-        if refund.status is RefundStatus.failed:
+        if target == refund.status or refund.status in (
+            RefundStatus.succeeded,
+            RefundStatus.failed,
+        ):
             return refund.status
         refund_transition(refund.status, target)
         values: dict[str, Any] = {"status": target, "gateway_reference": answer.reference}

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from recourse.domain.errors import (
     DomainError,
     InvalidInput,
+    InvalidSignature,
     NotAllowed,
     NotFound,
     RuleConflict,
@@ -21,6 +22,7 @@ from recourse.domain.errors import (
 )
 
 STATUS: list[tuple[type[DomainError], int]] = [
+    (InvalidSignature, 400),
     (NotFound, 404),
     (InvalidInput, 422),
     (RuleConflict, 409),

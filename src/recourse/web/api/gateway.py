@@ -1,0 +1,131 @@
+"""Payment gateways (F6): refund status webhooks from providers, and the sandbox's controls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, replace
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field, ValidationError
+from standardwebhooks import Webhook, WebhookVerificationError
+
+from recourse.container import Container
+from recourse.domain.errors import InvalidInput, NotFound
+from recourse.integrations.gateways.sandbox import SandboxGateway
+from recourse.integrations.gateways.stripe import StripeGateway, WebhookSignatureInvalid
+from recourse.services import refunds
+from recourse.services.ports import GatewayRefund, GatewayStatus
+from recourse.web.deps import ContainerDep, OperatorActor
+
+router = APIRouter(tags=["gateway"])
+
+IGNORED = {"received": True, "ignored": True}
+
+
+async def raw_body(request: Request) -> bytes:
+    """Signatures are over the exact bytes sent, so the body is read before any parsing."""
+    return await request.body()
+
+
+RawBody = Annotated[bytes, Depends(raw_body)]
+
+
+class SandboxStatusIn(BaseModel):
+    reference: str = Field(min_length=1, max_length=100)
+    status: Literal["processing", "succeeded", "failed"]
+    trace_number: str | None = Field(default=None, max_length=100)
+    failure_reason: str | None = Field(default=None, max_length=500)
+
+
+class SandboxSettingsIn(BaseModel):
+    """Fields left out keep their current value."""
+
+    fail_next: int | None = Field(default=None, ge=0, description="fail this many calls (503)")
+    fail_always: bool | None = Field(default=None, description="every call fails (503)")
+    decline_always: bool | None = Field(default=None, description="every refund is declined")
+    settle_seconds: int | None = Field(default=None, ge=0, description="time to succeed")
+
+
+def _stripe_update(
+    c: Container, payload: bytes, headers: Mapping[str, str]
+) -> GatewayRefund | None:
+    gateway = c.gateways.get("stripe")
+    if not isinstance(gateway, StripeGateway):
+        raise NotFound("The stripe gateway is not configured.")
+    event = gateway.verify_webhook(payload, headers.get("stripe-signature", ""))
+    return gateway.webhook_refund(event)
+
+
+def _sandbox_update(
+    c: Container, payload: bytes, headers: Mapping[str, str]
+) -> GatewayRefund | None:
+    try:
+        Webhook(c.settings.sandbox_webhook_secret).verify(payload, dict(headers), json_parse=False)
+    except (WebhookVerificationError, ValueError) as exc:
+        raise WebhookSignatureInvalid(
+            f"The Standard Webhooks signature does not match this payload: {exc}"
+        ) from exc
+    try:
+        update = SandboxStatusIn.model_validate_json(payload)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"]) or "body"
+        raise InvalidInput(field, f"{field}: {error['msg']}") from exc
+    return GatewayRefund(
+        reference=update.reference,
+        status=GatewayStatus(update.status),
+        trace_number=update.trace_number,
+        failure_reason=update.failure_reason,
+    )
+
+
+RECEIVERS: Mapping[str, Callable[[Container, bytes, Mapping[str, str]], GatewayRefund | None]] = {
+    "stripe": _stripe_update,
+    "sandbox": _sandbox_update,
+}
+
+
+@router.post("/gateway/{name}/webhook")
+def gateway_webhook(
+    name: str, request: Request, payload: RawBody, c: ContainerDep
+) -> dict[str, Any]:
+    """F6: a provider reports a refund's status; its signature is the authentication.
+
+    `stripe`: a Stripe event signed in `Stripe-Signature`. `sandbox`: a JSON body
+    `{"reference", "status", "trace_number"?}` signed per Standard Webhooks. Events about
+    refunds we do not know are acknowledged and ignored, so the provider stops resending them."""
+    receive = RECEIVERS.get(name)
+    if receive is None:
+        raise NotFound(f"No gateway {name!r}.")
+    answer = receive(c, payload, request.headers)
+    if answer is None:
+        return IGNORED
+    refund_id = refunds.find_by_reference(c.uow(), gateway=name, reference=answer.reference)
+    if refund_id is None:
+        return IGNORED
+    status = refunds.record_gateway_answer(c.uow(), c.ctx, refund_id=refund_id, answer=answer)
+    return {"received": True, "refund_id": refund_id, "status": str(status)}
+
+
+def _sandbox(c: Container) -> SandboxGateway:
+    gateway = c.gateways.get("sandbox")
+    if not isinstance(gateway, SandboxGateway):
+        raise NotFound("The sandbox gateway is not configured.")
+    return gateway
+
+
+@router.get("/gateway/sandbox/settings")
+def get_sandbox_settings(actor: OperatorActor, c: ContainerDep) -> dict[str, Any]:
+    """How the sandbox gateway behaves: outages, declines, time to settle (tests and demos)."""
+    return asdict(_sandbox(c).settings())
+
+
+@router.put("/gateway/sandbox/settings")
+def put_sandbox_settings(
+    body: SandboxSettingsIn, actor: OperatorActor, c: ContainerDep
+) -> dict[str, Any]:
+    """Tell the sandbox gateway to fail, decline or settle sooner (tests and demos)."""
+    sandbox = _sandbox(c)
+    sandbox.configure(replace(sandbox.settings(), **body.model_dump(exclude_none=True)))
+    return asdict(sandbox.settings())

@@ -361,3 +361,75 @@ def stores_of(session: Session, store_ids: frozenset[int]) -> list[dict[str, Any
         .order_by(m.StoreRow.id)
     )
     return [{"id": r.id, "name": r.name, "country": r.country} for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class LineSummary:
+    first_title: str
+    line_count: int
+    unit_count: int
+
+
+def line_summaries(session: Session, order_ids: list[int]) -> dict[int, LineSummary]:
+    """Per order: the first line's title (by position), how many lines and units it has."""
+    if not order_ids:
+        return {}
+    found: dict[int, tuple[str, int, int]] = {}
+    for order_id, title, quantity in session.execute(
+        select(m.OrderLineRow.order_id, m.OrderLineRow.title, m.OrderLineRow.quantity)
+        .where(m.OrderLineRow.order_id.in_(order_ids))
+        .order_by(m.OrderLineRow.order_id, m.OrderLineRow.position, m.OrderLineRow.id)
+    ):
+        first, lines, units = found.get(order_id, (title, 0, 0))
+        found[order_id] = (first, lines + 1, units + int(quantity))
+    return {k: LineSummary(first, lines, units) for k, (first, lines, units) in found.items()}
+
+
+def user_names(session: Session, user_ids: set[int]) -> dict[int, str]:
+    """Display names for the people a timeline mentions."""
+    if not user_ids:
+        return {}
+    rows = session.execute(
+        select(m.UserRow.id, m.UserRow.name).where(m.UserRow.id.in_(sorted(user_ids)))
+    )
+    return {user_id: name for user_id, name in rows}
+
+
+def all_stores(session: Session) -> list[dict[str, Any]]:
+    """Every store, for support's store filter."""
+    rows = session.scalars(select(m.StoreRow).order_by(m.StoreRow.name, m.StoreRow.id))
+    return [{"id": r.id, "name": r.name, "country": r.country} for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    entry: TimelineView
+    visible_to_buyer: bool
+    visible_to_seller: bool
+
+
+def audit_timeline(session: Session, order_id: int) -> list[AuditEntry]:
+    """Support's timeline: every entry, with whom each one is shown to."""
+    rows = session.scalars(
+        select(m.TimelineRow)
+        .where(m.TimelineRow.order_id == order_id)
+        .order_by(m.TimelineRow.at, m.TimelineRow.id)
+    )
+    return [
+        AuditEntry(
+            entry=TimelineView(
+                at=t.at,
+                actor_role=t.actor_role,
+                actor_id=t.actor_id,
+                action=t.action,
+                from_state=t.from_state,
+                to_state=t.to_state,
+                reason=t.reason,
+                note=t.note,
+                data=t.data,
+            ),
+            visible_to_buyer=bool(t.visible_to_buyer),
+            visible_to_seller=bool(t.visible_to_seller),
+        )
+        for t in rows
+    ]

@@ -12,7 +12,8 @@ from recourse.integrations.clock import SystemClock
 from recourse.integrations.gateways.sandbox import SandboxGateway
 from recourse.integrations.mail import EmailRenderer, FileMailbox, Mailer, SmtpMailer
 from recourse.integrations.passwords import Argon2Hasher
-from recourse.services.ports import Clock, PaymentGateway
+from recourse.services.ports import Clock, Context, PaymentGateway
+from recourse.worker.runner import Worker, WorkerDeps
 
 
 def build(
@@ -53,4 +54,25 @@ def build(
         mailbox=mailbox,
         renderer=EmailRenderer(sender=settings.mail_from, base_url=settings.base_url),
         gateways=gateways,
+    )
+
+
+def make_worker(
+    container: Container, ctx: Context | None = None, *, name: str | None = None
+) -> Worker:
+    """The worker `recourse worker` runs (on the clock of `ctx`, the container's by default)."""
+    return Worker(
+        WorkerDeps(
+            engine=container.engine,
+            uow_factory=container.uow,
+            ctx=ctx or container.ctx,
+            mailer=container.mailer,
+            renderer=container.renderer,
+            read_session=container.read_session,
+            gateways=container.gateways,
+            batch=container.settings.worker_batch,
+            max_attempts=container.settings.worker_max_attempts,
+            refund_max_attempts=container.settings.refund_max_attempts,
+        ),
+        name=name,
     )

@@ -11,11 +11,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from recourse.bootstrap import build
+from recourse.bootstrap import build, make_worker
 from recourse.config import Settings
 from recourse.container import Container
 from recourse.domain.errors import DomainError
 from recourse.domain.roles import Actor, Role
+from recourse.worker.runner import Worker
 
 app = typer.Typer(help="Recourse: the marketplace's post-purchase service.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -27,7 +28,7 @@ app.add_typer(clock_app, name="clock")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 
-console = Console()
+console = Console(soft_wrap=True)
 OPERATOR = Actor(Role.operator)
 
 
@@ -80,23 +81,8 @@ def _serve(container: Container, host: str, port: int, workers: int, embedded_wo
             stop.set()
 
 
-def _worker(container: Container):  # type: ignore[no-untyped-def]
-    from recourse.worker.runner import Worker, WorkerDeps
-
-    return Worker(
-        WorkerDeps(
-            engine=container.engine,
-            uow_factory=container.uow,
-            ctx=container.ctx,
-            mailer=container.mailer,
-            renderer=container.renderer,
-            read_session=container.read_session,
-            gateways=container.gateways,
-            batch=container.settings.worker_batch,
-            max_attempts=container.settings.worker_max_attempts,
-            refund_max_attempts=container.settings.refund_max_attempts,
-        )
-    )
+def _worker(container: Container) -> Worker:
+    return make_worker(container)
 
 
 @app.command()

@@ -11,6 +11,7 @@ from recourse.domain.roles import Actor, Role
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
+_LOCALE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,15 @@ def check_timezone(tz: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput("timezone", f"Unknown time zone {tz!r}; use an IANA name.") from None
     return tz
+
+
+def check_locale(locale: str) -> str:
+    """'pt-BR', 'pt_br' and 'pt_BR' all mean Brazilian Portuguese; stored as 'pt_BR'."""
+    language, _, region = locale.strip().replace("-", "_").partition("_")
+    value = f"{language.lower()}_{region.upper()}" if region else language.lower()
+    if not _LOCALE.match(value):
+        raise InvalidInput("locale", "Use a language tag such as en, de or pt_BR.")
+    return value
 
 
 def check_password(password: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from recourse.domain.calendar import IsHoliday, add_business_days
+from recourse.domain.calendar import SAT_SUN, IsHoliday, add_business_days
 from recourse.domain.errors import InvalidInput
 from recourse.domain.order import PaymentMethod
 
@@ -34,11 +34,16 @@ class ExpectedBy:
     latest: date
 
 
-def expected_by(issued_on: date, profile: SettlementProfile, is_holiday: IsHoliday) -> ExpectedBy:
+def expected_by(
+    issued_on: date,
+    profile: SettlementProfile,
+    is_holiday: IsHoliday,
+    weekend: frozenset[int] = SAT_SUN,
+) -> ExpectedBy:
     """F5: counted in business days of the buyer's country (weekends and holidays skipped)."""
 
     def after(days: int) -> date:
-        return issued_on if days == 0 else add_business_days(issued_on, days, is_holiday)
+        return issued_on if days == 0 else add_business_days(issued_on, days, is_holiday, weekend)
 
     return ExpectedBy(
         earliest=after(profile.min_business_days), latest=after(profile.max_business_days)

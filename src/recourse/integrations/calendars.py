@@ -17,6 +17,18 @@ def _country_year(country: str, year: int) -> Any:
         return {}
 
 
+@lru_cache(maxsize=256)
+def _weekend(country: str) -> frozenset[int]:
+    try:
+        return frozenset(holidays.country_holidays(country).weekend)
+    except NotImplementedError:
+        return frozenset({5, 6})
+
+
 class HolidaysCalendar:
     def is_holiday(self, country: str, day: date) -> bool:
         return day in _country_year(country.upper(), day.year)
+
+    def weekend(self, country: str) -> frozenset[int]:
+        """Friday and Saturday in Kuwait, Saturday and Sunday in Germany, …"""
+        return _weekend(country.upper())

@@ -60,7 +60,7 @@ def create_user(
                 role=data.role,
                 country=country,
                 timezone=timezone,
-                locale=data.locale or "en",
+                locale=rules.check_locale(data.locale or "en"),
                 password_hash=password_hash,
                 store_ids=frozenset(data.store_ids),
                 created_at=ctx.clock.now(),

@@ -246,6 +246,7 @@ def record_payment(
                 now,
                 version.policy.processing_days,
                 lambda day: ctx.holidays.is_holiday(store.country, day),
+                ctx.holidays.weekend(store.country),
             )
         platform = uow.platform.policy()
         deadlines = payment_deadlines(

@@ -82,7 +82,10 @@ def record_refund(
     profile = uow.settlement.profile(str(order.payment.method))
     issued_on = now.astimezone(ZoneInfo(buyer.timezone)).date()
     expected = expected_by(
-        issued_on, profile, lambda day: ctx.holidays.is_holiday(buyer.country, day)
+        issued_on,
+        profile,
+        lambda day: ctx.holidays.is_holiday(buyer.country, day),
+        ctx.holidays.weekend(buyer.country),
     )
     refund_id = uow.refunds.add(
         NewRefund(

@@ -1,0 +1,146 @@
+"""`recourse demo`: the sample marketplace is built by the real use cases, relative to now."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from rich.console import Console
+
+from recourse import demo_data
+from recourse.bootstrap import build
+from recourse.config import Settings
+from recourse.container import Container
+from recourse.db import outbox, queries
+from recourse.domain.order import OrderStatus
+from recourse.domain.roles import Actor, Role
+from recourse.integrations.clock import FixedClock
+from recourse.services import accounts
+
+pytestmark = pytest.mark.slow
+
+SUPPORT = Actor(Role.support)
+# After a long weekend, so the overdue orders' ship-by dates have to reach back past holidays.
+EASTER_MONDAY = datetime(2026, 4, 6, 6, 30, tzinfo=UTC)
+STATUSES = [s for s in OrderStatus if s is not OrderStatus.closed]
+
+
+def _seed(container: Container) -> demo_data.DemoInfo:
+    return demo_data.seed(container, console=Console(file=io.StringIO()))
+
+
+def _orders(container: Container, actor: Actor = SUPPORT) -> list[queries.OrderSummary]:
+    with container.read_session() as session:
+        return queries.list_orders(session, actor, container.clock.now(), limit=1000).items
+
+
+def _statuses(container: Container, actor: Actor) -> dict[str, int]:
+    now = container.clock.now()
+    with container.read_session() as session:
+        return {
+            str(s): len(
+                queries.list_orders(session, actor, now, statuses=(str(s),), limit=1000).items
+            )
+            for s in STATUSES
+        }
+
+
+def _login(container: Container, email: str, password: str) -> Actor:
+    user = accounts.authenticate(
+        container.uow(),
+        container.ctx,
+        container.hasher,
+        email=email,
+        password=password,
+        client="test",
+        max_failures=5,
+    )
+    return user.actor()
+
+
+def test_demo_offers_every_status_currency_policy_and_a_working_login_for_each_role(
+    container: Container,
+) -> None:
+    info = _seed(container)
+    now = container.clock.now()
+    summaries = _orders(container)
+    store_ids = sorted({o.store_id for o in summaries})
+    with container.read_session() as session:
+        tabs = queries.tab_counts(session, SUPPORT, now)
+        policies = [queries.store_with_policy(session, sid, now) for sid in store_ids]
+        governing = {
+            (d.store["id"], d.policy.version)
+            for d in (queries.order_detail(session, SUPPORT, o.id, now) for o in summaries)
+            if d
+        }
+    with container.uow() as uow:
+        versions = {sid: len(uow.stores.policy_versions(sid)) for sid in store_ids}
+    changed = [sid for sid, count in versions.items() if count >= 2]
+    logins = {role: _login(container, *login) for role, login in info["logins"].items()}
+    mine = _orders(container, logins["buyer"])
+    by_store = {sid: sum(o.store_id == sid for o in mine) for sid in {o.store_id for o in mine}}
+    again = demo_data.demo_logins(container)
+
+    assert tabs["all"] >= 60
+    assert all(tabs[tab] > 0 for tab in queries.TABS)
+    assert {"EUR", "JPY", "KWD"} <= {o.currency for o in summaries}
+    assert len({o.buyer_id for o in summaries}) >= 5
+    assert len(store_ids) >= 3
+    assert len({repr(sorted(p["policy"].items())) for p in policies if p}) >= 3
+    assert {(changed[0], 1), (changed[0], 2)} <= governing
+    assert {role: actor.role for role, actor in logins.items()} == {
+        "buyer": Role.buyer,
+        "seller": Role.seller,
+        "support": Role.support,
+    }
+    assert all(count > 0 for count in _statuses(container, logins["buyer"]).values())
+    assert max(by_store, key=lambda sid: by_store[sid]) in logins["seller"].store_ids
+    assert len(logins["seller"].store_ids) == 2
+    assert again["logins"] == info["logins"]
+    assert accounts.actor_for_token(container.uow(), info["token"]).role is Role.operator
+    assert accounts.actor_for_token(container.uow(), again["token"]).role is Role.operator
+
+
+def test_demo_history_lies_in_the_past_and_the_worker_has_caught_up(settings: Settings) -> None:
+    now = EASTER_MONDAY
+    container = build(settings, clock=FixedClock(now), fast_hashing=True)
+    try:
+        _seed(container)
+        per_status = _statuses(container, SUPPORT)
+        summaries = _orders(container)
+        with container.read_session() as session:
+            details = [queries.order_detail(session, SUPPORT, o.id, now) for o in summaries]
+        pending = outbox.pending_count(container.engine, now)
+        dead = outbox.dead_letters(container.engine)
+        assert container.mailbox is not None
+        mail = {m["template"] for m in container.mailbox.list(limit=1000)}
+    finally:
+        container.dispose()
+    moments = [e.at for d in details if d for e in d.timeline] + [
+        event["at"] for d in details if d for s in d.shipments for event in s.events
+    ]
+    actions = {
+        status: {e.action for d in details if d and d.status == status for e in d.timeline}
+        for status in (OrderStatus.completed, OrderStatus.cancelled)
+    }
+    overdue = [o for o in summaries if o.status == "awaiting_shipment" and (o.ship_by or now) < now]
+    fired = [
+        (e.at, d.order.deadlines.protection_ends_at or d.order.deadlines.pay_by or now)
+        for d in details
+        if d
+        for e in d.timeline
+        if e.action in ("order.completed", "order.cancelled")
+    ]
+
+    assert all(count > 0 for count in per_status.values()), per_status
+    assert max(moments) <= now
+    assert now - timedelta(days=91) <= min(o.created_at for o in summaries)
+    assert min(o.created_at for o in summaries) <= now - timedelta(days=60)
+    assert "order.completed" in actions[OrderStatus.completed]
+    assert "order.cancelled" in actions[OrderStatus.cancelled]
+    assert overdue
+    assert all(due <= at <= due + demo_data.WORKER_CADENCE for at, due in fired)
+    assert pending == 0
+    assert dead == []
+    assert {"order_shipped", "order_delivered", "order_cancelled_unpaid"} <= mail

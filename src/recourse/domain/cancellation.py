@@ -1,0 +1,279 @@
+"""§3 cancellation: who may cancel what, now or by asking; the explanation when not (C1)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from recourse.domain.errors import IllegalTransition, InvalidInput
+from recourse.domain.order import (
+    LineQuantities,
+    Order,
+    OrderStatus,
+    PaymentStatus,
+    derive_status,
+)
+from recourse.domain.policy import BuyerCancel, PlatformPolicy, StorePolicy
+
+
+class CancellationStatus(StrEnum):
+    pending_seller = "pending_seller"
+    completed = "completed"
+    approved = "approved"
+    auto_approved = "auto_approved"
+    rejected = "rejected"
+    withdrawn = "withdrawn"
+
+
+CANCELLATION_TRANSITIONS: dict[CancellationStatus, frozenset[CancellationStatus]] = {
+    CancellationStatus.pending_seller: frozenset(
+        {
+            CancellationStatus.approved,
+            CancellationStatus.auto_approved,
+            CancellationStatus.rejected,
+            CancellationStatus.withdrawn,
+        }
+    ),
+    CancellationStatus.completed: frozenset(),
+    CancellationStatus.approved: frozenset(),
+    CancellationStatus.auto_approved: frozenset(),
+    CancellationStatus.rejected: frozenset(),
+    CancellationStatus.withdrawn: frozenset(),
+}
+
+CANCELS_UNITS = frozenset(
+    {CancellationStatus.completed, CancellationStatus.approved, CancellationStatus.auto_approved}
+)
+
+
+def cancellation_transition(
+    current: CancellationStatus, target: CancellationStatus
+) -> CancellationStatus:
+    """C4/C10: a pending request is approved (by seller or silence), rejected or withdrawn."""
+    if target not in CANCELLATION_TRANSITIONS[current]:
+        raise IllegalTransition("cancellation", str(current), str(target))
+    return target
+
+
+class Initiator(StrEnum):
+    buyer = "buyer"
+    seller = "seller"
+    system = "system"
+
+
+class Mode(StrEnum):
+    instant = "instant"
+    request = "request"
+
+
+class Alternative(StrEnum):
+    ask_seller = "ask_seller"
+    refuse_delivery = "refuse_delivery"
+    return_after_delivery = "return_after_delivery"
+    wait = "wait"
+    cancel_whole_order = "cancel_whole_order"
+    withdraw_request = "withdraw_request"
+    contact_support = "contact_support"
+    approve_request = "approve_request"
+
+
+@dataclass(frozen=True, slots=True)
+class Blocker:
+    """C1: why not, in a code and a sentence; when it lifts (if it will); what to do instead."""
+
+    code: str
+    message: str
+    unblocks_at: datetime | None = None
+    alternatives: tuple[Alternative, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Eligibility:
+    units: Mapping[int, int]
+    mode: Mode | None = None
+    blocker: Blocker | None = None
+    respond_by: datetime | None = None
+    seller_overdue: bool = False
+
+    @property
+    def allowed(self) -> bool:
+        return self.blocker is None
+
+
+def _whole(order: Order) -> dict[int, int]:
+    return {line.id: line.qty.unshipped for line in order.lines if line.qty.unshipped}
+
+
+def requested_units(order: Order, lines: Mapping[int, int] | None) -> dict[int, int]:
+    """None means every unshipped unit; otherwise validate line ids and quantities."""
+    if lines is None:
+        return _whole(order)
+    units: dict[int, int] = {}
+    for line_id, quantity in lines.items():
+        order.line(line_id)
+        if quantity <= 0:
+            raise InvalidInput("lines.quantity", "Quantity must be at least 1.")
+        units[line_id] = quantity
+    if not units:
+        raise InvalidInput("lines", "Choose at least one item to cancel.")
+    return units
+
+
+def _state_blocker(order: Order, now: datetime) -> Blocker | None:
+    status = derive_status(order, now)
+    if status in (OrderStatus.cancelled, OrderStatus.closed) and not _whole(order):
+        return Blocker(
+            "order_cancelled" if status is OrderStatus.cancelled else "order_closed",
+            "This order is already cancelled."
+            if status is OrderStatus.cancelled
+            else "This order is closed.",
+        )
+    if status is OrderStatus.payment_review:
+        return Blocker(
+            "payment_under_review",
+            "Your payment is being verified; cancelling is possible once that is done.",
+            unblocks_at=order.deadlines.review_until,
+            alternatives=(Alternative.wait, Alternative.contact_support),
+        )
+    if not _whole(order):
+        delivered = any(line.qty.delivered for line in order.lines)
+        return Blocker(
+            "already_shipped",
+            "Everything in this order has shipped, so it can no longer be cancelled.",
+            alternatives=(Alternative.return_after_delivery,)
+            if delivered
+            else (
+                Alternative.ask_seller,
+                Alternative.refuse_delivery,
+                Alternative.return_after_delivery,
+            ),
+        )
+    return None
+
+
+def _units_blocker(
+    order: Order, units: Mapping[int, int], *, allow_partial: bool
+) -> Blocker | None:
+    for line_id, quantity in units.items():
+        line = order.line(line_id)
+        if quantity > line.qty.unshipped:
+            return Blocker(
+                "already_shipped",
+                f"Only {line.qty.unshipped} of {line.title!r} can still be cancelled; "
+                "the rest has shipped or is already cancelled.",
+                alternatives=(Alternative.ask_seller, Alternative.return_after_delivery),
+            )
+    whole = _whole(order)
+    if dict(units) != whole and not allow_partial:
+        shipped_some = any(line.qty.shipped for line in order.lines)
+        return Blocker(
+            "partial_cancel_not_allowed",
+            "This store only cancels whole orders"
+            + (", and part of this order has already shipped." if shipped_some else "."),
+            alternatives=(Alternative.ask_seller, Alternative.return_after_delivery)
+            if shipped_some
+            else (Alternative.cancel_whole_order,),
+        )
+    return None
+
+
+def seller_overdue(order: Order, now: datetime) -> bool:
+    """C4: paid, nothing shipped yet, and the processing deadline has passed."""
+    return (
+        order.payment.status is PaymentStatus.captured
+        and order.deadlines.ship_by is not None
+        and now > order.deadlines.ship_by
+    )
+
+
+def buyer_eligibility(
+    order: Order,
+    *,
+    now: datetime,
+    policy: StorePolicy,
+    platform: PlatformPolicy,
+    lines: Mapping[int, int] | None,
+    pending_request: bool,
+) -> Eligibility:
+    """C1 to C4, C7, C9: can the buyer cancel these units now, must they ask, or why not."""
+    blocker = _state_blocker(order, now)
+    if blocker is not None:
+        return Eligibility(units={}, blocker=blocker)
+    if pending_request:
+        return Eligibility(
+            units={},
+            blocker=Blocker(
+                "request_pending",
+                "You already asked the seller to cancel; wait for their answer or withdraw it.",
+                alternatives=(Alternative.withdraw_request, Alternative.wait),
+            ),
+        )
+    units = requested_units(order, lines)
+    blocker = _units_blocker(order, units, allow_partial=policy.allow_partial_cancel)
+    if blocker is not None:
+        return Eligibility(units=units, blocker=blocker)
+    if order.payment.status is not PaymentStatus.captured:
+        return Eligibility(units=units, mode=Mode.instant)
+    overdue = seller_overdue(order, now)
+    captured_at = order.payment.captured_at
+    in_grace = captured_at is not None and now < captured_at + timedelta(
+        minutes=platform.cancel_grace_minutes
+    )
+    if in_grace or policy.buyer_cancel is BuyerCancel.instant or overdue:
+        return Eligibility(units=units, mode=Mode.instant, seller_overdue=overdue)
+    return Eligibility(
+        units=units,
+        mode=Mode.request,
+        respond_by=now + timedelta(hours=policy.cancel_response_hours),
+    )
+
+
+def seller_eligibility(
+    order: Order, *, now: datetime, lines: Mapping[int, int] | None, pending_request: bool
+) -> Eligibility:
+    """C8: a seller may cancel any unshipped units, with a seller reason, at once."""
+    blocker = _state_blocker(order, now)
+    if blocker is not None and blocker.code != "payment_under_review":
+        return Eligibility(units={}, blocker=blocker)
+    if pending_request:
+        return Eligibility(
+            units={},
+            blocker=Blocker(
+                "request_pending",
+                "The buyer has asked to cancel: approve or reject that request instead.",
+                alternatives=(Alternative.approve_request,),
+            ),
+        )
+    units = requested_units(order, lines)
+    blocker = _units_blocker(order, units, allow_partial=True)
+    if blocker is not None:
+        return Eligibility(units=units, blocker=blocker)
+    return Eligibility(units=units, mode=Mode.instant)
+
+
+def cancel_units(order: Order, units: Mapping[int, int]) -> dict[int, LineQuantities]:
+    """The lines' quantities once `units` are cancelled."""
+    return {
+        line_id: replace(order.line(line_id).qty, cancelled=order.line(line_id).qty.cancelled + n)
+        for line_id, n in units.items()
+    }
+
+
+def overdue_autocancel_at(order: Order, platform: PlatformPolicy) -> datetime | None:
+    """C4: an order still unshipped this long after its ship-by deadline cancels itself."""
+    if order.deadlines.ship_by is None:
+        return None
+    return order.deadlines.ship_by + timedelta(days=platform.overdue_autocancel_days)
+
+
+def overdue_autocancel_due(order: Order, now: datetime, platform: PlatformPolicy) -> bool:
+    due = overdue_autocancel_at(order, platform)
+    return (
+        due is not None
+        and now >= due
+        and order.payment.status is PaymentStatus.captured
+        and all(line.qty.shipped == 0 for line in order.lines)
+        and bool(_whole(order))
+    )

@@ -32,7 +32,10 @@ class Container:
 
     def __post_init__(self) -> None:
         self.ctx = Context(
-            clock=self.clock, holidays=HolidaysCalendar(), currencies=BabelCurrencies()
+            clock=self.clock,
+            holidays=HolidaysCalendar(),
+            currencies=BabelCurrencies(),
+            gateway=self.settings.gateway,
         )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._reads = sessionmaker(self.read_engine, expire_on_commit=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from typer.testing import CliRunner
@@ -11,6 +11,7 @@ from recourse.bootstrap import build
 from recourse.cli import app
 from recourse.config import Settings
 from recourse.container import Container
+from recourse.db import outbox
 from recourse.db.clock import DemoClock
 from recourse.domain.roles import Role
 from recourse.services import accounts
@@ -104,10 +105,10 @@ def test_worker_once_delivers_what_is_due(container: Container, env: dict[str, s
     ship_all(container, order_id)
     result = runner.invoke(app, ["worker", "--once"], env=env)
     assert result.exit_code == 0, result.output
-    # The shipment email, and three deadlines of an order placed in the fixed test past that
-    # the real clock of the CLI finds long due: the payment reminder and the payment window
-    # (no-ops, it was paid) and the end of buyer protection.
-    assert "handled 4 message(s)" in result.output
+    assert "handled" in result.output
+    # Everything due by the real clock the CLI runs on is done, none of it failed.
+    assert outbox.pending_count(container.engine, datetime.now(UTC)) == 0
+    assert outbox.dead_letters(container.engine) == []
     assert container.mailbox is not None
     assert [m["template"] for m in container.mailbox.list()] == ["order_shipped"]
 

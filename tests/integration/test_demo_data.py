@@ -143,4 +143,4 @@ def test_demo_history_lies_in_the_past_and_the_worker_has_caught_up(settings: Se
     assert all(due <= at <= due + demo_data.WORKER_CADENCE for at, due in fired)
     assert pending == 0
     assert dead == []
-    assert {"order_shipped", "order_delivered", "order_cancelled_unpaid"} <= mail
+    assert {"order_shipped", "order_delivered", "cancellation_completed"} <= mail

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, literal, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -43,6 +44,24 @@ class SqlNotifications:
         if dedupe_key is not None:
             stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])
         self.s.execute(stmt)
+
+    def mark_read(self, notification_id: int, *, user_id: int, at: datetime) -> bool:
+        """True when it is the user's (read before or not); the first read time is kept."""
+        row = m.NotificationRow
+        result = self.s.execute(
+            update(row)
+            .where(row.id == notification_id, row.user_id == user_id)
+            .values(read_at=func.coalesce(row.read_at, literal(at, row.read_at.type)))
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    def mark_all_read(self, *, user_id: int, at: datetime, up_to_id: int | None) -> int:
+        """Unread ones up to `up_to_id` (what the user saw); newer arrivals stay unread."""
+        row = m.NotificationRow
+        stmt = update(row).where(row.user_id == user_id, row.read_at.is_(None))
+        if up_to_id is not None:
+            stmt = stmt.where(row.id <= up_to_id)
+        return int(getattr(self.s.execute(stmt.values(read_at=at)), "rowcount", 0))
 
 
 class SqlEvents:

@@ -47,6 +47,8 @@ def claim(
         rows = list(session.scalars(stmt))
         if not rows:
             return []
+        # Read before the UPDATE: the session synchronises `attempts` on the loaded rows.
+        claimed = [Claimed(r.id, r.kind, dict(r.payload), r.attempts + 1) for r in rows]
         session.execute(
             update(OutboxRow)
             .where(OutboxRow.id.in_([r.id for r in rows]))
@@ -56,7 +58,7 @@ def claim(
                 attempts=OutboxRow.attempts + 1,
             )
         )
-        return [Claimed(r.id, r.kind, dict(r.payload), r.attempts + 1) for r in rows]
+        return claimed
 
 
 def mark_delivered(engine: Engine, message_id: int, worker_id: str) -> None:

@@ -74,6 +74,15 @@ class SqlUsers:
         row = self.s.scalars(select(m.UserRow).where(m.UserRow.email == email)).first()
         return _user(row) if row else None
 
+    def staff_ids(self, store_id: int) -> list[int]:
+        return list(
+            self.s.scalars(
+                select(m.StoreStaffRow.user_id)
+                .where(m.StoreStaffRow.store_id == store_id)
+                .order_by(m.StoreStaffRow.user_id)
+            )
+        )
+
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         self.s.execute(
             update(m.UserRow).where(m.UserRow.id == user_id).values(password_hash=password_hash)
@@ -344,12 +353,10 @@ class SqlShipments:
             status=str(ShipmentStatus.shipped),
             shipped_at=shipped_at,
         )
+        row.lines = [
+            m.ShipmentLineRow(line_id=item.line_id, quantity=item.quantity) for item in lines
+        ]
         self.s.add(row)
-        self.s.flush()
-        for item in lines:
-            self.s.add(
-                m.ShipmentLineRow(shipment_id=row.id, line_id=item.line_id, quantity=item.quantity)
-            )
         self.s.flush()
         return row.id
 

@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from recourse.db.cancellations import SqlCancellations, SqlReasons
 from recourse.db.messaging import SqlEvents, SqlNotifications
 from recourse.db.refunds import SqlRefunds, SqlSettlement
 from recourse.db.repositories import (
@@ -20,6 +21,7 @@ from recourse.db.repositories import (
     SqlTokens,
     SqlUsers,
 )
+from recourse.db.webhooks import SqlWebhooks
 
 
 class SqlUnitOfWork:
@@ -51,6 +53,9 @@ class SqlUnitOfWork:
             self.settlement = SqlSettlement(session)
             self.notifications = SqlNotifications(session)
             self.events = SqlEvents(session)
+            self.cancellations = SqlCancellations(session)
+            self.reasons = SqlReasons(session)
+            self.webhooks = SqlWebhooks(session)
         self._depth += 1
         return self
 

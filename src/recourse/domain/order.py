@@ -345,6 +345,16 @@ def unpaid_expired(order: Order, now: datetime) -> bool:
     )
 
 
+def payment_window_recheck(order: Order, payment: Payment, now: datetime) -> datetime | None:
+    """C2: a payment that falls back to unpaid (e.g. fails review after `pay_by`) must meet the
+    window's end again: at `pay_by`, or at once when the window has already closed."""
+    if payment.status not in (PaymentStatus.pending, PaymentStatus.failed):
+        return None
+    if order.deadlines.pay_by is None:
+        return None
+    return max(order.deadlines.pay_by, now)
+
+
 def cancel_everything(order: Order) -> dict[int, LineQuantities]:
     """Quantities after cancelling every unit that has not shipped."""
     return {

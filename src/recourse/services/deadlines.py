@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from recourse.services import orders, shipping
+from recourse.services import cancellations, orders, shipping
 from recourse.services.ports import Context, UnitOfWork
 
 Handler = Callable[[UnitOfWork, Context, int], None]
@@ -20,14 +20,29 @@ def _protection_ends(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
 
 
 def _payment_window_ends(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
-    orders.payment_window_ended(uow, ctx, order_id=subject_id)
+    cancellations.payment_window_ended(uow, ctx, order_id=subject_id)
 
 
 def _payment_reminder(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
     orders.payment_reminder(uow, ctx, order_id=subject_id)
 
 
+def _respond_by(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    cancellations.respond_by_passed(uow, ctx, cancellation_id=subject_id)
+
+
+def _cancellation_reminder(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    cancellations.request_reminder(uow, ctx, cancellation_id=subject_id)
+
+
+def _overdue_autocancel(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    cancellations.overdue_autocancel(uow, ctx, order_id=subject_id)
+
+
 HANDLERS: dict[str, Handler] = {
+    cancellations.RESPOND_BY: _respond_by,
+    cancellations.RESPOND_REMINDER: _cancellation_reminder,
+    orders.OVERDUE_AUTOCANCEL: _overdue_autocancel,
     orders.PAYMENT_REMINDER: _payment_reminder,
     orders.PAYMENT_WINDOW_ENDS: _payment_window_ends,
     shipping.PROTECTION_ENDS: _protection_ends,

@@ -21,6 +21,12 @@ EVENT_TYPES: dict[str, str] = {
     "order.shipped": "A parcel of the order left with the carrier.",
     "order.delivered": "The carrier reports a parcel delivered.",
     "order.cancelled": "Every line of the order was cancelled.",
+    "order.lines_cancelled": "Units of some lines were cancelled: SKUs and quantities to restock.",
+    "cancellation.requested": "A buyer asked the seller to cancel; carries the answer-by time.",
+    "cancellation.approved": "A cancellation took effect (at once, or the seller approved).",
+    "cancellation.rejected": "The seller rejected a cancellation request, with the reason.",
+    "cancellation.expired": "The seller did not answer in time; the request was approved.",
+    "cancellation.withdrawn": "The buyer withdrew a cancellation request.",
 }
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from recourse.domain.calendar import add_business_days_at
+from recourse.domain.cancellation import overdue_autocancel_at
 from recourse.domain.errors import InvalidInput, NotAllowed, NotFound, RuleConflict
 from recourse.domain.order import (
     Deadlines,
@@ -16,21 +17,18 @@ from recourse.domain.order import (
     Payment,
     PaymentMethod,
     PaymentStatus,
-    cancel_everything,
     derive_status,
     order_totals,
     payment_deadlines,
     payment_window_recheck,
-    unpaid_expired,
     validate_new_lines,
 )
 from recourse.domain.order import record_payment as decide_payment
 from recourse.domain.policy import policy_in_force
-from recourse.domain.roles import SYSTEM, Actor, Role, can_see_order
+from recourse.domain.roles import Actor, Role, can_see_order
 from recourse.domain.timeline import TimelineEntry
 from recourse.services.notify import (
     notify_user,
-    queue_email,
     schedule_deadline,
     schedule_reminder,
 )
@@ -38,6 +36,7 @@ from recourse.services.ports import Context, NewOrder, UnitOfWork
 
 PAYMENT_WINDOW_ENDS = "order.payment_window_ends"
 PAYMENT_REMINDER = "order.payment_reminder"
+OVERDUE_AUTOCANCEL = "order.overdue_autocancel"
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,48 +159,6 @@ def payment_reminder(uow: UnitOfWork, ctx: Context, *, order_id: int) -> bool:
     return True
 
 
-def payment_window_ended(uow: UnitOfWork, ctx: Context, *, order_id: int) -> bool:
-    """C2: unpaid after `payment_window_hours` — the order cancels itself, nothing to refund."""
-    now = ctx.clock.now()
-    with uow:
-        order = uow.orders.get(order_id, for_update=True)
-        if order is None or not unpaid_expired(order, now):
-            return False
-        before = derive_status(order, now)
-        changes = cancel_everything(order)
-        uow.orders.save_quantities(order.id, changes)
-        updated = uow.orders.get(order.id)
-        assert updated is not None
-        after = refresh_status(uow, updated, now)
-        uow.timeline.add(
-            TimelineEntry(
-                order_id=order.id,
-                at=now,
-                actor=SYSTEM,
-                action="order.cancelled",
-                from_state=str(before),
-                to_state=str(after),
-                reason="payment_window_expired",
-                data={
-                    "fault": "none",
-                    "pay_by": order.deadlines.pay_by.isoformat()
-                    if order.deadlines.pay_by
-                    else None,
-                },
-            )
-        )
-        queue_email(
-            uow,
-            template="order_cancelled_unpaid",
-            to_user_id=order.buyer_id,
-            context={"order_id": order.id},
-            now=now,
-            dedupe_key=f"order:{order.id}:cancelled_unpaid",
-        )
-        uow.commit()
-    return True
-
-
 def load_order(uow: UnitOfWork, actor: Actor, order_id: int, *, for_update: bool = False) -> Order:
     """The order if the actor may see it; otherwise NotFound (§1: never confirm it exists)."""
     order = uow.orders.get(order_id, for_update=for_update)
@@ -254,6 +211,15 @@ def record_payment(
         )
         uow.orders.save_payment(order.id, payment, policy_version_id=policy_version_id)
         uow.orders.save_deadlines(order.id, deadlines)
+        autocancel_at = (
+            overdue_autocancel_at(replace(order, deadlines=deadlines), platform)
+            if payment.status is PaymentStatus.captured
+            else None
+        )
+        if autocancel_at is not None:
+            schedule_deadline(
+                uow, name=OVERDUE_AUTOCANCEL, subject_id=order.id, due_at=autocancel_at
+            )
         recheck_at = payment_window_recheck(order, payment, now)
         if recheck_at is not None:
             schedule_deadline(uow, name=PAYMENT_WINDOW_ENDS, subject_id=order.id, due_at=recheck_at)

@@ -10,8 +10,10 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from recourse.domain.accounts import Store, User
+from recourse.domain.cancellation import CancellationStatus
 from recourse.domain.order import Deadlines, LineQuantities, NewLine, Order, Payment
 from recourse.domain.policy import PlatformPolicy, PolicyVersion, StorePolicy
+from recourse.domain.reasons import Reason
 from recourse.domain.refund import RefundedSoFar, RefundQuote, RefundStatus
 from recourse.domain.roles import Role
 from recourse.domain.settlement import SettlementProfile
@@ -78,6 +80,7 @@ class Users(Protocol):
     def get(self, user_id: int) -> User | None: ...
     def by_email(self, email: str) -> User | None: ...
     def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
+    def staff_ids(self, store_id: int) -> list[int]: ...
 
 
 class Stores(Protocol):
@@ -223,6 +226,8 @@ class Notifications(Protocol):
         dedupe_key: str | None,
         created_at: datetime,
     ) -> None: ...
+    def mark_read(self, notification_id: int, *, user_id: int, at: datetime) -> bool: ...
+    def mark_all_read(self, *, user_id: int, at: datetime, up_to_id: int | None) -> int: ...
 
 
 class Events(Protocol):
@@ -269,6 +274,58 @@ class PaymentGateway(Protocol):
     def retrieve_refund(self, reference: str) -> GatewayRefund: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Cancellation:
+    id: int
+    order_id: int
+    store_id: int
+    status: CancellationStatus
+    initiator: str
+    mode: str
+    reason: str
+    fault: str
+    note: str | None
+    whole_order: bool
+    units: Mapping[int, int]
+    requested_by_role: str
+    requested_by_id: int | None
+    respond_by: datetime | None
+    refund_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewCancellation:
+    order_id: int
+    store_id: int
+    status: CancellationStatus
+    initiator: str
+    mode: str
+    reason: str
+    fault: str
+    note: str | None
+    whole_order: bool
+    units: Mapping[int, int]
+    requested_by_role: str
+    requested_by_id: int | None
+    respond_by: datetime | None
+    created_at: datetime
+
+
+class Cancellations(Protocol):
+    def add(self, cancellation: NewCancellation) -> int: ...
+    def get(self, cancellation_id: int, *, for_update: bool = False) -> Cancellation | None: ...
+    def pending_for_order(self, order_id: int) -> Cancellation | None: ...
+    def update(self, cancellation_id: int, **values: Any) -> None: ...
+
+
+class Reasons(Protocol):
+    def get(self, code: str) -> Reason | None: ...
+    def all(self, *, include_retired: bool = False) -> list[Reason]: ...
+    def add(self, reason: Reason) -> None: ...
+    def set_active(self, code: str, active: bool) -> bool: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def users(self) -> Users: ...
@@ -296,6 +353,10 @@ class UnitOfWork(Protocol):
     def notifications(self) -> Notifications: ...
     @property
     def events(self) -> Events: ...
+    @property
+    def cancellations(self) -> Cancellations: ...
+    @property
+    def reasons(self) -> Reasons: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -315,6 +376,7 @@ class Context:
     clock: Clock
     holidays: HolidayCalendar
     currencies: Currencies
+    gateway: str = "sandbox"
 
 
 @dataclass(frozen=True, slots=True)

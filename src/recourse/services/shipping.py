@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from recourse.domain.errors import InvalidInput, NotAllowed, NotFound
+from recourse.domain.errors import InvalidInput, NotAllowed, NotFound, RuleConflict
 from recourse.domain.order import Order, derive_status
 from recourse.domain.roles import SYSTEM, Actor, Role, can_act_as_seller
 from recourse.domain.shipment import (
@@ -19,6 +19,7 @@ from recourse.domain.shipment import (
     protection_end,
 )
 from recourse.domain.timeline import TimelineEntry
+from recourse.services import events
 from recourse.services.notify import queue_email, schedule_deadline
 from recourse.services.orders import load_order, refresh_status
 from recourse.services.ports import Context, UnitOfWork
@@ -36,65 +37,116 @@ def ship_order(
     carrier: str,
     tracking_number: str,
 ) -> int:
-    """C9: only unshipped, uncancelled units ship; the first parcel starts buyer protection."""
+    """C9: only unshipped, uncancelled units ship, and none while the buyer's cancellation
+    request for them waits for an answer; the first parcel starts buyer protection."""
     now = ctx.clock.now()
     with uow:
         order = load_order(uow, actor, order_id, for_update=True)
         if not can_act_as_seller(actor, store_id=order.store_id):
             raise NotAllowed("Only the store's staff can ship this order.")
-        before = derive_status(order, now)
-        changes = plan_shipment(order, lines, carrier=carrier, tracking_number=tracking_number)
-        shipment_id = uow.shipments.add(
-            order.id,
-            carrier=carrier.strip(),
-            tracking_number=tracking_number.strip(),
-            lines=lines,
-            shipped_at=now,
-        )
-        uow.orders.save_quantities(order.id, changes)
-        after_order = merged(order, changes)
-        if order.first_shipped_at is None:
-            platform = uow.platform.policy()
-            ends = protection_end(now, platform.protection_days)
-            uow.orders.set_first_shipped(order.id, now)
-            deadlines = replace(order.deadlines, protection_ends_at=ends)
-            uow.orders.save_deadlines(order.id, deadlines)
-            after_order = replace(after_order, first_shipped_at=now, deadlines=deadlines)
-            schedule_deadline(uow, name=PROTECTION_ENDS, subject_id=order.id, due_at=ends)
-        after = refresh_status(uow, after_order, now)
-        units = {item.line_id: item.quantity for item in lines}
-        uow.timeline.add(
-            TimelineEntry(
-                order_id=order.id,
-                at=now,
-                actor=actor,
-                action="shipment.created",
-                from_state=str(before),
-                to_state=str(after),
-                data={
-                    "shipment_id": shipment_id,
-                    "carrier": carrier.strip(),
-                    "tracking_number": tracking_number.strip(),
-                    "lines": {str(k): v for k, v in units.items()},
-                },
+        pending = uow.cancellations.pending_for_order(order.id)
+        if pending is not None and set(pending.units) & {item.line_id for item in lines}:
+            raise RuleConflict(
+                "cancellation_pending",
+                "The buyer asked to cancel these items. Reject the request first "
+                "(with the carrier and tracking number if the parcel already left).",
+                cancellation_id=pending.id,
+                respond_by=pending.respond_by.isoformat() if pending.respond_by else None,
             )
-        )
-        queue_email(
+        shipment_id = record_shipment(
             uow,
-            template="order_shipped",
-            to_user_id=order.buyer_id,
-            context={
-                "order_id": order.id,
-                "carrier": carrier.strip(),
-                "tracking_number": tracking_number.strip(),
-                "items": [
-                    {"title": order.line(lid).title, "quantity": qty} for lid, qty in units.items()
-                ],
-            },
+            ctx,
+            actor=actor,
+            order=order,
+            lines=lines,
+            carrier=carrier,
+            tracking_number=tracking_number,
             now=now,
-            dedupe_key=f"shipment:{shipment_id}:shipped",
         )
         uow.commit()
+    return shipment_id
+
+
+def record_shipment(
+    uow: UnitOfWork,
+    ctx: Context,
+    *,
+    actor: Actor,
+    order: Order,
+    lines: Sequence[ShipmentLine],
+    carrier: str,
+    tracking_number: str,
+    now: datetime,
+) -> int:
+    """Inside the caller's transaction (order row locked): the parcel, quantities, protection
+    deadline, timeline, the buyer's email and the `order.shipped` event."""
+    before = derive_status(order, now)
+    changes = plan_shipment(order, lines, carrier=carrier, tracking_number=tracking_number)
+    shipment_id = uow.shipments.add(
+        order.id,
+        carrier=carrier.strip(),
+        tracking_number=tracking_number.strip(),
+        lines=lines,
+        shipped_at=now,
+    )
+    uow.orders.save_quantities(order.id, changes)
+    after_order = merged(order, changes)
+    if order.first_shipped_at is None:
+        platform = uow.platform.policy()
+        ends = protection_end(now, platform.protection_days)
+        uow.orders.set_first_shipped(order.id, now)
+        deadlines = replace(order.deadlines, protection_ends_at=ends)
+        uow.orders.save_deadlines(order.id, deadlines)
+        after_order = replace(after_order, first_shipped_at=now, deadlines=deadlines)
+        schedule_deadline(uow, name=PROTECTION_ENDS, subject_id=order.id, due_at=ends)
+    after = refresh_status(uow, after_order, now)
+    units = {item.line_id: item.quantity for item in lines}
+    uow.timeline.add(
+        TimelineEntry(
+            order_id=order.id,
+            at=now,
+            actor=actor,
+            action="shipment.created",
+            from_state=str(before),
+            to_state=str(after),
+            data={
+                "shipment_id": shipment_id,
+                "carrier": carrier.strip(),
+                "tracking_number": tracking_number.strip(),
+                "lines": {str(k): v for k, v in units.items()},
+            },
+        )
+    )
+    items = [{"title": order.line(lid).title, "quantity": qty} for lid, qty in units.items()]
+    queue_email(
+        uow,
+        template="order_shipped",
+        to_user_id=order.buyer_id,
+        context={
+            "order_id": order.id,
+            "carrier": carrier.strip(),
+            "tracking_number": tracking_number.strip(),
+            "items": items,
+        },
+        now=now,
+        dedupe_key=f"shipment:{shipment_id}:shipped",
+    )
+    events.publish(
+        uow,
+        event_type="order.shipped",
+        data={
+            "order_id": order.id,
+            "external_id": order.external_id,
+            "shipment_id": shipment_id,
+            "carrier": carrier.strip(),
+            "tracking_number": tracking_number.strip(),
+            "lines": [
+                {"line_id": lid, "sku": order.line(lid).sku, "quantity": qty}
+                for lid, qty in units.items()
+            ],
+        },
+        now=now,
+    )
     return shipment_id
 
 

@@ -20,6 +20,7 @@ from recourse.integrations.mail import EmailRenderer, Mailer, Recipient
 from recourse.services import deadlines
 from recourse.services.ports import Context, PaymentGateway, UnitOfWork
 from recourse.worker import refunds as refund_work
+from recourse.worker import webhooks as webhook_work
 
 log = logging.getLogger("recourse.worker")
 
@@ -59,6 +60,8 @@ class Worker:
             "deadline": self._fire_deadline,
             "refund.send": lambda message: refund_work.send_refund(self.deps, message),
             "refund.check": lambda message: refund_work.check_refund(self.deps, message),
+            "event": lambda message: webhook_work.fan_out(self.deps, message),
+            "webhook": lambda message: webhook_work.deliver(self.deps, message, backoff),
         }
 
     def run_once(self) -> int:

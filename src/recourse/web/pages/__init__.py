@@ -2,6 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Request
 
-router = APIRouter(include_in_schema=False)
+from recourse.web.deps import MaybeUser
+from recourse.web.pages import auth, buyer, mail, notifications, refunds, seller, support, webhooks
+
+
+def remember_user(request: Request, user: MaybeUser) -> None:
+    """Error pages rendered after a handler gave up still show who is signed in."""
+    request.state.user = user
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(remember_user)])
+router.include_router(auth.router)
+router.include_router(buyer.router)
+router.include_router(seller.router)
+router.include_router(support.router)
+router.include_router(webhooks.router)
+router.include_router(mail.router)
+router.include_router(refunds.router)
+router.include_router(notifications.router)

@@ -1,0 +1,141 @@
+"""Repositories of cancellations and the reason catalogue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from recourse.db import models as m
+from recourse.domain.cancellation import CancellationStatus
+from recourse.domain.reasons import Fault, Reason, ReasonActor
+from recourse.services.ports import Cancellation, NewCancellation
+
+
+def cancellation_from_row(row: m.CancellationRow) -> Cancellation:
+    return Cancellation(
+        id=row.id,
+        order_id=row.order_id,
+        store_id=row.store_id,
+        status=CancellationStatus(row.status),
+        initiator=row.initiator,
+        mode=row.mode,
+        reason=row.reason,
+        fault=row.fault,
+        note=row.note,
+        whole_order=row.whole_order,
+        units={x.line_id: x.quantity for x in row.lines},
+        requested_by_role=row.requested_by_role,
+        requested_by_id=row.requested_by_id,
+        respond_by=row.respond_by,
+        refund_id=row.refund_id,
+        created_at=row.created_at,
+    )
+
+
+class SqlCancellations:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(self, cancellation: NewCancellation) -> int:
+        c = cancellation
+        row = m.CancellationRow(
+            order_id=c.order_id,
+            store_id=c.store_id,
+            status=str(c.status),
+            initiator=c.initiator,
+            mode=c.mode,
+            reason=c.reason,
+            fault=c.fault,
+            note=c.note,
+            whole_order=c.whole_order,
+            requested_by_role=c.requested_by_role,
+            requested_by_id=c.requested_by_id,
+            respond_by=c.respond_by,
+            created_at=c.created_at,
+        )
+        row.lines = [
+            m.CancellationLineRow(line_id=line_id, quantity=quantity)
+            for line_id, quantity in sorted(c.units.items())
+        ]
+        self.s.add(row)
+        self.s.flush()
+        return row.id
+
+    def get(self, cancellation_id: int, *, for_update: bool = False) -> Cancellation | None:
+        stmt = select(m.CancellationRow).where(m.CancellationRow.id == cancellation_id)
+        if for_update:
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        row = self.s.scalars(stmt).first()
+        return cancellation_from_row(row) if row else None
+
+    def pending_for_order(self, order_id: int) -> Cancellation | None:
+        row = self.s.scalars(
+            select(m.CancellationRow).where(
+                m.CancellationRow.order_id == order_id,
+                m.CancellationRow.status == str(CancellationStatus.pending_seller),
+            )
+        ).first()
+        return cancellation_from_row(row) if row else None
+
+    def update(self, cancellation_id: int, **values: Any) -> None:
+        if "status" in values:
+            values["status"] = str(values["status"])
+        self.s.execute(
+            update(m.CancellationRow)
+            .where(m.CancellationRow.id == cancellation_id)
+            .values(**values)
+        )
+        self.s.expire_all()
+
+
+def _reason(row: m.CancellationReasonRow) -> Reason:
+    return Reason(
+        code=row.code,
+        label=row.label,
+        actor=ReasonActor(row.actor),
+        fault=Fault(row.fault),
+        requires_note=row.requires_note,
+        active=row.active,
+    )
+
+
+class SqlReasons:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def get(self, code: str) -> Reason | None:
+        row = self.s.get(m.CancellationReasonRow, code)
+        return _reason(row) if row else None
+
+    def all(self, *, include_retired: bool = False) -> list[Reason]:
+        stmt = select(m.CancellationReasonRow).order_by(
+            m.CancellationReasonRow.position, m.CancellationReasonRow.code
+        )
+        if not include_retired:
+            stmt = stmt.where(m.CancellationReasonRow.active.is_(True))
+        return [_reason(r) for r in self.s.scalars(stmt)]
+
+    def add(self, reason: Reason) -> None:
+        position = self.s.scalar(select(func.max(m.CancellationReasonRow.position))) or 0
+        self.s.add(
+            m.CancellationReasonRow(
+                code=reason.code,
+                label=reason.label,
+                actor=str(reason.actor),
+                fault=str(reason.fault),
+                requires_note=reason.requires_note,
+                active=reason.active,
+                position=position + 1,
+            )
+        )
+        self.s.flush()
+
+    def set_active(self, code: str, active: bool) -> bool:
+        result = self.s.execute(
+            update(m.CancellationReasonRow)
+            .where(m.CancellationReasonRow.code == code)
+            .values(active=active)
+        )
+        return bool(getattr(result, "rowcount", 0))

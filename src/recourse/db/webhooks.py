@@ -1,0 +1,312 @@
+"""M3 webhooks in SQL: the repository the services use, and the reads the API and pages show.
+
+An endpoint's `events` column holds `{"types": [...]}`: exact types, `family.*` or `*`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from recourse.db import models as m
+from recourse.services.ports import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+
+def _types(row: m.WebhookEndpointRow) -> tuple[str, ...]:
+    return tuple(str(t) for t in (row.events or {}).get("types", ()))
+
+
+def endpoint_from_row(row: m.WebhookEndpointRow) -> WebhookEndpoint:
+    return WebhookEndpoint(
+        id=row.id,
+        url=row.url,
+        description=row.description,
+        secret=row.secret,
+        events=_types(row),
+        active=bool(row.active),
+        created_at=row.created_at,
+    )
+
+
+def delivery_from_row(row: m.WebhookDeliveryRow) -> WebhookDelivery:
+    return WebhookDelivery(
+        id=row.id,
+        endpoint_id=row.endpoint_id,
+        event_id=row.event_id,
+        status=row.status,
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_status_code=row.last_status_code,
+        last_error=row.last_error,
+        created_at=row.created_at,
+        delivered_at=row.delivered_at,
+    )
+
+
+class SqlWebhooks:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add_endpoint(
+        self,
+        *,
+        url: str,
+        description: str | None,
+        secret: str,
+        events: Sequence[str],
+        created_at: datetime,
+    ) -> int:
+        row = m.WebhookEndpointRow(
+            url=url,
+            description=description,
+            secret=secret,
+            events={"types": list(events)},
+            active=True,
+            created_at=created_at,
+        )
+        self.s.add(row)
+        self.s.flush()
+        return row.id
+
+    def endpoint(self, endpoint_id: int) -> WebhookEndpoint | None:
+        row = self.s.get(m.WebhookEndpointRow, endpoint_id)
+        return endpoint_from_row(row) if row else None
+
+    def update_endpoint(self, endpoint_id: int, **values: Any) -> None:
+        if "events" in values:
+            values["events"] = {"types": list(values["events"])}
+        self.s.execute(
+            update(m.WebhookEndpointRow)
+            .where(m.WebhookEndpointRow.id == endpoint_id)
+            .values(**values)
+        )
+
+    def active_endpoints(self, created_by: datetime) -> list[WebhookEndpoint]:
+        """Active endpoints that existed at `created_by`; few enough to filter types in Python."""
+        rows = self.s.scalars(
+            select(m.WebhookEndpointRow)
+            .where(
+                m.WebhookEndpointRow.active.is_(True),
+                m.WebhookEndpointRow.created_at <= created_by,
+            )
+            .order_by(m.WebhookEndpointRow.id)
+        )
+        return [endpoint_from_row(r) for r in rows]
+
+    def event(self, event_id: str) -> tuple[str, datetime, dict[str, Any]] | None:
+        row = self.s.get(m.EventRow, event_id)
+        return (row.type, row.created_at, dict(row.payload)) if row else None
+
+    def add_delivery(self, endpoint_id: int, event_id: str, created_at: datetime) -> int:
+        """Once per (endpoint, event): a repeated fan-out finds the delivery it made before."""
+        insert = pg_insert if self.s.get_bind().dialect.name == "postgresql" else sqlite_insert
+        self.s.execute(
+            insert(m.WebhookDeliveryRow)
+            .values(
+                endpoint_id=endpoint_id,
+                event_id=event_id,
+                status="pending",
+                attempts=0,
+                next_attempt_at=created_at,
+                created_at=created_at,
+            )
+            .on_conflict_do_nothing(index_elements=["endpoint_id", "event_id"])
+        )
+        found = self.s.scalar(
+            select(m.WebhookDeliveryRow.id).where(
+                m.WebhookDeliveryRow.endpoint_id == endpoint_id,
+                m.WebhookDeliveryRow.event_id == event_id,
+            )
+        )
+        assert found is not None
+        return int(found)
+
+    def delivery(self, delivery_id: int, *, for_update: bool = False) -> WebhookDelivery | None:
+        stmt = select(m.WebhookDeliveryRow).where(m.WebhookDeliveryRow.id == delivery_id)
+        if for_update:
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        row = self.s.scalars(stmt).first()
+        return delivery_from_row(row) if row else None
+
+    def update_delivery(self, delivery_id: int, **values: Any) -> None:
+        self.s.execute(
+            update(m.WebhookDeliveryRow)
+            .where(m.WebhookDeliveryRow.id == delivery_id)
+            .values(**values)
+        )
+
+    def add_attempt(self, delivery_id: int, attempt: WebhookAttempt) -> None:
+        self.s.add(
+            m.WebhookAttemptRow(
+                delivery_id=delivery_id,
+                at=attempt.at,
+                status_code=attempt.status_code,
+                duration_ms=attempt.duration_ms,
+                error=attempt.error,
+                response_excerpt=attempt.response_excerpt,
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointView:
+    id: int
+    url: str
+    description: str | None
+    events: list[str]
+    active: bool
+    created_at: datetime
+    secret_hint: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptView:
+    id: int
+    at: datetime
+    status_code: int | None
+    duration_ms: int
+    error: str | None
+    response_excerpt: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryView:
+    id: int
+    endpoint_id: int
+    event_id: str
+    event_type: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime | None
+    last_status_code: int | None
+    last_error: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+    attempt_log: list[AttemptView]
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointPage:
+    items: list[EndpointView]
+    next_cursor: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryPage:
+    items: list[DeliveryView]
+    next_cursor: int | None
+
+
+def _endpoint_view(row: m.WebhookEndpointRow) -> EndpointView:
+    return EndpointView(
+        id=row.id,
+        url=row.url,
+        description=row.description,
+        events=list(_types(row)),
+        active=bool(row.active),
+        created_at=row.created_at,
+        secret_hint=row.secret[-4:],
+    )
+
+
+def list_endpoints(session: Session, *, cursor: int | None = None, limit: int = 50) -> EndpointPage:
+    """Oldest first; the secret itself never leaves this module, only its last characters."""
+    stmt = select(m.WebhookEndpointRow).order_by(m.WebhookEndpointRow.id).limit(limit + 1)
+    if cursor is not None:
+        stmt = stmt.where(m.WebhookEndpointRow.id > cursor)
+    rows = list(session.scalars(stmt))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return EndpointPage([_endpoint_view(r) for r in rows], rows[-1].id if more else None)
+
+
+def endpoint_view(session: Session, endpoint_id: int) -> EndpointView | None:
+    row = session.get(m.WebhookEndpointRow, endpoint_id)
+    return _endpoint_view(row) if row else None
+
+
+def _attempts(session: Session, delivery_ids: list[int]) -> dict[int, list[AttemptView]]:
+    found: dict[int, list[AttemptView]] = {d: [] for d in delivery_ids}
+    if not delivery_ids:
+        return found
+    rows = session.scalars(
+        select(m.WebhookAttemptRow)
+        .where(m.WebhookAttemptRow.delivery_id.in_(delivery_ids))
+        .order_by(m.WebhookAttemptRow.at, m.WebhookAttemptRow.id)
+    )
+    for a in rows:
+        found[a.delivery_id].append(
+            AttemptView(a.id, a.at, a.status_code, a.duration_ms, a.error, a.response_excerpt)
+        )
+    return found
+
+
+def _delivery_views(session: Session, stmt: Any) -> list[DeliveryView]:
+    rows = list(session.execute(stmt))
+    log = _attempts(session, [d.id for d, _ in rows])
+    return [
+        DeliveryView(
+            id=d.id,
+            endpoint_id=d.endpoint_id,
+            event_id=d.event_id,
+            event_type=event_type,
+            status=d.status,
+            attempts=d.attempts,
+            next_attempt_at=d.next_attempt_at,
+            last_status_code=d.last_status_code,
+            last_error=d.last_error,
+            created_at=d.created_at,
+            delivered_at=d.delivered_at,
+            attempt_log=log[d.id],
+        )
+        for d, event_type in rows
+    ]
+
+
+def _deliveries() -> Any:
+    return select(m.WebhookDeliveryRow, m.EventRow.type).join(
+        m.EventRow, m.EventRow.id == m.WebhookDeliveryRow.event_id
+    )
+
+
+def deliveries_page(
+    session: Session, endpoint_id: int, *, cursor: int | None = None, limit: int = 20
+) -> DeliveryPage:
+    """Newest first, each with its attempts; `next_cursor` fetches older ones."""
+    stmt = (
+        _deliveries()
+        .where(m.WebhookDeliveryRow.endpoint_id == endpoint_id)
+        .order_by(m.WebhookDeliveryRow.id.desc())
+        .limit(limit + 1)
+    )
+    if cursor is not None:
+        stmt = stmt.where(m.WebhookDeliveryRow.id < cursor)
+    items = _delivery_views(session, stmt)
+    more = len(items) > limit
+    items = items[:limit]
+    return DeliveryPage(items, items[-1].id if more else None)
+
+
+def delivery_view(session: Session, delivery_id: int) -> DeliveryView | None:
+    found = _delivery_views(session, _deliveries().where(m.WebhookDeliveryRow.id == delivery_id))
+    return found[0] if found else None
+
+
+def delivery_counts(session: Session) -> dict[int, dict[str, int]]:
+    """Per endpoint, how many deliveries are in each status."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = session.execute(
+        select(
+            m.WebhookDeliveryRow.endpoint_id, m.WebhookDeliveryRow.status, func.count()
+        ).group_by(m.WebhookDeliveryRow.endpoint_id, m.WebhookDeliveryRow.status)
+    )
+    for endpoint_id, status, n in rows:
+        counts.setdefault(endpoint_id, {})[status] = int(n)
+    return counts

@@ -20,6 +20,7 @@ from recourse.db.migrate import upgrade
 from recourse.db.models import Base
 from recourse.domain.roles import Actor, Role
 from recourse.integrations.clock import FixedClock
+from tests.webhook_receiver import Receiver
 
 PG_URL = os.environ.get("RECOURSE_TEST_DATABASE_URL")
 # A Monday morning with no public holiday in the countries the tests use.
@@ -87,3 +88,12 @@ def client(container: Container) -> Iterator[TestClient]:
 
     with TestClient(create_app(container), follow_redirects=False) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    r = Receiver()
+    r.thread.start()
+    yield r
+    r.server.shutdown()
+    r.server.server_close()

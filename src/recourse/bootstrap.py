@@ -73,6 +73,7 @@ def make_worker(
             batch=container.settings.worker_batch,
             max_attempts=container.settings.worker_max_attempts,
             refund_max_attempts=container.settings.refund_max_attempts,
+            lease_seconds=container.settings.worker_lease_seconds,
         ),
         name=name,
     )

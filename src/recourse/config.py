@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     embedded_worker: bool = True
     worker_poll_seconds: float = 1.0
     worker_batch: int = 50
+    worker_lease_seconds: int = Field(
+        default=60, description="a claimed message returns to the queue this long after a crash"
+    )
     worker_max_attempts: int = 12
     refund_max_attempts: int = 8
     gateway: Literal["sandbox", "stripe"] = "sandbox"

@@ -1,5 +1,6 @@
 """F3 and M4 across crashes: a worker process killed at random points while it sends 500
-refunds, then restarted, pays each refund exactly once and delivers every email at least once."""
+refunds, then restarted, pays each refund exactly once and delivers every email and every
+webhook at least once."""
 
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ from recourse.config import Settings
 from recourse.container import Container
 from recourse.db import models as m
 from recourse.domain.refund import RefundStatus
-from recourse.domain.roles import Role
+from recourse.domain.roles import Actor, Role
 from recourse.integrations.gateways.sandbox import SandboxGateway, SandboxSettings
-from recourse.services import refunds
+from recourse.services import refunds, webhooks
 from tests.factories import actor_of, make_order, make_store, make_user, pay
+from tests.webhook_receiver import Receiver
 
 REFUNDS = 500
 PER_ORDER = 10
@@ -34,7 +36,8 @@ def _worker_env(settings: Settings) -> dict[str, str]:
         "RECOURSE_DATA_DIR": str(settings.data_dir),
         "RECOURSE_CLOCK": "system",
         "RECOURSE_WORKER_POLL_SECONDS": "0.2",
-        "RECOURSE_LOG_LEVEL": "WARNING",
+        "RECOURSE_LOG_LEVEL": "ERROR",
+        "RECOURSE_WORKER_LEASE_SECONDS": "2",
     }
 
 
@@ -45,7 +48,7 @@ def _outstanding(c: Container) -> int:
                 select(func.count()).where(
                     m.OutboxRow.delivered_at.is_(None),
                     m.OutboxRow.dead_at.is_(None),
-                    m.OutboxRow.kind.in_(["refund.send", "email"]),
+                    m.OutboxRow.kind.in_(["refund.send", "email", "event", "webhook"]),
                 )
             )
             or 0
@@ -53,13 +56,21 @@ def _outstanding(c: Container) -> int:
 
 
 @pytest.mark.slow
-def test_killing_the_worker_at_random_never_pays_twice_nor_loses_mail(
-    container: Container, settings: Settings
+def test_killing_the_worker_at_random_never_pays_twice_nor_loses_mail_or_webhooks(
+    container: Container, settings: Settings, receiver: Receiver
 ) -> None:
     rng = random.Random(20261126)
     sandbox = container.gateways["sandbox"]
     assert isinstance(sandbox, SandboxGateway)
     sandbox.configure(SandboxSettings(settle_seconds=0))
+    endpoint = webhooks.register_endpoint(
+        container.uow(),
+        container.ctx,
+        actor=Actor(Role.operator),
+        url=receiver.url("/hooks"),
+        events=["refund.*"],
+    )
+    receiver.secrets["/hooks"] = endpoint.secret
     store = make_store(container)
     buyer = make_user(container, role=Role.buyer)
     support = actor_of(container, make_user(container, role=Role.support))
@@ -89,6 +100,7 @@ def test_killing_the_worker_at_random_never_pays_twice_nor_loses_mail(
         kills += 1
         if kills >= KILLS:
             break
+    time.sleep(2.5)  # the last killed worker's leases run out
     finish = subprocess.run(
         [*command, "--once"], env=env, capture_output=True, text=True, timeout=300, check=False
     )
@@ -98,6 +110,7 @@ def test_killing_the_worker_at_random_never_pays_twice_nor_loses_mail(
         ours = dict(s.execute(select(m.RefundRow.idempotency_key, m.RefundRow.status)).all())
         sandbox_keys = [k for (k,) in s.execute(select(m.SandboxRefundRow.idempotency_key))]
         dead = s.scalar(select(func.count()).where(m.OutboxRow.dead_at.is_not(None)))
+        published = set(s.scalars(select(m.EventRow.id)))
     assert kills >= 3
     assert len(ours) == REFUNDS
     assert set(ours.values()) == {str(RefundStatus.processing)}
@@ -106,3 +119,7 @@ def test_killing_the_worker_at_random_never_pays_twice_nor_loses_mail(
     assert container.mailbox is not None
     mailed = [msg["template"] for msg in container.mailbox.list(limit=10_000)]
     assert mailed.count("refund_created") == REFUNDS
+    arrived = receiver.at("/hooks")
+    assert [r.error for r in arrived if r.error] == []
+    assert {r.payload["id"] for r in arrived} == published
+    assert len(published) == 2 * REFUNDS

@@ -45,6 +45,7 @@ class WorkerDeps:
     batch: int = 50
     max_attempts: int = 12
     refund_max_attempts: int = 8
+    lease_seconds: int = 60
     # M3: webhooks keep retrying for more than 24 h (back-off is capped at 6 h).
     max_attempts_by_kind: Mapping[str, int] = field(
         default_factory=lambda: {"webhook": 20, "refund.send": 1000}
@@ -73,6 +74,7 @@ class Worker:
                 now=self.deps.ctx.clock.now(),
                 worker_id=self.name,
                 batch=self.deps.batch,
+                lease_seconds=self.deps.lease_seconds,
             )
             if not claimed:
                 return handled

@@ -1,0 +1,65 @@
+"""A real webhook receiver for tests: an HTTP server on 127.0.0.1 that verifies each request's
+Standard Webhooks signature and records what arrived."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from standardwebhooks import Webhook
+
+
+@dataclass(frozen=True)
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    payload: Any
+    error: str | None
+
+
+class Receiver:
+    """A real HTTP server on 127.0.0.1 that checks each request's Standard Webhooks signature
+    with the endpoint's secret, records it, and answers the status set for its path."""
+
+    def __init__(self) -> None:
+        self.secrets: dict[str, str] = {}
+        self.status: dict[str, int] = {}
+        self.received: list[Received] = []
+        self._lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length", "0")))
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                try:
+                    payload = Webhook(receiver.secrets[self.path]).verify(body, headers)
+                    error = None
+                except Exception as exc:
+                    payload, error = None, f"{type(exc).__name__}: {exc}"
+                with receiver._lock:
+                    receiver.received.append(Received(self.path, headers, body, payload, error))
+                code = 400 if error else receiver.status.get(self.path, 200)
+                answer = b"thanks" if code < 300 else b"receiver says no"
+                self.send_response(code)
+                self.send_header("content-length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+    def at(self, path: str) -> list[Received]:
+        with self._lock:
+            return [r for r in self.received if r.path == path]

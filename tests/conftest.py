@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, insert, text
 
 from recourse.bootstrap import build
 from recourse.config import Settings
 from recourse.container import Container
 from recourse.db.migrate import upgrade
-from recourse.db.models import Base
+from recourse.db.models import Base, CancellationReasonRow
+from recourse.domain.reasons import DEFAULT_REASONS
 from recourse.domain.roles import Actor, Role
 from recourse.integrations.clock import FixedClock
 from tests.webhook_receiver import Receiver
@@ -48,6 +49,22 @@ def _truncate_all(url: str) -> None:
     tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # Reference data the migrations seed comes back, as on a freshly migrated database.
+        conn.execute(
+            insert(CancellationReasonRow),
+            [
+                {
+                    "code": r.code,
+                    "label": r.label,
+                    "actor": str(r.actor),
+                    "fault": str(r.fault),
+                    "requires_note": r.requires_note,
+                    "active": True,
+                    "position": i,
+                }
+                for i, r in enumerate(DEFAULT_REASONS)
+            ],
+        )
     engine.dispose()
 
 

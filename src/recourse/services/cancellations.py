@@ -297,7 +297,6 @@ def _complete(
     """Cancel the units, refund what was paid for them, tell everyone (C7, C11, F1)."""
     before = derive_status(order, now)
     quote = _quote(uow, order, cancellation.units)
-    changes = cancel_units(order, cancellation.units)
     refund_id = None
     if quote is not None and quote.total > 0:
         refund_id = record_refund(
@@ -312,6 +311,7 @@ def _complete(
         )
         uow.cancellations.update(cancellation.id, refund_id=refund_id)
         order = uow.orders.get(order.id) or order
+    changes = cancel_units(order, cancellation.units)
     uow.orders.save_quantities(order.id, changes)
     after_order = merged(order, changes)
     after = refresh_status(uow, after_order, now)

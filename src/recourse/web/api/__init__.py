@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from recourse.web.api import gateway, orders, platform, refunds, stores, users, webhooks
+from recourse.web.api import (
+    cancellations,
+    gateway,
+    orders,
+    platform,
+    refunds,
+    stores,
+    users,
+    webhooks,
+)
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(stores.router)
 router.include_router(users.router)
 router.include_router(orders.router)
 router.include_router(refunds.router)
+router.include_router(cancellations.router)
 router.include_router(platform.router)
 router.include_router(webhooks.router)
 router.include_router(gateway.router)

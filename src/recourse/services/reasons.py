@@ -1,0 +1,49 @@
+"""C5: the operator keeps the reason catalogue: list, add, retire, restore."""
+
+from __future__ import annotations
+
+from recourse.domain.errors import InvalidInput, NotAllowed, NotFound
+from recourse.domain.reasons import Fault, Reason, ReasonActor, check_new_reason
+from recourse.domain.roles import Actor, Role
+from recourse.services.ports import UnitOfWork
+
+
+def add_reason(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    code: str,
+    label: str,
+    reason_actor: str,
+    fault: str,
+    requires_note: bool = False,
+) -> Reason:
+    """A new reason buyers or sellers can pick, with whose fault it is."""
+    if actor.role is not Role.operator:
+        raise NotAllowed("Only the marketplace operator edits the reason catalogue.")
+    check_new_reason(code, label)
+    try:
+        who = ReasonActor(reason_actor)
+    except ValueError:
+        raise InvalidInput("actor", "The actor is buyer or seller.") from None
+    try:
+        blame = Fault(fault)
+    except ValueError:
+        raise InvalidInput("fault", "The fault is buyer, seller or none.") from None
+    reason = Reason(code, label.strip(), who, blame, requires_note)
+    with uow:
+        if uow.reasons.get(code) is not None:
+            raise InvalidInput("code", f"A reason {code!r} already exists.")
+        uow.reasons.add(reason)
+        uow.commit()
+    return reason
+
+
+def set_reason_active(uow: UnitOfWork, *, actor: Actor, code: str, active: bool) -> None:
+    """Retired reasons stay on old cancellations but can no longer be picked."""
+    if actor.role is not Role.operator:
+        raise NotAllowed("Only the marketplace operator edits the reason catalogue.")
+    with uow:
+        if not uow.reasons.set_active(code, active):
+            raise NotFound(f"No reason {code!r}.")
+        uow.commit()

@@ -69,21 +69,19 @@ def _view(
 
 
 def _labels(session: Session) -> dict[str, str]:
-    return dict(
-        session.execute(select(m.CancellationReasonRow.code, m.CancellationReasonRow.label))
-    )
+    rows = session.execute(select(m.CancellationReasonRow.code, m.CancellationReasonRow.label))
+    return {code: label for code, label in rows}
 
 
 def _titles(session: Session, order_ids: list[int]) -> dict[int, str]:
     if not order_ids:
         return {}
-    return dict(
-        session.execute(
-            select(m.OrderLineRow.id, m.OrderLineRow.title).where(
-                m.OrderLineRow.order_id.in_(order_ids)
-            )
+    rows = session.execute(
+        select(m.OrderLineRow.id, m.OrderLineRow.title).where(
+            m.OrderLineRow.order_id.in_(order_ids)
         )
     )
+    return {line_id: title for line_id, title in rows}
 
 
 def _visible(actor: Actor) -> Any:

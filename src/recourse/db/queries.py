@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
@@ -86,28 +86,50 @@ class OrderDetail:
     totals: Any = field(default=None)
 
 
-def _effective_status_filter(statuses: tuple[str, ...], now: datetime) -> Any:
-    """Stored status, corrected at read time for protection that ended since the last write."""
-    ended = and_(
-        m.OrderRow.status.in_(("shipped", "delivered")),
-        m.OrderRow.protection_ends_at.is_not(None),
-        m.OrderRow.protection_ends_at <= now,
+# Statuses move with the clock between writes (§10): protection ends, payment windows close.
+# Reads correct the stored copy so they never show an expired state as current.
+_MOVES_INTO = {"completed": ("shipped", "delivered"), "cancelled": ("awaiting_payment",)}
+
+
+def effective_status_expr(now: datetime) -> Any:
+    return case(
+        (
+            and_(
+                m.OrderRow.status.in_(("shipped", "delivered")),
+                m.OrderRow.protection_ends_at.is_not(None),
+                m.OrderRow.protection_ends_at <= now,
+            ),
+            "completed",
+        ),
+        (
+            and_(
+                m.OrderRow.status == "awaiting_payment",
+                m.OrderRow.pay_by.is_not(None),
+                m.OrderRow.pay_by <= now,
+            ),
+            "cancelled",
+        ),
+        else_=m.OrderRow.status,
     )
-    clauses: list[Any] = []
-    plain = [s for s in statuses if s not in ("shipped", "delivered", "completed")]
-    if plain:
-        clauses.append(m.OrderRow.status.in_(plain))
-    for moving in ("shipped", "delivered"):
-        if moving in statuses:
-            clauses.append(and_(m.OrderRow.status == moving, ~ended))
-    if "completed" in statuses:
-        clauses.append(or_(m.OrderRow.status == "completed", ended))
-    return or_(*clauses)
 
 
-def effective_status(stored: str, protection_ends_at: datetime | None, now: datetime) -> str:
+def _effective_status_filter(statuses: tuple[str, ...], now: datetime) -> Any:
+    """An indexable superset on the stored status, then the exact effective status."""
+    stored = set(statuses)
+    for status in statuses:
+        stored.update(_MOVES_INTO.get(status, ()))
+    return and_(
+        m.OrderRow.status.in_(sorted(stored)), effective_status_expr(now).in_(statuses)
+    )
+
+
+def effective_status(
+    stored: str, protection_ends_at: datetime | None, pay_by: datetime | None, now: datetime
+) -> str:
     if stored in ("shipped", "delivered") and protection_ends_at and protection_ends_at <= now:
         return "completed"
+    if stored == "awaiting_payment" and pay_by and pay_by <= now:
+        return "cancelled"
     return stored
 
 
@@ -146,6 +168,7 @@ def list_orders(
             m.OrderRow.created_at,
             m.OrderRow.protection_ends_at,
             m.OrderRow.ship_by,
+            m.OrderRow.pay_by,
         )
         .join(m.UserRow, m.UserRow.id == m.OrderRow.buyer_id)
         .join(m.StoreRow, m.StoreRow.id == m.OrderRow.store_id)
@@ -189,7 +212,7 @@ def list_orders(
             store_name=r[5],
             currency=r[6],
             total=r[7],
-            status=effective_status(r[8], r[10], now),
+            status=effective_status(r[8], r[10], r[12], now),
             created_at=r[9],
             item_count=lines.get(r[0], (0, ""))[0],
             first_title=lines.get(r[0], (0, ""))[1],
@@ -204,23 +227,16 @@ def tab_counts(
     session: Session, actor: Actor, now: datetime, *, store_id: int | None = None
 ) -> dict[str, int]:
     """Counts per tab, for the tab labels."""
-    ended = and_(
-        m.OrderRow.status.in_(("shipped", "delivered")),
-        m.OrderRow.protection_ends_at.is_not(None),
-        m.OrderRow.protection_ends_at <= now,
-    )
-    stmt = select(m.OrderRow.status, ended.label("ended"), func.count()).group_by(
-        m.OrderRow.status, ended
-    )
+    effective = effective_status_expr(now).label("effective")
+    stmt = select(effective, func.count()).group_by(effective)
     scope = _scope(actor)
     if scope is not None:
         stmt = stmt.where(scope)
     if store_id is not None:
         stmt = stmt.where(m.OrderRow.store_id == store_id)
     by_status: dict[str, int] = {}
-    for status, is_ended, count in session.execute(stmt):
-        key = "completed" if is_ended else status
-        by_status[key] = by_status.get(key, 0) + int(count)
+    for status, count in session.execute(stmt):
+        by_status[status] = by_status.get(status, 0) + int(count)
     counts = {"all": sum(by_status.values())}
     for tab, statuses in TABS.items():
         if statuses:

@@ -254,6 +254,9 @@ def derive_status(
     elif order.payment.status is not PaymentStatus.captured:
         if order.payment.status is PaymentStatus.review:
             return OrderStatus.payment_review
+        if order.deadlines.pay_by is not None and now >= order.deadlines.pay_by:
+            # C2/§10: the window closed; the order is cancelled even before the worker says so.
+            return OrderStatus.cancelled
         return OrderStatus.awaiting_payment
     elif sum(q.shipped for q in qty) == 0:
         return OrderStatus.awaiting_shipment

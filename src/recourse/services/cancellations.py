@@ -295,7 +295,7 @@ def _complete(
     event: str,
 ) -> None:
     """Cancel the units, refund what was paid for them, tell everyone (C7, C11, F1)."""
-    before = derive_status(order, now)
+    before = uow.orders.stored_status(order.id) or derive_status(order, now)
     quote = _quote(uow, order, cancellation.units)
     refund_id = None
     if quote is not None and quote.total > 0:

@@ -118,9 +118,7 @@ def _effective_status_filter(statuses: tuple[str, ...], now: datetime) -> Any:
     stored = set(statuses)
     for status in statuses:
         stored.update(_MOVES_INTO.get(status, ()))
-    return and_(
-        m.OrderRow.status.in_(sorted(stored)), effective_status_expr(now).in_(statuses)
-    )
+    return and_(m.OrderRow.status.in_(sorted(stored)), effective_status_expr(now).in_(statuses))
 
 
 def effective_status(

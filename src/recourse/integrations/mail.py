@@ -67,7 +67,10 @@ class EmailRenderer:
             return moment.strftime("%a %d %b %Y, %H:%M ") + (moment.tzname() or "")
 
         def day(value: str | None) -> str:
-            return date.fromisoformat(value).strftime("%a %d %b %Y") if value else ""
+            if not value:
+                return ""
+            day = date.fromisoformat(value)
+            return f"{day:%a} {day.day} {day:%b %Y}"
 
         data = {**context, "recipient": recipient, "local": local, "day": day}
         subject = self._text.get_template(f"{template}.subject.txt").render(data).strip()

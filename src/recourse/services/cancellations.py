@@ -30,6 +30,7 @@ from recourse.domain.policy import StorePolicy, policy_in_force
 from recourse.domain.reasons import Reason, ReasonActor, check_reason
 from recourse.domain.refund import RefundQuote, quote_cancellation
 from recourse.domain.roles import SYSTEM, Actor, Role, can_act_as_seller
+from recourse.domain.settlement import refund_destination
 from recourse.domain.shipment import ShipmentLine, merged
 from recourse.domain.timeline import TimelineEntry
 from recourse.services import events
@@ -347,8 +348,8 @@ def _complete(
         kind="cancellation.completed",
         title=f"Order #{order.id}: " + ("cancelled" if whole else "items cancelled"),
         body=(
-            f"{amount['formatted']} will be refunded to your "
-            f"{str(order.payment.method).replace('_', ' ')}."
+            f"{amount['formatted']} will be refunded to "
+            f"{refund_destination(str(order.payment.method))}."
             if refund
             else "Nothing was charged for these items, so there is nothing to refund."
         ),
@@ -364,6 +365,7 @@ def _complete(
             "items": _items(order, cancellation.units),
             "refund": amount if refund else None,
             "method": str(order.payment.method),
+            "destination": refund_destination(str(order.payment.method)),
             "earliest": refund.expected_earliest.isoformat() if refund else None,
             "latest": refund.expected_latest.isoformat() if refund else None,
         },

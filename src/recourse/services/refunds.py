@@ -26,7 +26,7 @@ from recourse.domain.refund import (
     refund_transition,
 )
 from recourse.domain.roles import SYSTEM, Actor, Role
-from recourse.domain.settlement import expected_by
+from recourse.domain.settlement import ExpectedBy, expected_by, refund_destination
 from recourse.domain.timeline import TimelineEntry
 from recourse.services import events
 from recourse.services.notify import notify_user
@@ -77,16 +77,7 @@ def record_refund(
     """F1/F2: inside the caller's transaction, with the order row locked by the caller."""
     check_ceiling(quote)
     now = ctx.clock.now()
-    buyer = uow.users.get(order.buyer_id)
-    assert buyer is not None
-    profile = uow.settlement.profile(str(order.payment.method))
-    issued_on = now.astimezone(ZoneInfo(buyer.timezone)).date()
-    expected = expected_by(
-        issued_on,
-        profile,
-        lambda day: ctx.holidays.is_holiday(buyer.country, day),
-        ctx.holidays.weekend(buyer.country),
-    )
+    expected = _expected(uow, ctx, order, now)
     refund_id = uow.refunds.add(
         NewRefund(
             order_id=order.id,
@@ -135,9 +126,10 @@ def record_refund(
         kind="refund.created",
         title=f"Refund of {amount['formatted']} on its way",
         body=(
-            f"We are refunding {amount['formatted']} for order #{order.id} to your "
-            f"{str(order.payment.method).replace('_', ' ')}. Expect it between "
-            f"{expected.earliest:%d %b} and {expected.latest:%d %b %Y}."
+            f"We are refunding {amount['formatted']} for order #{order.id} to "
+            f"{refund_destination(str(order.payment.method))}. Expect it between "
+            f"{expected.earliest.day} {expected.earliest:%b} and "
+            f"{expected.latest.day} {expected.latest:%b %Y}."
         ),
         order_id=order.id,
         link=f"/orders/{order.id}#refunds",
@@ -149,12 +141,35 @@ def record_refund(
             "refund_id": refund_id,
             "amount": amount,
             "method": str(order.payment.method),
+            "destination": refund_destination(str(order.payment.method)),
             "cause": str(quote.cause),
             "earliest": expected.earliest.isoformat(),
             "latest": expected.latest.isoformat(),
         },
     )
     return refund_id
+
+
+def _expected(uow: UnitOfWork, ctx: Context, order: Order, now: datetime) -> ExpectedBy:
+    """F5: from the day it is issued in the buyer's zone, in their country's business days."""
+    buyer = uow.users.get(order.buyer_id)
+    assert buyer is not None
+    profile = uow.settlement.profile(str(order.payment.method))
+    issued_on = now.astimezone(ZoneInfo(buyer.timezone)).date()
+    return expected_by(
+        issued_on,
+        profile,
+        lambda day: ctx.holidays.is_holiday(buyer.country, day),
+        ctx.holidays.weekend(buyer.country),
+    )
+
+
+def expected_if_issued_now(
+    uow: UnitOfWork, ctx: Context, *, actor: Actor, order_id: int
+) -> ExpectedBy:
+    """F5 for a quote: the dates a refund of this order issued now would carry."""
+    with uow:
+        return _expected(uow, ctx, load_order(uow, actor, order_id), ctx.clock.now())
 
 
 def quote_manual_refund(
@@ -417,7 +432,8 @@ def _after_status_change(
             body=(
                 f"Your refund for order #{order.id} has left us"
                 + (f" (reference {refund.trace_number})" if refund.trace_number else "")
-                + f". It should be on your statement by {refund.expected_latest:%d %b %Y}."
+                + f". It should be on your statement by {refund.expected_latest.day} "
+                + f"{refund.expected_latest:%b %Y}."
             ),
             order_id=order.id,
             link=f"/orders/{order.id}#refunds",

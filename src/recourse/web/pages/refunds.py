@@ -10,18 +10,14 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from recourse.container import Container
 from recourse.currency import exponent
 from recourse.db import queries, refund_queries
-from recourse.db.queries import OrderDetail
-from recourse.db.refunds import SqlSettlement
 from recourse.domain.accounts import User
 from recourse.domain.errors import DomainError, InvalidInput, NotFound
 from recourse.domain.refund import check_ceiling
 from recourse.domain.roles import Role
-from recourse.domain.settlement import ExpectedBy, expected_by
 from recourse.services import refunds
 from recourse.web.deps import ContainerDep, PageUser, ReadSession, check_csrf, flash
 from recourse.web.errors import status_for
@@ -110,23 +106,6 @@ def error_sentence(error: DomainError, currency: str) -> str:
     if isinstance(left, int) and not isinstance(left, bool) and error.code != "invalid":
         return f"{error.message} {money(left, currency)} can still be refunded."
     return error.message
-
-
-def _expected(session: Session, c: Container, detail: OrderDetail) -> ExpectedBy:
-    """F5 for a refund issued now, counted as record_refund counts it (buyer's zone, country,
-    weekend and holidays), so the quote promises the dates the refund will carry."""
-    buyer = queries.user_view(session, int(detail.buyer["id"]))
-    assert buyer is not None
-    country = str(buyer["country"])
-    profile = SqlSettlement(session).profile(str(detail.order.payment.method))
-    issued_on = c.clock.now().astimezone(ZoneInfo(str(buyer["timezone"]))).date()
-    holidays = c.ctx.holidays
-    return expected_by(
-        issued_on,
-        profile,
-        lambda d: holidays.is_holiday(country, d),
-        holidays.weekend(country),
-    )
 
 
 def _values(form: dict[str, str]) -> dict[str, str]:
@@ -242,7 +221,9 @@ def quote_refund(
             detail = queries.order_detail(session, user.actor(), order_id, c.clock.now())
             if detail is None:
                 raise NotFound(f"No order {order_id}.")
-            expected = _expected(session, c, detail)
+        expected = refunds.expected_if_issued_now(
+            c.uow(), c.ctx, actor=user.actor(), order_id=order_id
+        )
         currency = detail.order.currency
         amount = parse_amount(values["amount"], currency)
         reason = parse_reason(values["reason"])

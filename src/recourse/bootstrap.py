@@ -58,7 +58,11 @@ def build(
 
 
 def make_worker(
-    container: Container, ctx: Context | None = None, *, name: str | None = None
+    container: Container,
+    ctx: Context | None = None,
+    *,
+    name: str | None = None,
+    gateways: dict[str, PaymentGateway] | None = None,
 ) -> Worker:
     """The worker `recourse worker` runs (on the clock of `ctx`, the container's by default)."""
     return Worker(
@@ -69,7 +73,7 @@ def make_worker(
             mailer=container.mailer,
             renderer=container.renderer,
             read_session=container.read_session,
-            gateways=container.gateways,
+            gateways=container.gateways if gateways is None else gateways,
             batch=container.settings.worker_batch,
             max_attempts=container.settings.worker_max_attempts,
             refund_max_attempts=container.settings.refund_max_attempts,

@@ -30,7 +30,8 @@ from recourse.domain.order import NewLine, OrderStatus, PaymentMethod, PaymentSt
 from recourse.domain.roles import Actor, Role
 from recourse.domain.shipment import CarrierEvent, ShipmentLine
 from recourse.integrations.clock import FixedClock
-from recourse.services import accounts, orders, shipping, stores
+from recourse.integrations.gateways.sandbox import SandboxGateway
+from recourse.services import accounts, cancellations, orders, shipping, stores
 
 OPERATOR = Actor(Role.operator)
 BUYER_LOGIN = ("buyer@demo.recourse.test", "demo-buyer-1")
@@ -280,12 +281,13 @@ PEOPLE = _people(
 PLAN = """
     buyer  volt    awaiting_payment payment_review awaiting_shipment awaiting_shipment:overdue
     buyer  volt    shipped shipped:partial delivered delivered:two_parcels completed completed
-    buyer  volt    cancelled
+    buyer  volt    cancelled cancelled:by_buyer
+    buyer  lune    awaiting_shipment:requested cancelled:expired cancelled:by_seller
     buyer  lune    shipped delivered completed
     buyer  kanade  awaiting_shipment completed
     buyer  oud     delivered
     amelie lune    awaiting_payment:failed awaiting_shipment awaiting_shipment:overdue shipped
-    amelie lune    delivered:two_parcels completed cancelled
+    amelie lune    delivered:two_parcels completed cancelled awaiting_shipment:requested
     amelie volt    delivered completed
     kenji  kanade  payment_review awaiting_shipment awaiting_shipment:overdue shipped delivered
     kenji  kanade  delivered completed cancelled:failed
@@ -392,7 +394,13 @@ class _Seeder:
         self.clock = FixedClock(self.now)
         self.ctx = replace(container.ctx, clock=self.clock)
         self.rng = random.Random(SEED)
-        self.past_worker = make_worker(container, self.ctx, name="demo-seed")
+        # The sandbox settles on the clock of whoever calls it: here, the seeded past.
+        self.past_worker = make_worker(
+            container,
+            self.ctx,
+            name="demo-seed",
+            gateways={"sandbox": SandboxGateway(container.engine, self.clock)},
+        )
         self.store_ids: dict[str, int] = {}
         self.users: dict[str, int] = {}
         self.shippers: dict[str, Actor] = {}
@@ -523,6 +531,30 @@ class _Seeder:
             placed = now - self.review * rng.uniform(0.02, 0.5)
             self._at(placed, partial(self._place, o))
             self._at(placed + _minutes(rng, 1, 4), partial(self._pay, o, PaymentStatus.review))
+            return
+        if s is OrderStatus.cancelled and o.variant in ("by_buyer", "by_seller", "expired"):
+            placed = self._awake(o, now - timedelta(days=rng.uniform(4, 40)))
+            paid = placed + _minutes(rng, 1, 25)
+            self._at(placed, partial(self._place, o))
+            self._at(paid, partial(self._pay, o, PaymentStatus.captured))
+            if o.variant == "by_buyer":
+                self._at(
+                    paid + _minutes(rng, 3, 25), partial(self._cancel, o, "ordered_by_mistake")
+                )
+            elif o.variant == "by_seller":
+                self._at(paid + _hours(rng.uniform(2, 20)), partial(self._seller_cancel, o))
+            else:
+                self._at(
+                    paid + _hours(rng.uniform(2, 6)), partial(self._cancel, o, "found_cheaper")
+                )
+            return
+        if s is OrderStatus.awaiting_shipment and o.variant == "requested":
+            paid = now - _hours(rng.uniform(4, 20))
+            self._at(paid - _minutes(rng, 1, 25), partial(self._place, o))
+            self._at(paid, partial(self._pay, o, PaymentStatus.captured))
+            self._at(
+                paid + _hours(rng.uniform(1, 3)), partial(self._cancel, o, "shipping_too_slow")
+            )
             return
         if s is OrderStatus.cancelled:
             placed = self._awake(o, now - self.window - timedelta(days=rng.uniform(2, 60)))
@@ -658,6 +690,29 @@ class _Seeder:
             status=status,
             amount=total if status is PaymentStatus.captured else None,
             reference="pi_" + "".join(self.rng.choices(string.ascii_letters + string.digits, k=24)),
+        )
+
+    def _cancel(self, o: _Order, reason: str) -> None:
+        """C4: the buyer cancels — at once in the grace window, else a request to the seller,
+        which the worker approves at `respond_by` if nobody answers."""
+        done = cancellations.cancel_order(
+            self.c.uow(),
+            self.ctx,
+            actor=Actor(Role.buyer, self.users[o.buyer.key]),
+            order_id=o.id,
+            reason=reason,
+        )
+        if done.respond_by is not None and done.respond_by <= self.now:
+            self._tick(done.respond_by)
+
+    def _seller_cancel(self, o: _Order) -> None:
+        """C8: the seller runs out of stock and cancels."""
+        cancellations.cancel_order(
+            self.c.uow(),
+            self.ctx,
+            actor=self.shippers[o.store.key],
+            order_id=o.id,
+            reason="out_of_stock",
         )
 
     def _ship(self, o: _Order, n: int, skus: list[str], tracking: str) -> None:

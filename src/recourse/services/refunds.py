@@ -309,7 +309,8 @@ def still_processing(uow: UnitOfWork, ctx: Context, *, refund_id: int, n: int) -
     """The provider has not settled yet: look again later, less and less often."""
     now = ctx.clock.now()
     with uow:
-        schedule_check(uow, refund_id=refund_id, after=FIRST_CHECK_AFTER * (2**n), now=now, n=n + 1)
+        after = FIRST_CHECK_AFTER * (2 ** min(n, 10))
+        schedule_check(uow, refund_id=refund_id, after=after, now=now, n=n + 1)
         uow.commit()
 
 

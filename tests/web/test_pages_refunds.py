@@ -457,3 +457,18 @@ def test_amounts_that_are_not_exact_positive_numbers_are_refused(typed: str, cur
     with pytest.raises(InvalidInput) as excinfo:
         parse_amount(typed, currency)
     assert excinfo.value.field == "amount"
+
+
+def test_confirming_the_same_quote_twice_issues_one_refund(
+    client: TestClient, container: Container
+) -> None:
+    order = paid_order(container, make_user(container))
+    page = as_support(client, container, order)
+    quoted = quote(client, order, page, "3.00")
+    confirm = hidden_fields(quoted.text, f"/support/orders/{order}/refunds")
+
+    first = client.post(f"/support/orders/{order}/refunds", data={**confirm, "action": "confirm"})
+    again = client.post(f"/support/orders/{order}/refunds", data={**confirm, "action": "confirm"})
+
+    assert first.status_code == again.status_code == 303
+    assert [r.amount for r in ledger(container, order)] == [300]

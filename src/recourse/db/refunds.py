@@ -113,6 +113,13 @@ class SqlRefunds:
             )
         )
 
+    def id_by_cause(self, order_id: int, cause_ref: str) -> int | None:
+        return self.s.scalar(
+            select(m.RefundRow.id).where(
+                m.RefundRow.order_id == order_id, m.RefundRow.cause_ref == cause_ref
+            )
+        )
+
 
 class SqlSettlement:
     def __init__(self, session: Session) -> None:

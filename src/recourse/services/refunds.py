@@ -194,14 +194,22 @@ def issue_manual_refund(
     gateway: str,
     note: str | None = None,
     currency: str | None = None,
+    request_key: str | None = None,
 ) -> int:
-    """F2: a support agent refunds an amount; never more than is left of the capture."""
+    """F2: a support agent refunds an amount; never more than is left of the capture.
+
+    `request_key` makes a repeated submission (a double click) return the first refund."""
     if not reason.strip():
         raise InvalidInput("reason", "Give the reason for the refund.")
     with uow:
         order = load_order(uow, actor, order_id, for_update=True)
         if actor.role is not Role.support:
             raise NotAllowed("Only support agents issue manual refunds.")
+        cause_ref = f"manual:{request_key}" if request_key else None
+        if cause_ref is not None:
+            existing = uow.refunds.id_by_cause(order.id, cause_ref)
+            if existing is not None:
+                return existing
         so_far = uow.refunds.so_far(order.id)
         quote = quote_amount(order, amount, so_far, cause=RefundCause.manual)
         if currency is not None and currency.upper() != order.currency:
@@ -218,6 +226,7 @@ def issue_manual_refund(
             quote=quote,
             actor=actor,
             gateway=gateway,
+            cause_ref=cause_ref,
             reason=reason.strip(),
             note=note,
         )

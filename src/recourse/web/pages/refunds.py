@@ -4,6 +4,7 @@ confirm) and refunds needing attention. The order pages' panel is worded in pres
 from __future__ import annotations
 
 import re
+import secrets
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -257,6 +258,8 @@ def quote_refund(
             "amount": money(quote.total, currency),
             "reason": REASONS[reason],
             "currency": currency,
+            # One refund per confirmed quote, however often Confirm is pressed.
+            "request_key": secrets.token_urlsafe(16),
         },
     )
 
@@ -288,6 +291,7 @@ def issue_refund(
             # The currency the quote was shown in: the service refuses a mismatch.
             currency=form.get("currency") or None,
             gateway=c.gateway_name,
+            request_key=form.get("request_key") or None,
         )
     except NotFound:
         raise

@@ -154,7 +154,8 @@ class StoreMetrics:
 
 
 def store_metrics(session: Session, store_ids: list[int] | None = None) -> list[StoreMetrics]:
-    """C8: cancellation rate and seller-fault cancellations per store."""
+    """C8: cancellation rate and seller-fault cancellations per store, over paid orders (an
+    unpaid order that lapsed is no mark against the seller)."""
     effective = [str(s) for s in CANCELS_UNITS]
     paid = (
         select(m.OrderRow.store_id, func.count().label("n"))
@@ -188,6 +189,8 @@ def store_metrics(session: Session, store_ids: list[int] | None = None) -> list[
                 )
             ).label("pending"),
         )
+        .join(m.OrderRow, m.OrderRow.id == m.CancellationRow.order_id)
+        .where(m.OrderRow.captured_at.is_not(None))
         .group_by(m.CancellationRow.store_id)
         .subquery()
     )

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from recourse.currency import money_json
 from recourse.domain.cancellation import (
+    Blocker,
     CancellationStatus,
     Eligibility,
     Initiator,
@@ -106,9 +107,8 @@ def _eligibility(
     raise NotAllowed("Only the buyer or the store's staff can cancel this order.")
 
 
-def _blocked(eligibility: Eligibility) -> CancellationBlocked:
-    blocker = eligibility.blocker
-    assert blocker is not None
+def blocked_error(blocker: Blocker) -> CancellationBlocked:
+    """C1: the error that carries a blocker to the API and the pages."""
     return CancellationBlocked(
         blocker.code,
         blocker.message,
@@ -160,7 +160,8 @@ def cancel_order(
         order = load_order(uow, actor, order_id, for_update=True)
         eligibility = _eligibility(uow, order, actor, now, lines)
         if not eligibility.allowed:
-            raise _blocked(eligibility)
+            assert eligibility.blocker is not None
+            raise blocked_error(eligibility.blocker)
         is_buyer = actor.role is Role.buyer
         chosen = check_reason(
             uow.reasons.get(reason),

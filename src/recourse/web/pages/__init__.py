@@ -5,7 +5,18 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 
 from recourse.web.deps import MaybeUser
-from recourse.web.pages import auth, buyer, mail, notifications, refunds, seller, support, webhooks
+from recourse.web.pages import (
+    auth,
+    buyer,
+    cancellations,
+    mail,
+    notifications,
+    refunds,
+    seller,
+    seller_cancellations,
+    support,
+    webhooks,
+)
 
 
 def remember_user(request: Request, user: MaybeUser) -> None:
@@ -22,3 +33,5 @@ router.include_router(webhooks.router)
 router.include_router(mail.router)
 router.include_router(refunds.router)
 router.include_router(notifications.router)
+router.include_router(cancellations.router)
+router.include_router(seller_cancellations.router)

@@ -231,8 +231,28 @@ def action_sentence(entry: TimelineView, currency: str) -> str:
             return f"The parcel is back with the seller{parcel}."
         case "order.cancelled":
             return "The order was cancelled."
+        case "order.lines_cancelled":
+            units = sum(int(v) for v in (data.get("units") or {}).values())
+            return f"{units} item{'s' if units != 1 else ''} cancelled."
         case "order.completed":
             return "The order was completed."
+        case "cancellation.requested":
+            return "Asked the seller to cancel."
+        case "cancellation.rejected":
+            return f"The seller declined to cancel{parcel}."
+        case "cancellation.withdrawn":
+            return "The cancellation request was withdrawn."
+        case "refund.created":
+            amount = _money(data, "amount", currency)
+            return f"Refund of {amount} recorded." if amount else "Refund recorded."
+        case "refund.processing":
+            amount = _money(data, "amount", currency)
+            return f"Refund of {amount} sent to the bank." if amount else "Refund sent to the bank."
+        case "refund.succeeded":
+            amount = _money(data, "amount", currency)
+            return f"Refund of {amount} paid out." if amount else "Refund paid out."
+        case "refund.failed":
+            return "The refund failed at the payment provider."
     subject, _, verb = entry.action.partition(".")
     words = f"{subject} {verb}".replace("_", " ").strip()
     return f"{words[:1].upper()}{words[1:]}."

@@ -35,7 +35,12 @@ from recourse.domain.settlement import refund_destination
 from recourse.domain.shipment import ShipmentLine, merged
 from recourse.domain.timeline import TimelineEntry
 from recourse.services import events
-from recourse.services.notify import notify_user, schedule_deadline, schedule_reminder
+from recourse.services.notify import (
+    notify_store_staff,
+    notify_user,
+    schedule_deadline,
+    schedule_reminder,
+)
 from recourse.services.orders import load_order, refresh_status
 from recourse.services.ports import Cancellation, Context, NewCancellation, UnitOfWork
 from recourse.services.refunds import record_refund
@@ -372,31 +377,29 @@ def _complete(
         },
     )
     if cancellation.initiator != str(Initiator.seller):
-        for seller_id in uow.users.staff_ids(order.store_id):
-            notify_user(
-                uow,
-                user_id=seller_id,
-                kind="cancellation.completed",
-                title=f"Order #{order.id}: " + ("cancelled" if whole else "items cancelled"),
-                body="Do not ship the cancelled items. "
-                + (
-                    "You did not answer in time, so the request was approved."
-                    if event == "cancellation.expired"
-                    else ""
-                ),
-                order_id=order.id,
-                link=f"/seller/orders/{order.id}",
-                now=now,
-                dedupe_key=f"cancellation:{cancellation.id}:completed:{seller_id}",
-                email_template="cancellation_seller_notice",
-                email_context={
-                    "order_id": order.id,
-                    "whole": whole,
-                    "automatic": event == "cancellation.expired",
-                    "items": _items(order, cancellation.units),
-                    "reason": _label(uow, cancellation.reason),
-                },
-            )
+        notify_store_staff(
+            uow,
+            store_id=order.store_id,
+            kind="cancellation.completed",
+            title=f"Order #{order.id}: " + ("cancelled" if whole else "items cancelled"),
+            body="Do not ship the cancelled items."
+            + (
+                " You did not answer in time, so the request was approved."
+                if event == "cancellation.expired"
+                else ""
+            ),
+            order_id=order.id,
+            now=now,
+            dedupe_key=f"cancellation:{cancellation.id}:completed",
+            email_template="cancellation_seller_notice",
+            email_context={
+                "order_id": order.id,
+                "whole": whole,
+                "automatic": event == "cancellation.expired",
+                "items": _items(order, cancellation.units),
+                "reason": _label(uow, cancellation.reason),
+            },
+        )
 
 
 def _label(uow: UnitOfWork, code: str) -> str:
@@ -636,24 +639,22 @@ def request_reminder(uow: UnitOfWork, ctx: Context, *, cancellation_id: int) -> 
             return False
         order = uow.orders.get(cancellation.order_id)
         assert order is not None
-        for seller_id in uow.users.staff_ids(order.store_id):
-            notify_user(
-                uow,
-                user_id=seller_id,
-                kind="cancellation.reminder",
-                title=f"Order #{order.id}: answer the cancellation request",
-                body="Without your answer the cancellation will be approved automatically.",
-                order_id=order.id,
-                link=f"/seller/orders/{order.id}",
-                now=now,
-                dedupe_key=f"cancellation:{cancellation.id}:reminder:{seller_id}",
-                email_template="cancellation_reminder",
-                email_context={
-                    "order_id": order.id,
-                    "respond_by": cancellation.respond_by.isoformat(),
-                    "items": _items(order, cancellation.units),
-                },
-            )
+        notify_store_staff(
+            uow,
+            store_id=order.store_id,
+            kind="cancellation.reminder",
+            title=f"Order #{order.id}: answer the cancellation request",
+            body="Without your answer the cancellation will be approved automatically.",
+            order_id=order.id,
+            now=now,
+            dedupe_key=f"cancellation:{cancellation.id}:reminder",
+            email_template="cancellation_reminder",
+            email_context={
+                "order_id": order.id,
+                "respond_by": cancellation.respond_by.isoformat(),
+                "items": _items(order, cancellation.units),
+            },
+        )
         uow.commit()
     return True
 

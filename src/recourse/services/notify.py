@@ -85,3 +85,33 @@ def notify_user(
             now=now,
             dedupe_key=dedupe_key,
         )
+
+
+def notify_store_staff(
+    uow: UnitOfWork,
+    *,
+    store_id: int,
+    kind: str,
+    title: str,
+    body: str,
+    order_id: int,
+    now: datetime,
+    dedupe_key: str,
+    email_template: str,
+    email_context: dict[str, Any],
+) -> None:
+    """The same message to every member of a store's staff (M2), once each."""
+    for seller_id in uow.users.staff_ids(store_id):
+        notify_user(
+            uow,
+            user_id=seller_id,
+            kind=kind,
+            title=title,
+            body=body,
+            order_id=order_id,
+            link=f"/seller/orders/{order_id}",
+            now=now,
+            dedupe_key=f"{dedupe_key}:{seller_id}",
+            email_template=email_template,
+            email_context=email_context,
+        )

@@ -25,7 +25,11 @@ def build(
     engine = make_engine(url, writer=True, pool_size=settings.web_pool_size)
     read_engine = make_engine(url, writer=False, pool_size=settings.web_pool_size)
     if clock is None:
-        clock = DemoClock(engine) if settings.clock == "demo" else SystemClock()
+        clock = (
+            DemoClock(engine, read_engine=read_engine)
+            if settings.clock == "demo"
+            else SystemClock()
+        )
     mailbox = None
     mailer: Mailer
     if settings.smtp_url:

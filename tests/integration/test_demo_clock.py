@@ -6,8 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from recourse.bootstrap import build
+from recourse.config import Settings
 from recourse.container import Container
 from recourse.db.clock import DemoClock
+from recourse.services import accounts
+from tests.factories import make_user
 
 # Real time passes while the test runs; this is how far apart two readings may be.
 SLACK = timedelta(seconds=30)
@@ -56,3 +60,14 @@ def test_the_demo_clock_only_moves_forward(container: Container, delta: timedelt
         clock.advance(delta)
 
     assert clock.offset() == timedelta(0)
+
+
+def test_demo_clock_is_read_inside_a_writing_transaction_without_waiting_on_it(
+    settings: Settings,
+) -> None:
+    demo = build(settings.model_copy(update={"clock": "demo"}), fast_hashing=True)
+    user_id = make_user(demo, email="clock@example.com")
+    # The user lookup opens the transaction; the clock is read after it, while it is open.
+    token = accounts.create_token(demo.uow(), demo.ctx, operator=False, email="clock@example.com")
+    assert accounts.actor_for_token(demo.uow(), token).user_id == user_id
+    demo.dispose()

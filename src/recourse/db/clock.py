@@ -16,8 +16,13 @@ from recourse.db.models import DemoClockRow
 class DemoClock:
     """Real time plus a shared offset; the offset is re-read at most every `refresh` seconds."""
 
-    def __init__(self, engine: Engine, *, refresh: float = 0.5) -> None:
+    def __init__(
+        self, engine: Engine, *, read_engine: Engine | None = None, refresh: float = 0.5
+    ) -> None:
         self._engine = engine
+        # Time is read in the middle of other transactions: on SQLite, a reader that does not
+        # ask for the write lock, so it never waits on the transaction that is asking the time.
+        self._read_engine = read_engine or engine
         self._refresh = refresh
         self._offset = 0
         self._read_at = -1e9
@@ -26,7 +31,7 @@ class DemoClock:
     def offset(self) -> timedelta:
         with self._lock:
             if time.monotonic() - self._read_at > self._refresh:
-                with Session(self._engine) as session:
+                with Session(self._read_engine) as session:
                     value = session.scalar(
                         select(DemoClockRow.offset_seconds).where(DemoClockRow.id == 1)
                     )

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -201,7 +202,17 @@ class TimelineRow(Base):
 
 class OutboxRow(Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "delivered_at", "dead_at", "available_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "delivered_at", "dead_at", "available_at"),
+        # The claim query: due and undelivered, oldest first; stops at the batch limit.
+        Index(
+            "ix_outbox_waiting",
+            "available_at",
+            "id",
+            postgresql_where=text("delivered_at IS NULL AND dead_at IS NULL"),
+            sqlite_where=text("delivered_at IS NULL AND dead_at IS NULL"),
+        ),
+    )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]]

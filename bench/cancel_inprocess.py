@@ -1,0 +1,225 @@
+"""Instant cancellations called in-process: `services.cancellations.cancel_order` K times on
+PostgreSQL and on SQLite; time per cancel, SQL statements per cancel, and the statements of one
+cancel listed so it is plain what could be cut. `--http` adds one whole API request (middleware,
+auth, the cancel, the response) through the ASGI app in-process, counted the same way.
+
+    python -m bench.cancel_inprocess --cancels 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import re
+import tempfile
+import time
+import warnings
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event
+
+from bench.common import (
+    add_db_options,
+    bench_database,
+    container,
+    describe_setup,
+    pg_url,
+    say,
+    timing_line,
+    upgrade,
+)
+from bench.seeding import INSTANT, LINES, buyer_tokens, make_marketplace, seed_paid_orders
+from recourse.container import Container
+from recourse.domain.roles import Actor, Role
+from recourse.integrations.clock import FixedClock
+from recourse.services.cancellations import cancel_order
+
+
+class Statements:
+    """Counts what reaches the driver: statements (before_cursor_execute), transactions and
+    pool checkouts (each checkout also pings the server first on PostgreSQL: pool_pre_ping)."""
+
+    def __init__(self, *engines: Engine) -> None:
+        self.sql: list[str] = []
+        self.begins = 0
+        self.commits = 0
+        self.rollbacks = 0
+        self.checkouts = 0
+        for engine in engines:
+            event.listen(engine, "before_cursor_execute", self._statement)
+            event.listen(engine, "begin", self._begin)
+            event.listen(engine, "commit", self._commit)
+            event.listen(engine, "rollback", self._rollback)
+            event.listen(engine.pool, "checkout", self._checkout)
+
+    def _statement(self, _c: Any, _cur: Any, statement: str, *_: Any) -> None:
+        if not statement.startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE; counted in begins
+            self.sql.append(statement)
+
+    def _begin(self, _c: Any) -> None:
+        self.begins += 1
+
+    def _commit(self, _c: Any) -> None:
+        self.commits += 1
+
+    def _rollback(self, _c: Any) -> None:
+        self.rollbacks += 1
+
+    def _checkout(self, *_: Any) -> None:
+        self.checkouts += 1
+
+    def reset(self) -> None:
+        self.sql, self.begins, self.commits, self.rollbacks, self.checkouts = [], 0, 0, 0, 0
+
+    @property
+    def round_trips(self) -> int:
+        """Statements, BEGIN, COMMIT, ROLLBACK, and the pre-ping of each pool checkout."""
+        return len(self.sql) + self.begins + self.commits + self.rollbacks + self.checkouts
+
+
+def short(sql: str) -> str:
+    """The statement's verb and table, enough to recognise it."""
+    flat = re.sub(r"%\(\w+\)s(::\w+)?|\?", "?", re.sub(r"\s+", " ", sql).strip())
+    table = re.search(r"\b(?:FROM|INTO|UPDATE)\s+(\w+)", flat, re.IGNORECASE)
+    head = flat.split(" ", 1)[0].upper()
+    detail = ""
+    if head == "SELECT" and table:
+        where = re.search(r"\bWHERE (.*?)(?: ORDER BY| LIMIT| FOR UPDATE|$)", flat)
+        detail = f" WHERE {where.group(1)[:70]}" if where else ""
+    if "FOR UPDATE" in flat:
+        detail += " FOR UPDATE"
+    return f"{head} {table.group(1) if table else ''}{detail}"
+
+
+def list_statements(label: str, statements: list[str]) -> None:
+    say(f"{label}: {len(statements)} statements", "in order")
+    for i, sql in enumerate(statements, start=1):
+        print(f"  {i:>2}. {short(sql)}")
+    for text, n in Counter(short(s) for s in statements).most_common():
+        if n > 1:
+            print(f"  repeated {n}x: {text}")
+
+
+def cancels(c: Container, n: int, url: str, data_dir: Path, http: bool) -> None:
+    assert isinstance(c.clock, FixedClock)
+    market = make_marketplace(c, policy=INSTANT, buyers=4)
+    made = seed_paid_orders(c, market, n + 21)
+    c.clock.advance(timedelta(hours=3))
+    stats = Statements(c.engine, c.read_engine)
+    for order_id, buyer_id in made[:20]:
+        cancel_order(
+            c.uow(),
+            c.ctx,
+            actor=Actor(Role.buyer, user_id=buyer_id),
+            order_id=order_id,
+            reason="changed_mind",
+        )
+    times: list[float] = []
+    counts: list[int] = []
+    rounds: list[int] = []
+    txns: list[int] = []
+    last: list[str] = []
+    for order_id, buyer_id in made[20 : 20 + n]:
+        stats.reset()
+        started = time.perf_counter()
+        cancel_order(
+            c.uow(),
+            c.ctx,
+            actor=Actor(Role.buyer, user_id=buyer_id),
+            order_id=order_id,
+            reason="changed_mind",
+        )
+        times.append(time.perf_counter() - started)
+        counts.append(len(stats.sql))
+        rounds.append(stats.round_trips)
+        txns.append(stats.begins)
+        last = list(stats.sql)
+    kind = url.split(":", 1)[0]
+    say(f"{kind} seeded", f"{len(made)} paid orders, {len(LINES)} lines each; 20 warm-up cancels")
+    timing_line(f"{kind} cancel_order (instant, whole order)", times)
+    say(f"{kind} rate", f"{len(times) / sum(times):.0f} cancels/s in one thread")
+    say(
+        f"{kind} SQL statements per cancel",
+        f"mean {sum(counts) / len(counts):.1f}, min {min(counts)}, max {max(counts)}, "
+        f"in {sum(txns) / len(txns):.1f} transactions"
+        + (
+            f"; {sum(rounds) / len(rounds):.1f} round trips to the server with BEGIN, COMMIT, "
+            "ROLLBACK and the pre-ping of each pool checkout"
+            if kind == "postgresql"
+            else " (an in-process library: no round trips)"
+        ),
+    )
+    list_statements(f"{kind} one cancel", last)
+    if http:
+        one_request(c, market, made[-1], stats, kind)
+
+
+def one_request(
+    c: Container, market: Any, order: tuple[int, int], stats: Statements, kind: str
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    from recourse.web.app import create_app
+
+    token = buyer_tokens(c, market)[order[1]]
+    with TestClient(create_app(c)) as client:
+        client.get("/healthz")
+        stats.reset()
+        started = time.perf_counter()
+        response = client.post(
+            f"/api/v1/orders/{order[0]}/cancellations",
+            json={"reason": "changed_mind"},
+            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"inproc-{order[0]}"},
+        )
+        took = (time.perf_counter() - started) * 1000
+    assert response.status_code == 201, response.text
+    say(
+        f"{kind} one API request",
+        f"{response.status_code} in {took:.1f} ms; {len(stats.sql)} statements in "
+        f"{stats.begins} transactions, {stats.checkouts} pool checkouts"
+        + (f", {stats.round_trips} round trips" if kind == "postgresql" else ""),
+    )
+    list_statements(f"{kind} one API request", stats.sql)
+
+
+@contextlib.contextmanager
+def sqlite_database() -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="recourse-bench-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        upgrade(url)
+        yield url
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--cancels", type=int, default=2000, help="measured cancels (default 2000)")
+    p.add_argument(
+        "--db", choices=("both", "postgresql", "sqlite"), default="both", help="(default both)"
+    )
+    p.add_argument("--http", action="store_true", help="also count one whole API request")
+    add_db_options(p, "recourse_bench_inprocess")
+    args = p.parse_args()
+    describe_setup(pg_url("postgres") if args.db != "sqlite" else None)
+    t0 = datetime.now(UTC) - timedelta(days=1)
+    places = []
+    if args.db in ("both", "postgresql"):
+        places.append(bench_database(args.db_name, keep=args.keep))
+    if args.db in ("both", "sqlite"):
+        places.append(sqlite_database())
+    for place in places:
+        with place as url, tempfile.TemporaryDirectory(prefix="recourse-bench-") as tmp:
+            c = container(url, Path(tmp), FixedClock(t0))
+            try:
+                cancels(c, args.cancels, url, Path(tmp), args.http)
+            finally:
+                c.dispose()
+
+
+if __name__ == "__main__":
+    main()

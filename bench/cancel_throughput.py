@@ -1,0 +1,228 @@
+"""Instant cancellations over HTTP: wrk drives POST /api/v1/orders/{id}/cancellations against
+`recourse serve --workers W --no-worker` on PostgreSQL; pgbench (TPC-B) on the same database
+server gives the yardstick the figure is divided by, so runs on different machines compare.
+
+    python -m bench.cancel_throughput --orders 60000 --workers 2 --duration 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import func, select
+
+from bench.common import (
+    PG_HOST,
+    PG_PORT,
+    PG_USER,
+    Server,
+    WrkResult,
+    add_db_options,
+    bench_database,
+    container,
+    create_database,
+    describe_setup,
+    drop_database,
+    memory_lines,
+    need_tool,
+    pg_url,
+    run_wrk,
+    say,
+)
+from bench.seeding import (
+    INSTANT,
+    LINES,
+    buyer_tokens,
+    elapsed,
+    make_marketplace,
+    seed_paid_orders,
+    write_orders_file,
+)
+from recourse.db import models as m
+from recourse.integrations.clock import FixedClock
+
+RATIO_TARGET = 0.5
+RSS_TARGET_MB = 150.0
+
+
+def options(description: str | None, *, soak: bool = False) -> argparse.ArgumentParser:
+    """The options the HTTP cancel benchmarks share (this one and bench/soak.py)."""
+    p = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawTextHelpFormatter
+    )
+    orders_help = "enough for --rate and --minutes" if soak else "%(default)s"
+    p.add_argument(
+        "--orders",
+        type=int,
+        default=0 if soak else 40_000,
+        help=f"paid orders to seed (default {orders_help})",
+    )
+    p.add_argument("--buyers", type=int, default=16, help="buyers owning them (default 16)")
+    p.add_argument("--workers", type=int, default=2, help="web processes (default 2)")
+    p.add_argument("--connections", type=int, default=32, help="HTTP connections (default 32)")
+    p.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    p.add_argument("--warmup", type=float, default=3, help="warm-up seconds, not counted (3)")
+    if not soak:
+        p.add_argument("--duration", type=float, default=30, help="measured seconds (default 30)")
+    return p
+
+
+@dataclass
+class Load:
+    """A bench database with paid orders at an instant-cancel store and the wrk orders file."""
+
+    url: str
+    data_dir: Path
+    orders_file: Path
+    orders: int
+
+
+def prepare(args: argparse.Namespace, url: str, data_dir: Path) -> Load:
+    started = time.perf_counter()
+    # Paid a few minutes ago, so the server's own clock sees the orders as they would be.
+    c = container(url, data_dir, FixedClock(datetime.now(UTC) - timedelta(minutes=5)))
+    market = make_marketplace(c, policy=INSTANT, buyers=args.buyers)
+    made = seed_paid_orders(c, market, args.orders)
+    tokens = buyer_tokens(c, market)
+    c.dispose()
+    path = write_orders_file(data_dir / "orders.txt", made, tokens)
+    say(
+        "seeded",
+        f"{len(made)} paid orders ({len(LINES)} lines each) for {args.buyers} buyers at one "
+        f"instant-cancel store in {elapsed(started)} (one order through ingest_order + "
+        "record_payment, the rest copies of its rows by SQLAlchemy Core, checked against it)",
+    )
+    return Load(url, data_dir, path, len(made))
+
+
+def pgbench_tps(scale: int, clients: int, threads: int, seconds: int) -> float:
+    """TPC-B (pgbench's default script) on a scratch database it creates and drops."""
+    tool = need_tool("pgbench", "postgresql-client")
+    name = "recourse_bench_pgbench"
+    create_database(name)
+    conn = ["-h", PG_HOST, "-p", str(PG_PORT), "-U", PG_USER]
+    try:
+        subprocess.run(
+            [tool, *conn, "-i", "-q", "-s", str(scale), name], check=True, capture_output=True
+        )
+        out = subprocess.run(
+            [tool, *conn, "-c", str(clients), "-j", str(threads), "-T", str(seconds), name],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        drop_database(name)
+    found = re.search(r"tps = ([0-9.]+)", out)
+    if found is None:
+        raise SystemExit(f"pgbench printed no tps:\n{out}")
+    return float(found.group(1))
+
+
+def wait_idle(url: str, limit: float = 60) -> None:
+    """Requests wrk left in flight still run on the server: wait until they are done."""
+    last = -1
+    end = time.monotonic() + limit
+    with psycopg.connect(url, autocommit=True) as conn:
+        while time.monotonic() < end:
+            row = conn.execute("SELECT count(*) FROM cancellations").fetchone()
+            if row is not None and row[0] == last:
+                return
+            last = row[0] if row else -1
+            time.sleep(1)
+
+
+def completed_cancellations(url: str, data_dir: Path) -> int:
+    c = container(url, data_dir)
+    with c.engine.connect() as conn:
+        n = conn.execute(
+            select(func.count())
+            .select_from(m.CancellationRow)
+            .where(m.CancellationRow.status == "completed")
+        ).scalar_one()
+    c.dispose()
+    return int(n)
+
+
+def print_wrk(label: str, r: WrkResult) -> None:
+    say(f"{label} cancels/s", f"{r.rate:.1f} ({r.requests} responses in {r.seconds:.1f} s)")
+    say(
+        f"{label} latency",
+        f"p50 {r.p50_ms:.1f} ms, p90 {r.p90_ms:.1f} ms, p99 {r.p99_ms:.1f} ms, "
+        f"max {r.max_ms:.1f} ms (wrk's latency distribution)",
+    )
+    say(f"{label} non-2xx", f"{r.non2xx}" + (f" (first: {r.sample_error})" if r.non2xx else ""))
+    if r.socket_errors:
+        say(f"{label} socket errors", r.socket_errors)
+    if r.exhausted:
+        say("WARNING", "the orders ran out before the end: the rate is too low; raise --orders")
+
+
+def main() -> None:
+    p = options(__doc__)
+    p.add_argument("--pgbench-scale", type=int, default=32, help="pgbench -i -s (default 32)")
+    p.add_argument(
+        "--pgbench-seconds", type=int, default=0, help="pgbench -T (default: --duration)"
+    )
+    add_db_options(p, "recourse_bench_cancel")
+    args = p.parse_args()
+    describe_setup(pg_url("postgres"))
+    pg_seconds = args.pgbench_seconds or round(args.duration)
+    with (
+        tempfile.TemporaryDirectory(prefix="recourse-bench-") as tmp,
+        bench_database(args.db_name, keep=args.keep) as url,
+    ):
+        load = prepare(args, url, Path(tmp))
+        tps = pgbench_tps(args.pgbench_scale, args.connections, args.threads, pg_seconds)
+        say(
+            "pgbench tps",
+            f"{tps:.1f} (TPC-B, scale {args.pgbench_scale}, -c {args.connections} "
+            f"-j {args.threads} -T {pg_seconds}, run before the HTTP load on the same server)",
+        )
+        with Server(url, args.workers, load.data_dir) as server:
+            say(
+                "load",
+                f"wrk -t {args.threads} -c {args.connections} on loopback against "
+                f"recourse serve --workers {args.workers} --no-worker; one order per request, "
+                "buyer's bearer token, Idempotency-Key",
+            )
+            warm = min(load.orders // 10, args.connections * 50)
+            run_wrk(
+                server.base,
+                load.orders_file,
+                connections=args.connections,
+                threads=args.threads,
+                seconds=args.warmup,
+                count=warm,
+            )
+            wait_idle(url)
+            r = run_wrk(
+                server.base,
+                load.orders_file,
+                connections=args.connections,
+                threads=args.threads,
+                seconds=args.duration,
+                first=warm,
+            )
+            print_wrk("measured", r)
+            peak = memory_lines(server)
+        say(
+            "cancellations completed in the database",
+            f"{completed_cancellations(url, load.data_dir)} (warm-up and measured, and any "
+            "still in flight when wrk stopped)",
+        )
+    ratio = r.rate / tps if tps else 0.0
+    say("ratio cancels/s / pgbench tps", f"{ratio:.3f} (target >= {RATIO_TARGET})")
+    say("peak RSS of a web process", f"{peak:.1f} MB (target <= {RSS_TARGET_MB:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,261 @@
+"""The deadline sweep: M cancellation requests whose seller never answers, all past `respond_by`
+at once (the worker was down, or a burst came due); how long one worker, then two, take to
+bring every request to `auto_approved` with its refund recorded and notifications queued.
+
+Setup: paid orders at an approval store (see bench/seeding.py), then each buyer asks to cancel
+through `cancel_order`, in several processes, two hours after payment (spread over
+--spread-seconds, as real requests are). Everything that fell due before the first
+`respond_by` (payment reminders, the request emails and events, the sellers' reminders) is
+marked delivered, as if a worker had kept up until then. The clock (a FixedClock given to
+`bootstrap.build`) then jumps past the last `respond_by`, and `make_worker` workers, each in
+its own process, run until nothing is due. Each worker count runs on its own fresh copy of
+the database (CREATE DATABASE ... TEMPLATE).
+
+Two figures: "deadlines" is the time until no request is pending (the deadline handlers,
+which come first in the outbox); "whole drain" adds what they queued: emails rendered and
+written to the file mailbox, webhook fan-out (no endpoints), refunds sent to the sandbox
+gateway and their answers recorded.
+
+    python -m bench.deadline_sweep --requests 100000 --workers 1,2
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, func, select, text, update
+
+from bench.common import (
+    add_db_options,
+    bench_database,
+    container,
+    create_database,
+    describe_setup,
+    drop_database,
+    pg_url,
+    progress_bar,
+    say,
+)
+from bench.seeding import (
+    APPROVAL,
+    elapsed,
+    make_marketplace,
+    request_cancellations,
+    seed_paid_orders,
+)
+from recourse.bootstrap import make_worker
+from recourse.db import models as m
+from recourse.db import outbox
+from recourse.integrations.clock import FixedClock
+
+TARGET_SECONDS_PER_100K = 60.0
+SPAWN = multiprocessing.get_context("spawn")
+
+
+def sweep_worker(
+    url: str, data_dir: str, at: datetime, name: str, ready: Any, go: Any, limit: float
+) -> None:
+    """One worker process: get ready, wait for the start signal, run until nothing is due."""
+    c = container(url, Path(data_dir), FixedClock(at))
+    worker = make_worker(c, name=name)
+    outbox.pending_count(c.engine, at)  # connected before the clock starts
+    ready.set()
+    go.wait()
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if worker.run_once() == 0:
+            if outbox.pending_count(c.engine, at) == 0:
+                break
+            time.sleep(0.05)  # the other worker still holds leased messages
+    c.dispose()
+
+
+def _count(engine: Engine, stmt: Any) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(stmt).scalar_one())
+
+
+def pending_requests(engine: Engine) -> int:
+    return _count(
+        engine,
+        select(func.count())
+        .select_from(m.CancellationRow)
+        .where(m.CancellationRow.status == "pending_seller"),
+    )
+
+
+def run_sweep(
+    url: str, workers: int, at: datetime, limit: float, expected: int
+) -> tuple[float, float]:
+    """Time `workers` worker processes draining the outbox at `at`; print what they did."""
+    with tempfile.TemporaryDirectory(prefix="recourse-bench-") as tmp:
+        c = container(url, Path(tmp), FixedClock(at))
+        go = SPAWN.Event()
+        ready = [SPAWN.Event() for _ in range(workers)]
+        procs = [
+            SPAWN.Process(
+                target=sweep_worker, args=(url, tmp, at, f"bench-{i}", ready[i], go, limit)
+            )
+            for i in range(workers)
+        ]
+        for proc in procs:
+            proc.start()
+        for event in ready:  # process start-up and imports are not part of the figure
+            event.wait(120)
+        wall = datetime.now(UTC)
+        started = time.perf_counter()
+        go.set()
+        deadlines = None
+        while any(proc.is_alive() for proc in procs):
+            if deadlines is None and pending_requests(c.engine) == 0:
+                deadlines = time.perf_counter() - started
+            time.sleep(0.1)
+        drain = time.perf_counter() - started
+        if any(proc.exitcode for proc in procs):
+            raise SystemExit(f"a worker process failed: {[proc.exitcode for proc in procs]}")
+        deadlines = deadlines or drain
+        label = f"{workers} worker{'s' if workers > 1 else ''}"
+        say(f"{label} deadlines", f"{deadlines:.1f} s ({expected / deadlines:.0f} requests/s)")
+        say(f"{label} whole drain", f"{drain:.1f} s")
+        with c.engine.connect() as conn:
+            kinds = conn.execute(
+                select(m.OutboxRow.kind, func.count())
+                .where(m.OutboxRow.delivered_at >= wall)
+                .group_by(m.OutboxRow.kind)
+                .order_by(m.OutboxRow.kind)
+            ).all()
+            statuses = conn.execute(
+                select(m.CancellationRow.status, func.count()).group_by(m.CancellationRow.status)
+            ).all()
+            refunds = conn.execute(
+                select(m.RefundRow.status, func.count()).group_by(m.RefundRow.status)
+            ).all()
+            notes = conn.execute(
+                select(func.count()).where(m.NotificationRow.kind == "cancellation.completed")
+            ).scalar_one()
+            dead = conn.execute(select(func.count()).where(m.OutboxRow.dead_at.is_not(None)))
+            dead_count = dead.scalar_one()
+        mails = sum(1 for _ in (Path(tmp) / "mailbox").glob("*"))
+        say(f"{label} messages handled", ", ".join(f"{k} {n}" for k, n in kinds))
+        say(f"{label} cancellations", ", ".join(f"{s} {n}" for s, n in statuses))
+        say(f"{label} refunds", ", ".join(f"{s} {n}" for s, n in refunds))
+        say(
+            f"{label} checks",
+            f"{notes} completion notifications, {mails} emails in the mailbox, "
+            f"{dead_count} dead letters, {outbox.pending_count(c.engine, at)} still due",
+        )
+        if dict(statuses).get("auto_approved", 0) != expected:
+            say("WARNING", f"{label}: not every request was auto-approved (timeout {limit:.0f} s?)")
+        c.dispose()
+    return deadlines, drain
+
+
+def make_requests(
+    url: str, data_dir: Path, made: list[tuple[int, int]], at: datetime, step: float, processes: int
+) -> None:
+    jobs = [(i, order_id, buyer_id) for i, (order_id, buyer_id) in enumerate(made)]
+    size = max(1, min(500, len(jobs) // (processes * 4) or 1))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    with (
+        ProcessPoolExecutor(processes, mp_context=SPAWN) as pool,
+        progress_bar("cancellation requests", len(jobs)) as advance,
+    ):
+        futures = [
+            pool.submit(request_cancellations, url, str(data_dir), at, step, chunk)
+            for chunk in chunks
+        ]
+        for future in as_completed(futures):
+            advance(future.result())
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--requests", type=int, default=100_000, help="requests (default 100000)")
+    p.add_argument("--buyers", type=int, default=100, help="buyers (default 100)")
+    p.add_argument("--workers", default="1,2", help="worker counts to time, each on a fresh copy")
+    p.add_argument("--processes", type=int, default=os.cpu_count() or 2, help="seeding processes")
+    p.add_argument(
+        "--spread-seconds",
+        type=float,
+        default=3600,
+        help="requests are made over this window (0: all at the same instant; default 3600)",
+    )
+    p.add_argument("--timeout", type=float, default=1800, help="give up a sweep after (s)")
+    add_db_options(p, "recourse_bench_sweep")
+    args = p.parse_args()
+    counts = [int(x) for x in args.workers.split(",")]
+    describe_setup(pg_url("postgres"))
+    t0 = datetime.now(UTC).replace(microsecond=0) - timedelta(days=7)
+    step = args.spread_seconds / max(1, args.requests - 1)
+    copies = [f"{args.db_name}_w{n}" for n in counts[1:]]
+    try:
+        with (
+            tempfile.TemporaryDirectory(prefix="recourse-bench-") as tmp,
+            bench_database(args.db_name, keep=args.keep) as url,
+        ):
+            started = time.perf_counter()
+            c = container(url, Path(tmp), FixedClock(t0))
+            market = make_marketplace(c, policy=APPROVAL, buyers=args.buyers)
+            with progress_bar("paid orders", args.requests) as advance:
+                made = seed_paid_orders(c, market, args.requests, progress=advance)
+            say("seeded", f"{len(made)} paid orders at an approval store in {elapsed(started)}")
+            started = time.perf_counter()
+            asked = t0 + timedelta(hours=2)
+            make_requests(url, Path(tmp), made, asked, step, args.processes)
+            say(
+                "requests",
+                f"{len(made)} through cancel_order by {args.processes} processes in "
+                f"{elapsed(started)}, made from payment + 2 h over {args.spread_seconds:.0f} s",
+            )
+            first_due = asked + timedelta(hours=APPROVAL["cancel_response_hours"])
+            at = first_due + timedelta(seconds=args.spread_seconds + 60)
+            with c.engine.begin() as conn:
+                settled = conn.execute(
+                    update(m.OutboxRow)
+                    .where(m.OutboxRow.delivered_at.is_(None), m.OutboxRow.available_at < first_due)
+                    .values(delivered_at=datetime.now(UTC))
+                ).rowcount
+                due = conn.execute(
+                    text(
+                        "SELECT count(*) FROM outbox WHERE delivered_at IS NULL "
+                        "AND available_at <= :at"
+                    ),
+                    {"at": at},
+                ).scalar_one()
+            c.dispose()
+            say("settled", f"{settled} messages due before the first respond_by marked delivered")
+            say("due at sweep time", f"{due} outbox messages (clock moved to {at.isoformat()})")
+            for name in copies:
+                create_database(name, template=args.db_name)
+            results = {}
+            for n, name in zip(counts, [args.db_name, *copies], strict=True):
+                results[n] = run_sweep(pg_url(name), n, at, args.timeout, len(made))
+    finally:
+        if not args.keep:
+            for name in copies:
+                drop_database(name)
+    per_100k = {n: s * 100_000 / args.requests for n, (s, _) in results.items()}
+    say(
+        "deadlines per 100,000 requests",
+        ", ".join(f"{n} worker(s) {s:.0f} s" for n, s in per_100k.items())
+        + f" (target <= {TARGET_SECONDS_PER_100K:.0f} s; scaled linearly from {args.requests})",
+    )
+    if 1 in results and 2 in results:
+        (one, one_drain), (two, two_drain) = results[1], results[2]
+        say(
+            "two workers vs one",
+            f"deadlines {one / two:.2f}x, whole drain {one_drain / two_drain:.2f}x as fast "
+            "(target > 1)",
+        )
+
+
+if __name__ == "__main__":
+    main()

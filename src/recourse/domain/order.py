@@ -295,6 +295,17 @@ def record_payment(
     """§2 payment updates from the marketplace: captured (with amount), review or failed."""
     if all(line.qty.cancelled == line.qty.ordered for line in order.lines):
         raise RuleConflict("order_cancelled", "The order is cancelled; it cannot be paid.")
+    if (
+        order.payment.status in (PaymentStatus.pending, PaymentStatus.failed)
+        and order.deadlines.pay_by is not None
+        and now >= order.deadlines.pay_by
+    ):
+        # C2: the window closed, so the order is cancelled even if the worker has not said so.
+        raise RuleConflict(
+            "payment_window_closed",
+            "The payment window has closed and the order is cancelled; refund the payment.",
+            pay_by=order.deadlines.pay_by.isoformat(),
+        )
     payment_transition(order.payment.status, status)
     current = order.payment
     if status is PaymentStatus.captured:

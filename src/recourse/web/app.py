@@ -15,6 +15,7 @@ from recourse import __version__
 from recourse.container import Container
 from recourse.web import errors
 from recourse.web.idempotency import IdempotencyMiddleware
+from recourse.web.limits import MAX_BODY_BYTES, BodyLimitMiddleware
 from recourse.web.metrics import METRICS, MetricsMiddleware
 from recourse.web.templating import TEMPLATES, render
 
@@ -56,6 +57,7 @@ def create_app(container: Container) -> FastAPI:
     app.state.container = container
     secret = container.settings.secret_key or "recourse-dev-secret-change-me"
     app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret,

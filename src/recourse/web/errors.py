@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recourse.domain.errors import (
@@ -100,6 +101,23 @@ def install(app: FastAPI, page_error: Callable[[Request, int, str], Response]) -
         if wants_json(request):
             return JSONResponse(body, status_code=422)
         return page_error(request, 422, message)
+
+    async def _out_of_range(request: Request, exc: Exception) -> Response:
+        # A number past what the database stores (e.g. an id beyond 64 bits) is bad input;
+        # the statement failed, so its transaction rolled back and nothing was written.
+        body = {
+            "error": {
+                "code": "out_of_range",
+                "message": "A number in the request is too large.",
+                "field": "body",
+            }
+        }
+        if wants_json(request):
+            return JSONResponse(body, status_code=422)
+        return page_error(request, 422, body["error"]["message"])
+
+    app.add_exception_handler(OverflowError, _out_of_range)
+    app.add_exception_handler(DataError, _out_of_range)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:

@@ -145,8 +145,7 @@ def test_demo_history_lies_in_the_past_and_the_worker_has_caught_up(settings: Se
         for d in details
         if d
         for e in d.timeline
-        if e.action == "order.completed"
-        or e.reason in ("payment_window_expired", "seller_overdue")
+        if e.action == "order.completed" or e.reason in ("payment_window_expired", "seller_overdue")
     ]
 
     assert all(count > 0 for count in per_status.values()), per_status

@@ -338,3 +338,31 @@ def test_changed_order_between_quote_and_confirm_answers_with_the_new_quote(
         )
     assert excinfo.value.code == "quote_changed"
     assert excinfo.value.facts["quote_id"] != preview.quote_id
+
+
+def test_cancellation_after_a_support_refund_refunds_only_what_is_left_and_never_sticks(
+    container: Container, people: dict, clock: FixedClock
+) -> None:
+    from recourse.services import refunds
+
+    order_id = make_order(container, buyer_id=people["buyer_id"], store_id=people["approval"])
+    captured = pay(container, order_id).payment.amount_captured
+    support = actor_of(container, make_user(container, role=Role.support))
+    refunds.issue_manual_refund(
+        container.uow(),
+        container.ctx,
+        actor=support,
+        order_id=order_id,
+        amount=captured - 100,
+        reason="goodwill",
+        gateway="sandbox",
+    )
+    clock.advance(timedelta(hours=2))
+    request = _cancel(container, people["buyer"], order_id)
+    clock.advance(timedelta(hours=48))
+    make_worker(container).run_once()
+    with container.uow() as uow:
+        found = uow.cancellations.get(request.id)
+    assert found is not None
+    assert found.status is CancellationStatus.auto_approved
+    assert _refunded(container, order_id) == captured

@@ -162,16 +162,22 @@ def quote_cancellation(
     nothing_shipped = all(q.shipped == 0 for q in quantities)
     shipping = order.shipping_fee - so_far.shipping if nothing_left and nothing_shipped else 0
     whole = all(q.cancelled == q.ordered for q in quantities)
+    items = sum(x.items for x in lines)
+    tax = sum(x.tax for x in lines)
+    shipping = max(shipping, 0)
+    left = refundable(order, so_far)
+    # F2 with earlier refunds (e.g. support's goodwill): the cancellation pays what is left.
+    over = max(0, items + tax + shipping - left)
     return RefundQuote(
         cause=RefundCause.cancellation if whole else RefundCause.item_cancellation,
         currency=order.currency,
         method=order.payment.method,
         lines=lines,
-        items=sum(x.items for x in lines),
-        tax=sum(x.tax for x in lines),
-        shipping=max(shipping, 0),
-        fees=0,
-        refundable_before=refundable(order, so_far),
+        items=items,
+        tax=tax,
+        shipping=shipping,
+        fees=-over,
+        refundable_before=left,
     )
 
 

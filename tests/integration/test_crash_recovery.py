@@ -108,18 +108,21 @@ def test_killing_the_worker_at_random_never_pays_twice_nor_loses_mail_or_webhook
 
     with container.read_session() as s:
         ours = dict(s.execute(select(m.RefundRow.idempotency_key, m.RefundRow.status)).all())
+        manual = s.scalar(select(func.count()).where(m.RefundRow.cause == "manual"))
         sandbox_keys = [k for (k,) in s.execute(select(m.SandboxRefundRow.idempotency_key))]
         dead = s.scalar(select(func.count()).where(m.OutboxRow.dead_at.is_not(None)))
-        published = set(s.scalars(select(m.EventRow.id)))
+        published = set(s.scalars(select(m.EventRow.id).where(m.EventRow.type.like("refund.%"))))
     assert kills >= 3
-    assert len(ours) == REFUNDS
+    # The worker runs on the real clock, so these orders' later deadlines (C4's overdue
+    # auto-cancel) fire too and add their own refunds of what is left: each paid once as well.
+    assert manual == REFUNDS
     assert set(ours.values()) == {str(RefundStatus.processing)}
     assert sorted(sandbox_keys) == sorted(ours)
     assert dead == 0
     assert container.mailbox is not None
     mailed = [msg["template"] for msg in container.mailbox.list(limit=10_000)]
-    assert mailed.count("refund_created") == REFUNDS
+    assert mailed.count("refund_created") == len(ours)
     arrived = receiver.at("/hooks")
     assert [r.error for r in arrived if r.error] == []
     assert {r.payload["id"] for r in arrived} == published
-    assert len(published) == 2 * REFUNDS
+    assert len(published) == 2 * len(ours)

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from pyinstrument import Profiler
 from sqlalchemy import Engine, event
 
 from bench.common import (
@@ -32,10 +33,12 @@ from bench.common import (
     timing_line,
     upgrade,
 )
-from bench.seeding import INSTANT, LINES, buyer_tokens, make_marketplace, seed_paid_orders
+from bench.seeding import INSTANT, LINES, OPERATOR, buyer_tokens, make_marketplace, seed_paid_orders
 from recourse.container import Container
+from recourse.domain.order import PaymentMethod
 from recourse.domain.roles import Actor, Role
 from recourse.integrations.clock import FixedClock
+from recourse.services import orders
 from recourse.services.cancellations import cancel_order
 
 
@@ -104,26 +107,38 @@ def list_statements(label: str, statements: list[str]) -> None:
             print(f"  repeated {n}x: {text}")
 
 
-def cancels(c: Container, n: int, url: str, data_dir: Path, http: bool) -> None:
-    assert isinstance(c.clock, FixedClock)
-    market = make_marketplace(c, policy=INSTANT, buyers=4)
-    made = seed_paid_orders(c, market, n + 21)
-    c.clock.advance(timedelta(hours=3))
-    stats = Statements(c.engine, c.read_engine)
-    for order_id, buyer_id in made[:20]:
-        cancel_order(
+def unpaid_orders(c: Container, market: Any, n: int) -> list[tuple[int, int]]:
+    """Orders that were placed and not paid: their cancel records no refund (C2)."""
+    made = []
+    for i in range(n):
+        buyer_id = market.buyer_ids[i % len(market.buyer_ids)]
+        order_id = orders.ingest_order(
             c.uow(),
             c.ctx,
-            actor=Actor(Role.buyer, user_id=buyer_id),
-            order_id=order_id,
-            reason="changed_mind",
+            actor=OPERATOR,
+            data=orders.OrderInput(
+                buyer_id=buyer_id,
+                store_id=market.store_id,
+                currency="EUR",
+                shipping_fee=499,
+                payment_method=PaymentMethod.card,
+                lines=list(LINES),
+            ),
         )
+        made.append((order_id, buyer_id))
+    return made
+
+
+def measure(
+    c: Container, stats: Statements, label: str, kind: str, made: list[tuple[int, int]]
+) -> None:
+    """Cancel each order as its buyer; print time and statements per cancel, and list one."""
     times: list[float] = []
     counts: list[int] = []
     rounds: list[int] = []
     txns: list[int] = []
     last: list[str] = []
-    for order_id, buyer_id in made[20 : 20 + n]:
+    for order_id, buyer_id in made:
         stats.reset()
         started = time.perf_counter()
         cancel_order(
@@ -138,12 +153,10 @@ def cancels(c: Container, n: int, url: str, data_dir: Path, http: bool) -> None:
         rounds.append(stats.round_trips)
         txns.append(stats.begins)
         last = list(stats.sql)
-    kind = url.split(":", 1)[0]
-    say(f"{kind} seeded", f"{len(made)} paid orders, {len(LINES)} lines each; 20 warm-up cancels")
-    timing_line(f"{kind} cancel_order (instant, whole order)", times)
-    say(f"{kind} rate", f"{len(times) / sum(times):.0f} cancels/s in one thread")
+    timing_line(f"{kind} {label}", times)
+    say(f"{kind} rate ({label})", f"{len(times) / sum(times):.0f} cancels/s in one thread")
     say(
-        f"{kind} SQL statements per cancel",
+        f"{kind} SQL statements per cancel ({label})",
         f"mean {sum(counts) / len(counts):.1f}, min {min(counts)}, max {max(counts)}, "
         f"in {sum(txns) / len(txns):.1f} transactions"
         + (
@@ -153,7 +166,42 @@ def cancels(c: Container, n: int, url: str, data_dir: Path, http: bool) -> None:
             else " (an in-process library: no round trips)"
         ),
     )
-    list_statements(f"{kind} one cancel", last)
+    list_statements(f"{kind} one cancel ({label})", last)
+
+
+def cancels(
+    c: Container, n: int, url: str, data_dir: Path, http: bool, profile: Path | None = None
+) -> None:
+    assert isinstance(c.clock, FixedClock)
+    market = make_marketplace(c, policy=INSTANT, buyers=4)
+    made = seed_paid_orders(c, market, n + 21)
+    unpaid = unpaid_orders(c, market, max(n // 4, 20))
+    c.clock.advance(timedelta(hours=3))
+    stats = Statements(c.engine, c.read_engine)
+    for order_id, buyer_id in made[:20]:
+        cancel_order(
+            c.uow(),
+            c.ctx,
+            actor=Actor(Role.buyer, user_id=buyer_id),
+            order_id=order_id,
+            reason="changed_mind",
+        )
+    kind = url.split(":", 1)[0]
+    say(
+        f"{kind} seeded",
+        f"{len(made)} paid and {len(unpaid)} unpaid orders, {len(LINES)} lines each; "
+        "20 warm-up cancels",
+    )
+    profiler = Profiler(interval=0.0005) if profile else None
+    if profiler:
+        profiler.start()
+    measure(c, stats, "instant, whole paid order, refund recorded", kind, made[20 : 20 + n])
+    if profiler and profile:
+        profiler.stop()
+        out = profile.with_name(f"{profile.stem}-{kind}{profile.suffix or '.txt'}")
+        out.write_text(profiler.output_text(unicode=True, show_all=False))
+        say(f"{kind} profile", f"pyinstrument, written to {out}")
+    measure(c, stats, "unpaid order, no refund", kind, unpaid)
     if http:
         one_request(c, market, made[-1], stats, kind)
 
@@ -203,6 +251,11 @@ def main() -> None:
         "--db", choices=("both", "postgresql", "sqlite"), default="both", help="(default both)"
     )
     p.add_argument("--http", action="store_true", help="also count one whole API request")
+    p.add_argument(
+        "--profile",
+        type=Path,
+        help="profile the measured cancels with pyinstrument; text to FILE-<database>.txt",
+    )
     add_db_options(p, "recourse_bench_inprocess")
     args = p.parse_args()
     describe_setup(pg_url("postgres") if args.db != "sqlite" else None)
@@ -216,7 +269,7 @@ def main() -> None:
         with place as url, tempfile.TemporaryDirectory(prefix="recourse-bench-") as tmp:
             c = container(url, Path(tmp), FixedClock(t0))
             try:
-                cancels(c, args.cancels, url, Path(tmp), args.http)
+                cancels(c, args.cancels, url, Path(tmp), args.http, args.profile)
             finally:
                 c.dispose()
 

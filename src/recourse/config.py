@@ -40,6 +40,11 @@ class Settings(BaseSettings):
         description="Standard Webhooks secret of the sandbox gateway's status webhook",
     )
     login_max_failures: int = 5
+    reference_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="how long a process keeps platform settings, reasons, settlement profiles",
+    )
     web_pool_size: int = 5
     secure_cookies: bool = False
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from recourse.config import Settings
 from recourse.currency import BabelCurrencies
+from recourse.db.reference import ReferenceCache
 from recourse.db.uow import SqlUnitOfWork
 from recourse.integrations.calendars import HolidaysCalendar
 from recourse.integrations.mail import EmailRenderer, FileMailbox, Mailer
@@ -29,6 +30,7 @@ class Container:
     ctx: Context = field(init=False)
     _sessions: sessionmaker[Session] = field(init=False)
     _reads: sessionmaker[Session] = field(init=False)
+    _reference: ReferenceCache = field(init=False)
 
     def __post_init__(self) -> None:
         self.ctx = Context(
@@ -39,9 +41,10 @@ class Container:
         )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._reads = sessionmaker(self.read_engine, expire_on_commit=False)
+        self._reference = ReferenceCache(self.settings.reference_cache_seconds)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions)
+        return SqlUnitOfWork(self._sessions, self._reference)
 
     def read_session(self) -> Session:
         return self._reads()

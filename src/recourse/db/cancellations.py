@@ -8,6 +8,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
+from recourse.db.reference import ReferenceCache
+from recourse.db.writes import hold, set_columns
 from recourse.domain.cancellation import CancellationStatus
 from recourse.domain.reasons import Fault, Reason, ReasonActor
 from recourse.services.ports import Cancellation, NewCancellation
@@ -61,13 +63,22 @@ class SqlCancellations:
         ]
         self.s.add(row)
         self.s.flush()
+        hold(self.s, row)
         return row.id
 
     def get(self, cancellation_id: int, *, for_update: bool = False) -> Cancellation | None:
-        stmt = select(m.CancellationRow).where(m.CancellationRow.id == cancellation_id)
         if for_update:
-            stmt = stmt.with_for_update().execution_options(populate_existing=True)
-        row = self.s.scalars(stmt).first()
+            stmt = (
+                select(m.CancellationRow)
+                .where(m.CancellationRow.id == cancellation_id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+            row = self.s.scalars(stmt).first()
+            hold(self.s, row)
+        else:
+            row = self.s.get(m.CancellationRow, cancellation_id)
+            hold(self.s, row)
         return cancellation_from_row(row) if row else None
 
     def pending_for_order(self, order_id: int) -> Cancellation | None:
@@ -80,14 +91,10 @@ class SqlCancellations:
         return cancellation_from_row(row) if row else None
 
     def update(self, cancellation_id: int, **values: Any) -> None:
+        """Set on the row the session holds; written with the next flush."""
         if "status" in values:
             values["status"] = str(values["status"])
-        self.s.execute(
-            update(m.CancellationRow)
-            .where(m.CancellationRow.id == cancellation_id)
-            .values(**values)
-        )
-        self.s.expire_all()
+        set_columns(self.s, m.CancellationRow, cancellation_id, values)
 
 
 def _reason(row: m.CancellationReasonRow) -> Reason:
@@ -102,22 +109,27 @@ def _reason(row: m.CancellationReasonRow) -> Reason:
 
 
 class SqlReasons:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, cache: ReferenceCache | None = None) -> None:
         self.s = session
+        self.cache = cache or ReferenceCache(0)
+
+    def _catalogue(self) -> tuple[Reason, ...]:
+        def load() -> tuple[Reason, ...]:
+            stmt = select(m.CancellationReasonRow).order_by(
+                m.CancellationReasonRow.position, m.CancellationReasonRow.code
+            )
+            return tuple(_reason(r) for r in self.s.scalars(stmt))
+
+        return self.cache.get("reasons", load)
 
     def get(self, code: str) -> Reason | None:
-        row = self.s.get(m.CancellationReasonRow, code)
-        return _reason(row) if row else None
+        return next((r for r in self._catalogue() if r.code == code), None)
 
     def all(self, *, include_retired: bool = False) -> list[Reason]:
-        stmt = select(m.CancellationReasonRow).order_by(
-            m.CancellationReasonRow.position, m.CancellationReasonRow.code
-        )
-        if not include_retired:
-            stmt = stmt.where(m.CancellationReasonRow.active.is_(True))
-        return [_reason(r) for r in self.s.scalars(stmt)]
+        return [r for r in self._catalogue() if include_retired or r.active]
 
     def add(self, reason: Reason) -> None:
+        self.cache.clear()
         position = self.s.scalar(select(func.max(m.CancellationReasonRow.position))) or 0
         self.s.add(
             m.CancellationReasonRow(
@@ -133,6 +145,7 @@ class SqlReasons:
         self.s.flush()
 
     def set_active(self, code: str, active: bool) -> bool:
+        self.cache.clear()
         result = self.s.execute(
             update(m.CancellationReasonRow)
             .where(m.CancellationReasonRow.code == code)

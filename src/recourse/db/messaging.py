@@ -7,16 +7,18 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, literal, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
+from recourse.db.writes import insert_ignoring_duplicates
 
 
 class SqlNotifications:
+    """Notifications are kept until the unit of work commits, then written in one INSERT."""
+
     def __init__(self, session: Session) -> None:
         self.s = session
+        self.pending: list[dict[str, Any]] = []
 
     def add(
         self,
@@ -30,20 +32,22 @@ class SqlNotifications:
         dedupe_key: str | None,
         created_at: datetime,
     ) -> None:
-        insert = pg_insert if self.s.get_bind().dialect.name == "postgresql" else sqlite_insert
-        stmt = insert(m.NotificationRow).values(
-            user_id=user_id,
-            kind=kind,
-            title=title,
-            body=body,
-            link=link,
-            order_id=order_id,
-            dedupe_key=dedupe_key,
-            created_at=created_at,
+        self.pending.append(
+            {
+                "user_id": user_id,
+                "kind": kind,
+                "title": title,
+                "body": body,
+                "link": link,
+                "order_id": order_id,
+                "dedupe_key": dedupe_key,
+                "created_at": created_at,
+            }
         )
-        if dedupe_key is not None:
-            stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])
-        self.s.execute(stmt)
+
+    def write_pending(self) -> None:
+        insert_ignoring_duplicates(self.s, m.NotificationRow, self.pending)
+        self.pending = []
 
     def mark_read(self, notification_id: int, *, user_id: int, at: datetime) -> bool:
         """True when it is the user's (read before or not); the first read time is kept."""

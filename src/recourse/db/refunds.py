@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
+from recourse.db.reference import ReferenceCache
+from recourse.db.writes import hold, set_columns
 from recourse.domain.order import PaymentMethod
 from recourse.domain.refund import COUNTS_AGAINST_CAPTURE, RefundedSoFar, RefundStatus
 from recourse.domain.settlement import DEFAULT_PROFILES, SettlementProfile
 from recourse.services.ports import NewRefund, Refund
+
+
+def new_idempotency_key() -> str:
+    """F3: the key the refund is sent with, chosen before the row is written and kept with it,
+    so every resend after a crash carries the same one."""
+    return "recourse-refund-" + secrets.token_hex(16)
 
 
 def refund_from_row(row: m.RefundRow) -> Refund:
@@ -59,34 +68,37 @@ class SqlRefunds:
             created_by_role=refund.created_by_role,
             created_by_id=refund.created_by_id,
             gateway=refund.gateway,
-            idempotency_key="pending",
+            idempotency_key=new_idempotency_key(),
             attempts=0,
             needs_attention=False,
             expected_earliest=refund.expected_earliest,
             expected_latest=refund.expected_latest,
             created_at=refund.created_at,
         )
+        row.lines = [
+            m.RefundLineRow(
+                line_id=line.line_id, quantity=line.quantity, items=line.items, tax=line.tax
+            )
+            for line in q.lines
+        ]
         self.s.add(row)
         self.s.flush()
-        row.idempotency_key = f"recourse-refund-{row.id}"
-        for line in q.lines:
-            self.s.add(
-                m.RefundLineRow(
-                    refund_id=row.id,
-                    line_id=line.line_id,
-                    quantity=line.quantity,
-                    items=line.items,
-                    tax=line.tax,
-                )
-            )
-        self.s.flush()
+        hold(self.s, row)
         return row.id
 
     def get(self, refund_id: int, *, for_update: bool = False) -> Refund | None:
-        stmt = select(m.RefundRow).where(m.RefundRow.id == refund_id)
         if for_update:
-            stmt = stmt.with_for_update().execution_options(populate_existing=True)
-        row = self.s.scalars(stmt).first()
+            stmt = (
+                select(m.RefundRow)
+                .where(m.RefundRow.id == refund_id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+            row = self.s.scalars(stmt).first()
+            hold(self.s, row)
+        else:
+            row = self.s.get(m.RefundRow, refund_id)
+            hold(self.s, row)
         return refund_from_row(row) if row else None
 
     def so_far(self, order_id: int) -> RefundedSoFar:
@@ -102,9 +114,10 @@ class SqlRefunds:
         return RefundedSoFar(total=int(total), shipping=int(shipping))
 
     def update(self, refund_id: int, **values: Any) -> None:
+        """Set on the row the session holds; written with the next flush."""
         if "status" in values:
             values["status"] = str(values["status"])
-        self.s.execute(update(m.RefundRow).where(m.RefundRow.id == refund_id).values(**values))
+        set_columns(self.s, m.RefundRow, refund_id, values)
 
     def id_by_reference(self, gateway: str, reference: str) -> int | None:
         return self.s.scalar(
@@ -122,18 +135,23 @@ class SqlRefunds:
 
 
 class SqlSettlement:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, cache: ReferenceCache | None = None) -> None:
         self.s = session
+        self.cache = cache or ReferenceCache(0)
 
     def profile(self, method: str) -> SettlementProfile:
-        row = self.s.get(m.SettlementProfileRow, method)
-        if row is None:
-            return DEFAULT_PROFILES[PaymentMethod(method)]
-        return SettlementProfile(
-            PaymentMethod(method), row.min_business_days, row.max_business_days
-        )
+        def load() -> SettlementProfile:
+            row = self.s.get(m.SettlementProfileRow, method)
+            if row is None:
+                return DEFAULT_PROFILES[PaymentMethod(method)]
+            return SettlementProfile(
+                PaymentMethod(method), row.min_business_days, row.max_business_days
+            )
+
+        return self.cache.get(("settlement", method), load)
 
     def set_profile(self, profile: SettlementProfile) -> None:
+        self.cache.clear()
         row = self.s.get(m.SettlementProfileRow, str(profile.method))
         if row is None:
             self.s.add(

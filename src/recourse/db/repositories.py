@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from recourse.db import models as m
+from recourse.db.reference import ReferenceCache
+from recourse.db.writes import hold, insert_ignoring_duplicates
 from recourse.domain.accounts import Store, User
 from recourse.domain.order import (
     Deadlines,
@@ -45,8 +45,9 @@ def _user(row: m.UserRow) -> User:
 
 
 class SqlUsers:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, cache: ReferenceCache | None = None) -> None:
         self.s = session
+        self.cache = cache or ReferenceCache(0)
 
     def add(self, user: NewUser) -> int:
         row = m.UserRow(
@@ -61,6 +62,8 @@ class SqlUsers:
         )
         self.s.add(row)
         self.s.flush()
+        if user.store_ids:
+            self.cache.clear()
         for store_id in sorted(user.store_ids):
             self.s.add(m.StoreStaffRow(user_id=row.id, store_id=store_id))
         self.s.flush()
@@ -74,14 +77,26 @@ class SqlUsers:
         row = self.s.scalars(select(m.UserRow).where(m.UserRow.email == email)).first()
         return _user(row) if row else None
 
+    def home(self, user_id: int) -> tuple[str, str] | None:
+        """The user's country and time zone, without the rest of the account."""
+        row = self.s.execute(
+            select(m.UserRow.country, m.UserRow.timezone).where(m.UserRow.id == user_id)
+        ).first()
+        return (row[0], row[1]) if row else None
+
     def staff_ids(self, store_id: int) -> list[int]:
-        return list(
-            self.s.scalars(
-                select(m.StoreStaffRow.user_id)
-                .where(m.StoreStaffRow.store_id == store_id)
-                .order_by(m.StoreStaffRow.user_id)
+        """A store's staff changes rarely: kept with the reference data (db/reference.py)."""
+
+        def load() -> tuple[int, ...]:
+            return tuple(
+                self.s.scalars(
+                    select(m.StoreStaffRow.user_id)
+                    .where(m.StoreStaffRow.store_id == store_id)
+                    .order_by(m.StoreStaffRow.user_id)
+                )
             )
-        )
+
+        return list(self.cache.get(("staff", store_id), load))
 
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         self.s.execute(
@@ -110,8 +125,9 @@ def _policy(row: m.StorePolicyRow) -> PolicyVersion:
 
 
 class SqlStores:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, cache: ReferenceCache | None = None) -> None:
         self.s = session
+        self.cache = cache or ReferenceCache(0)
 
     def add(self, name: str, country: str, created_at: datetime) -> int:
         row = m.StoreRow(name=name, country=country, created_at=created_at)
@@ -126,6 +142,7 @@ class SqlStores:
     def add_policy_version(
         self, store_id: int, policy: StorePolicy, effective_from: datetime
     ) -> PolicyVersion:
+        self.cache.clear()
         latest = self.s.scalar(
             select(func.max(m.StorePolicyRow.version)).where(m.StorePolicyRow.store_id == store_id)
         )
@@ -140,16 +157,27 @@ class SqlStores:
         return _policy(row)
 
     def policy_versions(self, store_id: int) -> list[PolicyVersion]:
-        rows = self.s.scalars(
-            select(m.StorePolicyRow)
-            .where(m.StorePolicyRow.store_id == store_id)
-            .order_by(m.StorePolicyRow.version)
-        )
-        return [_policy(r) for r in rows]
+        """Every version, oldest first; which one is in force is decided by the caller's clock,
+        so the list is kept with the reference data and cleared when a version is added."""
+
+        def load() -> tuple[PolicyVersion, ...]:
+            rows = self.s.scalars(
+                select(m.StorePolicyRow)
+                .where(m.StorePolicyRow.store_id == store_id)
+                .order_by(m.StorePolicyRow.version)
+            )
+            return tuple(_policy(r) for r in rows)
+
+        return list(self.cache.get(("policy_versions", store_id), load))
 
     def policy_version(self, version_id: int) -> PolicyVersion | None:
-        row = self.s.get(m.StorePolicyRow, version_id)
-        return _policy(row) if row else None
+        """A version never changes once written, so every process may keep it."""
+
+        def load() -> PolicyVersion | None:
+            row = self.s.get(m.StorePolicyRow, version_id)
+            return _policy(row) if row else None
+
+        return self.cache.get(("policy_version", version_id), load)
 
 
 def order_from_row(row: m.OrderRow) -> Order:
@@ -243,10 +271,17 @@ class SqlOrders:
         return row.id
 
     def _row(self, order_id: int, for_update: bool) -> m.OrderRow | None:
-        stmt = select(m.OrderRow).where(m.OrderRow.id == order_id)
+        """The order with its lines in one query; FOR UPDATE locks the order row only."""
+        stmt = (
+            select(m.OrderRow)
+            .where(m.OrderRow.id == order_id)
+            .options(joinedload(m.OrderRow.lines))
+        )
         if for_update:
-            stmt = stmt.with_for_update()
-        return self.s.scalars(stmt.execution_options(populate_existing=for_update)).first()
+            stmt = stmt.with_for_update(of=m.OrderRow)
+        row = self.s.scalars(stmt.execution_options(populate_existing=for_update)).unique().first()
+        hold(self.s, row)
+        return row
 
     def get(self, order_id: int, *, for_update: bool = False) -> Order | None:
         row = self._row(order_id, for_update)
@@ -260,19 +295,17 @@ class SqlOrders:
         )
 
     def save_quantities(self, order_id: int, changes: Mapping[int, LineQuantities]) -> None:
+        """Set on the rows the session holds (it loaded them with the order); the flush sends
+        every changed line in one batched UPDATE."""
         for line_id, qty in changes.items():
-            self.s.execute(
-                update(m.OrderLineRow)
-                .where(m.OrderLineRow.id == line_id, m.OrderLineRow.order_id == order_id)
-                .values(
-                    qty_cancelled=qty.cancelled,
-                    qty_shipped=qty.shipped,
-                    qty_delivered=qty.delivered,
-                    qty_returned=qty.returned,
-                    qty_refunded=qty.refunded,
-                )
-            )
-        self.s.expire_all()
+            row = self.s.get(m.OrderLineRow, line_id)
+            if row is None or row.order_id != order_id:
+                raise LookupError(f"order {order_id} has no line {line_id}")
+            row.qty_cancelled = qty.cancelled
+            row.qty_shipped = qty.shipped
+            row.qty_delivered = qty.delivered
+            row.qty_returned = qty.returned
+            row.qty_refunded = qty.refunded
 
     def save_payment(
         self, order_id: int, payment: Payment, *, policy_version_id: int | None
@@ -311,14 +344,14 @@ class SqlOrders:
         self.s.expire_all()
 
     def set_status(self, order_id: int, status: str, at: datetime) -> None:
-        self.s.execute(
-            update(m.OrderRow)
-            .where(m.OrderRow.id == order_id, m.OrderRow.status != str(status))
-            .values(status=str(status), status_changed_at=at)
-        )
+        row = self.s.get(m.OrderRow, order_id)
+        if row is not None and row.status != str(status):
+            row.status = str(status)
+            row.status_changed_at = at
 
     def stored_status(self, order_id: int) -> str | None:
-        return self.s.scalar(select(m.OrderRow.status).where(m.OrderRow.id == order_id))
+        row = self.s.get(m.OrderRow, order_id)
+        return row.status if row else None
 
 
 def _shipment(row: m.ShipmentRow) -> Shipment:
@@ -405,8 +438,11 @@ class SqlTimeline:
 
 
 class SqlOutbox:
+    """Messages are kept until the unit of work commits, then written in one INSERT."""
+
     def __init__(self, session: Session) -> None:
         self.s = session
+        self.pending: list[dict[str, Any]] = []
 
     def add(
         self,
@@ -417,21 +453,20 @@ class SqlOutbox:
         dedupe_key: str | None = None,
     ) -> None:
         """Insert once per dedupe key: a repeated add of the same message is a no-op."""
-        values = {
-            "kind": kind,
-            "payload": dict(payload),
-            "dedupe_key": dedupe_key,
-            "created_at": available_at,
-            "available_at": available_at,
-            "attempts": 0,
-        }
-        table = m.OutboxRow
-        dialect = self.s.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        stmt = insert(table).values(**values)
-        if dedupe_key is not None:
-            stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])
-        self.s.execute(stmt)
+        self.pending.append(
+            {
+                "kind": kind,
+                "payload": dict(payload),
+                "dedupe_key": dedupe_key,
+                "created_at": available_at,
+                "available_at": available_at,
+                "attempts": 0,
+            }
+        )
+
+    def write_pending(self) -> None:
+        insert_ignoring_duplicates(self.s, m.OutboxRow, self.pending)
+        self.pending = []
 
 
 class SqlTokens:
@@ -499,14 +534,19 @@ class SqlLoginAttempts:
 
 
 class SqlPlatform:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, cache: ReferenceCache | None = None) -> None:
         self.s = session
+        self.cache = cache or ReferenceCache(0)
 
     def policy(self) -> PlatformPolicy:
-        rows = self.s.execute(select(m.PlatformSettingRow.key, m.PlatformSettingRow.value))
-        return PlatformPolicy.from_overrides({k: v for k, v in rows})
+        def load() -> PlatformPolicy:
+            rows = self.s.execute(select(m.PlatformSettingRow.key, m.PlatformSettingRow.value))
+            return PlatformPolicy.from_overrides({k: v for k, v in rows})
+
+        return self.cache.get("platform", load)
 
     def set_values(self, values: Mapping[str, int]) -> None:
+        self.cache.clear()
         for key, value in values.items():
             row = self.s.get(m.PlatformSettingRow, key)
             if row is None:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from recourse.db.cancellations import SqlCancellations, SqlReasons
 from recourse.db.messaging import SqlEvents, SqlNotifications
+from recourse.db.reference import ReferenceCache
 from recourse.db.refunds import SqlRefunds, SqlSettlement
 from recourse.db.repositories import (
     SqlLoginAttempts,
@@ -25,10 +26,14 @@ from recourse.db.webhooks import SqlWebhooks
 
 
 class SqlUnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self, session_factory: sessionmaker[Session], reference: ReferenceCache | None = None
+    ) -> None:
         self._factory = session_factory
+        self._reference = reference or ReferenceCache(0)
         self._session: Session | None = None
         self._depth = 0
+        self._generation = 0
 
     @property
     def session(self) -> Session:
@@ -40,21 +45,23 @@ class SqlUnitOfWork:
         if self._depth == 0:
             session = self._factory()
             self._session = session
-            self.users = SqlUsers(session)
-            self.stores = SqlStores(session)
+            cache = self._reference
+            self._generation = cache.generation
+            self.users = SqlUsers(session, cache)
+            self.stores = SqlStores(session, cache)
             self.orders = SqlOrders(session)
             self.shipments = SqlShipments(session)
             self.timeline = SqlTimeline(session)
             self.outbox = SqlOutbox(session)
             self.tokens = SqlTokens(session)
             self.login_attempts = SqlLoginAttempts(session)
-            self.platform = SqlPlatform(session)
+            self.platform = SqlPlatform(session, cache)
             self.refunds = SqlRefunds(session)
-            self.settlement = SqlSettlement(session)
+            self.settlement = SqlSettlement(session, cache)
             self.notifications = SqlNotifications(session)
             self.events = SqlEvents(session)
             self.cancellations = SqlCancellations(session)
-            self.reasons = SqlReasons(session)
+            self.reasons = SqlReasons(session, cache)
             self.webhooks = SqlWebhooks(session)
         self._depth += 1
         return self
@@ -74,7 +81,17 @@ class SqlUnitOfWork:
                 self._session = None
 
     def commit(self) -> None:
+        """Write the queued outbox messages and notifications (one INSERT each), then commit."""
+        self.outbox.write_pending()
+        self.notifications.write_pending()
         self.session.commit()
+        if self._reference.generation != self._generation:
+            # reference data changed meanwhile: drop what another thread may have read before
+            # this commit made the change visible
+            self._reference.clear()
+            self._generation = self._reference.generation
 
     def rollback(self) -> None:
+        self.outbox.pending = []
+        self.notifications.pending = []
         self.session.rollback()

@@ -45,9 +45,14 @@ def can_see_order(actor: Actor, *, buyer_id: int, store_id: int) -> bool:
 
 
 def can_act_as_seller(actor: Actor, *, store_id: int) -> bool:
-    """Shipping and seller answers: the store's staff, or the operator's feed."""
+    """Shipping: the store's staff, or the operator's feed."""
     if actor.role is Role.operator:
         return True
+    return actor.role is Role.seller and store_id in actor.store_ids
+
+
+def can_answer_cancellation(actor: Actor, *, store_id: int) -> bool:
+    """C4/§12: a buyer's cancellation request is answered by the store's sellers alone."""
     return actor.role is Role.seller and store_id in actor.store_ids
 
 

@@ -29,8 +29,8 @@ from recourse.domain.money import Money
 from recourse.domain.order import Order, PaymentStatus, derive_status, unpaid_expired
 from recourse.domain.policy import StorePolicy, policy_in_force
 from recourse.domain.reasons import Reason, ReasonActor, check_reason
-from recourse.domain.refund import RefundQuote, quote_cancellation
-from recourse.domain.roles import SYSTEM, Actor, Role, can_act_as_seller
+from recourse.domain.refund import RefundQuote, mark_refunded, quote_cancellation
+from recourse.domain.roles import SYSTEM, Actor, Role, can_act_as_seller, can_answer_cancellation
 from recourse.domain.settlement import refund_destination
 from recourse.domain.shipment import ShipmentLine, merged
 from recourse.domain.timeline import TimelineEntry
@@ -213,7 +213,16 @@ def cancel_order(
         if request:
             _open_request(uow, ctx, order, cancellation, actor, now)
         else:
-            _complete(uow, ctx, order, cancellation, actor, now, event="cancellation.approved")
+            _complete(
+                uow,
+                ctx,
+                order,
+                cancellation,
+                actor,
+                now,
+                event="cancellation.approved",
+                quote=quote,
+            )
         uow.commit()
         final = uow.cancellations.get(cancellation_id)
     assert final is not None
@@ -300,10 +309,13 @@ def _complete(
     now: datetime,
     *,
     event: str,
+    quote: RefundQuote | None = None,
 ) -> None:
-    """Cancel the units, refund what was paid for them, tell everyone (C7, C11, F1)."""
+    """Cancel the units, refund what was paid for them, tell everyone (C7, C11, F1).
+    `quote` is the one the caller made for these units under the same lock, when it has one."""
     before = uow.orders.stored_status(order.id) or derive_status(order, now)
-    quote = _quote(uow, order, cancellation.units)
+    if quote is None:
+        quote = _quote(uow, order, cancellation.units)
     refund_id = None
     if quote is not None and quote.total > 0:
         refund_id = record_refund(
@@ -317,7 +329,7 @@ def _complete(
             reason=cancellation.reason,
         )
         uow.cancellations.update(cancellation.id, refund_id=refund_id)
-        order = uow.orders.get(order.id) or order
+        order = merged(order, mark_refunded(order, quote))  # as record_refund saved it
     changes = cancel_units(order, cancellation.units)
     uow.orders.save_quantities(order.id, changes)
     after_order = merged(order, changes)
@@ -446,7 +458,7 @@ def approve_cancellation(
     now = ctx.clock.now()
     with uow:
         cancellation, order = _pending(uow, actor, cancellation_id)
-        if not can_act_as_seller(actor, store_id=order.store_id):
+        if not can_answer_cancellation(actor, store_id=order.store_id):
             raise NotAllowed("Only the store's staff can answer a cancellation request.")
         cancellation_transition(cancellation.status, CancellationStatus.approved)
         uow.cancellations.update(
@@ -490,7 +502,7 @@ def reject_cancellation(
             raise InvalidInput("tracking_number", "Enter the parcel's tracking number.")
     with uow:
         cancellation, order = _pending(uow, actor, cancellation_id)
-        if not can_act_as_seller(actor, store_id=order.store_id):
+        if not can_answer_cancellation(actor, store_id=order.store_id):
             raise NotAllowed("Only the store's staff can answer a cancellation request.")
         cancellation_transition(cancellation.status, CancellationStatus.rejected)
         uow.cancellations.update(

@@ -152,15 +152,16 @@ def record_refund(
 
 def _expected(uow: UnitOfWork, ctx: Context, order: Order, now: datetime) -> ExpectedBy:
     """F5: from the day it is issued in the buyer's zone, in their country's business days."""
-    buyer = uow.users.get(order.buyer_id)
-    assert buyer is not None
+    home = uow.users.home(order.buyer_id)
+    assert home is not None
+    country, timezone = home
     profile = uow.settlement.profile(str(order.payment.method))
-    issued_on = now.astimezone(ZoneInfo(buyer.timezone)).date()
+    issued_on = now.astimezone(ZoneInfo(timezone)).date()
     return expected_by(
         issued_on,
         profile,
-        lambda day: ctx.holidays.is_holiday(buyer.country, day),
-        ctx.holidays.weekend(buyer.country),
+        lambda day: ctx.holidays.is_holiday(country, day),
+        ctx.holidays.weekend(country),
     )
 
 

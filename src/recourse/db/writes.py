@@ -1,0 +1,53 @@
+"""Writes the repositories share: many rows in one statement, columns on a held row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from recourse.db.models import Base
+
+
+def insert_ignoring_duplicates(
+    session: Session, table: type[Base], rows: Sequence[dict[str, Any]]
+) -> None:
+    """One multi-row INSERT; a row whose `dedupe_key` is already stored (or earlier in `rows`)
+    is skipped, so writing the same message twice leaves one."""
+    seen: set[str] = set()
+    unique = []
+    for row in rows:
+        key = row.get("dedupe_key")
+        if key is not None:
+            if key in seen:
+                continue
+            seen.add(key)
+        unique.append(row)
+    if not unique:
+        return
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(table).values(unique).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    )
+
+
+def hold(session: Session, row: Base | None) -> None:
+    """Keep `row` in the session's identity map until the session closes (the map holds rows
+    weakly), so a later read or change of it in the same transaction costs no query."""
+    if row is not None:
+        session.info.setdefault("held", []).append(row)
+
+
+def set_columns(session: Session, model: type[Base], pk: object, values: dict[str, Any]) -> None:
+    """Set columns on the row the session holds (loading it if it holds none); the next flush
+    writes them, batched with the other changes, and later reads in the session see them."""
+    row = session.get(model, pk)
+    if row is None:
+        raise LookupError(f"no {model.__tablename__} row {pk}")
+    for name, value in values.items():
+        if name not in model.__table__.columns:
+            raise AttributeError(f"{model.__tablename__} has no column {name!r}")
+        setattr(row, name, value)

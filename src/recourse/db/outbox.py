@@ -63,11 +63,17 @@ def claim(
 
 def mark_delivered(engine: Engine, message_id: int, worker_id: str) -> None:
     with Session(engine) as session, session.begin():
-        session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == message_id, OutboxRow.locked_by == worker_id)
-            .values(delivered_at=datetime.now(UTC), locked_until=None, last_error=None)
-        )
+        mark_delivered_in(session, message_id, worker_id)
+
+
+def mark_delivered_in(session: Session, message_id: int, worker_id: str) -> bool:
+    """In the caller's transaction; False when the lease passed to another worker."""
+    result = session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id == message_id, OutboxRow.locked_by == worker_id)
+        .values(delivered_at=datetime.now(UTC), locked_until=None, last_error=None)
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 def mark_failed(

@@ -271,15 +271,19 @@ class SqlOrders:
         return row.id
 
     def _row(self, order_id: int, for_update: bool) -> m.OrderRow | None:
-        """The order with its lines in one query; FOR UPDATE locks the order row only."""
+        """The order with its lines in one query. FOR UPDATE locks the lines with the order
+        (every order has lines, so the join is inner): a read that waited for another
+        writer then sees that writer's lines, not the ones of its own snapshot."""
         stmt = (
             select(m.OrderRow)
             .where(m.OrderRow.id == order_id)
-            .options(joinedload(m.OrderRow.lines))
+            .options(joinedload(m.OrderRow.lines, innerjoin=True))
         )
         if for_update:
-            stmt = stmt.with_for_update(of=m.OrderRow)
-        row = self.s.scalars(stmt.execution_options(populate_existing=for_update)).unique().first()
+            stmt = stmt.with_for_update()
+        row = (
+            self.s.scalars(stmt.execution_options(populate_existing=for_update)).unique().first()
+        )
         hold(self.s, row)
         return row
 

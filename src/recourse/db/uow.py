@@ -5,10 +5,12 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from recourse.db.cancellations import SqlCancellations, SqlReasons
 from recourse.db.messaging import SqlEvents, SqlNotifications
+from recourse.db.outbox import mark_delivered_in
 from recourse.db.reference import ReferenceCache
 from recourse.db.refunds import SqlRefunds, SqlSettlement
 from recourse.db.repositories import (
@@ -34,6 +36,23 @@ class SqlUnitOfWork:
         self._session: Session | None = None
         self._depth = 0
         self._generation = 0
+        self._settle: tuple[int, str] | None = None
+        self._durable = True
+        self.settled = False
+
+    def settle_on_commit(self, message_id: int, worker_id: str, *, durable: bool = True) -> None:
+        """The worker's outbox message is marked delivered by the same commit that records what
+        handling it changed: both happen or neither, so a crash in between cannot run it twice.
+
+        `durable=False` commits without waiting for the disk (PostgreSQL's asynchronous commit).
+        Safe for work that only writes this database: if the server crashes before the flush,
+        the changes and the delivered mark vanish together and the message runs again. Nothing
+        outside can act on the changes first, because every outside action (refund call,
+        email, webhook) starts with the worker's claim, a synchronous commit, and PostgreSQL
+        flushes its log in order: the claim's flush makes this commit durable too."""
+        self._settle = (message_id, worker_id)
+        self._durable = durable
+        self.settled = False
 
     @property
     def session(self) -> Session:
@@ -84,6 +103,11 @@ class SqlUnitOfWork:
         """Write the queued outbox messages and notifications (one INSERT each), then commit."""
         self.outbox.write_pending()
         self.notifications.write_pending()
+        if self._settle is not None:
+            self.settled = mark_delivered_in(self.session, *self._settle)
+            self._settle = None
+            if not self._durable and self.session.get_bind().dialect.name == "postgresql":
+                self.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
         self.session.commit()
         if self._reference.generation != self._generation:
             # reference data changed meanwhile: drop what another thread may have read before

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from recourse.db.models import Base
 def insert_ignoring_duplicates(
     session: Session, table: type[Base], rows: Sequence[dict[str, Any]]
 ) -> None:
-    """One multi-row INSERT; a row whose `dedupe_key` is already stored (or earlier in `rows`)
+    """One INSERT for all `rows`; a row whose `dedupe_key` is already stored (or earlier in `rows`)
     is skipped, so writing the same message twice leaves one."""
     seen: set[str] = set()
     unique = []
@@ -29,9 +30,11 @@ def insert_ignoring_duplicates(
     if not unique:
         return
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(table).values(unique).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    )
+    # one cached statement, its rows sent together (executemany): no compile per call, and
+    # no ORM bookkeeping for rows nothing reads back
+    target = cast(Table, table.__table__)
+    stmt = insert(target).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    session.connection().execute(stmt, unique)
 
 
 def hold(session: Session, row: Base | None) -> None:

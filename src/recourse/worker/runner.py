@@ -16,9 +16,10 @@ from sqlalchemy import Engine
 
 from recourse.db import outbox
 from recourse.db.queries import user_view
+from recourse.db.uow import SqlUnitOfWork
 from recourse.integrations.mail import EmailRenderer, Mailer, Recipient
-from recourse.services import deadlines
-from recourse.services.ports import Context, PaymentGateway, UnitOfWork
+from recourse.services import deadlines, webhooks
+from recourse.services.ports import Context, PaymentGateway
 from recourse.worker import refunds as refund_work
 from recourse.worker import webhooks as webhook_work
 
@@ -36,7 +37,7 @@ def backoff(attempts: int) -> timedelta:
 @dataclass
 class WorkerDeps:
     engine: Engine
-    uow_factory: Callable[[], UnitOfWork]
+    uow_factory: Callable[[], SqlUnitOfWork]
     ctx: Context
     mailer: Mailer
     renderer: EmailRenderer
@@ -56,12 +57,13 @@ class Worker:
     def __init__(self, deps: WorkerDeps, *, name: str | None = None) -> None:
         self.deps = deps
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
-        self._handlers: dict[str, Callable[[outbox.Claimed], None]] = {
+        # each handler answers whether it already marked its message delivered
+        self._handlers: dict[str, Callable[[outbox.Claimed], bool | None]] = {
             "email": self._send_email,
-            "deadline": self._fire_deadline,
+            "deadline": lambda message: self._settling(message, self._fire_deadline),
             "refund.send": lambda message: refund_work.send_refund(self.deps, message),
             "refund.check": lambda message: refund_work.check_refund(self.deps, message),
-            "event": lambda message: webhook_work.fan_out(self.deps, message),
+            "event": lambda message: self._settling(message, self._fan_out),
             "webhook": lambda message: webhook_work.deliver(self.deps, message, backoff),
         }
 
@@ -99,7 +101,7 @@ class Worker:
         try:
             if handler is None:
                 raise LookupError(f"no handler for outbox kind {message.kind!r}")
-            handler(message)
+            settled = handler(message)
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"
             limit = self.deps.max_attempts_by_kind.get(message.kind, self.deps.max_attempts)
@@ -117,9 +119,10 @@ class Worker:
                     self.deps.engine, message.id, self.name, error=error, retry_at=retry_at
                 )
             return
-        outbox.mark_delivered(self.deps.engine, message.id, self.name)
+        if not settled:
+            outbox.mark_delivered(self.deps.engine, message.id, self.name)
 
-    def _send_email(self, message: outbox.Claimed) -> None:
+    def _send_email(self, message: outbox.Claimed) -> bool:
         payload = message.payload
         with self.deps.read_session() as session:
             user = user_view(session, int(payload["to_user_id"]))
@@ -135,15 +138,26 @@ class Worker:
             message_id=f"outbox-{message.id}",
         )
         self.deps.mailer.send(email)
+        return False
 
-    def _fire_deadline(self, message: outbox.Claimed) -> None:
-        payload = message.payload
+    def _settling(
+        self, message: outbox.Claimed, run: Callable[[SqlUnitOfWork, dict[str, Any]], object]
+    ) -> bool:
+        """For work that only writes this database: the message is settled by the same commit,
+        without waiting for the disk (SqlUnitOfWork.settle_on_commit). False when the work
+        committed nothing (it had nothing left to do), so the message is marked on its own."""
+        uow = self.deps.uow_factory()
+        uow.settle_on_commit(message.id, self.name, durable=False)
+        run(uow, message.payload)
+        return uow.settled
+
+    def _fire_deadline(self, uow: SqlUnitOfWork, payload: dict[str, Any]) -> None:
         deadlines.fire(
-            self.deps.uow_factory(),
-            self.deps.ctx,
-            name=str(payload["name"]),
-            subject_id=int(payload["subject_id"]),
+            uow, self.deps.ctx, name=str(payload["name"]), subject_id=int(payload["subject_id"])
         )
+
+    def _fan_out(self, uow: SqlUnitOfWork, payload: dict[str, Any]) -> None:
+        webhooks.fan_out(uow, self.deps.ctx, event_id=str(payload["event_id"]))
 
 
 def start_embedded(worker: Worker, poll_seconds: float) -> tuple[threading.Thread, threading.Event]:

@@ -44,10 +44,6 @@ def _uow(deps: WorkerDeps) -> WebhookUnitOfWork:
     return cast(WebhookUnitOfWork, deps.uow_factory())
 
 
-def fan_out(deps: WorkerDeps, message: Claimed) -> None:
-    webhooks.fan_out(_uow(deps), deps.ctx, event_id=str(message.payload["event_id"]))
-
-
 def deliver(deps: WorkerDeps, message: Claimed, retry_after: Callable[[int], timedelta]) -> None:
     """Send one attempt; `retry_after` is the outbox's back-off, so both agree on the next try."""
     delivery_id = int(message.payload["delivery_id"])

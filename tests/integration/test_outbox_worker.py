@@ -7,9 +7,11 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 import pytest
+from sqlalchemy import update
 
 from recourse.container import Container
 from recourse.db import outbox
+from recourse.db.uow import SqlUnitOfWork
 from recourse.integrations.clock import FixedClock
 from recourse.integrations.mail import Mailer
 from recourse.services import notify
@@ -270,3 +272,70 @@ def test_a_message_for_a_vanished_recipient_fails_instead_of_being_dropped(
     [message] = outbox_rows(container, "email")
     assert (message["delivered"], message["attempts"]) == (False, 1)
     assert "recipient 987654 does not exist" in message["last_error"]
+
+
+def _claim_one(c: Container, clock: FixedClock, worker_id: str) -> outbox.Claimed:
+    [claimed] = outbox.claim(c.engine, now=clock.now(), worker_id=worker_id, batch=10)
+    return claimed
+
+
+@pytest.mark.parametrize("durable", [True, False])
+def test_a_message_settled_on_commit_is_delivered_with_the_changes_it_made(
+    container: Container, clock: FixedClock, parties: Parties, durable: bool
+) -> None:
+    queue_email(container, parties.buyer_id, key="first")
+    claimed = _claim_one(container, clock, "worker-a")
+    uow = container.uow()
+    uow.settle_on_commit(claimed.id, "worker-a", durable=durable)
+    with uow:
+        queue_email_in(uow, clock, parties.buyer_id, key="made-by-the-handler")
+        uow.commit()
+
+    assert uow.settled
+    rows = {m["dedupe_key"]: m for m in outbox_rows(container, "email")}
+    assert rows["email:first"]["delivered"] is True
+    assert rows["email:made-by-the-handler"]["delivered"] is False
+
+
+def test_a_message_whose_work_rolled_back_stays_undelivered_with_nothing_written(
+    container: Container, clock: FixedClock, parties: Parties
+) -> None:
+    queue_email(container, parties.buyer_id, key="first")
+    claimed = _claim_one(container, clock, "worker-a")
+    uow = container.uow()
+    uow.settle_on_commit(claimed.id, "worker-a")
+    with pytest.raises(RuntimeError), uow:
+        queue_email_in(uow, clock, parties.buyer_id, key="made-by-the-handler")
+        raise RuntimeError("the handler failed before committing")
+
+    assert not uow.settled
+    assert [(m["dedupe_key"], m["delivered"]) for m in outbox_rows(container, "email")] == [
+        ("email:first", False)
+    ]
+
+
+def test_a_message_whose_lease_passed_to_another_worker_is_not_settled_by_the_first(
+    container: Container, clock: FixedClock, parties: Parties
+) -> None:
+    queue_email(container, parties.buyer_id, key="first")
+    claimed = _claim_one(container, clock, "worker-a")
+    with container.engine.begin() as conn:  # the lease ran out and worker-b took it
+        conn.execute(update(outbox.OutboxRow).values(locked_by="worker-b"))
+    uow = container.uow()
+    uow.settle_on_commit(claimed.id, "worker-a")
+    with uow:
+        uow.commit()
+
+    assert not uow.settled
+    assert [m["delivered"] for m in outbox_rows(container, "email")] == [False]
+
+
+def queue_email_in(uow: SqlUnitOfWork, clock: FixedClock, to_user_id: int, *, key: str) -> None:
+    notify.queue_email(
+        uow,
+        template="cancellation_completed",
+        to_user_id=to_user_id,
+        context={"order_id": 1, "whole": True, "items": [], "refund": None},
+        now=clock.now(),
+        dedupe_key=key,
+    )

@@ -85,6 +85,23 @@ def test_request_is_answered_by_the_seller_through_the_api(
     assert metrics.json()["seller_fault_cancellations"] == 0
 
 
+def test_operator_token_cannot_answer_a_request_for_the_seller(
+    client: TestClient, world: dict, clock: FixedClock
+) -> None:
+    """§12: the seller answers; the operator sees the request (403, not 404) but may not."""
+    clock.advance(timedelta(hours=2))
+    request = client.post(
+        f"/api/v1/orders/{world['order']}/cancellations",
+        json={"reason": "found_cheaper"},
+        headers=world["ann"],
+    ).json()
+    url = f"/api/v1/cancellations/{request['id']}"
+    approve = client.post(f"{url}/approve", headers=world["op"])
+    reject = client.post(f"{url}/reject", json={"reason": "made_to_order"}, headers=world["op"])
+    assert (approve.status_code, reject.status_code) == (403, 403)
+    assert client.get(url, headers=world["op"]).json()["status"] == "pending_seller"
+
+
 def test_shipped_order_answers_409_with_the_code_and_the_alternatives(
     client: TestClient, container: Container, world: dict
 ) -> None:

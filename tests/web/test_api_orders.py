@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -146,6 +147,47 @@ def test_malformed_ingest_answers_422_naming_the_field_and_writes_nothing(
         _count(container, m.TimelineRow),
     )
     assert after == before
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"buyer_id": 1,}', "Invalid JSON: Expecting property name"),
+        (b"buyer_id=1&", "Invalid JSON: Expecting value at character 0"),
+        (b'{"currency": "\xff\xfe"}', "Invalid JSON: not UTF-8 text"),
+        (b"[" * 50_000 + b"]" * 50_000, "Invalid JSON: nested too deeply"),
+    ],
+    ids=["trailing comma", "a form", "not UTF-8", "nested too deeply"],
+)
+def test_malformed_json_answers_422_naming_the_body(
+    client: TestClient, world: dict, body: bytes, message: str
+) -> None:
+    response = client.post(
+        "/api/v1/orders",
+        content=body,
+        headers={**world["op"], "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert (error["code"], error["field"]) == ("invalid", "body")
+    assert error["errors"][0]["message"].startswith(message)
+
+
+def test_a_body_over_the_limit_sent_in_chunks_answers_413(client: TestClient, world: dict) -> None:
+    """Without a Content-Length the limit trips while the body is parsed."""
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"name": "'
+        yield from (b"x" * 100_000 for _ in range(11))
+        yield b'", "country": "FR"}'
+
+    response = client.post(
+        "/api/v1/stores",
+        content=chunks(),
+        headers={**world["op"], "Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
 
 
 def test_seller_id_given_as_buyer_is_rejected(client: TestClient, world: dict) -> None:

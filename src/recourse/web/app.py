@@ -14,7 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from recourse import __version__
 from recourse.container import Container
 from recourse.web import errors
-from recourse.web.idempotency import IdempotencyMiddleware
+from recourse.web.idempotency import IdempotencyMiddleware, document_idempotency_key
 from recourse.web.limits import MAX_BODY_BYTES, BodyLimitMiddleware
 from recourse.web.metrics import METRICS, MetricsMiddleware
 from recourse.web.templating import TEMPLATES, render
@@ -55,6 +55,13 @@ def create_app(container: Container) -> FastAPI:
         redoc_url=None,
     )
     app.state.container = container
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_idempotency_key(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     secret = container.settings.secret_key or "recourse-dev-secret-change-me"
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)

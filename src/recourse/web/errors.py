@@ -8,6 +8,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -21,6 +23,7 @@ from recourse.domain.errors import (
     TooManyAttempts,
     Unauthenticated,
 )
+from recourse.web.limits import BodyTooLarge, too_large
 
 STATUS: list[tuple[type[DomainError], int]] = [
     (InvalidSignature, 400),
@@ -31,6 +34,50 @@ STATUS: list[tuple[type[DomainError], int]] = [
     (Unauthenticated, 401),
     (TooManyAttempts, 429),
 ]
+
+
+class FieldProblem(BaseModel):
+    field: str = Field(description="e.g. `lines[0].quantity`, or `body` for the body as a whole")
+    message: str
+
+
+class ErrorDetail(BaseModel):
+    """A stable `code`, a sentence for people, and the facts behind it as further keys (e.g.
+    `respond_by`, `refundable`, `alternatives`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    code: str = Field(description="stable and machine-readable, e.g. `not_found`")
+    message: str
+    field: str | SkipJsonSchema[None] = Field(
+        default=None, description="422: the field at fault, e.g. `lines[0].quantity`"
+    )
+    errors: list[FieldProblem] | SkipJsonSchema[None] = Field(
+        default=None, description="422 on a malformed request: every field at fault"
+    )
+
+
+class ErrorBody(BaseModel):
+    """Every error the API answers: `{"error": {"code", "message", …facts}}`."""
+
+    error: ErrorDetail
+
+
+# Documented on every API operation; each answers only those its rules can produce.
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in {
+        400: "A provider's webhook signature does not check out",
+        401: "No API token, or one that is not valid",
+        403: "Your own object, but not your action",
+        404: "Not found, or not yours",
+        409: "A rule or the current state forbids it (with the facts), or an "
+        "`Idempotency-Key` reused for another request",
+        413: "The request body is too large",
+        422: "Malformed input: `field` names what is wrong",
+        429: "Too many attempts",
+    }.items()
+}
 
 
 def status_for(error: DomainError) -> int:
@@ -55,6 +102,28 @@ def field_path(loc: tuple[Any, ...]) -> str:
         else:
             path += ("." if path else "") + str(part)
     return path or str(loc[0] if loc else "body")
+
+
+def _problem(error: dict[str, Any]) -> dict[str, str]:
+    """One failed check of a request: where (the field) and what."""
+    if error.get("type") == "json_invalid":
+        # FastAPI puts the character offset where a field would be: the body is at fault.
+        detail = (error.get("ctx") or {}).get("error", "")
+        at = error.get("loc", ("body", None))[-1]
+        return {"field": "body", "message": f"Invalid JSON: {detail} at character {at}"}
+    return {
+        "field": field_path(tuple(error.get("loc", ()))),
+        "message": error.get("msg", "invalid"),
+    }
+
+
+def _unreadable(cause: BaseException) -> str:
+    """Why the body could not be parsed, when FastAPI fails before validation."""
+    if isinstance(cause, UnicodeDecodeError):
+        return "Invalid JSON: not UTF-8 text"
+    if isinstance(cause, RecursionError):
+        return "Invalid JSON: nested too deeply"
+    return "Could not be read"
 
 
 class LoginRequired(Exception):
@@ -84,10 +153,9 @@ def install(app: FastAPI, page_error: Callable[[Request, int, str], Response]) -
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        errors = [
-            {"field": field_path(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid")}
-            for e in exc.errors()
-        ]
+        return _malformed(request, [_problem(e) for e in exc.errors()])
+
+    def _malformed(request: Request, errors: list[dict[str, str]]) -> Response:
         first = errors[0] if errors else {"field": "body", "message": "invalid request"}
         message = f"{first['field']}: {first['message']}"
         body = {
@@ -127,6 +195,16 @@ def install(app: FastAPI, page_error: Callable[[Request, int, str], Response]) -
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        # FastAPI answers 400 for a body it cannot parse, with the reason as the cause: a
+        # body over the limit (read in chunks, so the limit trips here) is 413, anything
+        # else a malformed request.
+        cause = exc.__cause__ if exc.status_code == 400 else None
+        if isinstance(cause, BodyTooLarge):
+            if wants_json(request):
+                return JSONResponse(too_large(cause.max_bytes), status_code=413)
+            return page_error(request, 413, too_large(cause.max_bytes)["error"]["message"])
+        if cause is not None:
+            return _malformed(request, [{"field": "body", "message": _unreadable(cause)}])
         if wants_json(request):
             code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
             return JSONResponse(

@@ -17,6 +17,28 @@ from recourse.db import idempotency
 
 MAX_KEY_LENGTH = 255
 
+# The middleware reads the header, so no route declares it; the OpenAPI document says so here.
+IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Send the same key again to get the first response replayed (header "
+        "`Idempotent-Replayed: true`) instead of acting twice; the same key with another body "
+        "answers 409 `idempotency_key_reused`. Scoped to your token, kept for at least 24 h."
+    ),
+    "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
+}
+
+
+def document_idempotency_key(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every POST under /api/ accepts the header: the one this middleware handles."""
+    for path, operations in schema.get("paths", {}).items():
+        post = operations.get("post")
+        if path.startswith("/api/") and post is not None:
+            post.setdefault("parameters", []).append(IDEMPOTENCY_KEY_PARAMETER)
+    return schema
+
 
 class IdempotencyMiddleware:
     def __init__(self, app: ASGIApp) -> None:

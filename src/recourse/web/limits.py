@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -10,7 +11,18 @@ MAX_BODY_BYTES = 1_000_000
 
 
 class BodyTooLarge(Exception):
-    pass
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(f"over {max_bytes} bytes")
+        self.max_bytes = max_bytes
+
+
+def too_large(max_bytes: int) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": "too_large",
+            "message": f"The request body is larger than {max_bytes} bytes.",
+        }
+    }
 
 
 class BodyLimitMiddleware:
@@ -34,7 +46,7 @@ class BodyLimitMiddleware:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.max_bytes:
-                raise BodyTooLarge
+                raise BodyTooLarge(self.max_bytes)
             return message
 
         async def watched(message: Message) -> None:
@@ -49,14 +61,7 @@ class BodyLimitMiddleware:
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "error": {
-                    "code": "too_large",
-                    "message": f"The request body is larger than {self.max_bytes} bytes.",
-                }
-            }
-        ).encode()
+        body = json.dumps(too_large(self.max_bytes)).encode()
         await send(
             {
                 "type": "http.response.start",

@@ -14,8 +14,9 @@ from recourse.web.api import (
     users,
     webhooks,
 )
+from recourse.web.errors import API_ERRORS
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=API_ERRORS)
 router.include_router(stores.router)
 router.include_router(users.router)
 router.include_router(orders.router)

@@ -1,0 +1,539 @@
+"""§1 as a table: every route of the app, and what each party gets from it in the seeded world.
+
+Columns are the parties, in PARTIES order. The API answers 401 to anonymous callers, 404 for
+another party's object (never 403: it must not confirm the object exists), 403 for "visible to
+you, but not your action", and 2xx to the right parties. Pages send anonymous visitors to the
+login page (LOGIN), send a signed-in person whose page this is not to their own (AWAY), and
+otherwise answer as the API does. On pages "operator" is a request carrying the operator's API
+token and no session: a token does not sign anyone in to the pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+from httpx import Response
+from starlette.routing import Mount
+
+from tests.factories import PASSWORD
+from tests.reliability.world import World
+
+PARTIES = ("anonymous", "other_buyer", "other_seller", "buyer", "seller", "support", "operator")
+LOGIN = "303 to /login"
+AWAY = "303 elsewhere"
+SUCCESS = frozenset({200, 201, 202, AWAY})
+
+Outcome = int | str
+Ids = dict[str, Callable[[World], object]]
+Body = Callable[[World, str], dict[str, Any]] | None
+
+
+@dataclass(frozen=True)
+class Rule:
+    method: str
+    path: str
+    expect: tuple[Outcome, ...]
+    ids: Ids = field(default_factory=dict)
+    body: Body = None
+    # A request that changes the session or the world even when it is refused.
+    always_fresh: bool = False
+    query: Callable[[World], str] | None = None
+
+    def __post_init__(self) -> None:
+        assert len(self.expect) == len(PARTIES), f"{self.method} {self.path}: one per party"
+
+    @property
+    def is_page(self) -> bool:
+        return not self.path.startswith("/api/")
+
+    def url(self, world: World) -> str:
+        path = self.path.format(**{name: get(world) for name, get in self.ids.items()})
+        return f"{path}?{self.query(world)}" if self.query else path
+
+    def needs_fresh_world(self, party: str) -> bool:
+        """Writes that are let through change the world; they get one of their own."""
+        expected = self.expect[PARTIES.index(party)]
+        return self.method != "GET" and (self.always_fresh or expected in SUCCESS)
+
+
+def _order(name: str) -> Ids:
+    return {"order_id": lambda w: getattr(w, name)}
+
+
+def _request() -> Ids:
+    return {"order_id": lambda w: w.requested_order, "cancellation_id": lambda w: w.request}
+
+
+def _same(body: dict[str, Any]) -> Body:
+    return lambda w, party: body
+
+
+SELLER_REASON = {"seller": "out_of_stock", "other_seller": "out_of_stock"}
+
+# anonymous, other_buyer, other_seller, buyer, seller, support, operator
+EVERYONE = (401, 200, 200, 200, 200, 200, 200)
+OPERATOR_ONLY = (401, 403, 403, 403, 403, 403, 200)
+PUBLIC = (200, 200, 200, 200, 200, 200, 200)
+ORDER_READ = (401, 404, 404, 200, 200, 200, 200)
+STORE_STAFF_READ = (401, 404, 404, 404, 200, 200, 200)
+SUPPORT_PAGE = (LOGIN, 404, 404, 404, 404, 200, LOGIN)
+SUPPORT_ACTION = (LOGIN, 404, 404, 404, 404, AWAY, LOGIN)
+SIGNED_IN_PAGE = (LOGIN, 200, 200, 200, 200, 200, LOGIN)
+BUYER_PAGE = (LOGIN, 404, 404, 200, 404, 404, LOGIN)
+BUYER_ACTION = (LOGIN, 404, 404, AWAY, 404, 404, LOGIN)
+SELLER_PAGE = (LOGIN, 404, 404, 404, 200, 404, LOGIN)
+SELLER_ACTION = (LOGIN, 404, 404, 404, AWAY, 404, LOGIN)
+
+RULES: tuple[Rule, ...] = (
+    Rule("GET", "/api/openapi.json", PUBLIC),
+    Rule("GET", "/api/docs", PUBLIC),
+    Rule("GET", "/docs/oauth2-redirect", PUBLIC),
+    Rule("GET", "/static/{path}", PUBLIC, {"path": lambda w: "recourse.css"}),
+    Rule("GET", "/healthz", PUBLIC),
+    Rule("GET", "/readyz", PUBLIC),
+    Rule("GET", "/metrics", PUBLIC),
+    Rule(
+        "POST",
+        "/api/v1/stores",
+        (401, 403, 403, 403, 403, 403, 201),
+        body=_same({"name": "Nouvelle", "country": "FR"}),
+    ),
+    Rule("GET", "/api/v1/stores/{store_id}", STORE_STAFF_READ, {"store_id": lambda w: w.store}),
+    Rule(
+        "PUT",
+        "/api/v1/stores/{store_id}/policy",
+        (401, 404, 404, 404, 200, 403, 200),
+        {"store_id": lambda w: w.store},
+        _same({"processing_days": 5}),
+    ),
+    Rule(
+        "POST",
+        "/api/v1/users",
+        (401, 403, 403, 403, 403, 403, 201),
+        body=_same({"email": "new@rel.example", "name": "New", "role": "buyer", "country": "DE"}),
+    ),
+    Rule("GET", "/api/v1/users/me", EVERYONE),
+    Rule(
+        "GET",
+        "/api/v1/users/{user_id}",
+        (401, 404, 404, 200, 404, 200, 200),
+        {"user_id": lambda w: w.users["buyer"]},
+    ),
+    Rule(
+        "POST",
+        "/api/v1/orders",
+        (401, 403, 403, 403, 403, 403, 201),
+        body=lambda w, party: {
+            "buyer_id": w.users["buyer"],
+            "store_id": w.store,
+            "currency": "EUR",
+            "shipping_fee": 499,
+            "payment_method": "card",
+            "lines": [{"sku": "MUG-1", "title": "Mug", "unit_price": 1200, "quantity": 1}],
+        },
+    ),
+    Rule("GET", "/api/v1/orders", EVERYONE),
+    Rule("GET", "/api/v1/orders/{order_id}", ORDER_READ, _order("requested_order")),
+    Rule(
+        "POST",
+        "/api/v1/orders/{order_id}/payment",
+        OPERATOR_ONLY,
+        _order("unpaid_order"),
+        _same({"status": "review"}),
+    ),
+    Rule(
+        "POST",
+        "/api/v1/orders/{order_id}/shipments",
+        (401, 404, 404, 403, 201, 403, 201),
+        _order("shipped_order"),
+        lambda w, party: {
+            "lines": [{"line_id": w.unshipped_line, "quantity": 1}],
+            "carrier": "DHL",
+            "tracking_number": "JJD0000000002",
+        },
+    ),
+    Rule(
+        "POST",
+        "/api/v1/shipments/{shipment_id}/events",
+        OPERATOR_ONLY,
+        {"shipment_id": lambda w: w.shipment},
+        _same({"type": "in_transit"}),
+    ),
+    Rule("GET", "/api/v1/refunds", EVERYONE),
+    Rule("GET", "/api/v1/refunds/{refund_id}", ORDER_READ, {"refund_id": lambda w: w.refund}),
+    Rule("GET", "/api/v1/orders/{order_id}/refunds", ORDER_READ, _order("shipped_order")),
+    Rule(
+        "POST",
+        "/api/v1/orders/{order_id}/refunds",
+        (401, 404, 404, 403, 403, 201, 403),
+        _order("shipped_order"),
+        _same({"amount": 100, "reason": "goodwill"}),
+    ),
+    Rule(
+        "POST",
+        "/api/v1/orders/{order_id}/cancellation-quote",
+        (401, 404, 404, 200, 200, 403, 403),
+        _order("requested_order"),
+        _same({}),
+    ),
+    Rule(
+        "POST",
+        "/api/v1/orders/{order_id}/cancellations",
+        (401, 404, 404, 201, 201, 403, 403),
+        _order("unpaid_order"),
+        lambda w, party: {"reason": SELLER_REASON.get(party, "changed_mind")},
+    ),
+    Rule("GET", "/api/v1/orders/{order_id}/cancellations", ORDER_READ, _order("requested_order")),
+    Rule(
+        "GET",
+        "/api/v1/cancellations/{cancellation_id}",
+        ORDER_READ,
+        {"cancellation_id": lambda w: w.request},
+    ),
+    Rule(
+        "POST",
+        "/api/v1/cancellations/{cancellation_id}/approve",
+        (401, 404, 404, 403, 200, 403, 403),
+        {"cancellation_id": lambda w: w.request},
+    ),
+    Rule(
+        "POST",
+        "/api/v1/cancellations/{cancellation_id}/reject",
+        (401, 404, 404, 403, 200, 403, 403),
+        {"cancellation_id": lambda w: w.request},
+        _same({"reason": "made_to_order"}),
+    ),
+    Rule(
+        "POST",
+        "/api/v1/cancellations/{cancellation_id}/withdraw",
+        (401, 404, 404, 200, 403, 403, 403),
+        {"cancellation_id": lambda w: w.request},
+    ),
+    Rule("GET", "/api/v1/cancellation-reasons", EVERYONE),
+    Rule(
+        "POST",
+        "/api/v1/cancellation-reasons",
+        (401, 403, 403, 403, 403, 403, 201),
+        body=_same(
+            {"code": "gift_declined", "label": "Gift declined", "actor": "buyer", "fault": "buyer"}
+        ),
+    ),
+    Rule(
+        "POST",
+        "/api/v1/cancellation-reasons/{code}/retire",
+        OPERATOR_ONLY,
+        {"code": lambda w: "found_cheaper"},
+    ),
+    Rule(
+        "POST",
+        "/api/v1/cancellation-reasons/{code}/restore",
+        OPERATOR_ONLY,
+        {"code": lambda w: "found_cheaper"},
+    ),
+    Rule(
+        "GET",
+        "/api/v1/stores/{store_id}/metrics",
+        STORE_STAFF_READ,
+        {"store_id": lambda w: w.store},
+    ),
+    Rule("GET", "/api/v1/platform-policy", EVERYONE),
+    Rule("PUT", "/api/v1/platform-policy", OPERATOR_ONLY, body=_same({"protection_days": 60})),
+    Rule("GET", "/api/v1/settlement-profiles", EVERYONE),
+    Rule(
+        "PUT",
+        "/api/v1/settlement-profiles/{method}",
+        OPERATOR_ONLY,
+        {"method": lambda w: "card"},
+        _same({"min_business_days": 3, "max_business_days": 20}),
+    ),
+    Rule("GET", "/api/v1/event-types", EVERYONE),
+    Rule(
+        "POST",
+        "/api/v1/webhook-endpoints",
+        (401, 403, 403, 403, 403, 403, 201),
+        body=_same({"url": "http://127.0.0.1:9/more", "events": ["order.*"]}),
+    ),
+    Rule("GET", "/api/v1/webhook-endpoints", OPERATOR_ONLY),
+    Rule(
+        "GET",
+        "/api/v1/webhook-endpoints/{endpoint_id}",
+        OPERATOR_ONLY,
+        {"endpoint_id": lambda w: w.endpoint},
+    ),
+    Rule(
+        "PATCH",
+        "/api/v1/webhook-endpoints/{endpoint_id}",
+        OPERATOR_ONLY,
+        {"endpoint_id": lambda w: w.endpoint},
+        _same({"description": "The shop"}),
+    ),
+    Rule(
+        "GET",
+        "/api/v1/webhook-endpoints/{endpoint_id}/deliveries",
+        OPERATOR_ONLY,
+        {"endpoint_id": lambda w: w.endpoint},
+    ),
+    Rule(
+        "POST",
+        "/api/v1/webhook-deliveries/{delivery_id}/replay",
+        (401, 403, 403, 403, 403, 403, 202),
+        {"delivery_id": lambda w: w.delivery},
+    ),
+    # The provider's signature is the authentication: without one, everyone gets 400.
+    Rule(
+        "POST",
+        "/api/v1/gateway/{name}/webhook",
+        (400, 400, 400, 400, 400, 400, 400),
+        {"name": lambda w: "sandbox"},
+        _same({"reference": "sbre_x", "status": "succeeded"}),
+    ),
+    Rule("GET", "/api/v1/gateway/sandbox/settings", OPERATOR_ONLY),
+    Rule("PUT", "/api/v1/gateway/sandbox/settings", OPERATOR_ONLY, body=_same({"fail_next": 0})),
+    Rule("GET", "/", (LOGIN, AWAY, AWAY, AWAY, AWAY, AWAY, LOGIN)),
+    Rule("GET", "/login", (200, AWAY, AWAY, AWAY, AWAY, AWAY, 200)),
+    Rule(
+        "POST",
+        "/login",
+        (AWAY, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY),
+        body=lambda w, party: {"email": w.emails["buyer"], "password": PASSWORD},
+    ),
+    Rule("POST", "/logout", (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN), always_fresh=True),
+    Rule("GET", "/orders", (LOGIN, 200, AWAY, 200, AWAY, AWAY, LOGIN)),
+    Rule(
+        "GET",
+        "/orders/{order_id}",
+        (LOGIN, 404, AWAY, 200, AWAY, AWAY, LOGIN),
+        _order("requested_order"),
+    ),
+    Rule("GET", "/seller/orders", (LOGIN, 404, 200, 404, 200, 404, LOGIN)),
+    Rule(
+        "GET",
+        "/seller/orders/{order_id}",
+        (LOGIN, 404, 404, 404, 200, 404, LOGIN),
+        _order("requested_order"),
+    ),
+    Rule(
+        "POST",
+        "/seller/orders/{order_id}/shipments",
+        (LOGIN, 404, 404, 404, AWAY, 404, LOGIN),
+        _order("shipped_order"),
+        lambda w, party: {
+            "carrier": "DHL",
+            "tracking_number": "JJD0000000003",
+            f"qty-{w.unshipped_line}": "1",
+        },
+    ),
+    Rule("GET", "/support/orders", SUPPORT_PAGE),
+    Rule("GET", "/support/orders/{order_id}", SUPPORT_PAGE, _order("requested_order")),
+    Rule("GET", "/support/outbox", SUPPORT_PAGE),
+    Rule(
+        "POST",
+        "/support/outbox/{message_id}/retry",
+        SUPPORT_ACTION,
+        {"message_id": lambda w: w.dead_letter},
+    ),
+    Rule("GET", "/support/webhooks", SUPPORT_PAGE),
+    Rule(
+        "GET",
+        "/support/webhooks/endpoints/{endpoint_id}",
+        SUPPORT_PAGE,
+        {"endpoint_id": lambda w: w.endpoint},
+    ),
+    Rule(
+        "POST",
+        "/support/webhooks/deliveries/{delivery_id}/replay",
+        SUPPORT_ACTION,
+        {"delivery_id": lambda w: w.delivery},
+    ),
+    Rule("GET", "/mail", SIGNED_IN_PAGE),
+    Rule(
+        "GET",
+        "/mail/{key}",
+        (LOGIN, 404, 404, 200, 404, 200, LOGIN),
+        {"key": lambda w: w.mail_key},
+    ),
+    Rule("GET", "/refunds", (LOGIN, 200, AWAY, 200, AWAY, AWAY, LOGIN)),
+    Rule("GET", "/support/refunds", SUPPORT_PAGE),
+    Rule(
+        "POST",
+        "/support/refunds/{refund_id}/retry",
+        SUPPORT_ACTION,
+        {"refund_id": lambda w: w.refund},
+    ),
+    Rule(
+        "POST",
+        "/support/orders/{order_id}/refunds/quote",
+        SUPPORT_PAGE,
+        _order("shipped_order"),
+        _same({"amount": "1.00", "reason": "goodwill", "note": ""}),
+    ),
+    Rule(
+        "POST",
+        "/support/orders/{order_id}/refunds",
+        SUPPORT_ACTION,
+        _order("shipped_order"),
+        _same({"amount": "1.00", "reason": "goodwill", "note": "", "currency": "EUR"}),
+    ),
+    Rule("GET", "/orders/{order_id}/cancel", BUYER_PAGE, _order("unpaid_order")),
+    Rule(
+        "POST",
+        "/orders/{order_id}/cancel/quote",
+        BUYER_PAGE,
+        _order("unpaid_order"),
+        _same({"reason": "changed_mind", "note": ""}),
+    ),
+    Rule(
+        "POST",
+        "/orders/{order_id}/cancel",
+        BUYER_ACTION,
+        _order("unpaid_order"),
+        _same({"reason": "changed_mind", "note": ""}),
+    ),
+    Rule(
+        "GET",
+        "/orders/{order_id}/cancel/done",
+        BUYER_PAGE,
+        _order("requested_order"),
+        query=lambda w: f"c={w.request}",
+    ),
+    Rule(
+        "POST",
+        "/orders/{order_id}/cancellations/{cancellation_id}/withdraw",
+        BUYER_ACTION,
+        _request(),
+    ),
+    Rule("GET", "/seller/requests", (LOGIN, 404, 200, 404, 200, 404, LOGIN)),
+    Rule("GET", "/support/metrics", SUPPORT_PAGE),
+    Rule(
+        "POST",
+        "/seller/orders/{order_id}/cancellations/{cancellation_id}/approve",
+        SELLER_ACTION,
+        _request(),
+    ),
+    Rule(
+        "POST",
+        "/seller/orders/{order_id}/cancellations/{cancellation_id}/reject",
+        SELLER_ACTION,
+        _request(),
+        _same({"reason": "made_to_order", "note": ""}),
+    ),
+    Rule(
+        "POST",
+        "/seller/orders/{order_id}/cancel/quote",
+        SELLER_PAGE,
+        _order("shipped_order"),
+        lambda w, party: {"reason": "out_of_stock", f"cancel-qty-{w.unshipped_line}": "1"},
+    ),
+    Rule(
+        "POST",
+        "/seller/orders/{order_id}/cancel",
+        SELLER_ACTION,
+        _order("shipped_order"),
+        lambda w, party: {"reason": "out_of_stock", f"cancel-qty-{w.unshipped_line}": "1"},
+    ),
+    Rule("GET", "/notifications", SIGNED_IN_PAGE),
+    Rule("POST", "/notifications/read-all", (LOGIN, AWAY, AWAY, AWAY, AWAY, AWAY, LOGIN)),
+    Rule(
+        "POST",
+        "/notifications/{notification_id}/read",
+        (LOGIN, 404, 404, AWAY, 404, 404, LOGIN),
+        {"notification_id": lambda w: w.notification},
+    ),
+)
+
+
+def route_keys(app: FastAPI) -> set[tuple[str, str]]:
+    """(method, path template) of every route the app serves; a mount serves its files."""
+    keys: set[tuple[str, str]] = set()
+    for route in iter_route_contexts(app.routes):
+        mounted = isinstance(route.original_route, Mount)
+        methods = {"GET"} if mounted else set(route.methods or ()) - {"HEAD"}
+        path = f"{route.path}/{{path}}" if mounted else str(route.path)
+        keys.update((method, path) for method in methods)
+    return keys
+
+
+def cases(*, fresh: bool) -> Iterator[Any]:
+    """(rule, party, expected) for every cell of the table: the writes each party is let
+    through (`fresh`), or everything else."""
+    for rule in RULES:
+        for party, expected in zip(PARTIES, rule.expect, strict=True):
+            if rule.needs_fresh_world(party) is fresh:
+                yield pytest.param(
+                    rule, party, expected, id=f"{rule.method} {rule.path} as {party}"
+                )
+
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+# Where a party finds a form (and so the session's CSRF token).
+FORM_PAGE = {"anonymous": "/login", "operator": "/login"}
+
+
+def csrf_token(client: TestClient, party: str) -> str:
+    page = client.get(FORM_PAGE.get(party, "/notifications"))
+    found = CSRF.search(page.text)
+    assert found, f"no CSRF token on {page.request.url} for {party}"
+    return found.group(1)
+
+
+def page_client(
+    app: FastAPI, world: World, party: str, *, raise_server_exceptions: bool = True
+) -> tuple[TestClient, str]:
+    """A browser for `party`: signed in with a password, or carrying only an API token."""
+    client = TestClient(
+        app,
+        follow_redirects=False,
+        headers=world.headers_for_pages(party),
+        raise_server_exceptions=raise_server_exceptions,
+    )
+    email = world.emails.get(party)
+    if email is not None:
+        token = csrf_token(client, "anonymous")
+        signed = client.post(
+            "/login", data={"email": email, "password": PASSWORD, "csrf_token": token}
+        )
+        assert signed.status_code == 303, signed.text[:300]
+    return client, csrf_token(client, party)
+
+
+def browsers_for(
+    rule: Rule, app: FastAPI, world: World, party: str
+) -> dict[str, tuple[TestClient, str]]:
+    """A signed-in browser when the rule is a page; API rules need none."""
+    if not rule.is_page:
+        return {}
+    return {party: page_client(app, world, party)}
+
+
+def outcome(response: Response) -> Outcome:
+    if response.status_code != 303:
+        return response.status_code
+    return LOGIN if response.headers["location"].startswith("/login") else AWAY
+
+
+def send(
+    rule: Rule,
+    world: World,
+    party: str,
+    api: TestClient,
+    pages: dict[str, tuple[TestClient, str]],
+) -> Response:
+    """The rule's request as `party`: JSON with a bearer token, or a form with the CSRF token."""
+    body = rule.body(world, party) if rule.body else None
+    if rule.is_page:
+        client, token = pages[party]
+        form = {**(body or {}), "csrf_token": token}
+        data = None if rule.method == "GET" else form
+        response: Response = client.request(rule.method, rule.url(world), data=data)
+        return response
+    answer: Response = api.request(
+        rule.method, rule.url(world), json=body, headers=world.headers(party)
+    )
+    return answer

@@ -1,0 +1,171 @@
+"""A small marketplace seeded through the real use cases, so that path ids hit real objects.
+
+Two stores, each with its seller; two buyers; a support agent. The buyer has an unpaid order,
+a paid order with a cancellation request waiting for the seller, and an order with one of two
+units shipped and a support refund the gateway declined. The other buyer has a paid order at
+the other store. A webhook endpoint on a closed loopback port has a delivery that gave up (a
+dead letter); the buyer has a notification and an email.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from recourse.bootstrap import make_worker
+from recourse.container import Container
+from recourse.db import models as m
+from recourse.db import outbox
+from recourse.db.notification_queries import notifications_of
+from recourse.db.webhooks import deliveries_page
+from recourse.domain.order import NewLine
+from recourse.domain.roles import Actor, Role
+from recourse.domain.shipment import ShipmentLine
+from recourse.integrations.clock import FixedClock
+from recourse.integrations.gateways.sandbox import SandboxGateway, SandboxSettings
+from recourse.services import accounts, cancellations, refunds, shipping, webhooks
+from tests.factories import actor_of, make_order, make_store, make_user, pay
+
+OPERATOR = Actor(Role.operator)
+# Nothing listens on the discard port: a delivery there fails at once, without leaving the host.
+CLOSED_ENDPOINT = "http://127.0.0.1:9/hooks"
+
+USERS = ("buyer", "other_buyer", "seller", "other_seller", "support")
+
+
+@dataclass(frozen=True)
+class World:
+    store: int
+    other_store: int
+    users: dict[str, int]
+    emails: dict[str, str]
+    tokens: dict[str, str]
+    unpaid_order: int
+    requested_order: int
+    request: int
+    shipped_order: int
+    unshipped_line: int
+    shipment: int
+    refund: int
+    other_order: int
+    endpoint: int
+    delivery: int
+    dead_letter: int
+    notification: int
+    mail_key: str
+
+    def headers(self, party: str) -> dict[str, str]:
+        """The party's API token as a bearer header (none for anonymous)."""
+        token = self.tokens.get(party)
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+    def headers_for_pages(self, party: str) -> dict[str, str]:
+        """Only the operator, who has no password, visits pages with a token."""
+        return self.headers(party) if party == "operator" else {}
+
+
+def build_world(c: Container, clock: FixedClock) -> World:
+    store = make_store(c, name="Maison Lune", buyer_cancel="approval", allow_partial_cancel=True)
+    other_store = make_store(c, name="Volt")
+    emails = {name: f"{name.replace('_', '.')}@rel.example" for name in USERS}
+    users = {
+        "buyer": make_user(c, role=Role.buyer, email=emails["buyer"]),
+        "other_buyer": make_user(c, role=Role.buyer, email=emails["other_buyer"]),
+        "seller": make_user(c, role=Role.seller, email=emails["seller"], store_ids=[store]),
+        "other_seller": make_user(
+            c, role=Role.seller, email=emails["other_seller"], store_ids=[other_store]
+        ),
+        "support": make_user(c, role=Role.support, email=emails["support"]),
+    }
+    endpoint = webhooks.register_endpoint(
+        c.uow(), c.ctx, actor=OPERATOR, url=CLOSED_ENDPOINT, events=["refund.*"]
+    ).id
+
+    unpaid_order = make_order(c, buyer_id=users["buyer"], store_id=store)
+    requested_order = make_order(c, buyer_id=users["buyer"], store_id=store)
+    pay(c, requested_order)
+    shipped_order = make_order(
+        c,
+        buyer_id=users["buyer"],
+        store_id=store,
+        lines=[NewLine("LAMP-1", "Desk lamp", 2500, 2, 0, 475)],
+    )
+    order = pay(c, shipped_order)
+    line = order.lines[0].id
+    shipment = shipping.ship_order(
+        c.uow(),
+        c.ctx,
+        actor=actor_of(c, users["seller"]),
+        order_id=shipped_order,
+        lines=[ShipmentLine(line, 1)],
+        carrier="DHL",
+        tracking_number="JJD0000000001",
+    )
+    other_order = make_order(c, buyer_id=users["other_buyer"], store_id=other_store)
+    pay(c, other_order)
+
+    # Past the 30-minute grace at an approval store: the buyer's cancel is a request.
+    clock.advance(timedelta(hours=2))
+    request = cancellations.cancel_order(
+        c.uow(),
+        c.ctx,
+        actor=actor_of(c, users["buyer"]),
+        order_id=requested_order,
+        reason="changed_mind",
+    ).id
+    refund = refunds.issue_manual_refund(
+        c.uow(),
+        c.ctx,
+        actor=actor_of(c, users["support"]),
+        order_id=shipped_order,
+        amount=1000,
+        reason="goodwill",
+        gateway="sandbox",
+    )
+    sandbox = c.gateways["sandbox"]
+    assert isinstance(sandbox, SandboxGateway)
+    sandbox.configure(SandboxSettings(decline_always=True))
+    worker = make_worker(c)
+    # One failed delivery is enough for a webhook to give up and become a dead letter.
+    worker.deps.max_attempts_by_kind = {"webhook": 1, "refund.send": 1000}
+    worker.run_once()
+    sandbox.configure(SandboxSettings())
+
+    with c.read_session() as session:
+        delivery = deliveries_page(session, endpoint, limit=1).items[0].id
+        notes, _ = notifications_of(session, users["buyer"], limit=1)
+        status = session.scalar(select(m.RefundRow.status).where(m.RefundRow.id == refund))
+    assert str(status) == "failed", status
+    dead = outbox.dead_letters(c.engine)
+    assert dead, "the world needs a dead letter"
+    assert c.mailbox is not None
+    mail = c.mailbox.list(to=emails["buyer"])
+    assert mail, "the world needs an email to the buyer"
+
+    tokens = {
+        name: accounts.create_token(c.uow(), c.ctx, operator=False, email=emails[name])
+        for name in USERS
+    }
+    tokens["operator"] = accounts.create_token(c.uow(), c.ctx, operator=True, email=None)
+    return World(
+        store=store,
+        other_store=other_store,
+        users=users,
+        emails=emails,
+        tokens=tokens,
+        unpaid_order=unpaid_order,
+        requested_order=requested_order,
+        request=request,
+        shipped_order=shipped_order,
+        unshipped_line=line,
+        shipment=shipment,
+        refund=refund,
+        other_order=other_order,
+        endpoint=endpoint,
+        delivery=delivery,
+        dead_letter=int(dead[0]["id"]),
+        notification=notes[0].id,
+        mail_key=str(mail[0]["key"]),
+    )

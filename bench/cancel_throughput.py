@@ -23,6 +23,7 @@ from bench.common import (
     PG_HOST,
     PG_PORT,
     PG_USER,
+    CpuMeter,
     Server,
     WrkResult,
     add_db_options,
@@ -103,8 +104,9 @@ def prepare(args: argparse.Namespace, url: str, data_dir: Path) -> Load:
     return Load(url, data_dir, path, len(made))
 
 
-def pgbench_tps(scale: int, clients: int, threads: int, seconds: int) -> float:
-    """TPC-B (pgbench's default script) on a scratch database it creates and drops."""
+def pgbench_tps(scale: int, clients: int, threads: int, seconds: int) -> tuple[float, str]:
+    """TPC-B (pgbench's default script) on a scratch database it creates and drops; its tps
+    and the CPU one transaction cost."""
     tool = need_tool("pgbench", "postgresql-client")
     name = "recourse_bench_pgbench"
     create_database(name)
@@ -113,18 +115,20 @@ def pgbench_tps(scale: int, clients: int, threads: int, seconds: int) -> float:
         subprocess.run(
             [tool, *conn, "-i", "-q", "-s", str(scale), name], check=True, capture_output=True
         )
-        out = subprocess.run(
-            [tool, *conn, "-c", str(clients), "-j", str(threads), "-T", str(seconds), name],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+        with CpuMeter() as cpu:
+            out = subprocess.run(
+                [tool, *conn, "-c", str(clients), "-j", str(threads), "-T", str(seconds), name],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
     finally:
         drop_database(name)
     found = re.search(r"tps = ([0-9.]+)", out)
-    if found is None:
+    processed = re.search(r"number of transactions actually processed: (\d+)", out)
+    if found is None or processed is None:
         raise SystemExit(f"pgbench printed no tps:\n{out}")
-    return float(found.group(1))
+    return float(found.group(1)), cpu.per(int(processed.group(1)))
 
 
 def wait_idle(url: str, limit: float = 60) -> None:
@@ -181,12 +185,15 @@ def main() -> None:
         bench_database(args.db_name, keep=args.keep) as url,
     ):
         load = prepare(args, url, Path(tmp))
-        tps = pgbench_tps(args.pgbench_scale, args.connections, args.threads, pg_seconds)
+        tps, pgbench_cpu = pgbench_tps(
+            args.pgbench_scale, args.connections, args.threads, pg_seconds
+        )
         say(
             "pgbench tps",
             f"{tps:.1f} (TPC-B, scale {args.pgbench_scale}, -c {args.connections} "
             f"-j {args.threads} -T {pg_seconds}, run before the HTTP load on the same server)",
         )
+        say("pgbench CPU per transaction", pgbench_cpu)
         with Server(url, args.workers, load.data_dir) as server:
             say(
                 "load",
@@ -204,15 +211,17 @@ def main() -> None:
                 count=warm,
             )
             wait_idle(url)
-            r = run_wrk(
-                server.base,
-                load.orders_file,
-                connections=args.connections,
-                threads=args.threads,
-                seconds=args.duration,
-                first=warm,
-            )
+            with CpuMeter(server.web_pids()) as cpu:
+                r = run_wrk(
+                    server.base,
+                    load.orders_file,
+                    connections=args.connections,
+                    threads=args.threads,
+                    seconds=args.duration,
+                    first=warm,
+                )
             print_wrk("measured", r)
+            say("measured CPU per cancel", cpu.per(r.requests))
             peak = memory_lines(server)
         say(
             "cancellations completed in the database",

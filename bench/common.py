@@ -9,6 +9,7 @@ import http.client
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -320,6 +321,89 @@ def _cmdline(pid: int) -> str:
             return f.read().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return ""
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU the processes have used so far (from /proc; gone ones count 0)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def postgres_pids() -> list[int]:
+    """The database server's processes on this machine (its backends come and go)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm") as f:
+                    if f.read().strip() == "postgres":
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores have spent busy since boot (/proc/stat: all but idle and iowait)."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _per_pid(pids: list[int]) -> dict[int, float]:
+    return {pid: cpu_seconds([pid]) for pid in pids}
+
+
+class CpuMeter:
+    """Where the CPU went during a `with` block: the whole machine, the given processes, the
+    database server's processes (those alive at the end; a backend that came and went inside
+    the block is only in the machine's figure) and this process's finished children (wrk,
+    pgbench)."""
+
+    def __init__(self, pids: list[int] | None = None) -> None:
+        self.pids = pids or []
+        self.machine = self.own = self.database = self.children = self.wall = 0.0
+
+    def __enter__(self) -> CpuMeter:
+        self._start = (
+            time.monotonic(),
+            machine_busy_seconds(),
+            cpu_seconds(self.pids),
+            _per_pid(postgres_pids()),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        wall, machine, own, pg, kids = self._start
+        now = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.wall = time.monotonic() - wall
+        self.machine = machine_busy_seconds() - machine
+        self.own = cpu_seconds(self.pids) - own
+        self.database = sum(
+            seconds - pg.get(pid, 0.0) for pid, seconds in _per_pid(postgres_pids()).items()
+        )
+        self.children = (now.ru_utime + now.ru_stime) - (kids.ru_utime + kids.ru_stime)
+
+    def per(self, n: int) -> str:
+        """The block's CPU per unit of work, in milliseconds."""
+        ms = 1000 / max(n, 1)
+        busy = self.machine / (self.wall * (os.cpu_count() or 1)) * 100 if self.wall else 0.0
+        parts = [f"machine {self.machine * ms:.2f} ms ({busy:.0f} % of all cores busy)"]
+        if self.pids:
+            parts.append(f"web processes {self.own * ms:.2f} ms")
+        parts.append(f"PostgreSQL {self.database * ms:.2f} ms")
+        parts.append(f"load generator {self.children * ms:.2f} ms")
+        return ", ".join(parts)
 
 
 def memory_lines(server: Server, label: str = "RSS") -> float:

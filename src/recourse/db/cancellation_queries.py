@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from recourse.db import models as m
 from recourse.domain.cancellation import CANCELS_UNITS, CancellationStatus
@@ -97,11 +97,12 @@ def cancellation(session: Session, actor: Actor, cancellation_id: int) -> Cancel
         select(m.CancellationRow)
         .join(m.OrderRow, m.OrderRow.id == m.CancellationRow.order_id)
         .where(m.CancellationRow.id == cancellation_id)
+        .options(joinedload(m.CancellationRow.lines))
     )
     scope = _visible(actor)
     if scope is not None:
         stmt = stmt.where(scope)
-    row = session.scalars(stmt).first()
+    row = session.scalars(stmt).unique().first()
     if row is None:
         return None
     return _view(row, _labels(session), _titles(session, [row.order_id]))

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from recourse.db import models as m
 from recourse.domain.roles import Actor, Role
@@ -92,6 +92,7 @@ def _visible(actor: Actor) -> Any:
 def refund(session: Session, actor: Actor, refund_id: int) -> RefundView | None:
     stmt = (
         select(m.RefundRow, m.OrderRow)
+        .options(lazyload(m.OrderRow.lines), selectinload(m.RefundRow.lines))
         .join(m.OrderRow, m.OrderRow.id == m.RefundRow.order_id)
         .where(m.RefundRow.id == refund_id)
     )
@@ -106,6 +107,7 @@ def refunds_of_order(session: Session, order_id: int) -> list[RefundView]:
     """Every refund of an order, oldest first (the caller checked the order is visible)."""
     rows = session.execute(
         select(m.RefundRow, m.OrderRow)
+        .options(lazyload(m.OrderRow.lines), selectinload(m.RefundRow.lines))
         .join(m.OrderRow, m.OrderRow.id == m.RefundRow.order_id)
         .where(m.RefundRow.order_id == order_id)
         .order_by(m.RefundRow.id)
@@ -119,6 +121,7 @@ def refunds_of(
     """A buyer's (or anyone's visible) refunds, newest first, keyset-paginated."""
     stmt = (
         select(m.RefundRow, m.OrderRow)
+        .options(lazyload(m.OrderRow.lines), selectinload(m.RefundRow.lines))
         .join(m.OrderRow, m.OrderRow.id == m.RefundRow.order_id)
         .order_by(m.RefundRow.id.desc())
         .limit(limit + 1)
@@ -137,6 +140,7 @@ def refunds_needing_attention(session: Session, limit: int = 100) -> list[Refund
     """F3: refunds that failed or keep failing, for support."""
     rows = session.execute(
         select(m.RefundRow, m.OrderRow)
+        .options(lazyload(m.OrderRow.lines), selectinload(m.RefundRow.lines))
         .join(m.OrderRow, m.OrderRow.id == m.RefundRow.order_id)
         .where(m.RefundRow.needs_attention.is_(True))
         .order_by(m.RefundRow.id)

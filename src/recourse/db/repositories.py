@@ -70,7 +70,7 @@ class SqlUsers:
         return row.id
 
     def get(self, user_id: int) -> User | None:
-        row = self.s.get(m.UserRow, user_id)
+        row = self.s.get(m.UserRow, user_id, options=[joinedload(m.UserRow.stores)])
         return _user(row) if row else None
 
     def by_email(self, email: str) -> User | None:
@@ -281,9 +281,7 @@ class SqlOrders:
         )
         if for_update:
             stmt = stmt.with_for_update()
-        row = (
-            self.s.scalars(stmt.execution_options(populate_existing=for_update)).unique().first()
-        )
+        row = self.s.scalars(stmt.execution_options(populate_existing=for_update)).unique().first()
         hold(self.s, row)
         return row
 

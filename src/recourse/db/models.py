@@ -108,6 +108,21 @@ class OrderRow(Base):
         Index("ix_orders_buyer_status_id", "buyer_id", "status", "id"),
         Index("ix_orders_store_status_id", "store_id", "status", "id"),
         Index("ix_orders_status_id", "status", "id"),
+        # Orders whose status the clock has moved on before the worker wrote it (tab counts).
+        *(
+            Index(
+                f"ix_orders_{owner}_{column}",
+                f"{owner}_id",
+                column,
+                postgresql_where=text(where),
+                sqlite_where=text(where),
+            )
+            for owner in ("buyer", "store")
+            for column, where in (
+                ("protection_ends_at", "status IN ('shipped', 'delivered')"),
+                ("pay_by", "status = 'awaiting_payment'"),
+            )
+        ),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     external_id: Mapped[str | None] = mapped_column(String(100))

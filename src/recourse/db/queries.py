@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import String, and_, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
@@ -224,17 +224,37 @@ def list_orders(
 def tab_counts(
     session: Session, actor: Actor, now: datetime, *, store_id: int | None = None
 ) -> dict[str, int]:
-    """Counts per tab, for the tab labels."""
-    effective = effective_status_expr(now).label("effective")
-    stmt = select(effective, func.count()).group_by(effective)
+    """Counts per tab, for the tab labels: one statement. Counting the stored status reads
+    only the (owner, status, id) index; the few orders the clock has moved on before the
+    worker wrote it (protection ended, payment window closed) come from partial indexes and
+    are moved to their effective status. Reading every order's row instead was linear in the
+    buyer's history (15 ms for 10,000 orders)."""
+    where = []
     scope = _scope(actor)
     if scope is not None:
-        stmt = stmt.where(scope)
+        where.append(scope)
     if store_id is not None:
-        stmt = stmt.where(m.OrderRow.store_id == store_id)
+        where.append(m.OrderRow.store_id == store_id)
+    stored = select(m.OrderRow.status, literal(None, String).label("moved_to"), func.count()).where(
+        *where
+    )
+    parts = [stored.group_by(m.OrderRow.status)]
+    for moved_to, column in (
+        ("completed", m.OrderRow.protection_ends_at),
+        ("cancelled", m.OrderRow.pay_by),
+    ):
+        parts.append(
+            select(m.OrderRow.status, literal(moved_to, String).label("moved_to"), func.count())
+            .where(*where, m.OrderRow.status.in_(_MOVES_INTO[moved_to]), column <= now)
+            .group_by(m.OrderRow.status)
+        )
     by_status: dict[str, int] = {}
-    for status, count in session.execute(stmt):
-        by_status[status] = by_status.get(status, 0) + int(count)
+    for status, moved_to, count in session.execute(union_all(*parts)):
+        if moved_to is None:
+            by_status[status] = by_status.get(status, 0) + int(count)
+        else:  # these were counted under their stored status above
+            by_status[status] = by_status.get(status, 0) - int(count)
+            by_status[moved_to] = by_status.get(moved_to, 0) + int(count)
     counts = {"all": sum(by_status.values())}
     for tab, statuses in TABS.items():
         if statuses:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from recourse.db import models as m
 from recourse.db.reference import ReferenceCache
@@ -68,13 +68,15 @@ class SqlCancellations:
 
     def get(self, cancellation_id: int, *, for_update: bool = False) -> Cancellation | None:
         if for_update:
+            # its lines in the same query, locked with it (every cancellation has lines)
             stmt = (
                 select(m.CancellationRow)
                 .where(m.CancellationRow.id == cancellation_id)
+                .options(joinedload(m.CancellationRow.lines, innerjoin=True))
                 .with_for_update()
                 .execution_options(populate_existing=True)
             )
-            row = self.s.scalars(stmt).first()
+            row = self.s.scalars(stmt).unique().first()
             hold(self.s, row)
         else:
             row = self.s.get(m.CancellationRow, cancellation_id)

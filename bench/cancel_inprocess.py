@@ -107,6 +107,17 @@ def list_statements(label: str, statements: list[str]) -> None:
             print(f"  repeated {n}x: {text}")
 
 
+def cancel_as_buyer(c: Container, order_id: int, buyer_id: int) -> None:
+    """What a buyer's "cancel order" does, with the most common reason."""
+    cancel_order(
+        c.uow(),
+        c.ctx,
+        actor=Actor(Role.buyer, user_id=buyer_id),
+        order_id=order_id,
+        reason="changed_mind",
+    )
+
+
 def unpaid_orders(c: Container, market: Any, n: int) -> list[tuple[int, int]]:
     """Orders that were placed and not paid: their cancel records no refund (C2)."""
     made = []
@@ -141,13 +152,7 @@ def measure(
     for order_id, buyer_id in made:
         stats.reset()
         started = time.perf_counter()
-        cancel_order(
-            c.uow(),
-            c.ctx,
-            actor=Actor(Role.buyer, user_id=buyer_id),
-            order_id=order_id,
-            reason="changed_mind",
-        )
+        cancel_as_buyer(c, order_id, buyer_id)
         times.append(time.perf_counter() - started)
         counts.append(len(stats.sql))
         rounds.append(stats.round_trips)
@@ -179,13 +184,7 @@ def cancels(
     c.clock.advance(timedelta(hours=3))
     stats = Statements(c.engine, c.read_engine)
     for order_id, buyer_id in made[:20]:
-        cancel_order(
-            c.uow(),
-            c.ctx,
-            actor=Actor(Role.buyer, user_id=buyer_id),
-            order_id=order_id,
-            reason="changed_mind",
-        )
+        cancel_as_buyer(c, order_id, buyer_id)
     kind = url.split(":", 1)[0]
     say(
         f"{kind} seeded",

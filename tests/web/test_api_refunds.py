@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select, update
 
 from recourse.container import Container
+from recourse.db.idempotency import IN_FLIGHT_TAKEOVER
+from recourse.db.models import IdempotencyKeyRow, RefundRow
 from recourse.domain.roles import Role
 from tests.factories import make_order, make_store, make_user, pay
 from tests.web.api_helpers import operator_headers, user_headers
@@ -125,3 +130,30 @@ def test_operator_edits_settlement_profiles_and_platform_windows(
     assert (
         client.put("/api/v1/platform-policy", json={"appeal_days": 3}, headers=world["sue"])
     ).status_code == 403
+
+
+def test_a_refund_retried_after_its_answer_was_lost_in_a_crash_is_not_made_twice(
+    client: TestClient, world: dict, container: Container
+) -> None:
+    headers = {**world["sue"], "Idempotency-Key": "refund-once"}
+    body = {"amount": 100, "reason": "goodwill"}
+    first = client.post(f"/api/v1/orders/{world['order']}/refunds", json=body, headers=headers)
+    assert first.status_code == 201
+    # The web process died after the refund committed and before it stored the answer: the
+    # key stays reserved with no answer, and once the in-flight time has passed a retry runs.
+    with container.engine.begin() as conn:
+        conn.execute(
+            update(IdempotencyKeyRow).values(
+                status_code=None,
+                response_body=None,
+                created_at=datetime.now(UTC) - IN_FLIGHT_TAKEOVER - timedelta(seconds=1),
+            )
+        )
+
+    again = client.post(f"/api/v1/orders/{world['order']}/refunds", json=body, headers=headers)
+
+    assert again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    with container.read_session() as s:
+        amounts = s.scalars(select(RefundRow.amount).where(RefundRow.order_id == world["order"]))
+        assert list(amounts) == [100]

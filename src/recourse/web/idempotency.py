@@ -11,9 +11,11 @@ import json
 from typing import Any
 
 import anyio
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from recourse.db import idempotency
+from recourse.domain.roles import Actor
 
 MAX_KEY_LENGTH = 255
 
@@ -161,3 +163,14 @@ async def _raw(send: Send, status: int, body: bytes, *, replayed: bool = False) 
         headers.append((b"idempotent-replayed", b"true"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def use_case_key(request: Request, actor: Actor) -> str | None:
+    """The request's Idempotency-Key, scoped to its caller, for a use case to record with what
+    it creates: a retry that runs again (its first answer was lost with a crashed process, so
+    the key was taken over) then finds that first result instead of making a second one."""
+    key = request.headers.get("idempotency-key")
+    if not key:
+        return None
+    digest = hashlib.sha256(f"{actor.role}:{actor.user_id}:{key}".encode()).hexdigest()
+    return "api-" + digest[:40]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 from pydantic import Field, StrictInt
 
 from recourse.currency import money_json
@@ -16,6 +16,7 @@ from recourse.domain.money import Money
 from recourse.services import refunds
 from recourse.web.api.schemas import Strict
 from recourse.web.deps import ApiActor, ContainerDep, ReadSession
+from recourse.web.idempotency import use_case_key
 
 router = APIRouter(tags=["refunds"])
 
@@ -91,9 +92,15 @@ def order_refunds(order_id: int, actor: ApiActor, c: ContainerDep, s: ReadSessio
 
 @router.post("/orders/{order_id}/refunds", status_code=status.HTTP_201_CREATED)
 def create_refund(
-    order_id: int, body: RefundIn, actor: ApiActor, c: ContainerDep, s: ReadSession
+    order_id: int,
+    body: RefundIn,
+    actor: ApiActor,
+    c: ContainerDep,
+    s: ReadSession,
+    request: Request,
 ) -> Any:
-    """Support: refund an amount of the order (F2: never more than is left of the capture)."""
+    """Support: refund an amount of the order (F2: never more than is left of the capture).
+    With an Idempotency-Key, the refund is recorded with it: a retry never refunds twice."""
     refund_id = refunds.issue_manual_refund(
         c.uow(),
         c.ctx,
@@ -104,6 +111,7 @@ def create_refund(
         note=body.note,
         currency=body.currency,
         gateway=c.gateway_name,
+        request_key=use_case_key(request, actor),
     )
     found = refund(s, actor, refund_id)
     assert found is not None

@@ -37,6 +37,7 @@ from bench.common import (
     pg_url,
     run_wrk,
     say,
+    wrk_get,
 )
 from bench.seeding import (
     INSTANT,
@@ -144,6 +145,15 @@ def wait_idle(url: str, limit: float = 60) -> None:
             time.sleep(1)
 
 
+def sessions_opened(url: str) -> int:
+    """Connections the database server has accepted so far (PostgreSQL 14+ counts them)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def completed_cancellations(url: str, data_dir: Path) -> int:
     c = container(url, data_dir)
     with c.engine.connect() as conn:
@@ -211,6 +221,7 @@ def main() -> None:
                 count=warm,
             )
             wait_idle(url)
+            opened = sessions_opened(url)
             with CpuMeter(server.web_pids()) as cpu:
                 r = run_wrk(
                     server.base,
@@ -222,6 +233,23 @@ def main() -> None:
                 )
             print_wrk("measured", r)
             say("measured CPU per cancel", cpu.per(r.requests))
+            say(
+                "measured new database connections",
+                f"{sessions_opened(url) - opened - 1} during the load (a pool that keeps up "
+                "opens none)",
+            )
+            with CpuMeter(server.web_pids()) as floor:
+                n, took = wrk_get(
+                    f"{server.base}/healthz",
+                    connections=args.connections,
+                    threads=args.threads,
+                    seconds=min(args.duration, 10),
+                )
+            say(
+                "floor: GET /healthz",
+                f"{n / took:.0f} requests/s; CPU per request: {floor.per(n)} (the web stack "
+                "with no database: what any request costs before its own work)",
+            )
             peak = memory_lines(server)
         say(
             "cancellations completed in the database",

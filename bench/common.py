@@ -442,6 +442,18 @@ class WrkResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
+def wrk_get(url: str, *, connections: int, threads: int, seconds: float) -> tuple[int, float]:
+    """Plain wrk GETs of one URL: how many requests were answered, in how many seconds."""
+    cmd = [need_tool("wrk", "wrk"), "-t", str(threads), "-c", str(connections)]
+    cmd += ["-d", f"{max(1, round(seconds))}s", url]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    found = re.search(r"(\d+) requests in ([0-9.]+)(m?s)", out)
+    if found is None:
+        raise SystemExit(f"wrk printed no totals:\n{out}")
+    took = float(found.group(2)) * (0.001 if found.group(3) == "ms" else 1.0)
+    return int(found.group(1)), took
+
+
 def run_wrk(
     base: str,
     orders_file: Path,

@@ -45,7 +45,9 @@ class Settings(BaseSettings):
         ge=0,
         description="how long a process keeps platform settings, reasons, settlement profiles",
     )
-    web_pool_size: int = 5
+    web_pool_size: int = Field(
+        default=10, ge=1, description="database connections per engine (two per process)"
+    )
     secure_cookies: bool = False
 
     @property

@@ -41,4 +41,7 @@ def make_engine(url: str, *, writer: bool = True, pool_size: int = 5) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+    # A fixed pool: a request waits for a free connection rather than opening one. Connections
+    # opened past the pool were closed again on return, so under load nearly every request
+    # paid for a new server process (bench/cancel_throughput counts them).
+    return create_engine(url, pool_size=pool_size, max_overflow=0, pool_pre_ping=True)

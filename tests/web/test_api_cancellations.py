@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select, update
 
 from recourse.container import Container
+from recourse.db.idempotency import IN_FLIGHT_TAKEOVER
+from recourse.db.models import CancellationRow, IdempotencyKeyRow
 from recourse.domain.roles import Role
 from recourse.integrations.clock import FixedClock
 from tests.factories import make_order, make_store, make_user, pay, ship_all
@@ -161,3 +164,35 @@ def test_operator_adds_and_retires_reasons(client: TestClient, world: dict) -> N
         ).status_code
         == 403
     )
+
+
+def test_a_cancel_retried_after_its_answer_was_lost_in_a_crash_answers_the_same_cancellation(
+    client: TestClient, world: dict, container: Container
+) -> None:
+    url = f"/api/v1/orders/{world['order']}/cancellations"
+    headers = {**world["ann"], "Idempotency-Key": "cancel-once"}
+    first = client.post(url, json={"reason": "changed_mind"}, headers=headers)
+    assert first.status_code == 201
+    # The web process died after the cancel committed and before it stored the answer: the
+    # key stays reserved with no answer, and once the in-flight time has passed a retry runs.
+    with container.engine.begin() as conn:
+        conn.execute(
+            update(IdempotencyKeyRow).values(
+                status_code=None,
+                response_body=None,
+                created_at=datetime.now(UTC) - IN_FLIGHT_TAKEOVER - timedelta(seconds=1),
+            )
+        )
+
+    again = client.post(url, json={"reason": "changed_mind"}, headers=headers)
+    other_key = client.post(
+        url, json={"reason": "changed_mind"}, headers={**world["ann"], "Idempotency-Key": "new"}
+    )
+
+    assert (again.status_code, again.json()["id"]) == (201, first.json()["id"])
+    assert other_key.status_code == 409  # another request: the order is already cancelled
+    with container.read_session() as s:
+        kept = s.scalars(
+            select(CancellationRow.id).where(CancellationRow.order_id == world["order"])
+        )
+        assert list(kept) == [first.json()["id"]]

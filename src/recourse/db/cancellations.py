@@ -56,6 +56,7 @@ class SqlCancellations:
             requested_by_id=c.requested_by_id,
             respond_by=c.respond_by,
             created_at=c.created_at,
+            request_key=c.request_key,
         )
         row.lines = [
             m.CancellationLineRow(line_id=line_id, quantity=quantity)
@@ -82,6 +83,14 @@ class SqlCancellations:
             row = self.s.get(m.CancellationRow, cancellation_id)
             hold(self.s, row)
         return cancellation_from_row(row) if row else None
+
+    def id_by_request(self, order_id: int, request_key: str) -> int | None:
+        return self.s.scalar(
+            select(m.CancellationRow.id).where(
+                m.CancellationRow.order_id == order_id,
+                m.CancellationRow.request_key == request_key,
+            )
+        )
 
     def pending_for_order(self, order_id: int) -> Cancellation | None:
         row = self.s.scalars(

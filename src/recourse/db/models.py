@@ -431,6 +431,7 @@ class CancellationRow(Base):
     __table_args__ = (
         Index("ix_cancellations_order_status", "order_id", "status"),
         Index("ix_cancellations_status_respond_by", "status", "respond_by"),
+        Index("ix_cancellations_order_request_key", "order_id", "request_key", unique=True),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
@@ -453,6 +454,8 @@ class CancellationRow(Base):
     carrier: Mapped[str | None] = mapped_column(String(100))
     tracking_number: Mapped[str | None] = mapped_column(String(100))
     refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"))
+    # the caller's Idempotency-Key (scoped, hashed): a retry finds this cancellation again
+    request_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
     lines: Mapped[list[CancellationLineRow]] = relationship(lazy="selectin")
 

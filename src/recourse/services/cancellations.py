@@ -158,11 +158,21 @@ def cancel_order(
     note: str | None = None,
     lines: Mapping[int, int] | None = None,
     quote_id: str | None = None,
+    request_key: str | None = None,
 ) -> Cancellation:
-    """C2/C4/C7/C8: cancel at once where the rules allow it, otherwise ask the seller."""
+    """C2/C4/C7/C8: cancel at once where the rules allow it, otherwise ask the seller.
+
+    `request_key` identifies the caller's request: the same request again (a retry whose
+    first answer was lost) returns the cancellation it made instead of a rule conflict."""
     now = ctx.clock.now()
     with uow:
         order = load_order(uow, actor, order_id, for_update=True)
+        if request_key is not None:
+            made = uow.cancellations.id_by_request(order.id, request_key)
+            if made is not None:
+                earlier = uow.cancellations.get(made)
+                assert earlier is not None
+                return earlier
         eligibility = _eligibility(uow, order, actor, now, lines)
         if not eligibility.allowed:
             assert eligibility.blocker is not None
@@ -206,6 +216,7 @@ def cancel_order(
                 requested_by_id=actor.user_id,
                 respond_by=eligibility.respond_by,
                 created_at=now,
+                request_key=request_key,
             )
         )
         cancellation = uow.cancellations.get(cancellation_id)

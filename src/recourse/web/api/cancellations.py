@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 from pydantic import Field, StrictBool, StrictInt
 
 from recourse.currency import money_json
@@ -25,6 +25,7 @@ from recourse.services import cancellations, reasons
 from recourse.web.api.refunds import refund_json
 from recourse.web.api.schemas import Strict
 from recourse.web.deps import ApiActor, ContainerDep, OperatorActor, ReadSession
+from recourse.web.idempotency import use_case_key
 
 router = APIRouter(tags=["cancellations"])
 
@@ -168,8 +169,16 @@ def quote(order_id: int, body: QuoteIn, actor: ApiActor, c: ContainerDep) -> Any
 
 
 @router.post("/orders/{order_id}/cancellations", status_code=status.HTTP_201_CREATED)
-def cancel(order_id: int, body: CancelIn, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Any:
-    """Cancel now (`completed`) or ask the seller (`pending_seller`, with `respond_by`)."""
+def cancel(
+    order_id: int,
+    body: CancelIn,
+    actor: ApiActor,
+    c: ContainerDep,
+    s: ReadSession,
+    request: Request,
+) -> Any:
+    """Cancel now (`completed`) or ask the seller (`pending_seller`, with `respond_by`).
+    With an Idempotency-Key, a retry after a lost answer returns the same cancellation."""
     done = cancellations.cancel_order(
         c.uow(),
         c.ctx,
@@ -179,6 +188,7 @@ def cancel(order_id: int, body: CancelIn, actor: ApiActor, c: ContainerDep, s: R
         note=body.note,
         lines=_lines(body.lines),
         quote_id=body.quote_id,
+        request_key=use_case_key(request, actor),
     )
     return _view(s, actor, done.id)
 

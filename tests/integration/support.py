@@ -90,3 +90,21 @@ def mail_templates(c: Container, to: str) -> list[str]:
 def sent(c: Container, to: str, template: str) -> int:
     """How many emails made from `template` reached `to`."""
     return mail_templates(c, to).count(template)
+
+
+OUTSIDE_EFFECTS = ("refund.send", "email", "event", "webhook")
+
+
+def outstanding_effects(c: Container) -> int:
+    """Outbox messages that reach outside systems and are neither delivered nor dead."""
+    with c.read_session() as s:
+        return int(
+            s.scalar(
+                select(func.count()).where(
+                    m.OutboxRow.delivered_at.is_(None),
+                    m.OutboxRow.dead_at.is_(None),
+                    m.OutboxRow.kind.in_(OUTSIDE_EFFECTS),
+                )
+            )
+            or 0
+        )

@@ -22,6 +22,7 @@ from recourse.domain.roles import Actor, Role
 from recourse.integrations.gateways.sandbox import SandboxGateway, SandboxSettings
 from recourse.services import refunds, webhooks
 from tests.factories import actor_of, make_order, make_store, make_user, pay
+from tests.integration.support import outstanding_effects
 from tests.webhook_receiver import Receiver
 
 REFUNDS = 500
@@ -39,20 +40,6 @@ def _worker_env(settings: Settings) -> dict[str, str]:
         "RECOURSE_LOG_LEVEL": "ERROR",
         "RECOURSE_WORKER_LEASE_SECONDS": "2",
     }
-
-
-def _outstanding(c: Container) -> int:
-    with c.read_session() as s:
-        return int(
-            s.scalar(
-                select(func.count()).where(
-                    m.OutboxRow.delivered_at.is_(None),
-                    m.OutboxRow.dead_at.is_(None),
-                    m.OutboxRow.kind.in_(["refund.send", "email", "event", "webhook"]),
-                )
-            )
-            or 0
-        )
 
 
 @pytest.mark.slow
@@ -92,7 +79,7 @@ def test_killing_the_worker_at_random_never_pays_twice_nor_loses_mail_or_webhook
     env = _worker_env(settings)
     kills = 0
     deadline = time.monotonic() + 240
-    while _outstanding(container) and time.monotonic() < deadline:
+    while outstanding_effects(container) and time.monotonic() < deadline:
         process = subprocess.Popen(command, env=env)
         time.sleep(rng.uniform(0.8, 3.0))
         process.send_signal(signal.SIGKILL)

@@ -38,7 +38,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recourse.config import Settings
@@ -50,6 +50,7 @@ from recourse.domain.roles import Actor, Role
 from recourse.integrations.clock import FixedClock
 from recourse.services import accounts, webhooks
 from tests.factories import make_order, make_store, make_user, pay
+from tests.integration.support import OUTSIDE_EFFECTS, outstanding_effects
 from tests.webhook_receiver import Received, Receiver
 
 INSTANT_ORDERS = 90  # buyers cancel at once
@@ -62,7 +63,6 @@ LOAD_SECONDS = 20  # the load is spread over this long, while the killer works
 KILLS_EACH = 6  # SIGKILLs of the web process, and as many of the worker
 ANSWER_WITHIN = 120.0  # seconds a logical request may take to get its definitive answer
 DRAIN_WITHIN = 90.0
-OUTSIDE_EFFECTS = ["refund.send", "email", "event", "webhook"]
 COMPLETED = {"completed", "approved"}
 
 
@@ -421,20 +421,6 @@ def _scenarios(market: Market, record: Callable[[Call], None]) -> list[Callable[
     return work
 
 
-def _outstanding(c: Container) -> int:
-    with c.read_session() as s:
-        return int(
-            s.scalar(
-                select(func.count()).where(
-                    m.OutboxRow.delivered_at.is_(None),
-                    m.OutboxRow.dead_at.is_(None),
-                    m.OutboxRow.kind.in_(OUTSIDE_EFFECTS),
-                )
-            )
-            or 0
-        )
-
-
 @pytest.mark.slow
 def test_killing_web_and_worker_at_random_loses_nothing_and_does_nothing_twice(
     container: Container, settings: Settings, receiver: Receiver, processes: Processes
@@ -482,8 +468,10 @@ def test_killing_web_and_worker_at_random_loses_nothing_and_does_nothing_twice(
 
     # Both processes are up (each was restarted after its last kill): let the outbox drain.
     give_up = time.monotonic() + DRAIN_WITHIN
-    while _outstanding(container):
-        assert time.monotonic() < give_up, f"{_outstanding(container)} messages not delivered"
+    while outstanding_effects(container):
+        assert time.monotonic() < give_up, (
+            f"{outstanding_effects(container)} messages not delivered"
+        )
         time.sleep(0.5)
     drain_seconds = time.monotonic() - load_started - load_seconds
 

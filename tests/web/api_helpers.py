@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import update
+
 from recourse.container import Container
+from recourse.db.idempotency import IN_FLIGHT_TAKEOVER
+from recourse.db.models import IdempotencyKeyRow
 from recourse.services import accounts
 
 
@@ -32,3 +37,17 @@ def order_body(buyer: int, store: int, **overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def lose_stored_answers(c: Container) -> None:
+    """As if the web process died after the use case committed and before it stored its
+    answer: each key stays reserved with no answer, and the in-flight time has passed, so the
+    next request with it runs again."""
+    with c.engine.begin() as conn:
+        conn.execute(
+            update(IdempotencyKeyRow).values(
+                status_code=None,
+                response_body=None,
+                created_at=datetime.now(UTC) - IN_FLIGHT_TAKEOVER - timedelta(seconds=1),
+            )
+        )

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from recourse.container import Container
-from recourse.db.idempotency import IN_FLIGHT_TAKEOVER
-from recourse.db.models import CancellationRow, IdempotencyKeyRow
+from recourse.db.models import CancellationRow
 from recourse.domain.roles import Role
 from recourse.integrations.clock import FixedClock
 from tests.factories import make_order, make_store, make_user, pay, ship_all
-from tests.web.api_helpers import operator_headers, user_headers
+from tests.web.api_helpers import lose_stored_answers, operator_headers, user_headers
 
 
 @pytest.fixture
@@ -173,16 +172,7 @@ def test_a_cancel_retried_after_its_answer_was_lost_in_a_crash_answers_the_same_
     headers = {**world["ann"], "Idempotency-Key": "cancel-once"}
     first = client.post(url, json={"reason": "changed_mind"}, headers=headers)
     assert first.status_code == 201
-    # The web process died after the cancel committed and before it stored the answer: the
-    # key stays reserved with no answer, and once the in-flight time has passed a retry runs.
-    with container.engine.begin() as conn:
-        conn.execute(
-            update(IdempotencyKeyRow).values(
-                status_code=None,
-                response_body=None,
-                created_at=datetime.now(UTC) - IN_FLIGHT_TAKEOVER - timedelta(seconds=1),
-            )
-        )
+    lose_stored_answers(container)
 
     again = client.post(url, json={"reason": "changed_mind"}, headers=headers)
     other_key = client.post(

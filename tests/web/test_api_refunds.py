@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from recourse.container import Container
-from recourse.db.idempotency import IN_FLIGHT_TAKEOVER
-from recourse.db.models import IdempotencyKeyRow, RefundRow
+from recourse.db.models import RefundRow
 from recourse.domain.roles import Role
 from tests.factories import make_order, make_store, make_user, pay
-from tests.web.api_helpers import operator_headers, user_headers
+from tests.web.api_helpers import lose_stored_answers, operator_headers, user_headers
 
 
 @pytest.fixture
@@ -139,16 +136,7 @@ def test_a_refund_retried_after_its_answer_was_lost_in_a_crash_is_not_made_twice
     body = {"amount": 100, "reason": "goodwill"}
     first = client.post(f"/api/v1/orders/{world['order']}/refunds", json=body, headers=headers)
     assert first.status_code == 201
-    # The web process died after the refund committed and before it stored the answer: the
-    # key stays reserved with no answer, and once the in-flight time has passed a retry runs.
-    with container.engine.begin() as conn:
-        conn.execute(
-            update(IdempotencyKeyRow).values(
-                status_code=None,
-                response_body=None,
-                created_at=datetime.now(UTC) - IN_FLIGHT_TAKEOVER - timedelta(seconds=1),
-            )
-        )
+    lose_stored_answers(container)
 
     again = client.post(f"/api/v1/orders/{world['order']}/refunds", json=body, headers=headers)
 

@@ -20,6 +20,7 @@ from recourse.domain.roles import Role
 from recourse.domain.settlement import ExpectedBy, refund_destination
 from recourse.services import cancellations, refunds
 from recourse.services.cancellations import Preview
+from recourse.services.ports import Cancellation
 from recourse.web.deps import ContainerDep, PageUser, ReadSession, check_csrf, flash
 from recourse.web.errors import status_for
 from recourse.web.pages.cancellation_panel import FormState, order_page_with_form
@@ -73,6 +74,27 @@ def parse_units(quantities: dict[str, str]) -> dict[int, int]:
     if not units:
         raise InvalidInput("lines", "Choose at least one item to cancel.")
     return units
+
+
+def cancel_from_form(
+    c: Container,
+    user: User,
+    order_id: int,
+    values: dict[str, Any],
+    units: dict[int, int] | None,
+    quote_id: str | None,
+) -> Cancellation:
+    """The cancel form's confirm step, for the buyer's page and the seller's alike."""
+    return cancellations.cancel_order(
+        c.uow(),
+        c.ctx,
+        actor=user.actor(),
+        order_id=order_id,
+        reason=values["reason"],
+        note=parse_note(values["note"]),
+        lines=units,
+        quote_id=quote_id or None,
+    )
 
 
 def parse_note(text: str) -> str | None:
@@ -266,16 +288,7 @@ def confirm_cancel(
         units = parse_units(values["qty"]) if values["items"] else None
         if not values["reason"]:
             raise InvalidInput("reason", "Choose a reason.")
-        done = cancellations.cancel_order(
-            c.uow(),
-            c.ctx,
-            actor=user.actor(),
-            order_id=order_id,
-            reason=values["reason"],
-            note=parse_note(values["note"]),
-            lines=units,
-            quote_id=form.get("quote_id") or None,
-        )
+        done = cancel_from_form(c, user, order_id, values, units, form.get("quote_id"))
     except NotFound:
         raise
     except DomainError as error:

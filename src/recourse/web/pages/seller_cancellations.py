@@ -31,6 +31,7 @@ from recourse.web.pages.cancellation_panel import FormState, order_page_with_for
 from recourse.web.pages.cancellations import (
     CHANGED,
     QTY,
+    cancel_from_form,
     error_state,
     expected_dates,
     parse_note,
@@ -138,6 +139,28 @@ def _prefixed(prefix: str, field: str | None) -> str | None:
     return f"{prefix}{field}" if field and field != "csrf_token" else None
 
 
+def _form_error(
+    request: Request,
+    c: Container,
+    user: User,
+    order_id: int,
+    state: FormState,
+    prefix: str,
+    error: DomainError,
+) -> Response:
+    """The order page again with `state`'s form, the error's sentence and the field at fault."""
+    detail = read_order(c, user, order_id)
+    sentence, field, blocker = error_state(error, detail, user.timezone)
+    failed = FormState(
+        kind=state.kind,
+        values=state.values,
+        error=sentence,
+        field=_prefixed(prefix, field),
+        blocker=blocker,
+    )
+    return order_page_with_form(request, c, user, order_id, failed, status_code=status_for(error))
+
+
 def _answer_error(
     request: Request,
     c: Container,
@@ -146,16 +169,8 @@ def _answer_error(
     error: DomainError,
     values: dict[str, str],
 ) -> Response:
-    detail = read_order(c, user, order_id)
-    sentence, field, blocker = error_state(error, detail, user.timezone)
-    state = FormState(
-        kind="answer",
-        values=values,
-        error=sentence,
-        field=_prefixed(REJECT, field),
-        blocker=blocker,
-    )
-    return order_page_with_form(request, c, user, order_id, state, status_code=status_for(error))
+    state = FormState(kind="answer", values=values)
+    return _form_error(request, c, user, order_id, state, REJECT, error)
 
 
 @router.post("/seller/orders/{order_id}/cancellations/{cancellation_id}/approve")
@@ -235,19 +250,10 @@ def _cancel_error(
     values: dict[str, Any],
     error: DomainError | None = None,
 ) -> Response:
+    state = FormState(kind="cancel", values=values)
     if error is None:
-        state = FormState(kind="cancel", values=values)
         return order_page_with_form(request, c, user, order_id, state, status_code=200)
-    detail = read_order(c, user, order_id)
-    sentence, field, blocker = error_state(error, detail, user.timezone)
-    state = FormState(
-        kind="cancel",
-        values=values,
-        error=sentence,
-        field=_prefixed(CANCEL, field),
-        blocker=blocker,
-    )
-    return order_page_with_form(request, c, user, order_id, state, status_code=status_for(error))
+    return _form_error(request, c, user, order_id, state, CANCEL, error)
 
 
 def _seller_quote(
@@ -320,16 +326,7 @@ def seller_cancel(
         if form.get("action") == "back":
             return _cancel_error(request, c, user, order_id, values)
         units = parse_units(values["qty"])
-        done = cancellations.cancel_order(
-            c.uow(),
-            c.ctx,
-            actor=user.actor(),
-            order_id=order_id,
-            reason=values["reason"],
-            note=parse_note(values["note"]),
-            lines=units,
-            quote_id=form.get("quote_id") or None,
-        )
+        done = cancel_from_form(c, user, order_id, values, units, form.get("quote_id"))
     except NotFound:
         raise
     except DomainError as error:

@@ -16,7 +16,10 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default: SQLite file in data_dir"
     )
-    secret_key: str = Field(default="", description="signs session cookies; set in production")
+    secret_key: str = Field(
+        default="",
+        description="root of the install's secrets (cookies, sandbox webhooks); unset: one is made and stored per install",
+    )
     clock: Literal["system", "demo"] = "system"
     smtp_url: str | None = Field(default=None, description="smtp://user:pass@host:port")
     mail_from: str = "Recourse <no-reply@recourse.example>"

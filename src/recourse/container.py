@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -10,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from recourse.config import Settings
 from recourse.currency import BabelCurrencies
 from recourse.db.reference import ReferenceCache
+from recourse.db.secrets import stored_root_secret
 from recourse.db.uow import SqlUnitOfWork
 from recourse.integrations.calendars import HolidaysCalendar
 from recourse.integrations.mail import EmailRenderer, FileMailbox, Mailer
@@ -31,6 +34,7 @@ class Container:
     _sessions: sessionmaker[Session] = field(init=False)
     _reads: sessionmaker[Session] = field(init=False)
     _reference: ReferenceCache = field(init=False)
+    _root_secret: str | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.ctx = Context(
@@ -45,6 +49,14 @@ class Container:
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._sessions, self._reference)
+
+    def install_secret(self, purpose: str) -> str:
+        """A secret for one purpose (cookies, the sandbox's webhooks), derived from
+        RECOURSE_SECRET_KEY, or from a random root made once per install when it is unset:
+        never a constant that ships with the code."""
+        if self._root_secret is None:
+            self._root_secret = self.settings.secret_key or stored_root_secret(self.engine)
+        return hmac.new(self._root_secret.encode(), purpose.encode(), hashlib.sha256).hexdigest()
 
     def read_session(self) -> Session:
         return self._reads()

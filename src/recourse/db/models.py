@@ -465,3 +465,12 @@ class CancellationLineRow(Base):
     cancellation_id: Mapped[int] = mapped_column(ForeignKey("cancellations.id"), primary_key=True)
     line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), primary_key=True)
     quantity: Mapped[int]
+
+
+class InstallSecretRow(Base):
+    """Secrets made once per install when the operator set none (cookies, sandbox webhooks)."""
+
+    __tablename__ = "install_secrets"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from importlib.resources import files
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from starlette.datastructures import Secret
 from starlette.middleware.sessions import SessionMiddleware
 
 from recourse import __version__
@@ -42,6 +45,21 @@ def page_error(request: Request, status: int, message: str) -> Response:
     )
 
 
+class _SecretOnFirstUse(Secret):
+    def __init__(self, container: Container, purpose: str) -> None:
+        super().__init__("")
+        self.container = container
+        self.purpose = purpose
+
+    def __str__(self) -> str:
+        return self.container.install_secret(self.purpose)
+
+
+# Swagger UI's own files come from an installed package, so /api/docs works with no internet.
+DOCS_ASSETS_URL = "/api/docs/assets"
+DOCS_ASSETS_DIR = files("fastapi_offline") / "static"
+
+
 def create_app(container: Container) -> FastAPI:
     app = FastAPI(
         title="Recourse API",
@@ -51,7 +69,7 @@ def create_app(container: Container) -> FastAPI:
             "cancellations, returns, disputes and refunds."
         ),
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.container = container
@@ -62,7 +80,9 @@ def create_app(container: Container) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    secret = container.settings.secret_key or "recourse-dev-secret-change-me"
+    # Read when the middleware is built (first request), so the app can be made before the
+    # database is migrated; the key is per install, never one that ships with the code.
+    secret = _SecretOnFirstUse(container, "session-cookie")
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(
@@ -76,12 +96,23 @@ def create_app(container: Container) -> FastAPI:
     app.add_middleware(MetricsMiddleware)
     errors.install(app, page_error)
     app.mount("/static", StaticFiles(directory=str(TEMPLATES.parent / "static")), name="static")
+    app.mount(DOCS_ASSETS_URL, StaticFiles(directory=str(DOCS_ASSETS_DIR)), name="docs-assets")
 
     from recourse.web.api import router as api_router
     from recourse.web.pages import router as pages_router
 
     app.include_router(api_router)
     app.include_router(pages_router)
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title="Recourse API",
+            swagger_js_url=f"{DOCS_ASSETS_URL}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS_URL}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS_URL}/favicon.png",
+        )
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:

@@ -18,7 +18,8 @@ class Settings(BaseSettings):
     )
     secret_key: str = Field(
         default="",
-        description="root of the install's secrets (cookies, sandbox webhooks); unset: one is made and stored per install",
+        description="root of the install's secrets (cookies, sandbox webhooks); "
+        "unset: one is made and stored per install",
     )
     clock: Literal["system", "demo"] = "system"
     smtp_url: str | None = Field(default=None, description="smtp://user:pass@host:port")

@@ -116,3 +116,29 @@ def test_worker_once_delivers_what_is_due(container: Container, env: dict[str, s
 def test_db_upgrade_is_repeatable(env: dict[str, str]) -> None:
     result = runner.invoke(app, ["db", "upgrade"], env=env)
     assert result.exit_code == 0, result.output
+
+
+def test_user_create_refuses_a_name_with_a_line_break(
+    container: Container, env: dict[str, str]
+) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "user",
+            "create",
+            "--email",
+            "eve@example.com",
+            "--name",
+            "Eve\nBcc: x@evil.test",
+            "--role",
+            "buyer",
+            "--password",
+            "a long password",
+        ],
+        env=env,
+    )
+
+    assert result.exit_code == 2
+    assert "control characters" in result.output
+    with container.uow() as uow:
+        assert uow.users.by_email("eve@example.com") is None

@@ -25,7 +25,7 @@ class DownMailer:
     def __init__(self) -> None:
         self.calls = 0
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage, *, to: str) -> None:
         self.calls += 1
         raise ConnectionRefusedError("mail server refused the connection")
 

@@ -88,3 +88,22 @@ def test_no_mailbox_when_email_goes_out_by_smtp(settings: Settings, clock: Fixed
 
     assert response.status_code == 404
     assert 'href="/mail"' not in orders
+
+
+def test_a_name_shaped_like_an_address_sends_no_mail_to_that_address(
+    client: TestClient, container: Container
+) -> None:
+    """T3: Eve's mail is Eve's, whatever her name says; x@evil.test reads none of it."""
+    buyer = make_user(container, email="eve@example.com", name='Eve <x@evil.test> "')
+    order = make_order(container, buyer_id=buyer, store_id=make_store(container))
+    pay(container, order)
+    ship_all(container, order)
+    _worker(container).run_once()
+
+    signed_in(client, container, email="x@evil.test")
+    other = client.get("/mail").text
+    login(client, "eve@example.com")
+    own = client.get("/mail").text
+
+    assert "is on its way" not in other
+    assert f"Your order #{order} is on its way" in own

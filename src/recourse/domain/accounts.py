@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from recourse.domain.errors import InvalidInput
 from recourse.domain.roles import Actor, Role
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# No controls, quotes, brackets, commas or angle brackets: one mailbox, never a list (T3).
+_ADDRESS_CHAR = r"[^@\s\x00-\x1f\x7f\"<>()\[\],;:\\]"
+_EMAIL = re.compile(rf"^{_ADDRESS_CHAR}+@{_ADDRESS_CHAR}+\.{_ADDRESS_CHAR}+$")
+# Control characters (CR, LF, NUL, ESC, NEL, ...), lone surrogates, line and paragraph separators
+NOT_IN_NAMES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+NAME_MAX = 200
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _LOCALE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
 
@@ -41,6 +47,21 @@ def normalise_email(email: str) -> str:
     value = email.strip().lower()
     if not _EMAIL.match(value) or len(value) > 254:
         raise InvalidInput("email", "Enter a valid email address.")
+    return value
+
+
+def check_name(name: str) -> str:
+    """T3: a name is shown on pages and put in mail headers, where a line break would end the
+    header; so control characters and line separators are refused, not quietly cleaned."""
+    if any(unicodedata.category(ch) in NOT_IN_NAMES for ch in name):
+        raise InvalidInput(
+            "name", "A name cannot contain line breaks, tabs or other control characters."
+        )
+    value = name.strip()
+    if not value:
+        raise InvalidInput("name", "Enter a name.")
+    if len(value) > NAME_MAX:
+        raise InvalidInput("name", f"The name is too long ({NAME_MAX} characters at most).")
     return value
 
 

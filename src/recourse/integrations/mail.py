@@ -2,6 +2,10 @@
 
 Every message carries a Message-ID derived from its outbox id, so a message delivered twice
 after a crash (at least once, M4) can be recognised as the same one.
+
+T3: a message goes to the recipient's stored address alone, given to the mailer as the one
+envelope recipient. Headers are built from address objects, so a name is only ever a quoted
+display name: never an address, never a second header line.
 """
 
 from __future__ import annotations
@@ -9,12 +13,14 @@ from __future__ import annotations
 import json
 import smtplib
 import ssl
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default as default_policy
-from email.utils import format_datetime
+from email.utils import format_datetime, getaddresses, parseaddr
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
@@ -23,11 +29,15 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from recourse.currency import format_money
+from recourse.domain.accounts import NOT_IN_NAMES
 from recourse.domain.money import Money
 
 
 class Mailer(Protocol):
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, message: EmailMessage, *, to: str) -> None:
+        """`to`, the recipient's stored address, is the only envelope recipient: what the
+        headers say never decides where a message goes."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +89,22 @@ class EmailRenderer:
         message = EmailMessage()
         message["Subject"] = subject
         message["From"] = self.sender
-        message["To"] = f"{recipient.name} <{recipient.email}>"
+        message["To"] = Address(
+            display_name=display_name(recipient.name), addr_spec=recipient.email
+        )
         message["Date"] = format_datetime(datetime.now(UTC))
         message["Message-ID"] = f"<{message_id}@recourse>"
         message["X-Recourse-Template"] = template
         message.set_content(text)
         message.add_alternative(html, subtype="html")
         return message
+
+
+def display_name(name: str) -> str:
+    """A name as one header line: control characters and line separators become spaces, for
+    names stored before they were refused (T3), so no name can stop its owner's mail."""
+    cleaned = "".join(" " if unicodedata.category(ch) in NOT_IN_NAMES else ch for ch in name)
+    return " ".join(cleaned.split())
 
 
 def _money_filter(value: dict[str, Any]) -> str:
@@ -98,7 +117,11 @@ class FileMailbox:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage, *, to: str) -> None:
+        """Kept with a Delivered-To header, as a mail server would deliver it: the mailbox
+        pages show a message to the person at that address only."""
+        del message["Delivered-To"]
+        message["Delivered-To"] = to
         self.directory.mkdir(parents=True, exist_ok=True)
         name = str(message["Message-ID"]).strip("<>").replace("@", "_").replace("/", "_")
         target = self.directory / f"{name}.eml"
@@ -107,7 +130,7 @@ class FileMailbox:
         temp.replace(target)
 
     def list(self, *, to: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
-        """Newest first; `to` filters by recipient address."""
+        """Newest first; `to` filters by the address a message was delivered to."""
         if not self.directory.exists():
             return []
         items = []
@@ -115,8 +138,7 @@ class FileMailbox:
             self.directory.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True
         ):
             message = BytesParser(policy=default_policy).parsebytes(path.read_bytes())
-            recipient = str(message["To"])
-            if to and to.lower() not in recipient.lower():
+            if to and to.lower() not in delivered_to(message):
                 continue
             items.append(_summary(path.stem, message))
             if len(items) >= limit:
@@ -136,11 +158,20 @@ class FileMailbox:
         return summary
 
 
+def delivered_to(message: Any) -> list[str]:
+    """The envelope recipient the mailbox recorded (the addresses in To for older files)."""
+    envelope = message["Delivered-To"]
+    if envelope is not None:
+        return [str(envelope).strip().lower()]
+    return [address.lower() for _, address in getaddresses([str(message["To"])])]
+
+
 def _summary(key: str, message: Any) -> dict[str, Any]:
     return {
         "key": key,
         "subject": str(message["Subject"]),
         "to": str(message["To"]),
+        "delivered_to": delivered_to(message),
         "date": str(message["Date"]),
         "template": str(message["X-Recourse-Template"] or ""),
     }
@@ -160,7 +191,7 @@ class SmtpMailer:
         self.password = unquote(parsed.password) if parsed.password else None
         self.timeout = timeout
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage, *, to: str) -> None:
         client: smtplib.SMTP
         if self.tls:
             client = smtplib.SMTP_SSL(
@@ -175,7 +206,9 @@ class SmtpMailer:
                 client.ehlo()
             if self.user and self.password:
                 client.login(self.user, self.password)
-            client.send_message(message)
+            client.send_message(
+                message, from_addr=parseaddr(str(message["From"]))[1], to_addrs=[to]
+            )
 
 
 def dumps(value: Any) -> str:

@@ -37,9 +37,7 @@ def create_user(
     if data.role is Role.operator:
         raise InvalidInput("role", "Operators use API tokens, not user accounts.")
     email = rules.normalise_email(data.email)
-    name = data.name.strip()
-    if not name:
-        raise InvalidInput("name", "Enter a name.")
+    name = rules.check_name(data.name)
     country = rules.check_country(data.country)
     timezone = rules.check_timezone(data.timezone)
     password_hash = hasher.hash(rules.check_password(data.password)) if data.password else None

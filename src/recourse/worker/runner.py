@@ -137,7 +137,7 @@ class Worker:
             dict(payload["context"]),
             message_id=f"outbox-{message.id}",
         )
-        self.deps.mailer.send(email)
+        self.deps.mailer.send(email, to=user["email"])
         return False
 
     def _settling(

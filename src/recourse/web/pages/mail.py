@@ -7,7 +7,7 @@ support reads everyone's.
 from __future__ import annotations
 
 from datetime import datetime
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -30,10 +30,11 @@ def _mailbox(c: ContainerDep) -> FileMailbox:
 
 
 def _addressed_to(message: dict[str, Any], user: User) -> bool:
-    """Exact address match, so that a@example.com never reads mail for aa@example.com."""
+    """The address it was delivered to, exactly: a@example.com never reads mail for
+    aa@example.com, and a name in the To header that looks like an address counts for nothing."""
     if user.role is Role.support:
         return True
-    return any(addr.lower() == user.email.lower() for _, addr in getaddresses([message["to"]]))
+    return user.email.lower() in message["delivered_to"]
 
 
 def _sent_at(message: dict[str, Any]) -> datetime | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
@@ -12,15 +12,8 @@ from recourse.domain.order import NewLine, PaymentMethod, PaymentStatus
 from recourse.domain.roles import Actor
 from recourse.domain.shipment import CarrierEvent, ShipmentLine
 from recourse.services import orders, shipping
-from recourse.web.api.schemas import (
-    CarrierEventIn,
-    OrderIn,
-    PaymentIn,
-    ShipmentIn,
-    order_json,
-    shipment_json,
-    summary_json,
-)
+from recourse.web.api.responses.orders import Order, OrderPage, Shipment, ShipmentWithOrder
+from recourse.web.api.schemas import CarrierEventIn, OrderIn, PaymentIn, ShipmentIn
 from recourse.web.deps import ApiActor, ContainerDep, OperatorActor, ReadSession
 
 router = APIRouter(tags=["orders"])
@@ -37,15 +30,15 @@ STATUSES = (
 )
 
 
-def _detail(s: ReadSession, c: ContainerDep, actor: Actor, order_id: int) -> dict[str, Any]:
+def _detail(s: ReadSession, c: ContainerDep, actor: Actor, order_id: int) -> Order:
     found = order_detail(s, actor, order_id, c.clock.now())
     if found is None:
         raise NotFound(f"No order {order_id}.")
-    return order_json(found)
+    return Order.of(found)
 
 
 @router.post("/orders", status_code=status.HTTP_201_CREATED)
-def ingest_order(body: OrderIn, actor: OperatorActor, c: ContainerDep, s: ReadSession) -> Any:
+def ingest_order(body: OrderIn, actor: OperatorActor, c: ContainerDep, s: ReadSession) -> Order:
     """Ingest a placed order; it waits for payment until `deadlines.pay_by`."""
     order_id = orders.ingest_order(
         c.uow(),
@@ -86,7 +79,7 @@ def get_orders(
     buyer_id: int | None = None,
     cursor: int | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> Any:
+) -> OrderPage:
     """Newest first, scoped to what the caller may see; `next_cursor` fetches the next page."""
     for value in status_ or ():
         if value not in STATUSES:
@@ -104,18 +97,18 @@ def get_orders(
         cursor=cursor,
         limit=limit,
     )
-    return {"data": [summary_json(o) for o in page.items], "next_cursor": page.next_cursor}
+    return OrderPage.of(page)
 
 
 @router.get("/orders/{order_id}")
-def get_order(order_id: int, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Any:
+def get_order(order_id: int, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Order:
     return _detail(s, c, actor, order_id)
 
 
 @router.post("/orders/{order_id}/payment")
 def payment(
     order_id: int, body: PaymentIn, actor: OperatorActor, c: ContainerDep, s: ReadSession
-) -> Any:
+) -> Order:
     """`captured` (with the exact amount and reference), `review` or `failed`."""
     orders.record_payment(
         c.uow(),
@@ -130,7 +123,9 @@ def payment(
 
 
 @router.post("/orders/{order_id}/shipments", status_code=status.HTTP_201_CREATED)
-def ship(order_id: int, body: ShipmentIn, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Any:
+def ship(
+    order_id: int, body: ShipmentIn, actor: ApiActor, c: ContainerDep, s: ReadSession
+) -> ShipmentWithOrder:
     """Ship lines/quantities with carrier and tracking number (seller of the store, operator)."""
     shipment_id = shipping.ship_order(
         c.uow(),
@@ -141,15 +136,15 @@ def ship(order_id: int, body: ShipmentIn, actor: ApiActor, c: ContainerDep, s: R
         carrier=body.carrier,
         tracking_number=body.tracking_number,
     )
-    detail = _detail(s, c, actor, order_id)
-    shipment = next(x for x in detail["shipments"] if x["id"] == shipment_id)
-    return {**shipment, "order": detail}
+    order = _detail(s, c, actor, order_id)
+    shipment = next(x for x in order.shipments if x.id == shipment_id)
+    return ShipmentWithOrder(**dict(shipment), order=order)
 
 
 @router.post("/shipments/{shipment_id}/events")
 def carrier_event(
     shipment_id: int, body: CarrierEventIn, actor: OperatorActor, c: ContainerDep, s: ReadSession
-) -> Any:
+) -> Shipment:
     """The carrier feed: in_transit, delivered, refused, returned_to_sender, delivered_to_sender."""
     if body.at is not None and body.at.tzinfo is None:
         raise InvalidInput("at", "Give the time with a UTC offset, e.g. 2026-03-02T10:00:00Z.")
@@ -165,4 +160,4 @@ def carrier_event(
     assert order_id is not None
     detail = order_detail(s, actor, order_id, c.clock.now())
     assert detail is not None
-    return next(shipment_json(x) for x in detail.shipments if x.id == shipment_id)
+    return next(Shipment.of(x) for x in detail.shipments if x.id == shipment_id)

@@ -10,6 +10,11 @@ from pydantic import StrictInt
 
 from recourse.domain.order import PaymentMethod
 from recourse.services import platform
+from recourse.web.api.responses.platform import (
+    PlatformPolicy,
+    SettlementProfile,
+    SettlementProfileList,
+)
 from recourse.web.api.schemas import Strict
 from recourse.web.deps import ApiActor, ContainerDep, OperatorActor
 
@@ -22,34 +27,37 @@ class ProfileIn(Strict):
 
 
 @router.get("/platform-policy")
-def get_platform_policy(_: ApiActor, c: ContainerDep) -> Any:
+def get_platform_policy(_: ApiActor, c: ContainerDep) -> PlatformPolicy:
     with c.uow() as uow:
-        return asdict(uow.platform.policy())
+        return PlatformPolicy(**asdict(uow.platform.policy()))
 
 
 @router.put("/platform-policy")
-def put_platform_policy(body: dict[str, Any], actor: OperatorActor, c: ContainerDep) -> Any:
+def put_platform_policy(
+    body: dict[str, Any], actor: OperatorActor, c: ContainerDep
+) -> PlatformPolicy:
     """Partial update, e.g. `{"protection_days": 90}`; unknown names answer 422."""
-    return asdict(platform.update_platform_policy(c.uow(), actor=actor, changes=body))
+    changed = platform.update_platform_policy(c.uow(), actor=actor, changes=body)
+    return PlatformPolicy(**asdict(changed))
 
 
-def _profile_json(method: str, lo: int, hi: int) -> dict[str, Any]:
-    return {"method": method, "min_business_days": lo, "max_business_days": hi}
+def _profile(method: str, lo: int, hi: int) -> SettlementProfile:
+    return SettlementProfile(method=method, min_business_days=lo, max_business_days=hi)
 
 
 @router.get("/settlement-profiles")
-def get_profiles(_: ApiActor, c: ContainerDep) -> Any:
+def get_profiles(_: ApiActor, c: ContainerDep) -> SettlementProfileList:
     with c.uow() as uow:
         profiles = [uow.settlement.profile(str(method)) for method in PaymentMethod]
-    return {
-        "data": [
-            _profile_json(str(p.method), p.min_business_days, p.max_business_days) for p in profiles
-        ]
-    }
+    return SettlementProfileList(
+        data=[_profile(str(p.method), p.min_business_days, p.max_business_days) for p in profiles]
+    )
 
 
 @router.put("/settlement-profiles/{method}")
-def put_profile(method: str, body: ProfileIn, actor: OperatorActor, c: ContainerDep) -> Any:
+def put_profile(
+    method: str, body: ProfileIn, actor: OperatorActor, c: ContainerDep
+) -> SettlementProfile:
     p = platform.set_settlement_profile(
         c.uow(),
         actor=actor,
@@ -57,4 +65,4 @@ def put_profile(method: str, body: ProfileIn, actor: OperatorActor, c: Container
         min_business_days=body.min_business_days,
         max_business_days=body.max_business_days,
     )
-    return _profile_json(str(p.method), p.min_business_days, p.max_business_days)
+    return _profile(str(p.method), p.min_business_days, p.max_business_days)

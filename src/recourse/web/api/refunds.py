@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from fastapi import APIRouter, Request, status
 from pydantic import Field, StrictInt
 
-from recourse.currency import money_json
 from recourse.db.queries import order_detail
-from recourse.db.refund_queries import RefundView, refund, refunds_of, refunds_of_order
+from recourse.db.refund_queries import refund, refunds_of, refunds_of_order
 from recourse.domain.errors import NotFound
-from recourse.domain.money import Money
 from recourse.services import refunds
+from recourse.web.api.responses.refunds import Refund, RefundList, RefundPage
 from recourse.web.api.schemas import Strict
 from recourse.web.deps import ApiActor, ContainerDep, ReadSession
 from recourse.web.idempotency import use_case_key
@@ -28,66 +24,27 @@ class RefundIn(Strict):
     currency: str | None = Field(default=None, min_length=3, max_length=3)
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def refund_json(r: RefundView) -> dict[str, Any]:
-    def money(amount: int) -> dict[str, Any]:
-        return money_json(Money(amount, r.currency))
-
-    return {
-        "id": r.id,
-        "order_id": r.order_id,
-        "status": r.status,
-        "cause": r.cause,
-        "amount": money(r.amount),
-        "breakdown": {
-            "items": money(r.items),
-            "tax": money(r.tax),
-            "shipping": money(r.shipping),
-            "fees": money(r.fees),
-        },
-        "lines": r.lines,
-        "method": r.method,
-        "reason": r.reason,
-        "gateway": r.gateway,
-        "gateway_reference": r.gateway_reference,
-        "trace_number": r.trace_number,
-        "expected_by": {
-            "earliest": r.expected_earliest.isoformat(),
-            "latest": r.expected_latest.isoformat(),
-        },
-        "needs_attention": r.needs_attention,
-        "attempts": r.attempts,
-        "created_at": _iso(r.created_at),
-        "sent_at": _iso(r.sent_at),
-        "succeeded_at": _iso(r.succeeded_at),
-        "failed_at": _iso(r.failed_at),
-    }
-
-
 @router.get("/refunds")
 def list_refunds(
     actor: ApiActor, s: ReadSession, cursor: int | None = None, limit: int = 20
-) -> Any:
+) -> RefundPage:
     views, next_cursor = refunds_of(s, actor, cursor=cursor, limit=max(1, min(limit, 100)))
-    return {"data": [refund_json(v) for v in views], "next_cursor": next_cursor}
+    return RefundPage(data=[Refund.of(v) for v in views], next_cursor=next_cursor)
 
 
 @router.get("/refunds/{refund_id}")
-def get_refund(refund_id: int, actor: ApiActor, s: ReadSession) -> Any:
+def get_refund(refund_id: int, actor: ApiActor, s: ReadSession) -> Refund:
     found = refund(s, actor, refund_id)
     if found is None:
         raise NotFound(f"No refund {refund_id}.")
-    return refund_json(found)
+    return Refund.of(found)
 
 
 @router.get("/orders/{order_id}/refunds")
-def order_refunds(order_id: int, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Any:
+def order_refunds(order_id: int, actor: ApiActor, c: ContainerDep, s: ReadSession) -> RefundList:
     if order_detail(s, actor, order_id, c.clock.now()) is None:
         raise NotFound(f"No order {order_id}.")
-    return {"data": [refund_json(v) for v in refunds_of_order(s, order_id)]}
+    return RefundList(data=[Refund.of(v) for v in refunds_of_order(s, order_id)])
 
 
 @router.post("/orders/{order_id}/refunds", status_code=status.HTTP_201_CREATED)
@@ -98,7 +55,7 @@ def create_refund(
     c: ContainerDep,
     s: ReadSession,
     request: Request,
-) -> Any:
+) -> Refund:
     """Support: refund an amount of the order (F2: never more than is left of the capture).
     With an Idempotency-Key, the refund is recorded with it: a retry never refunds twice."""
     refund_id = refunds.issue_manual_refund(
@@ -115,4 +72,4 @@ def create_refund(
     )
     found = refund(s, actor, refund_id)
     assert found is not None
-    return refund_json(found)
+    return Refund.of(found)

@@ -1,4 +1,5 @@
-"""Request bodies (strict: integers are minor units, floats are refused) and response shapes."""
+"""Request bodies (strict: integers are minor units, floats are refused); responses are in
+`responses/`."""
 
 from __future__ import annotations
 
@@ -6,11 +7,6 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
-
-from recourse.currency import money_json
-from recourse.db.queries import OrderDetail, OrderSummary, ShipmentView, TimelineView
-from recourse.domain.money import Money
-from recourse.domain.order import Order, Totals
 
 
 class Strict(BaseModel):
@@ -89,120 +85,3 @@ class ShipmentIn(Strict):
 class CarrierEventIn(Strict):
     type: Literal["in_transit", "delivered", "refused", "returned_to_sender", "delivered_to_sender"]
     at: datetime | None = None
-
-
-def money(amount: int, currency: str) -> dict[str, Any]:
-    return money_json(Money(amount, currency))
-
-
-def totals_json(t: Totals) -> dict[str, Any]:
-    return {
-        "items": money_json(t.items),
-        "discount": money_json(t.discount),
-        "tax": money_json(t.tax),
-        "shipping": money_json(t.shipping),
-        "total": money_json(t.total),
-    }
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def lines_json(order: Order) -> list[dict[str, Any]]:
-    c = order.currency
-    return [
-        {
-            "id": line.id,
-            "sku": line.sku,
-            "title": line.title,
-            "unit_price": money(line.unit_price, c),
-            "quantity": line.quantity,
-            "discount": money(line.discount, c),
-            "tax": money(line.tax, c),
-            "total": money(line.total, c),
-            "quantities": {
-                "ordered": line.qty.ordered,
-                "cancelled": line.qty.cancelled,
-                "shipped": line.qty.shipped,
-                "delivered": line.qty.delivered,
-                "returned": line.qty.returned,
-                "refunded": line.qty.refunded,
-            },
-        }
-        for line in order.lines
-    ]
-
-
-def shipment_json(s: ShipmentView) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "carrier": s.carrier,
-        "tracking_number": s.tracking_number,
-        "status": s.status,
-        "shipped_at": _iso(s.shipped_at),
-        "lines": [{"line_id": x["line_id"], "quantity": x["quantity"]} for x in s.lines],
-        "events": [{"type": e["type"], "at": _iso(e["at"])} for e in s.events],
-    }
-
-
-def timeline_json(t: TimelineView) -> dict[str, Any]:
-    return {
-        "at": _iso(t.at),
-        "actor": {"role": t.actor_role, "id": t.actor_id},
-        "action": t.action,
-        "from": t.from_state,
-        "to": t.to_state,
-        "reason": t.reason,
-        "note": t.note,
-        "data": t.data,
-    }
-
-
-def order_json(d: OrderDetail) -> dict[str, Any]:
-    o = d.order
-    return {
-        "id": o.id,
-        "external_id": o.external_id,
-        "status": str(d.status),
-        "buyer_id": o.buyer_id,
-        "store_id": o.store_id,
-        "store": d.store,
-        "currency": o.currency,
-        "country": o.country,
-        "created_at": _iso(o.created_at),
-        "lines": lines_json(o),
-        "totals": totals_json(d.totals),
-        "payment": {
-            "method": str(o.payment.method),
-            "status": str(o.payment.status),
-            "amount_captured": money(o.payment.amount_captured, o.currency),
-            "captured_at": _iso(o.payment.captured_at),
-            "reference": o.payment.reference,
-        },
-        "deadlines": {
-            "pay_by": _iso(o.deadlines.pay_by),
-            "review_until": _iso(o.deadlines.review_until),
-            "ship_by": _iso(o.deadlines.ship_by),
-            "protection_ends_at": _iso(o.deadlines.protection_ends_at),
-        },
-        "policy": {"version": d.policy.version, **d.policy.policy.as_dict()},
-        "shipments": [shipment_json(s) for s in d.shipments],
-        "timeline": [timeline_json(t) for t in d.timeline],
-    }
-
-
-def summary_json(s: OrderSummary) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "external_id": s.external_id,
-        "status": s.status,
-        "buyer_id": s.buyer_id,
-        "store_id": s.store_id,
-        "store_name": s.store_name,
-        "currency": s.currency,
-        "total": money(s.total, s.currency),
-        "item_count": s.item_count,
-        "created_at": _iso(s.created_at),
-        "ship_by": _iso(s.ship_by),
-    }

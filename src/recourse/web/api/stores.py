@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, status
 
 from recourse.db.queries import store_with_policy
 from recourse.domain.errors import NotFound
 from recourse.services import stores
+from recourse.web.api.responses.accounts import Store
 from recourse.web.api.schemas import PolicyIn, StoreIn
 from recourse.web.deps import ApiActor, ContainerDep, OperatorActor, ReadSession
 
 router = APIRouter(tags=["stores"])
 
 
+def _store(s: ReadSession, c: ContainerDep, store_id: int) -> Store:
+    found = store_with_policy(s, store_id, c.clock.now())
+    if found is None:
+        raise NotFound(f"No store {store_id}.")
+    return Store.of(found)
+
+
 @router.post("/stores", status_code=status.HTTP_201_CREATED)
-def create_store(body: StoreIn, actor: OperatorActor, c: ContainerDep, s: ReadSession) -> Any:
+def create_store(body: StoreIn, actor: OperatorActor, c: ContainerDep, s: ReadSession) -> Store:
     store_id = stores.create_store(
         c.uow(),
         c.ctx,
@@ -25,25 +31,22 @@ def create_store(body: StoreIn, actor: OperatorActor, c: ContainerDep, s: ReadSe
         country=body.country,
         policy=body.policy.changes() if body.policy else None,
     )
-    return store_with_policy(s, store_id, c.clock.now())
+    return _store(s, c, store_id)
 
 
 @router.get("/stores/{store_id}")
-def get_store(store_id: int, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Any:
+def get_store(store_id: int, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Store:
     if not (actor.sees_everything or store_id in actor.store_ids):
         raise NotFound(f"No store {store_id}.")
-    found = store_with_policy(s, store_id, c.clock.now())
-    if found is None:
-        raise NotFound(f"No store {store_id}.")
-    return found
+    return _store(s, c, store_id)
 
 
 @router.put("/stores/{store_id}/policy")
 def update_policy(
     store_id: int, body: PolicyIn, actor: ApiActor, c: ContainerDep, s: ReadSession
-) -> Any:
+) -> Store:
     """A new policy version; orders keep the version in force when they were paid."""
     stores.update_store_policy(
         c.uow(), c.ctx, actor=actor, store_id=store_id, changes=body.changes()
     )
-    return store_with_policy(s, store_id, c.clock.now())
+    return _store(s, c, store_id)

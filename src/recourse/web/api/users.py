@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, status
 
 from recourse.db.queries import user_view
 from recourse.domain.errors import NotFound
 from recourse.domain.roles import Role
 from recourse.services import accounts
+from recourse.web.api.responses.accounts import Me, OperatorIdentity, User
 from recourse.web.api.schemas import UserIn
 from recourse.web.deps import ApiActor, ContainerDep, OperatorActor, ReadSession
 
 router = APIRouter(tags=["users"])
 
 
+def _user(s: ReadSession, user_id: int) -> User:
+    found = user_view(s, user_id)
+    if found is None:
+        raise NotFound(f"No user {user_id}.")
+    return User.of(found)
+
+
 @router.post("/users", status_code=status.HTTP_201_CREATED)
-def create_user(body: UserIn, actor: OperatorActor, c: ContainerDep, s: ReadSession) -> Any:
+def create_user(body: UserIn, actor: OperatorActor, c: ContainerDep, s: ReadSession) -> User:
     user_id = accounts.create_user(
         c.uow(),
         c.ctx,
@@ -34,24 +40,19 @@ def create_user(body: UserIn, actor: OperatorActor, c: ContainerDep, s: ReadSess
             store_ids=tuple(body.store_ids or ()),
         ),
     )
-    return user_view(s, user_id)
+    return _user(s, user_id)
 
 
 @router.get("/users/me")
-def me(actor: ApiActor, s: ReadSession) -> Any:
+def me(actor: ApiActor, s: ReadSession) -> Me:
+    """The token's owner: a user, or the operator (whose token belongs to no user)."""
     if actor.user_id is None:
-        return {"role": str(actor.role)}
-    found = user_view(s, actor.user_id)
-    if found is None:
-        raise NotFound("No such user.")
-    return found
+        return OperatorIdentity(role="operator")
+    return _user(s, actor.user_id)
 
 
 @router.get("/users/{user_id}")
-def get_user(user_id: int, actor: ApiActor, s: ReadSession) -> Any:
+def get_user(user_id: int, actor: ApiActor, s: ReadSession) -> User:
     if not (actor.sees_everything or actor.user_id == user_id):
         raise NotFound(f"No user {user_id}.")
-    found = user_view(s, user_id)
-    if found is None:
-        raise NotFound(f"No user {user_id}.")
-    return found
+    return _user(s, user_id)

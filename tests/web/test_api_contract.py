@@ -1,0 +1,98 @@
+"""The OpenAPI document is a contract a typed client can be generated from: every success answer
+of every operation names its shape, and every error answer is the one `ErrorBody`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from recourse.container import Container
+from recourse.web.app import create_app
+
+Spec = dict[str, Any]
+
+
+def operations(spec: Spec) -> Iterator[tuple[str, Spec]]:
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            yield f"{method.upper()} {path}", operation
+
+
+def successes(spec: Spec) -> Iterator[tuple[str, Spec | None]]:
+    """(operation and status, the JSON schema of its body) for every documented 2xx answer."""
+    for label, operation in operations(spec):
+        for status, response in operation["responses"].items():
+            if status.startswith("2"):
+                content = response.get("content", {}).get("application/json")
+                yield f"{label} {status}", None if content is None else content.get("schema")
+
+
+def resolve(spec: Spec, schema: Spec) -> Spec:
+    ref = schema.get("$ref")
+    if ref is None:
+        return schema
+    return resolve(spec, spec["components"]["schemas"][ref.rsplit("/", 1)[-1]])
+
+
+def is_typed(spec: Spec, schema: Spec | None) -> bool:
+    """A named model (an object with properties), or a choice between such models; never `{}`
+    nor an object that may hold anything."""
+    if schema is None:
+        return False
+    schema = resolve(spec, schema)
+    choices = schema.get("oneOf") or schema.get("anyOf")
+    if choices:
+        return all(is_typed(spec, choice) for choice in choices)
+    return schema.get("type") == "object" and bool(schema.get("properties"))
+
+
+def untyped_successes(spec: Spec) -> list[str]:
+    return [label for label, schema in successes(spec) if not is_typed(spec, schema)]
+
+
+def test_every_success_answer_of_the_api_has_a_typed_schema(client: TestClient) -> None:
+    spec = client.get("/api/openapi.json").json()
+
+    assert sum(1 for _ in successes(spec)) >= 42
+    assert untyped_successes(spec) == []
+
+
+def test_a_route_that_answers_a_bare_dict_is_reported_as_untyped(container: Container) -> None:
+    app: FastAPI = create_app(container)
+
+    @app.get("/api/v1/untyped-probe")
+    def untyped() -> dict[str, Any]:
+        return {}
+
+    spec = TestClient(app).get("/api/openapi.json").json()
+
+    assert untyped_successes(spec) == ["GET /api/v1/untyped-probe 200"]
+
+
+def test_every_operation_documents_its_errors_as_the_one_error_body(client: TestClient) -> None:
+    spec = client.get("/api/openapi.json").json()
+    errors = {
+        f"{label} {status}": response["content"]["application/json"]["schema"]
+        for label, operation in operations(spec)
+        for status, response in operation["responses"].items()
+        if status.startswith("4")
+    }
+
+    assert {schema["$ref"] for schema in errors.values()} == {"#/components/schemas/ErrorBody"}
+
+
+def test_success_schemas_name_their_fields_with_types(client: TestClient) -> None:
+    spec = client.get("/api/openapi.json").json()
+    order = spec["components"]["schemas"]["Order"]
+    money = spec["components"]["schemas"]["Money"]
+    refund = spec["components"]["schemas"]["Refund"]
+
+    assert order["properties"]["status"] == {"$ref": "#/components/schemas/OrderStatus"}
+    assert order["properties"]["created_at"]["format"] == "date-time"
+    assert set(order["required"]) >= {"id", "status", "lines", "totals", "deadlines", "timeline"}
+    assert money["properties"]["amount"]["type"] == "integer"
+    assert refund["properties"]["expected_by"] == {"$ref": "#/components/schemas/ExpectedBy"}
+    assert refund["properties"]["trace_number"]["anyOf"] == [{"type": "string"}, {"type": "null"}]

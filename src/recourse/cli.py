@@ -56,6 +56,8 @@ def _serve(container: Container, host: str, port: int, workers: int, embedded_wo
 
     from recourse.web.app import create_app
 
+    # proxy_headers off: uvicorn would believe X-Forwarded-For from any loopback peer;
+    # web/clients.py decides who the client is, from RECOURSE_TRUSTED_PROXIES (T5)
     stop = None
     if embedded_worker:
         from recourse.worker.runner import start_embedded
@@ -71,10 +73,16 @@ def _serve(container: Container, host: str, port: int, workers: int, embedded_wo
                 workers=workers,
                 log_level="warning",
                 access_log=False,
+                proxy_headers=False,
             )
         else:
             uvicorn.run(
-                create_app(container), host=host, port=port, log_level="warning", access_log=False
+                create_app(container),
+                host=host,
+                port=port,
+                log_level="warning",
+                access_log=False,
+                proxy_headers=False,
             )
     finally:
         if stop is not None:
@@ -237,6 +245,25 @@ def user_create(
         console.print(f"[red]{exc.message}[/red] {exc.facts}")
         raise typer.Exit(2) from None
     console.print(f"created user {user_id}")
+
+
+@user_app.command("set-password")
+def user_set_password(
+    email: Annotated[str, typer.Option(help="The user's login email.")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+) -> None:
+    """Give a user a new password; every session they have signed in is ended."""
+    from recourse.services.accounts import change_password
+
+    container = _container()
+    try:
+        ended = change_password(
+            container.uow(), container.ctx, container.hasher, email=email, password=password
+        )
+    except DomainError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(2) from None
+    console.print(f"password changed; {ended} signed-in session(s) ended")
 
 
 @token_app.command("create")

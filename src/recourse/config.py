@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -44,6 +46,14 @@ class Settings(BaseSettings):
         description="Standard Webhooks secret of the sandbox gateway's status webhook",
     )
     login_max_failures: int = 5
+    login_max_failures_per_client: int = Field(
+        default=20, ge=1, description="failed sign-ins per 15 min from one client, across accounts"
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="reverse proxies (IPs or CIDRs, comma-separated) whose forwarded client is "
+        "believed; empty: the connection's peer is the client",
+    )
     reference_cache_seconds: float = Field(
         default=5.0,
         ge=0,
@@ -53,6 +63,22 @@ class Settings(BaseSettings):
         default=10, ge=1, description="database connections per engine (two per process)"
     )
     secure_cookies: bool = False
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: object) -> object:
+        """`10.0.0.1, 192.168.0.0/16` or a JSON list; an entry that is no address is an error."""
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else text.replace(",", " ").split()
+        if not isinstance(value, list):
+            return value
+        return [str(ipaddress.ip_network(str(entry).strip(), strict=False)) for entry in value]
+
+    @property
+    def session_cookie_secure(self) -> bool:
+        """T4: the session cookie is sent over https only whenever the service is served so."""
+        return self.secure_cookies or self.base_url.lower().startswith("https://")
 
     @property
     def resolved_database_url(self) -> str:

@@ -13,6 +13,7 @@ from recourse.config import Settings
 from recourse.container import Container
 from recourse.db import outbox
 from recourse.db.clock import DemoClock
+from recourse.domain.accounts import LoginLimits
 from recourse.domain.roles import Role
 from recourse.services import accounts
 from tests.factories import make_order, make_store, make_user, pay, ship_all
@@ -79,7 +80,7 @@ def test_user_create_makes_a_user_who_can_sign_in(
         email="eve@example.com",
         password="a long password",
         client="test",
-        max_failures=5,
+        limits=LoginLimits(per_account=5, per_client=20),
     )
     assert user.role is Role.support
 

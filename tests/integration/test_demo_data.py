@@ -13,6 +13,7 @@ from recourse.bootstrap import build
 from recourse.config import Settings
 from recourse.container import Container
 from recourse.db import outbox, queries
+from recourse.domain.accounts import LoginLimits
 from recourse.domain.order import OrderStatus
 from recourse.domain.policy import PlatformPolicy
 from recourse.domain.roles import Actor, Role
@@ -55,7 +56,7 @@ def _login(container: Container, email: str, password: str) -> Actor:
         email=email,
         password=password,
         client="test",
-        max_failures=5,
+        limits=LoginLimits(per_account=5, per_client=20),
     )
     return user.actor()
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from recourse.db import models as m
@@ -513,13 +513,21 @@ class SqlLoginAttempts:
     def __init__(self, session: Session) -> None:
         self.s = session
 
-    def failures_since(self, key: str, since: datetime) -> int:
-        last_success = self.s.scalar(
-            select(func.max(m.LoginAttemptRow.at)).where(
-                m.LoginAttemptRow.key == key, m.LoginAttemptRow.succeeded.is_(True)
+    def begin(self, keys: Sequence[str], at: datetime) -> list[int]:
+        rows = [m.LoginAttemptRow(key=key, at=at, succeeded=False) for key in keys]
+        self.s.add_all(rows)
+        self.s.flush()
+        return [row.id for row in rows]
+
+    def failures_since(self, key: str, since: datetime, *, reset_by_success: bool) -> int:
+        start = since
+        if reset_by_success:
+            last_success = self.s.scalar(
+                select(func.max(m.LoginAttemptRow.at)).where(
+                    m.LoginAttemptRow.key == key, m.LoginAttemptRow.succeeded.is_(True)
+                )
             )
-        )
-        start = max(since, last_success) if last_success else since
+            start = max(since, last_success) if last_success else since
         return int(
             self.s.scalar(
                 select(func.count()).where(
@@ -531,8 +539,15 @@ class SqlLoginAttempts:
             or 0
         )
 
-    def add(self, key: str, at: datetime, succeeded: bool) -> None:
-        self.s.add(m.LoginAttemptRow(key=key, at=at, succeeded=succeeded))
+    def succeeded(self, attempt_ids: Sequence[int]) -> None:
+        self.s.execute(
+            update(m.LoginAttemptRow)
+            .where(m.LoginAttemptRow.id.in_(attempt_ids))
+            .values(succeeded=True)
+        )
+
+    def forget(self, attempt_ids: Sequence[int]) -> None:
+        self.s.execute(delete(m.LoginAttemptRow).where(m.LoginAttemptRow.id.in_(attempt_ids)))
 
 
 class SqlPlatform:

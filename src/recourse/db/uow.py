@@ -24,6 +24,7 @@ from recourse.db.repositories import (
     SqlTokens,
     SqlUsers,
 )
+from recourse.db.web_sessions import SqlWebSessions
 from recourse.db.webhooks import SqlWebhooks
 
 
@@ -74,6 +75,7 @@ class SqlUnitOfWork:
             self.outbox = SqlOutbox(session)
             self.tokens = SqlTokens(session)
             self.login_attempts = SqlLoginAttempts(session)
+            self.web_sessions = SqlWebSessions(session)
             self.platform = SqlPlatform(session, cache)
             self.refunds = SqlRefunds(session)
             self.settlement = SqlSettlement(session, cache)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from recourse.domain.errors import InvalidInput
+from recourse.domain.errors import InvalidInput, TooManyAttempts
 from recourse.domain.roles import Actor, Role
 
 # No controls, quotes, brackets, commas or angle brackets: one mailbox, never a list (T3).
@@ -95,3 +97,81 @@ def check_password(password: str) -> str:
     if len(password) > 256:
         raise InvalidInput("password", "The password is too long (256 characters at most).")
     return password
+
+
+SESSION_LIFETIME = timedelta(days=14)
+# last_seen_at is written at most this often, so reading pages does not write on every request
+SESSION_SEEN_EVERY = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class WebSession:
+    """T4: a signed-in browser, as the server keeps it."""
+
+    id: int
+    user_id: int
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+
+
+def session_expires_at(created_at: datetime) -> datetime:
+    """T4: a session ends 14 days after sign-in, used or not."""
+    return created_at + SESSION_LIFETIME
+
+
+def session_is_live(session: WebSession, now: datetime) -> bool:
+    return now < session.expires_at
+
+
+def session_needs_seen(session: WebSession, now: datetime) -> bool:
+    return now - session.last_seen_at >= SESSION_SEEN_EVERY
+
+
+LOGIN_WINDOW = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class LoginLimits:
+    """T5: failed sign-ins allowed within the window, per account and per client address."""
+
+    per_account: int
+    per_client: int
+    window: timedelta = LOGIN_WINDOW
+
+
+def check_sign_in_allowed(
+    *, account_failures: int, client_failures: int, limits: LoginLimits
+) -> None:
+    """T5: an account that failed too often waits, whoever tries it (a botnet gains nothing by
+    spreading over addresses); an address that failed too often across accounts waits too
+    (spraying one password over many accounts gains nothing either)."""
+    minutes = int(limits.window.total_seconds() // 60)
+    retry_after = int(limits.window.total_seconds())
+    if account_failures >= limits.per_account:
+        raise TooManyAttempts(
+            f"Too many failed sign-ins for this account. Wait {minutes} minutes and try again.",
+            retry_after=retry_after,
+            limit="account",
+        )
+    if client_failures >= limits.per_client:
+        raise TooManyAttempts(
+            "Too many failed sign-ins from your network address. "
+            f"Wait {minutes} minutes and try again.",
+            retry_after=retry_after,
+            limit="client",
+        )
+
+
+def client_key(address: str) -> str:
+    """T5: the address failures are counted under. An IPv6 client counts as its /64, the block
+    one subscriber is given, so cycling through its own addresses is no way around the cap."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)

@@ -5,15 +5,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from recourse.domain import accounts as rules
-from recourse.domain.accounts import User
+from recourse.domain.accounts import LoginLimits, User
 from recourse.domain.errors import InvalidInput, NotAllowed, TooManyAttempts, Unauthenticated
 from recourse.domain.roles import Actor, Role
 from recourse.services.ports import Context, NewUser, PasswordHasher, UnitOfWork
-
-LOGIN_WINDOW = timedelta(minutes=15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,24 +73,96 @@ def authenticate(
     email: str,
     password: str,
     client: str,
-    max_failures: int,
+    limits: LoginLimits,
 ) -> User:
-    """Page login: a wrong password and an unknown email look the same; floods answer 429."""
+    """T5: page login. A wrong password and an unknown email look the same; failures are capped
+    per account and per client address (429). The attempt is written, as a failure, before it
+    is judged: requests sent in parallel each count the others, so none slips under the cap."""
     now = ctx.clock.now()
-    key = f"{email.strip().lower()}|{client}"
+    email = email.strip().lower()
+    account_key, client_key = f"account:{email}", f"client:{rules.client_key(client)}"
     with uow:
-        if uow.login_attempts.failures_since(key, now - LOGIN_WINDOW) >= max_failures:
-            raise TooManyAttempts(
-                "Too many failed sign-ins. Wait a few minutes and try again.",
-                retry_after=int(LOGIN_WINDOW.total_seconds()),
-            )
-        user = uow.users.by_email(email.strip().lower())
-        ok = bool(user and user.password_hash and hasher.verify(user.password_hash, password))
-        uow.login_attempts.add(key, now, ok)
+        attempt = uow.login_attempts.begin([account_key, client_key], now)
         uow.commit()
+        since = now - limits.window
+        # this attempt, a failure until it succeeds, is not held against itself
+        account_failures = uow.login_attempts.failures_since(
+            account_key, since, reset_by_success=True
+        )
+        client_failures = uow.login_attempts.failures_since(
+            client_key, since, reset_by_success=False
+        )
+        try:
+            rules.check_sign_in_allowed(
+                account_failures=account_failures - 1,
+                client_failures=client_failures - 1,
+                limits=limits,
+            )
+        except TooManyAttempts:
+            uow.login_attempts.forget(attempt)
+            uow.commit()
+            raise
+        user = uow.users.by_email(email)
+    ok = bool(user and user.password_hash and hasher.verify(user.password_hash, password))
     if not ok or user is None:
         raise Unauthenticated("That email and password do not match an account.")
+    with uow:
+        uow.login_attempts.succeeded(attempt)
+        uow.commit()
     return user
+
+
+def start_session(uow: UnitOfWork, ctx: Context, *, user_id: int) -> str:
+    """T4: a server-side session for a user who just signed in. The random id returned goes in
+    the cookie; only its hash is stored. Sessions past their end are cleared on the way."""
+    session_id = secrets.token_urlsafe(32)
+    now = ctx.clock.now()
+    with uow:
+        uow.web_sessions.end_expired(now)
+        uow.web_sessions.add(
+            hash_token(session_id),
+            user_id=user_id,
+            created_at=now,
+            expires_at=rules.session_expires_at(now),
+        )
+        uow.commit()
+    return session_id
+
+
+def user_for_session(uow: UnitOfWork, ctx: Context, session_id: str) -> User | None:
+    """T4: the user a live session belongs to; None once it is ended, expired or unknown."""
+    now = ctx.clock.now()
+    with uow:
+        session = uow.web_sessions.find(hash_token(session_id))
+        if session is None or not rules.session_is_live(session, now):
+            return None
+        user = uow.users.get(session.user_id)
+        if user is not None and rules.session_needs_seen(session, now):
+            uow.web_sessions.seen(session.id, now)
+            uow.commit()
+        return user
+
+
+def end_session(uow: UnitOfWork, session_id: str) -> None:
+    """T4: logout ends this session on the server; a saved copy of its cookie signs nobody in."""
+    with uow:
+        uow.web_sessions.end(hash_token(session_id))
+        uow.commit()
+
+
+def change_password(
+    uow: UnitOfWork, ctx: Context, hasher: PasswordHasher, *, email: str, password: str
+) -> int:
+    """T4: a new password ends every session of the user, wherever it was signed in."""
+    password_hash = hasher.hash(rules.check_password(password))
+    with uow:
+        user = uow.users.by_email(email.strip().lower())
+        if user is None:
+            raise InvalidInput("email", f"No user with email {email!r}.")
+        uow.users.set_password_hash(user.id, password_hash)
+        ended = uow.web_sessions.end_all(user.id)
+        uow.commit()
+    return ended
 
 
 def hash_token(token: str) -> str:

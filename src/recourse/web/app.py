@@ -90,7 +90,7 @@ def create_app(container: Container) -> FastAPI:
         secret_key=secret,
         session_cookie="recourse_session",
         same_site="lax",
-        https_only=container.settings.secure_cookies,
+        https_only=container.settings.session_cookie_secure,
         max_age=14 * 24 * 3600,
     )
     app.add_middleware(MetricsMiddleware)

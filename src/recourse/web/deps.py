@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from collections.abc import Iterator
@@ -61,26 +60,32 @@ def require_operator(actor: ApiActor) -> Actor:
 OperatorActor = Annotated[Actor, Depends(require_operator)]
 
 
+# The signed cookie carries this random id (besides CSRF token and flash messages); who is
+# signed in comes from the server's row for it, which logout and a new password delete (T4).
+SESSION_ID = "sid"
+
+
 def optional_user(request: Request, c: ContainerDep) -> User | None:
-    user_id = request.session.get("user_id")
-    if not isinstance(user_id, int):
+    session_id = request.session.get(SESSION_ID)
+    if not isinstance(session_id, str):
         return None
-    user = accounts.actor_for_user(c.uow(), user_id)
-    if user is None or request.session.get("auth_epoch") != session_epoch(user):
-        request.session.clear()
-        return None
+    user = accounts.user_for_session(c.uow(), c.ctx, session_id)
+    if user is None:
+        request.session.pop(SESSION_ID, None)
     return user
 
 
-def session_epoch(user: User) -> str:
-    """Changes when the password changes, which signs every other session out."""
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+def sign_in(request: Request, c: Container, user: User) -> None:
+    """A fresh session (and CSRF token) for each sign-in; the browser's previous one ends."""
+    sign_out(request, c)
+    request.session[SESSION_ID] = accounts.start_session(c.uow(), c.ctx, user_id=user.id)
 
 
-def sign_in(request: Request, user: User) -> None:
+def sign_out(request: Request, c: Container) -> None:
+    session_id = request.session.get(SESSION_ID)
+    if isinstance(session_id, str):
+        accounts.end_session(c.uow(), session_id)
     request.session.clear()
-    request.session["user_id"] = user.id
-    request.session["auth_epoch"] = session_epoch(user)
 
 
 def page_user(request: Request, user: Annotated[User | None, Depends(optional_user)]) -> User:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from recourse.domain.accounts import LoginLimits
 from recourse.domain.errors import DomainError, TooManyAttempts
 from recourse.services import accounts
-from recourse.web.deps import ContainerDep, MaybeUser, check_csrf, flash, sign_in
+from recourse.web.clients import client_address
+from recourse.web.deps import ContainerDep, MaybeUser, check_csrf, flash, sign_in, sign_out
 from recourse.web.errors import status_for
 from recourse.web.pages.common import FormFields, home_for, safe_next, see_other
 from recourse.web.templating import render
@@ -40,8 +42,11 @@ def login(request: Request, c: ContainerDep, form: FormFields) -> Response:
             c.hasher,
             email=email,
             password=form.get("password", ""),
-            client=request.client.host if request.client else "unknown",
-            max_failures=c.settings.login_max_failures,
+            client=client_address(request),
+            limits=LoginLimits(
+                per_account=c.settings.login_max_failures,
+                per_client=c.settings.login_max_failures_per_client,
+            ),
         )
     except DomainError as error:
         headers = {}
@@ -55,13 +60,13 @@ def login(request: Request, c: ContainerDep, form: FormFields) -> Response:
         )
         response.headers.update(headers)
         return response
-    sign_in(request, user)
+    sign_in(request, c, user)
     return see_other(target or home_for(user))
 
 
 @router.post("/logout")
-def logout(request: Request, form: FormFields) -> Response:
+def logout(request: Request, c: ContainerDep, form: FormFields) -> Response:
     check_csrf(request, form.get("csrf_token"))
-    request.session.clear()
+    sign_out(request, c)
     flash(request, "You are signed out.")
     return see_other("/login")

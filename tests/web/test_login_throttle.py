@@ -119,3 +119,22 @@ def test_behind_a_trusted_proxy_the_forwarded_client_is_throttled_not_the_proxy(
     assert failures == [401] * limit
     assert same_client.status_code == 429
     assert other_client.status_code == 303
+
+
+def test_signing_in_to_ones_own_account_does_not_reset_the_addresss_count(
+    client: TestClient, container: Container
+) -> None:
+    """Or an attacker would sign in to their own account between guesses at everyone else's."""
+    limit = container.settings.login_max_failures_per_client
+    make_user(container, email="mallory@example.com")
+    guesses = [
+        _attempt(client, f"guess{n}@example.com", "wrong").status_code for n in range(limit - 1)
+    ]
+    own = _attempt(client, "mallory@example.com", PASSWORD).status_code
+    client.cookies.clear()
+    last_guess = _attempt(client, "guess@example.com", "wrong").status_code
+
+    response = _attempt(client, "mallory@example.com", PASSWORD)
+
+    assert (guesses, own, last_guess) == ([401] * (limit - 1), 303, 401)
+    assert response.status_code == 429

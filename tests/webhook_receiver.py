@@ -1,8 +1,9 @@
-"""A real webhook receiver for tests: an HTTP server on 127.0.0.1 that verifies each request's
+"""A real webhook receiver for tests: an HTTP(S) server on 127.0.0.1 that verifies each request's
 Standard Webhooks signature and records what arrived."""
 
 from __future__ import annotations
 
+import ssl
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,11 +23,15 @@ class Received:
 
 class Receiver:
     """A real HTTP server on 127.0.0.1 that checks each request's Standard Webhooks signature
-    with the endpoint's secret, records it, and answers the status set for its path."""
+    with the endpoint's secret, records it, and answers the status set for its path (with the
+    `Location` and the content type and body set for it, if any). With `tls` it speaks HTTPS.
+    """
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.secrets: dict[str, str] = {}
         self.status: dict[str, int] = {}
+        self.location: dict[str, str] = {}
+        self.reply: dict[str, tuple[str, bytes]] = {}
         self.received: list[Received] = []
         self._lock = threading.Lock()
         receiver = self
@@ -43,9 +48,14 @@ class Receiver:
                 with receiver._lock:
                     receiver.received.append(Received(self.path, headers, body, payload, error))
                 code = 400 if error else receiver.status.get(self.path, 200)
-                answer = b"thanks" if code < 300 else b"receiver says no"
+                kind, answer = receiver.reply.get(
+                    self.path, ("text/plain", b"thanks" if code < 300 else b"receiver says no")
+                )
                 self.send_response(code)
+                self.send_header("content-type", kind)
                 self.send_header("content-length", str(len(answer)))
+                if self.path in receiver.location:
+                    self.send_header("location", receiver.location[self.path])
                 self.end_headers()
                 self.wfile.write(answer)
 
@@ -53,12 +63,19 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.scheme = "https" if tls else "http"
+        if tls:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
 
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+    @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
+
+    def url(self, path: str, host: str = "127.0.0.1") -> str:
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def at(self, path: str) -> list[Received]:
         with self._lock:

@@ -63,6 +63,10 @@ class Settings(BaseSettings):
         default=10, ge=1, description="database connections per engine (two per process)"
     )
     secure_cookies: bool = False
+    webhook_allow_private: bool = Field(
+        default=False,
+        description="T2: let webhooks reach loopback and private addresses (tests, local demos)",
+    )
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

@@ -42,6 +42,7 @@ class Container:
             holidays=HolidaysCalendar(),
             currencies=BabelCurrencies(),
             gateway=self.settings.gateway,
+            webhook_allow_private=self.settings.webhook_allow_private,
         )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._reads = sessionmaker(self.read_engine, expire_on_commit=False)

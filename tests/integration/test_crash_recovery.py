@@ -39,6 +39,7 @@ def _worker_env(settings: Settings) -> dict[str, str]:
         "RECOURSE_WORKER_POLL_SECONDS": "0.2",
         "RECOURSE_LOG_LEVEL": "ERROR",
         "RECOURSE_WORKER_LEASE_SECONDS": "2",
+        "RECOURSE_WEBHOOK_ALLOW_PRIVATE": "true",
     }
 
 

@@ -97,6 +97,7 @@ class Processes:
             "RECOURSE_WORKER_POLL_SECONDS": "0.2",
             "RECOURSE_WORKER_LEASE_SECONDS": "2",
             "RECOURSE_LOG_LEVEL": "ERROR",
+            "RECOURSE_WEBHOOK_ALLOW_PRIVATE": "true",
         }
         self.logs = logs
         self.web: subprocess.Popen[bytes] | None = None

@@ -29,7 +29,11 @@ T = TypeVar("T")
 
 def _settings(directory: Path, url: str) -> Settings:
     return Settings(
-        data_dir=directory, database_url=url, secret_key="test-secret", base_url="http://testserver"
+        data_dir=directory,
+        database_url=url,
+        secret_key="test-secret",
+        base_url="http://testserver",
+        webhook_allow_private=True,
     )
 
 

@@ -11,11 +11,15 @@ import pytest
 from fastapi.testclient import TestClient
 from standardwebhooks import Webhook
 
+from recourse.bootstrap import build
 from recourse.cli import _worker
+from recourse.config import Settings
 from recourse.container import Container
 from recourse.domain.roles import Role
+from recourse.integrations.clock import FixedClock
 from recourse.services import events
 from recourse.services.events import EVENT_TYPES
+from recourse.web.app import create_app
 from tests.factories import make_user
 from tests.integration.test_webhooks import Receiver
 from tests.web.api_helpers import operator_headers, user_headers
@@ -117,6 +121,148 @@ def test_url_must_be_http_or_https(client: TestClient, op: dict[str, str], url: 
 
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "url"
+
+
+@pytest.fixture
+def strict(settings: Settings, clock: FixedClock) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """An install with the default rule (webhooks to public addresses only) and its operator."""
+    c = build(
+        settings.model_copy(update={"webhook_allow_private": False}), clock=clock, fast_hashing=True
+    )
+    with TestClient(create_app(c), follow_redirects=False) as test_client:
+        yield test_client, operator_headers(c)
+    c.dispose()
+
+
+NOT_PUBLIC = [
+    ("http://169.254.169.254/latest/meta-data/", "link_local"),
+    ("http://127.0.0.1:5432/", "loopback"),
+    ("http://[::ffff:127.0.0.1]/", "loopback"),
+    ("http://[::ffff:7f00:1]:8080/", "loopback"),
+    ("http://0x7f000001/", "loopback"),
+    ("http://2130706433/", "loopback"),
+    ("http://0177.0.0.1/", "loopback"),
+    ("http://127.1/", "loopback"),
+    ("http://127.0.0.1./hooks", "loopback"),
+    ("http://[::1]/", "loopback"),
+    ("http://localhost/", "loopback"),
+    ("http://hooks.localhost:8080/", "loopback"),
+    ("http://10.0.0.1/", "private"),
+    ("http://172.16.0.1/", "private"),
+    ("https://192.168.1.10/hooks", "private"),
+    ("http://[fc00::1]/", "private"),
+    ("http://[64:ff9b::a00:1]/", "private"),
+    ("http://[2002:a00:1::1]/", "private"),
+    ("http://[fe80::1]/", "link_local"),
+    ("http://[fe80::1%25eth0]/", "link_local"),
+    ("http://0.0.0.0/", "unspecified"),
+    ("http://[::]/", "unspecified"),
+    ("http://100.64.0.1/", "shared"),
+    ("http://224.0.0.1/", "multicast"),
+    ("http://[ff02::1]/", "multicast"),
+    ("http://240.0.0.1/", "reserved"),
+    ("http://192.0.2.1/", "reserved"),
+    ("http://255.255.255.255/", "reserved"),
+    ("https://user:pass@shop.example/hooks", "credentials"),
+    ("https://token@shop.example/hooks", "credentials"),
+    ("http://shop.example\\@127.0.0.1/", "credentials"),
+    ("ftp://shop.example/hooks", "scheme"),
+    ("file:///etc/passwd", "scheme"),
+    ("gopher://127.0.0.1:6379/_INFO", "scheme"),
+    ("http://%31%32%37.0.0.1/", "host"),
+    ("http://999.0.0.1/", "host"),
+]
+
+
+@pytest.mark.parametrize(("url", "reason"), NOT_PUBLIC)
+def test_endpoint_that_is_not_a_public_http_url_is_refused_naming_the_url(
+    strict: tuple[TestClient, dict[str, str]], url: str, reason: str
+) -> None:
+    client, op = strict
+
+    response = client.post(BASE, json={"url": url, "events": ["*"]}, headers=op)
+    listed = client.get(BASE, headers=op).json()
+
+    error = response.json()["error"]
+    assert response.status_code == 422
+    assert error["field"] == "url"
+    assert error["reason"] == reason
+    assert error["message"].endswith(".")
+    assert listed["data"] == []
+
+
+@pytest.mark.parametrize(("url", "reason"), NOT_PUBLIC)
+def test_endpoint_cannot_be_moved_to_a_url_that_is_not_public_http(
+    strict: tuple[TestClient, dict[str, str]], url: str, reason: str
+) -> None:
+    client, op = strict
+    created = client.post(
+        BASE, json={"url": "https://shop.example/hooks", "events": ["*"]}, headers=op
+    ).json()
+
+    response = client.patch(f"{BASE}/{created['id']}", json={"url": url}, headers=op)
+    kept = client.get(f"{BASE}/{created['id']}", headers=op).json()
+
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "url"
+    assert response.json()["error"]["reason"] == reason
+    assert kept["url"] == "https://shop.example/hooks"
+
+
+def test_refusal_says_what_the_address_is_in_a_sentence(
+    strict: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, op = strict
+
+    response = client.post(BASE, json={"url": "http://0x7f000001/", "events": ["*"]}, headers=op)
+
+    assert response.json()["error"]["message"] == (
+        "Webhooks go only to public addresses: 0x7f000001 is 127.0.0.1, a loopback address "
+        "(this machine)."
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://shop.example/hooks",
+        "https://not-registered-yet.shop.example:8443/hooks?tenant=7",
+        "http://93.184.216.34/hooks",
+        "https://[2606:4700::1111]/hooks",
+        "https://[::ffff:93.184.216.34]/hooks",
+        "https://bücher.example/hooks",
+    ],
+)
+def test_endpoint_on_a_public_address_or_a_host_name_is_registered(
+    strict: tuple[TestClient, dict[str, str]], url: str
+) -> None:
+    client, op = strict
+
+    response = client.post(BASE, json={"url": url, "events": ["*"]}, headers=op)
+
+    assert response.status_code == 201
+    assert response.json()["url"] == url
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://user:pass@127.0.0.1:8000/hooks", "credentials"),
+        ("ftp://127.0.0.1/hooks", "scheme"),
+    ],
+)
+def test_allowing_private_addresses_still_refuses_credentials_and_other_schemes(
+    client: TestClient, op: dict[str, str], url: str, reason: str
+) -> None:
+    local = client.post(
+        BASE, json={"url": "http://127.0.0.1:8000/hooks", "events": ["*"]}, headers=op
+    )
+
+    response = client.post(BASE, json={"url": url, "events": ["*"]}, headers=op)
+
+    assert local.status_code == 201
+    assert response.status_code == 422
+    assert response.json()["error"]["reason"] == reason
 
 
 def test_events_are_required(client: TestClient, op: dict[str, str]) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from recourse.db import models as m
 from recourse.services.ports import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from recourse.services.webhooks import RESPONSE_EXCERPT
 
 
 def _types(row: m.WebhookEndpointRow) -> tuple[str, ...]:
@@ -242,8 +243,10 @@ def _attempts(session: Session, delivery_ids: list[int]) -> dict[int, list[Attem
         .order_by(m.WebhookAttemptRow.at, m.WebhookAttemptRow.id)
     )
     for a in rows:
+        # Attempts recorded before T2 kept longer excerpts; show no more than is kept now.
+        excerpt = a.response_excerpt[:RESPONSE_EXCERPT] if a.response_excerpt else None
         found[a.delivery_id].append(
-            AttemptView(a.id, a.at, a.status_code, a.duration_ms, a.error, a.response_excerpt)
+            AttemptView(a.id, a.at, a.status_code, a.duration_ms, a.error, excerpt)
         )
     return found
 

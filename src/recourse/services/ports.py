@@ -19,6 +19,7 @@ from recourse.domain.roles import Role
 from recourse.domain.settlement import SettlementProfile
 from recourse.domain.shipment import Shipment, ShipmentLine, ShipmentStatus
 from recourse.domain.timeline import TimelineEntry
+from recourse.domain.webhooks import IPAddress
 
 
 class Clock(Protocol):
@@ -401,6 +402,8 @@ class Context:
     holidays: HolidayCalendar
     currencies: Currencies
     gateway: str = "sandbox"
+    # T2: webhooks may go to loopback and private addresses (tests and local demos only).
+    webhook_allow_private: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,6 +464,12 @@ class Webhooks(Protocol):
     def delivery(self, delivery_id: int, *, for_update: bool = False) -> WebhookDelivery | None: ...
     def update_delivery(self, delivery_id: int, **values: Any) -> None: ...
     def add_attempt(self, delivery_id: int, attempt: WebhookAttempt) -> None: ...
+
+
+class Resolver(Protocol):
+    """T2: the addresses a host name has now (DNS, the hosts file), in the order to try."""
+
+    def resolve(self, host: str, port: int) -> list[IPAddress]: ...
 
 
 class WebhookUnitOfWork(UnitOfWork, Protocol):

@@ -13,11 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from ipaddress import ip_address
 from typing import Any
 from urllib.parse import urlsplit
 
 from recourse.domain.errors import InvalidInput, NotAllowed, NotFound, RuleConflict
 from recourse.domain.roles import Actor, Role
+from recourse.domain.webhooks import SCHEMES, IPAddress, Refusal, Refused, url_refusal
 from recourse.services.events import EVENT_TYPES
 from recourse.services.ports import Context, WebhookAttempt, WebhookUnitOfWork
 
@@ -26,7 +28,7 @@ ALL = "*"
 SECRET_BYTES = 32
 MAX_URL = 500
 MAX_DESCRIPTION = 300
-RESPONSE_EXCERPT = 500
+RESPONSE_EXCERPT = 200
 
 
 class DeliveryStatus(StrEnum):
@@ -94,19 +96,65 @@ def check_events(events: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(events))
 
 
-def check_url(url: str) -> str:
+_ADDRESS_KINDS = {
+    Refusal.loopback: "a loopback address (this machine)",
+    Refusal.private: "a private network address",
+    Refusal.link_local: "a link-local address (such as a cloud metadata service)",
+    Refusal.multicast: "a multicast address",
+    Refusal.unspecified: "the unspecified address",
+    Refusal.shared: "a carrier-grade NAT address",
+    Refusal.reserved: "a reserved or special-purpose address",
+}
+_WHOLE_URL = "Give an http:// or https:// URL, e.g. https://shop.example/webhooks."
+
+
+def _spells(host: str, address: IPAddress) -> bool:
+    """Whether `host` is `address` in its usual notation (not `0x7f000001` for 127.0.0.1)."""
+    try:
+        return ip_address(host.removeprefix("[").removesuffix("]")) == address
+    except ValueError:
+        return False
+
+
+def refusal_message(refused: Refused, *, resolved: bool = False) -> str:
+    """T2 in a sentence; `resolved` when the address is what the host name resolved to."""
+    if refused.reason is Refusal.scheme or not refused.host:
+        return _WHOLE_URL
+    if refused.reason is Refusal.credentials:
+        return (
+            "Leave user names and passwords out of the URL; receivers check the "
+            "webhook-signature header instead."
+        )
+    if refused.reason is Refusal.host:
+        return (
+            f"Give a host name such as shop.example or a public IP address, not {refused.host!r}."
+        )
+    kind = _ADDRESS_KINDS[refused.reason]
+    if refused.address is None or _spells(refused.host, refused.address):
+        subject = f"{refused.host} is {kind}"
+    else:
+        verb = "resolves to" if resolved else "is"
+        subject = f"{refused.host} {verb} {refused.address}, {kind}"
+    return f"Webhooks go only to public addresses: {subject}."
+
+
+def check_url(url: str, *, allow_private: bool = False) -> str:
+    """M3, T2: an http(s) URL without credentials whose host is a name or a public address
+    (any address when `allow_private`); a name is checked again when it is resolved."""
     url = url.strip()
     try:
         parts = urlsplit(url)
-        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        valid = bool(parts.netloc)
     except ValueError:
-        valid = False
-    if not valid or any(ch.isspace() for ch in url):
-        raise InvalidInput(
-            "url", "Give an http:// or https:// URL, e.g. https://shop.example/webhooks."
-        )
+        parts, valid = urlsplit(""), False
+    if not valid or any(ch.isspace() or not ch.isprintable() for ch in url):
+        reason = Refusal.host if parts.scheme in SCHEMES else Refusal.scheme
+        raise InvalidInput("url", _WHOLE_URL, reason=str(reason))
     if len(url) > MAX_URL:
         raise InvalidInput("url", f"Keep the URL under {MAX_URL} characters.")
+    refused = url_refusal(url, allow_private=allow_private)
+    if refused is not None:
+        raise InvalidInput("url", refusal_message(refused), reason=str(refused.reason))
     return url
 
 
@@ -135,7 +183,7 @@ def register_endpoint(
 ) -> CreatedEndpoint:
     """M3: the operator registers an endpoint and picks the event types it receives."""
     _operator(actor)
-    clean_url = check_url(url)
+    clean_url = check_url(url, allow_private=ctx.webhook_allow_private)
     types = check_events(events)
     text = check_description(description)
     secret = new_secret()
@@ -165,7 +213,7 @@ def update_endpoint(
     _operator(actor)
     values: dict[str, Any] = {}
     if url is not None:
-        values["url"] = check_url(url)
+        values["url"] = check_url(url, allow_private=ctx.webhook_allow_private)
     if events is not None:
         values["events"] = check_events(events)
     if active is not None:

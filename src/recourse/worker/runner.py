@@ -18,8 +18,9 @@ from recourse.db import outbox
 from recourse.db.queries import user_view
 from recourse.db.uow import SqlUnitOfWork
 from recourse.integrations.mail import EmailRenderer, Mailer, Recipient
+from recourse.integrations.resolver import SystemResolver
 from recourse.services import deadlines, webhooks
-from recourse.services.ports import Context, PaymentGateway
+from recourse.services.ports import Context, PaymentGateway, Resolver
 from recourse.worker import refunds as refund_work
 from recourse.worker import webhooks as webhook_work
 
@@ -51,6 +52,8 @@ class WorkerDeps:
     max_attempts_by_kind: Mapping[str, int] = field(
         default_factory=lambda: {"webhook": 20, "refund.send": 1000}
     )
+    # T2: webhook hosts are resolved here once, and the address checked is the one connected to.
+    resolver: Resolver = field(default_factory=SystemResolver)
 
 
 class Worker:

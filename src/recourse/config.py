@@ -41,10 +41,6 @@ class Settings(BaseSettings):
         default=None, description="override, e.g. for a test server"
     )
     stripe_webhook_secret: str | None = None
-    sandbox_webhook_secret: str = Field(
-        default="whsec_c2FuZGJveC1yZWNvdXJzZS1kZW1vLXNlY3JldA==",
-        description="Standard Webhooks secret of the sandbox gateway's status webhook",
-    )
     login_max_failures: int = 5
     login_max_failures_per_client: int = Field(
         default=20, ge=1, description="failed sign-ins per 15 min from one client, across accounts"

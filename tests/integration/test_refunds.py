@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from recourse.cli import _worker
 from recourse.container import Container
+from recourse.db.models import SandboxRefundRow
 from recourse.domain.errors import InvalidInput, NotAllowed, NotFound, RuleConflict
 from recourse.domain.refund import RefundStatus
 from recourse.domain.roles import Role
@@ -150,6 +152,7 @@ def test_refund_that_keeps_failing_goes_to_support(
         container.ctx,
         actor=actor_of(container, paid["support"]),
         refund_id=refund_id,
+        gateways=container.gateways,
     )
     worker.run_once()
     assert _refund(container, refund_id).status is RefundStatus.processing
@@ -177,3 +180,120 @@ def test_card_refund_on_the_friday_before_a_holiday_skips_weekend_and_holiday(
     refund = _refund(container, refund_id)
     assert refund.expected_earliest == date(2026, 5, 28)
     assert refund.expected_latest == date(2026, 6, 22)
+
+
+def _ledger_says_failed(c: Container, refund_id: int) -> None:
+    """What a forged `failed` webhook made of a refund before gateways were asked (T1)."""
+    with c.uow() as uow:
+        uow.refunds.get(refund_id, for_update=True)
+        uow.refunds.update(refund_id, status=RefundStatus.failed, needs_attention=True)
+        uow.commit()
+
+
+def _refunds_at_the_sandbox(c: Container) -> int:
+    with c.read_session() as session:
+        return session.scalar(select(func.count()).select_from(SandboxRefundRow)) or 0
+
+
+@pytest.mark.parametrize(
+    ("later", "at_the_sandbox"),
+    [(timedelta(0), RefundStatus.processing), (timedelta(hours=2), RefundStatus.succeeded)],
+)
+def test_support_retry_of_a_refund_the_sandbox_did_not_fail_pays_nothing_twice(
+    container: Container,
+    paid: dict[str, int],
+    clock: FixedClock,
+    later: timedelta,
+    at_the_sandbox: RefundStatus,
+) -> None:
+    refund_id = _issue(container, paid, 1000)
+    worker = _worker(container)
+    worker.run_once()
+    _ledger_says_failed(container, refund_id)
+    clock.advance(later)
+    with pytest.raises(RuleConflict) as excinfo:
+        refunds.retry_refund(
+            container.uow(),
+            container.ctx,
+            actor=actor_of(container, paid["support"]),
+            refund_id=refund_id,
+            gateways=container.gateways,
+        )
+    worker.run_once()
+    assert excinfo.value.code == "refund_not_failed_at_gateway"
+    assert excinfo.value.facts["gateway_status"] == str(at_the_sandbox)
+    assert _refund(container, refund_id).status is at_the_sandbox
+    assert _refunds_at_the_sandbox(container) == 1
+    quote = refunds.quote_manual_refund(
+        container.uow(),
+        container.ctx,
+        actor=actor_of(container, paid["support"]),
+        order_id=paid["order"],
+        amount=1,
+    )
+    with container.uow() as uow:
+        order = uow.orders.get(paid["order"])
+    assert order is not None
+    assert quote.refundable_before == order.payment.amount_captured - 1000
+
+
+def test_support_retry_of_a_refund_the_sandbox_declined_sends_it_again_with_a_fresh_key(
+    container: Container, paid: dict[str, int]
+) -> None:
+    sandbox = container.gateways["sandbox"]
+    assert isinstance(sandbox, SandboxGateway)
+    sandbox.configure(SandboxSettings(decline_always=True))
+    refund_id = _issue(container, paid, 500)
+    worker = _worker(container)
+    worker.run_once()
+    declined = _refund(container, refund_id)
+    assert declined.status is RefundStatus.failed
+    sandbox.configure(SandboxSettings())
+    refunds.retry_refund(
+        container.uow(),
+        container.ctx,
+        actor=actor_of(container, paid["support"]),
+        refund_id=refund_id,
+        gateways=container.gateways,
+    )
+    worker.run_once()
+    resent = _refund(container, refund_id)
+    assert resent.status is RefundStatus.processing
+    assert resent.idempotency_key != declined.idempotency_key
+    assert resent.gateway_reference != declined.gateway_reference
+    assert _refunds_at_the_sandbox(container) == 2
+
+
+def test_a_refund_declined_again_after_a_retry_is_sent_again_with_yet_another_key(
+    container: Container, paid: dict[str, int]
+) -> None:
+    sandbox = container.gateways["sandbox"]
+    assert isinstance(sandbox, SandboxGateway)
+    sandbox.configure(SandboxSettings(decline_always=True))
+    refund_id = _issue(container, paid, 500)
+    worker = _worker(container)
+    worker.run_once()
+    support = actor_of(container, paid["support"])
+    keys = [_refund(container, refund_id).idempotency_key]
+    refunds.retry_refund(
+        container.uow(),
+        container.ctx,
+        actor=support,
+        refund_id=refund_id,
+        gateways=container.gateways,
+    )
+    worker.run_once()
+    keys.append(_refund(container, refund_id).idempotency_key)
+    sandbox.configure(SandboxSettings())
+    refunds.retry_refund(
+        container.uow(),
+        container.ctx,
+        actor=support,
+        refund_id=refund_id,
+        gateways=container.gateways,
+    )
+    worker.run_once()
+    resent = _refund(container, refund_id)
+    assert resent.status is RefundStatus.processing
+    assert len({*keys, resent.idempotency_key}) == 3
+    assert _refunds_at_the_sandbox(container) == 3

@@ -12,6 +12,7 @@ from recourse.cli import _worker
 from recourse.config import Settings
 from recourse.container import Container
 from recourse.db.models import RefundRow
+from recourse.domain.errors import GatewayUnreachable
 from recourse.domain.refund import RefundStatus
 from recourse.domain.roles import Role
 from recourse.integrations.clock import FixedClock
@@ -339,3 +340,74 @@ def _last_error(c: Container, refund_id: int) -> str:
         row = session.get(RefundRow, refund_id)
         assert row is not None
         return row.last_error or ""
+
+
+def _failed_at_stripe(c: Container, fake: FakeStripe, clock: FixedClock) -> Refund:
+    """A refund Stripe accepted and later failed, as the worker's look-up recorded it."""
+    _, refund_id = _paid_refund(c, 700)
+    worker = _worker(c)
+    worker.run_once()
+    sent = _ledger(c, refund_id)
+    assert sent.gateway_reference is not None
+    fake.settle(sent.gateway_reference, status="failed", failure_reason="expired_or_canceled_card")
+    clock.advance(timedelta(minutes=31))
+    worker.run_once()
+    failed = _ledger(c, refund_id)
+    assert failed.status is RefundStatus.failed
+    return failed
+
+
+def test_support_retry_of_a_refund_stripe_failed_looks_it_up_before_a_fresh_key_is_sent(
+    stripe_container: Container, fake: FakeStripe, clock: FixedClock
+) -> None:
+    c = stripe_container
+    failed = _failed_at_stripe(c, fake, clock)
+    support = actor_of(c, make_user(c, role=Role.support))
+    before = len(fake.calls)
+    refunds.retry_refund(c.uow(), c.ctx, actor=support, refund_id=failed.id, gateways=c.gateways)
+    _worker(c).run_once()
+    resent = _ledger(c, failed.id)
+    calls = [(call.method, call.path, call.idempotency_key) for call in fake.calls[before:]]
+    assert calls == [
+        ("GET", f"/v1/refunds/{failed.gateway_reference}", None),
+        ("POST", "/v1/refunds", resent.idempotency_key),
+    ]
+    assert resent.idempotency_key != failed.idempotency_key
+    assert resent.status is RefundStatus.processing
+    assert len(fake.refunds) == 2
+
+
+def test_support_retry_while_stripe_cannot_be_reached_sends_nothing(
+    stripe_container: Container, fake: FakeStripe, clock: FixedClock
+) -> None:
+    c = stripe_container
+    failed = _failed_at_stripe(c, fake, clock)
+    support = actor_of(c, make_user(c, role=Role.support))
+    fake.fail_with(503, "api_error", "Service unavailable.")
+    with pytest.raises(GatewayUnreachable):
+        refunds.retry_refund(
+            c.uow(), c.ctx, actor=support, refund_id=failed.id, gateways=c.gateways
+        )
+    fake.recover()
+    _worker(c).run_once()
+    assert _ledger(c, failed.id) == failed
+    assert len(fake.posts()) == 1
+
+
+def test_support_retry_of_a_refund_stripe_refused_sends_it_again_with_a_fresh_key(
+    stripe_container: Container, fake: FakeStripe
+) -> None:
+    c = stripe_container
+    _, refund_id = _paid_refund(c, 700)
+    fake.fail_with(400, "invalid_request_error", "No such charge.", "resource_missing")
+    _worker(c).run_once()
+    refused = _ledger(c, refund_id)
+    assert refused.status is RefundStatus.failed
+    fake.recover()
+    support = actor_of(c, make_user(c, role=Role.support))
+    refunds.retry_refund(c.uow(), c.ctx, actor=support, refund_id=refund_id, gateways=c.gateways)
+    _worker(c).run_once()
+    resent = _ledger(c, refund_id)
+    assert resent.status is RefundStatus.processing
+    assert resent.idempotency_key != refused.idempotency_key
+    assert len(fake.refunds) == 1

@@ -400,7 +400,9 @@ class OrderLife(RuleBasedStateMachine):
         failed = next(r.id for r in self.seen.refunds if r.status == "failed")
         self.attempt(
             "retry refund",
-            lambda: refunds.retry_refund(w.c.uow(), w.c.ctx, actor=w.support, refund_id=failed),
+            lambda: refunds.retry_refund(
+                w.c.uow(), w.c.ctx, actor=w.support, refund_id=failed, gateways=w.c.gateways
+            ),
         )
 
     @rule(calls=st.integers(1, 3), declines=st.booleans())

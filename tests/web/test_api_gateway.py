@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
+import logging
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -29,6 +31,8 @@ from tests.fake_stripe import FakeStripe, running_fake_stripe
 from tests.web.api_helpers import operator_headers, user_headers
 
 STRIPE_SECRET = "whsec_test_stripe_signing_secret"
+# The sandbox secret every install shipped with before it became per install.
+OLD_SANDBOX_CONSTANT = "whsec_c2FuZGJveC1yZWNvdXJzZS1kZW1vLXNlY3JldA=="
 WEBHOOK = "/api/v1/gateway/{}/webhook"
 SETTINGS = "/api/v1/gateway/sandbox/settings"
 
@@ -150,6 +154,72 @@ def test_signed_stripe_failure_event_moves_a_processing_refund_to_failed(
     assert failed.needs_attention
 
 
+def test_signed_stripe_failure_hint_for_a_refund_stripe_reports_succeeded_is_ignored_and_logged(
+    client: TestClient,
+    container: Container,
+    fake: FakeStripe,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    refund = _processing_refund(container, "stripe")
+    assert refund.gateway_reference is not None
+    at_stripe = _settled_at_stripe(fake, refund.gateway_reference)
+    claimed = at_stripe | {"status": "failed", "failure_reason": "lost_or_stolen_card"}
+    payload = _stripe_event("refund.failed", claimed)
+    with caplog.at_level(logging.WARNING):
+        response = client.post(
+            WEBHOOK.format("stripe"),
+            content=payload,
+            headers={"Stripe-Signature": _stripe_signature(payload)},
+        )
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "succeeded"
+    settled = _ledger(container, refund.id)
+    assert settled.status is RefundStatus.succeeded
+    assert settled.trace_number == "74987564123000000000042"
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert f"refund {refund.id}" in warning.getMessage()
+    assert "hinted failed" in warning.getMessage()
+    assert "confirmed succeeded" in warning.getMessage()
+
+
+def test_signed_stripe_success_hint_for_a_refund_stripe_still_has_pending_changes_nothing(
+    client: TestClient, container: Container, fake: FakeStripe
+) -> None:
+    refund = _processing_refund(container, "stripe")
+    assert refund.gateway_reference is not None
+    claimed = fake.refunds[refund.gateway_reference] | {
+        "status": "succeeded",
+        "destination_details": {"type": "card", "card": {"reference": "99999999999999999999999"}},
+    }
+    payload = _stripe_event("refund.updated", claimed)
+    response = client.post(
+        WEBHOOK.format("stripe"),
+        content=payload,
+        headers={"Stripe-Signature": _stripe_signature(payload)},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "processing"
+    assert _ledger(container, refund.id) == refund
+
+
+def test_stripe_webhook_while_stripe_cannot_be_reached_answers_503_and_changes_nothing(
+    client: TestClient, container: Container, fake: FakeStripe
+) -> None:
+    refund = _processing_refund(container, "stripe")
+    assert refund.gateway_reference is not None
+    fake.settle(refund.gateway_reference, status="failed", failure_reason="expired_card")
+    payload = _stripe_event("refund.failed", fake.refunds[refund.gateway_reference])
+    fake.fail_with(503, "api_error", "Service unavailable.")
+    response = client.post(
+        WEBHOOK.format("stripe"),
+        content=payload,
+        headers={"Stripe-Signature": _stripe_signature(payload)},
+    )
+    assert response.status_code == 503, response.text
+    assert response.json()["error"]["code"] == "gateway_unavailable"
+    assert _ledger(container, refund.id) == refund
+
+
 @pytest.mark.parametrize(
     "signature",
     [
@@ -237,27 +307,94 @@ def _sandbox_headers(payload: str, secret: str) -> dict[str, str]:
     }
 
 
-def test_signed_sandbox_webhook_moves_a_processing_refund_to_succeeded(
-    client: TestClient, container: Container
+def _install_sandbox_secret(c: Container) -> str:
+    """T1: a Standard Webhooks secret made from this install's own secret, not a constant."""
+    return "whsec_" + base64.b64encode(c.install_secret("sandbox-webhook").encode()).decode()
+
+
+def test_signed_sandbox_webhook_moves_a_refund_the_sandbox_settled_to_succeeded(
+    client: TestClient, container: Container, clock: FixedClock
 ) -> None:
     refund = _processing_refund(container, "sandbox")
-    payload = json.dumps(
-        {
-            "reference": refund.gateway_reference,
-            "status": "succeeded",
-            "trace_number": "70000000000000000000123",
-        }
-    )
+    clock.advance(timedelta(hours=2))
+    payload = json.dumps({"reference": refund.gateway_reference, "status": "succeeded"})
     response = client.post(
         WEBHOOK.format("sandbox"),
         content=payload,
-        headers=_sandbox_headers(payload, container.settings.sandbox_webhook_secret),
+        headers=_sandbox_headers(payload, _install_sandbox_secret(container)),
     )
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "succeeded"
     settled = _ledger(container, refund.id)
     assert settled.status is RefundStatus.succeeded
-    assert settled.trace_number == "70000000000000000000123"
+    assert settled.trace_number is not None
+    assert len(settled.trace_number) == 23
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        OLD_SANDBOX_CONSTANT,
+        "whsec_" + base64.b64encode(b"a secret someone guessed").decode(),
+        None,
+    ],
+    ids=["old-constant", "guessed", "this-install"],
+)
+@pytest.mark.parametrize("claimed", ["failed", "succeeded"])
+def test_sandbox_webhook_with_any_signature_changes_no_refund_the_sandbox_has_not_settled(
+    client: TestClient, container: Container, secret: str | None, claimed: str
+) -> None:
+    refund = _processing_refund(container, "sandbox")
+    payload = json.dumps(
+        {
+            "reference": refund.gateway_reference,
+            "status": claimed,
+            "trace_number": "70000000000000000000123",
+            "failure_reason": "forged",
+        }
+    )
+    headers = _sandbox_headers(payload, secret or _install_sandbox_secret(container))
+    client.post(WEBHOOK.format("sandbox"), content=payload, headers=headers)
+    client.post(WEBHOOK.format("sandbox"), content=payload, headers=headers)
+    assert _ledger(container, refund.id) == refund
+
+
+def test_sandbox_failure_hint_for_a_refund_the_sandbox_settled_is_ignored_and_logged(
+    client: TestClient,
+    container: Container,
+    clock: FixedClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    refund = _processing_refund(container, "sandbox")
+    clock.advance(timedelta(hours=2))
+    payload = json.dumps(
+        {"reference": refund.gateway_reference, "status": "failed", "trace_number": "1"}
+    )
+    with caplog.at_level(logging.WARNING):
+        response = client.post(
+            WEBHOOK.format("sandbox"),
+            content=payload,
+            headers=_sandbox_headers(payload, _install_sandbox_secret(container)),
+        )
+    assert response.status_code == 200, response.text
+    settled = _ledger(container, refund.id)
+    assert settled.status is RefundStatus.succeeded
+    assert settled.trace_number != "1"
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert f"refund {refund.id}" in warning.getMessage()
+    assert "hinted failed" in warning.getMessage()
+    assert "confirmed succeeded" in warning.getMessage()
+
+
+def test_sandbox_webhook_secret_is_per_install_and_shown_to_the_operator(
+    client: TestClient, container: Container, settings: Settings, clock: FixedClock
+) -> None:
+    shown = client.get(SETTINGS, headers=operator_headers(container)).json()["webhook_secret"]
+    other = build(settings.model_copy(update={"secret_key": "another install"}), clock=clock)
+    assert shown == _install_sandbox_secret(container)
+    assert shown != _install_sandbox_secret(other)
+    assert shown != OLD_SANDBOX_CONSTANT
+    other.dispose()
 
 
 def test_sandbox_webhook_signed_with_another_secret_is_refused(
@@ -298,7 +435,7 @@ def test_signed_sandbox_webhook_with_an_unknown_status_is_invalid(
     response = client.post(
         WEBHOOK.format("sandbox"),
         content=payload,
-        headers=_sandbox_headers(payload, container.settings.sandbox_webhook_secret),
+        headers=_sandbox_headers(payload, _install_sandbox_secret(container)),
     )
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "status"
@@ -308,11 +445,13 @@ def test_sandbox_settings_are_read_and_changed_by_the_operator(
     client: TestClient, container: Container
 ) -> None:
     op = operator_headers(container)
+    secret = _install_sandbox_secret(container)
     assert client.get(SETTINGS, headers=op).json() == {
         "fail_next": 0,
         "fail_always": False,
         "decline_always": False,
         "settle_seconds": 3600,
+        "webhook_secret": secret,
     }
     response = client.put(SETTINGS, json={"fail_next": 2, "settle_seconds": 60}, headers=op)
     assert response.status_code == 200
@@ -321,6 +460,7 @@ def test_sandbox_settings_are_read_and_changed_by_the_operator(
         "fail_always": False,
         "decline_always": False,
         "settle_seconds": 60,
+        "webhook_secret": secret,
     }
     sandbox = container.gateways["sandbox"]
     assert isinstance(sandbox, SandboxGateway)

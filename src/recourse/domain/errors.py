@@ -70,3 +70,9 @@ class InvalidSignature(DomainError):
     """A webhook whose signature does not check out did not come from who it claims."""
 
     code = "invalid_signature"
+
+
+class GatewayUnreachable(DomainError):
+    """The payment gateway could not be asked about a refund: nothing changed; try again."""
+
+    code = "gateway_unavailable"

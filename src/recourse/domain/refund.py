@@ -27,12 +27,21 @@ class RefundStatus(StrEnum):
     failed = "failed"
 
 
+# T1: every move but a resend is what the gateway's own API reported (its answer to the send,
+# or a look-up), never what a webhook's body claims.
 REFUND_TRANSITIONS: dict[RefundStatus, frozenset[RefundStatus]] = {
     RefundStatus.pending: frozenset(
         {RefundStatus.processing, RefundStatus.succeeded, RefundStatus.failed}
     ),
     RefundStatus.processing: frozenset({RefundStatus.succeeded, RefundStatus.failed}),
-    RefundStatus.failed: frozenset({RefundStatus.pending}),
+    # `pending` is a resend, only once the gateway confirmed the failure; `processing` and
+    # `succeeded` put right a failure the gateway's own record contradicts (one taken from an
+    # unconfirmed webhook before gateways were asked).
+    RefundStatus.failed: frozenset(
+        {RefundStatus.pending, RefundStatus.processing, RefundStatus.succeeded}
+    ),
+    # The money has left: a provider reversing a paid refund is flagged for support, and the
+    # amount keeps counting against the capture until support has looked.
     RefundStatus.succeeded: frozenset(),
 }
 
@@ -47,6 +56,15 @@ def refund_transition(current: RefundStatus, target: RefundStatus) -> RefundStat
     if target not in REFUND_TRANSITIONS[current]:
         raise IllegalTransition("refund", str(current), str(target))
     return target
+
+
+def after_gateway_lookup(confirmed: RefundStatus | None) -> RefundStatus:
+    """T1: what a failed refund becomes once support asks to send it again and the gateway was
+    looked up: sent again (`pending`) if the gateway confirms the failure or never made such a
+    refund (`None`), otherwise what the gateway says, and nothing is paid twice."""
+    if confirmed is None or confirmed is RefundStatus.failed:
+        return RefundStatus.pending
+    return confirmed
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,18 +8,27 @@ pays once.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from recourse.currency import money_json
-from recourse.domain.errors import InvalidInput, NotAllowed, NotFound, RuleConflict
+from recourse.domain.errors import (
+    GatewayUnreachable,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    RuleConflict,
+)
 from recourse.domain.money import Money
 from recourse.domain.order import Order
 from recourse.domain.refund import (
     RefundCause,
     RefundQuote,
     RefundStatus,
+    after_gateway_lookup,
     check_ceiling,
     mark_refunded,
     quote_amount,
@@ -34,7 +43,9 @@ from recourse.services.orders import load_order
 from recourse.services.ports import (
     Context,
     GatewayRefund,
+    GatewayUnavailable,
     NewRefund,
+    PaymentGateway,
     Refund,
     UnitOfWork,
 )
@@ -43,6 +54,9 @@ SEND = "refund.send"
 CHECK = "refund.check"
 FIRST_CHECK_AFTER = timedelta(minutes=30)
 MAX_CHECK_INTERVAL = timedelta(hours=12)
+RETRY_LOOKUP_AFTER_SECONDS = 60
+
+log = logging.getLogger("recourse.refunds")
 
 
 def _payload(refund: Refund) -> dict[str, Any]:
@@ -249,58 +263,116 @@ def pending_send(uow: UnitOfWork, *, refund_id: int) -> tuple[Refund, str | None
 def record_gateway_answer(
     uow: UnitOfWork, ctx: Context, *, refund_id: int, answer: GatewayRefund
 ) -> RefundStatus:
-    """F3/F4 txn 2: what the gateway answered to the send, or later about the refund."""
+    """F3/F4 txn 2: what the gateway's own API said about the refund, in answer to the send or
+    to a look-up. T1: never what a webhook's body claims (see follow_gateway_hint)."""
     now = ctx.clock.now()
     with uow:
         refund = uow.refunds.get(refund_id, for_update=True)
         if refund is None:
             raise NotFound(f"No refund {refund_id}.")
-        target = RefundStatus(str(answer.status))
-        if refund.status is RefundStatus.succeeded and target is RefundStatus.failed:
-            # The provider reversed a refund it had paid (e.g. a closed card): support acts.
-            uow.refunds.update(
-                refund.id,
-                needs_attention=True,
-                last_error=answer.failure_reason or "reversed by the provider after success",
-            )
-            uow.timeline.add(
-                TimelineEntry(
-                    order_id=refund.order_id,
-                    at=now,
-                    actor=SYSTEM,
-                    action="refund.reversed",
-                    note=answer.failure_reason,
-                    data={"refund_id": refund.id},
-                    visible_to_seller=False,
-                )
-            )
-            uow.commit()
-            return refund.status
-        if target == refund.status or refund.status in (
-            RefundStatus.succeeded,
-            RefundStatus.failed,
-        ):
-            return refund.status
-        refund_transition(refund.status, target)
-        values: dict[str, Any] = {"status": target, "gateway_reference": answer.reference}
-        if refund.sent_at is None:
-            values["sent_at"] = now
-        if answer.trace_number:
-            values["trace_number"] = answer.trace_number
-        if target is RefundStatus.succeeded:
-            values["succeeded_at"] = now
-        if target is RefundStatus.failed:
-            values.update(
-                failed_at=now, needs_attention=True, last_error=answer.failure_reason or "declined"
-            )
-        uow.refunds.update(refund.id, **values)
-        updated = uow.refunds.get(refund.id)
-        assert updated is not None
-        _after_status_change(uow, updated, refund.status, now)
-        if target is RefundStatus.processing:
-            schedule_check(uow, refund_id=refund.id, after=FIRST_CHECK_AFTER, now=now, n=1)
+        status = _apply_answer(uow, refund, answer, now)
         uow.commit()
+    return status
+
+
+def _apply_answer(
+    uow: UnitOfWork, refund: Refund, answer: GatewayRefund, now: datetime
+) -> RefundStatus:
+    target = RefundStatus(str(answer.status))
+    if refund.status is RefundStatus.succeeded and target is RefundStatus.failed:
+        # The provider reversed a refund it had paid (e.g. a closed card): support acts.
+        uow.refunds.update(
+            refund.id,
+            needs_attention=True,
+            last_error=answer.failure_reason or "reversed by the provider after success",
+        )
+        uow.timeline.add(
+            TimelineEntry(
+                order_id=refund.order_id,
+                at=now,
+                actor=SYSTEM,
+                action="refund.reversed",
+                note=answer.failure_reason,
+                data={"refund_id": refund.id},
+                visible_to_seller=False,
+            )
+        )
+        return refund.status
+    if target == refund.status or refund.status is RefundStatus.succeeded:
+        return refund.status
+    refund_transition(refund.status, target)
+    values: dict[str, Any] = {"status": target, "gateway_reference": answer.reference}
+    if refund.sent_at is None:
+        values["sent_at"] = now
+    if answer.trace_number:
+        values["trace_number"] = answer.trace_number
+    if refund.status is RefundStatus.failed:
+        # The gateway's record contradicts the failure the ledger held: it was never true.
+        values.update(
+            failed_at=None,
+            needs_attention=False,
+            last_error=f"recorded as failed, but the gateway reports it {target}",
+        )
+    if target is RefundStatus.succeeded:
+        values["succeeded_at"] = now
+    if target is RefundStatus.failed:
+        values.update(
+            failed_at=now, needs_attention=True, last_error=answer.failure_reason or "declined"
+        )
+    uow.refunds.update(refund.id, **values)
+    updated = uow.refunds.get(refund.id)
+    assert updated is not None
+    _after_status_change(uow, updated, refund.status, now)
+    if target is RefundStatus.processing:
+        schedule_check(uow, refund_id=refund.id, after=FIRST_CHECK_AFTER, now=now, n=1)
     return target
+
+
+def look_up(gateway: PaymentGateway, reference: str) -> GatewayRefund | None:
+    """T1: the gateway's own record of a refund (None: it has none), asked with no
+    transaction open. A gateway that cannot be reached changes nothing and is asked again."""
+    try:
+        return gateway.retrieve_refund(reference)
+    except LookupError:
+        return None
+    except GatewayUnavailable as exc:
+        raise GatewayUnreachable(
+            f"The {gateway.name} gateway could not be asked about refund {reference}; "
+            "nothing was changed. Try again shortly.",
+            gateway=gateway.name,
+            retry_after=RETRY_LOOKUP_AFTER_SECONDS,
+        ) from exc
+
+
+def follow_gateway_hint(
+    uow: UnitOfWork, ctx: Context, *, gateway: PaymentGateway, hint: GatewayRefund
+) -> tuple[int, RefundStatus] | None:
+    """T1/F6: a provider's webhook is a hint naming a refund; the refund takes the status the
+    provider's own API confirms, whatever the webhook claimed. None: not a refund of ours."""
+    refund_id = find_by_reference(uow, gateway=gateway.name, reference=hint.reference)
+    if refund_id is None:
+        return None
+    confirmed = look_up(gateway, hint.reference)
+    if confirmed is None:
+        log.warning(
+            "refund %s: the %s webhook names %s, which the gateway does not know; ignored",
+            refund_id,
+            gateway.name,
+            hint.reference,
+        )
+        return None
+    if (confirmed.status, confirmed.trace_number) != (hint.status, hint.trace_number):
+        log.warning(
+            "refund %s: the %s webhook hinted %s (trace %s), the gateway confirmed %s "
+            "(trace %s); the confirmed status is the one recorded",
+            refund_id,
+            gateway.name,
+            hint.status,
+            hint.trace_number,
+            confirmed.status,
+            confirmed.trace_number,
+        )
+    return refund_id, record_gateway_answer(uow, ctx, refund_id=refund_id, answer=confirmed)
 
 
 def schedule_check(
@@ -355,32 +427,73 @@ def record_send_failure(
         uow.commit()
 
 
-def retry_refund(uow: UnitOfWork, ctx: Context, *, actor: Actor, refund_id: int) -> None:
-    """Support sends a failed or stuck refund again, with a fresh idempotency key if it failed."""
+def retry_refund(
+    uow: UnitOfWork,
+    ctx: Context,
+    *,
+    actor: Actor,
+    refund_id: int,
+    gateways: Mapping[str, PaymentGateway],
+) -> None:
+    """F3/T1: support sends a failed or stuck refund again. A failed one goes with a fresh
+    idempotency key, and only once the gateway's own record confirms the failure: one the
+    gateway reports processing or succeeded takes that status instead of being paid twice."""
     if actor.role is not Role.support:
         raise NotAllowed("Only support agents retry refunds.")
+    with uow:
+        seen = uow.refunds.get(refund_id)
+    if seen is None:
+        raise NotFound(f"No refund {refund_id}.")
+    confirmed = None
+    if seen.status is RefundStatus.failed and seen.gateway_reference:
+        confirmed = look_up(gateways[seen.gateway], seen.gateway_reference)
     now = ctx.clock.now()
     with uow:
         refund = uow.refunds.get(refund_id, for_update=True)
-        if refund is None:
-            raise NotFound(f"No refund {refund_id}.")
+        if refund != seen:
+            raise RuleConflict(
+                "refund_changed",
+                "The refund changed while the gateway was asked about it; look at it again.",
+            )
+        assert refund is not None
         order = uow.orders.get(refund.order_id, for_update=True)
         assert order is not None
         if refund.status is RefundStatus.failed:
+            target = after_gateway_lookup(
+                None if confirmed is None else RefundStatus(str(confirmed.status))
+            )
+            if confirmed is not None and target is not RefundStatus.pending:
+                _apply_answer(uow, refund, confirmed, now)
+                uow.commit()
+                log.warning(
+                    "refund %s: recorded as failed, the %s gateway confirmed %s; not sent again",
+                    refund.id,
+                    refund.gateway,
+                    target,
+                )
+                raise RuleConflict(
+                    "refund_not_failed_at_gateway",
+                    f"The payment gateway reports this refund {target}, so it is not sent "
+                    "again; the ledger now says so too.",
+                    gateway_status=str(target),
+                )
             so_far = uow.refunds.so_far(order.id)
             check_ceiling(quote_amount(order, refund.amount, so_far, cause=RefundCause.manual))
-            refund_transition(refund.status, RefundStatus.pending)
+            refund_transition(refund.status, target)
             generation = refund.attempts + 1
             uow.refunds.update(
                 refund.id,
                 status=RefundStatus.pending,
                 idempotency_key=f"recourse-refund-{refund.id}-r{generation}",
+                # The failed attempt's reference: hints about it no longer name this refund.
+                gateway_reference=None,
+                attempts=generation,
                 needs_attention=False,
                 failed_at=None,
             )
         elif refund.status is RefundStatus.pending and refund.needs_attention:
             generation = refund.attempts + 1
-            uow.refunds.update(refund.id, needs_attention=False)
+            uow.refunds.update(refund.id, attempts=generation, needs_attention=False)
         else:
             raise RuleConflict(
                 "refund_not_retryable",
@@ -393,7 +506,7 @@ def retry_refund(uow: UnitOfWork, ctx: Context, *, actor: Actor, refund_id: int)
                 at=now,
                 actor=actor,
                 action="refund.retried",
-                data={"refund_id": refund.id},
+                data={"refund_id": refund.id, "failed_reference": seen.gateway_reference},
                 visible_to_seller=False,
             )
         )

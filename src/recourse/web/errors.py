@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recourse.domain.errors import (
     DomainError,
+    GatewayUnreachable,
     InvalidInput,
     InvalidSignature,
     NotAllowed,
@@ -33,6 +34,7 @@ STATUS: list[tuple[type[DomainError], int]] = [
     (NotAllowed, 403),
     (Unauthenticated, 401),
     (TooManyAttempts, 429),
+    (GatewayUnreachable, 503),
 ]
 
 
@@ -145,7 +147,7 @@ def install(app: FastAPI, page_error: Callable[[Request, int, str], Response]) -
         headers = {}
         if isinstance(exc, Unauthenticated) and wants_json(request):
             headers["WWW-Authenticate"] = "Bearer"
-        if isinstance(exc, TooManyAttempts) and "retry_after" in exc.facts:
+        if isinstance(exc, TooManyAttempts | GatewayUnreachable) and "retry_after" in exc.facts:
             headers["Retry-After"] = str(exc.facts["retry_after"])
         if wants_json(request):
             return JSONResponse(error_body(exc), status_code=status, headers=headers)

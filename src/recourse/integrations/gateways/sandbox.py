@@ -7,6 +7,7 @@ one row per idempotency key, so a repeated call returns the refund it already ma
 
 from __future__ import annotations
 
+import base64
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,6 +27,12 @@ class SandboxSettings:
     fail_always: bool = False
     decline_always: bool = False
     settle_seconds: int = 3600
+
+
+def webhook_secret(install_secret: str) -> str:
+    """T1: the Standard Webhooks secret of the sandbox's status webhook, made from the
+    install's own secret, so no two installs (and no copy of the code) share it."""
+    return "whsec_" + base64.b64encode(install_secret.encode()).decode()
 
 
 def _trace_number(row_id: int) -> str:

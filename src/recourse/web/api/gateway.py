@@ -12,11 +12,12 @@ from standardwebhooks import Webhook, WebhookVerificationError
 
 from recourse.container import Container
 from recourse.domain.errors import InvalidInput, NotFound
-from recourse.integrations.gateways.sandbox import SandboxGateway
+from recourse.integrations.gateways.sandbox import SandboxGateway, webhook_secret
 from recourse.integrations.gateways.stripe import StripeGateway, WebhookSignatureInvalid
 from recourse.services import refunds
 from recourse.services.ports import GatewayRefund, GatewayStatus
 from recourse.web.deps import ContainerDep, OperatorActor
+from recourse.web.errors import ErrorBody
 
 router = APIRouter(tags=["gateway"])
 
@@ -57,11 +58,15 @@ def _stripe_update(
     return gateway.webhook_refund(event)
 
 
+def _sandbox_webhook_secret(c: Container) -> str:
+    return webhook_secret(c.install_secret("sandbox-webhook"))
+
+
 def _sandbox_update(
     c: Container, payload: bytes, headers: Mapping[str, str]
 ) -> GatewayRefund | None:
     try:
-        Webhook(c.settings.sandbox_webhook_secret).verify(payload, dict(headers), json_parse=False)
+        Webhook(_sandbox_webhook_secret(c)).verify(payload, dict(headers), json_parse=False)
     except (WebhookVerificationError, ValueError) as exc:
         raise WebhookSignatureInvalid(
             f"The Standard Webhooks signature does not match this payload: {exc}"
@@ -86,25 +91,31 @@ RECEIVERS: Mapping[str, Callable[[Container, bytes, Mapping[str, str]], GatewayR
 }
 
 
-@router.post("/gateway/{name}/webhook")
+@router.post(
+    "/gateway/{name}/webhook",
+    responses={503: {"model": ErrorBody, "description": "The gateway could not be asked"}},
+)
 def gateway_webhook(
     name: str, request: Request, payload: RawBody, c: ContainerDep
 ) -> dict[str, Any]:
-    """F6: a provider reports a refund's status; its signature is the authentication.
+    """F6/T1: a provider says a refund changed; the refund takes the status the provider's own
+    API then confirms, never the one the message claims.
 
     `stripe`: a Stripe event signed in `Stripe-Signature`. `sandbox`: a JSON body
-    `{"reference", "status", "trace_number"?}` signed per Standard Webhooks. Events about
-    refunds we do not know are acknowledged and ignored, so the provider stops resending them."""
+    `{"reference", "status", "trace_number"?}` signed per Standard Webhooks with this install's
+    secret. The answer carries the confirmed status. Events about refunds we do not know are
+    acknowledged and ignored, so the provider stops resending them; 503 when the provider could
+    not be asked, so it sends the event again."""
     receive = RECEIVERS.get(name)
     if receive is None:
         raise NotFound(f"No gateway {name!r}.")
-    answer = receive(c, payload, request.headers)
-    if answer is None:
+    hint = receive(c, payload, request.headers)
+    if hint is None:
         return IGNORED
-    refund_id = refunds.find_by_reference(c.uow(), gateway=name, reference=answer.reference)
-    if refund_id is None:
+    followed = refunds.follow_gateway_hint(c.uow(), c.ctx, gateway=c.gateways[name], hint=hint)
+    if followed is None:
         return IGNORED
-    status = refunds.record_gateway_answer(c.uow(), c.ctx, refund_id=refund_id, answer=answer)
+    refund_id, status = followed
     return {"received": True, "refund_id": refund_id, "status": str(status)}
 
 
@@ -117,8 +128,9 @@ def _sandbox(c: Container) -> SandboxGateway:
 
 @router.get("/gateway/sandbox/settings")
 def get_sandbox_settings(actor: OperatorActor, c: ContainerDep) -> dict[str, Any]:
-    """How the sandbox gateway behaves: outages, declines, time to settle (tests and demos)."""
-    return asdict(_sandbox(c).settings())
+    """How the sandbox gateway behaves: outages, declines, time to settle (tests and demos), and
+    the secret its status webhooks are signed with (this install's own)."""
+    return asdict(_sandbox(c).settings()) | {"webhook_secret": _sandbox_webhook_secret(c)}
 
 
 @router.put("/gateway/sandbox/settings")
@@ -128,4 +140,4 @@ def put_sandbox_settings(
     """Tell the sandbox gateway to fail, decline or settle sooner (tests and demos)."""
     sandbox = _sandbox(c)
     sandbox.configure(replace(sandbox.settings(), **body.model_dump(exclude_none=True)))
-    return asdict(sandbox.settings())
+    return asdict(sandbox.settings()) | {"webhook_secret": _sandbox_webhook_secret(c)}

@@ -205,7 +205,9 @@ def retry(
     request: Request, refund_id: int, user: SupportUser, c: ContainerDep, form: FormFields
 ) -> Response:
     check_csrf(request, form.get("csrf_token"))
-    refunds.retry_refund(c.uow(), c.ctx, actor=user.actor(), refund_id=refund_id)
+    refunds.retry_refund(
+        c.uow(), c.ctx, actor=user.actor(), refund_id=refund_id, gateways=c.gateways
+    )
     flash(request, f"Refund #{refund_id} will be sent again.")
     return see_other(safe_next(form.get("next")) or "/support/refunds")
 

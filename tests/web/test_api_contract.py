@@ -96,3 +96,13 @@ def test_success_schemas_name_their_fields_with_types(client: TestClient) -> Non
     assert money["properties"]["amount"]["type"] == "integer"
     assert refund["properties"]["expected_by"] == {"$ref": "#/components/schemas/ExpectedBy"}
     assert refund["properties"]["trace_number"]["anyOf"] == [{"type": "string"}, {"type": "null"}]
+
+
+def test_a_method_the_path_does_not_answer_is_405_naming_every_method_it_does(
+    client: TestClient,
+) -> None:
+    response = client.request("DELETE", "/api/v1/orders")
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
+    assert response.json()["error"]["code"] == "method_not_allowed"

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from recourse.domain.errors import (
     DomainError,
@@ -128,6 +129,22 @@ def _unreadable(cause: BaseException) -> str:
     return "Could not be read"
 
 
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(request: Request) -> str:
+    """RFC 9110: a 405 lists every method the path answers; Starlette names only those of the
+    first route whose path matched."""
+    routes = request.app.router.routes
+    return ", ".join(
+        method
+        for method in METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    )
+
+
 class LoginRequired(Exception):
     """A page needs a signed-in user: the handler redirects to the login page."""
 
@@ -207,11 +224,16 @@ def install(app: FastAPI, page_error: Callable[[Request, int, str], Response]) -
             return page_error(request, 413, too_large(cause.max_bytes)["error"]["message"])
         if cause is not None:
             return _malformed(request, [{"field": "body", "message": _unreadable(cause)}])
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request)
         if wants_json(request):
             code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
             return JSONResponse(
                 {"error": {"code": code, "message": str(exc.detail)}},
                 status_code=exc.status_code,
-                headers=getattr(exc, "headers", None),
+                headers=headers,
             )
-        return page_error(request, exc.status_code, str(exc.detail))
+        page = page_error(request, exc.status_code, str(exc.detail))
+        page.headers.update(headers)
+        return page

@@ -22,6 +22,7 @@ from recourse.container import Container
 from recourse.db.webhooks import DeliveryView, deliveries_page
 from recourse.domain.roles import Actor, Role
 from recourse.integrations.clock import FixedClock
+from recourse.integrations.resolver import SystemResolver
 from recourse.services import events, webhooks
 from recourse.services.ports import WebhookAttempt
 from recourse.worker import webhooks as webhook_work
@@ -262,3 +263,10 @@ def test_stored_attempts_show_only_a_short_excerpt(container: Container) -> None
     shown = delivery(container, endpoint_id).attempt_log
 
     assert [a.response_excerpt for a in shown] == ["y" * 200]
+
+
+def test_system_resolver_answers_the_addresses_a_name_has() -> None:
+    found = SystemResolver().resolve("localhost", 80)
+
+    assert found
+    assert {address.is_loopback for address in found} == {True}

@@ -4,12 +4,14 @@ of every operation names its shape, and every error answer is the one `ErrorBody
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, get_args
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from recourse.container import Container
+from recourse.db.queries import TABS
+from recourse.web.api.orders import OrderTab
 from recourse.web.app import create_app
 
 Spec = dict[str, Any]
@@ -106,3 +108,14 @@ def test_a_method_the_path_does_not_answer_is_405_naming_every_method_it_does(
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, POST"
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_the_order_list_documents_its_tabs_and_statuses_as_enums(client: TestClient) -> None:
+    spec = client.get("/api/openapi.json").json()
+    parameters = {p["name"]: p for p in spec["paths"]["/api/v1/orders"]["get"]["parameters"]}
+
+    assert set(get_args(OrderTab)) == set(TABS)
+    assert set(parameters["tab"]["schema"]["anyOf"][0]["enum"]) == set(TABS)
+    assert parameters["status"]["schema"]["anyOf"][0]["items"] == {
+        "$ref": "#/components/schemas/OrderStatus"
+    }

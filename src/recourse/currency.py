@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from babel import Locale
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import format_currency, get_currency_precision, get_territory_currencies
 
+from recourse.countries import country_codes
 from recourse.domain.money import Money
 
 
 @lru_cache(maxsize=1)
-def _known() -> frozenset[str]:
-    return frozenset(Locale("en").currencies.keys())
+def currency_codes() -> frozenset[str]:
+    """ISO 4217 codes of money some country pays with today (CLDR's legal tender): not the
+    codes for metals (XAU, XAG, XPT, XPD), units of account and bond units (XDR, XSU, XUA,
+    XBA…XBD), testing (XTS) or "no currency" (XXX), not fund codes (BOV, CLF, USN…), and not
+    currencies withdrawn (DEM, HRK, SLL…)."""
+    today = date.today()
+    return frozenset(
+        code
+        for country in country_codes()
+        for code in get_territory_currencies(country, today, tender=True)
+    )
 
 
 class BabelCurrencies:
     def is_known(self, code: str) -> bool:
-        return code in _known()
+        return code in currency_codes()
 
 
 def exponent(code: str) -> int:

@@ -306,6 +306,58 @@ LONG_TEXT = [
     ),
 ]
 
+# Text a database cannot store (PostgreSQL refuses a NUL; both refuse a lone surrogate), and
+# numbers past a 32-bit column, once stored on SQLite and failed on PostgreSQL.
+UNSTORABLE = [
+    api(
+        "a NUL in a line title",
+        "POST",
+        orders,
+        lambda w: {"json": an_order(w, lines=[a_line(title="Mug\x00")])},
+    ),
+    api(
+        "a lone surrogate in a line title",
+        "POST",
+        orders,
+        lambda w: raw(json.dumps(an_order(w, lines=[a_line(title="Mug\ud800")]))),
+    ),
+    api(
+        "a quantity past 32 bits",
+        "POST",
+        orders,
+        lambda w: {"json": an_order(w, lines=[a_line(quantity=2**31)])},
+    ),
+    api(
+        "a reason for a refund that is not in the catalogue",
+        "POST",
+        manual_refund,
+        lambda w: {"json": {"amount": 100, "reason": "because I said so"}},
+        party="support",
+    ),
+    page(
+        "a NUL in a tracking number typed by a seller",
+        "seller",
+        lambda w: f"/seller/orders/{w.shipped_order}/shipments",
+        lambda w: {
+            "carrier": "DHL",
+            "tracking_number": "JJD\x000009",
+            f"qty-{w.unshipped_line}": "1",
+        },
+    ),
+    page(
+        "a NUL in the note of a support refund",
+        "support",
+        refund_form,
+        lambda w: {"amount": "1.00", "reason": "goodwill", "note": "ok\x00", "currency": "EUR"},
+    ),
+    page(
+        "a NUL in the note of the buyer's cancel form",
+        "buyer",
+        cancel_form,
+        lambda w: {"reason": "other", "note": "changed my mind\x00"},
+    ),
+]
+
 
 def right_party(rule: Rule) -> str:
     """A party the rule lets through, so the request reaches the database: the one who sees
@@ -449,7 +501,9 @@ def send(sender: Sender, world: World, bad: Bad) -> Any:
     return client.request(bad.method, bad.url(world), **{**request, **with_token})
 
 
-@pytest.mark.parametrize("bad", SIZE_AND_SHAPE + MONEY + LONG_TEXT, ids=lambda bad: bad.id)
+@pytest.mark.parametrize(
+    "bad", SIZE_AND_SHAPE + MONEY + LONG_TEXT + UNSTORABLE, ids=lambda bad: bad.id
+)
 def test_bad_input_is_refused_and_nothing_is_written(
     shared: Seeded, senders: dict[tuple[str, bool], Sender], bad: Bad
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from recourse.container import Container
 from recourse.db.models import RefundRow
@@ -94,7 +94,7 @@ def test_buyers_see_their_refunds_and_nobody_else_does(client: TestClient, world
 def test_buyers_cannot_issue_refunds(client: TestClient, world: dict) -> None:
     response = client.post(
         f"/api/v1/orders/{world['order']}/refunds",
-        json={"amount": 100, "reason": "please"},
+        json={"amount": 100, "reason": "goodwill"},
         headers=world["ann"],
     )
     assert response.status_code == 403
@@ -145,3 +145,126 @@ def test_a_refund_retried_after_its_answer_was_lost_in_a_crash_is_not_made_twice
     with container.read_session() as s:
         amounts = s.scalars(select(RefundRow.amount).where(RefundRow.order_id == world["order"]))
         assert list(amounts) == [100]
+
+
+REFUND_REASONS = [
+    "goodwill",
+    "item_not_received",
+    "damaged_or_defective",
+    "not_as_described",
+    "price_adjustment",
+    "duplicate_charge",
+    "late_delivery",
+    "other",
+]
+
+
+@pytest.mark.parametrize("reason", REFUND_REASONS)
+def test_support_refunds_with_any_reason_of_the_catalogue(
+    client: TestClient, world: dict, reason: str
+) -> None:
+    response = _refund(client, world, 100, reason=reason, note="Agreed on the phone.")
+
+    assert response.status_code == 201, response.text
+    assert response.json()["reason"] == reason
+
+
+@pytest.mark.parametrize(
+    "reason",
+    ["please", "Goodwill", "goodwill ", "goodwill\x00", "", "x" * 64],
+    ids=["free text", "capitalised", "trailing space", "NUL", "empty", "64 characters"],
+)
+def test_a_refund_reason_outside_the_catalogue_answers_422_naming_reason(
+    client: TestClient, world: dict, container: Container, reason: str
+) -> None:
+    response = _refund(client, world, 100, reason=reason)
+
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["field"] == "reason"
+    with container.read_session() as s:
+        assert list(s.scalars(select(RefundRow.id))) == []
+
+
+@pytest.mark.parametrize("note", [None, "", "   \n\t"], ids=["no note", "empty", "blank"])
+def test_the_reason_other_needs_a_note(
+    client: TestClient, world: dict, container: Container, note: str | None
+) -> None:
+    response = _refund(client, world, 100, reason="other", note=note)
+
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["field"] == "note"
+    with container.read_session() as s:
+        assert list(s.scalars(select(RefundRow.id))) == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"amount": 10**12 + 1}, "amount"),
+        ({"amount": 2**63}, "amount"),
+        ({"note": "Sorry\x00"}, "note"),
+        ({"note": "\x1b[31mred"}, "note"),
+        ({"note": "x" * 2001}, "note"),
+        ({"currency": "XTS"}, "currency"),
+        ({"currency": "eur"}, "currency"),
+    ],
+    ids=[
+        "past the largest amount",
+        "past 64 bits",
+        "NUL in the note",
+        "escape in the note",
+        "a note past 2000 characters",
+        "a testing currency",
+        "a currency in lower case",
+    ],
+)
+def test_refund_input_outside_what_is_stored_answers_422_naming_the_field(
+    client: TestClient, world: dict, container: Container, extra: dict, field: str
+) -> None:
+    response = client.post(
+        f"/api/v1/orders/{world['order']}/refunds",
+        json={"amount": 100, "reason": "goodwill", **extra},
+        headers=world["sue"],
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["field"] == field
+    with container.read_session() as s:
+        assert list(s.scalars(select(RefundRow.id))) == []
+
+
+def test_a_note_keeps_its_lines_and_tabs(
+    client: TestClient, world: dict, container: Container
+) -> None:
+    note = "Buyer called twice.\n\tParcel photo in the thread.\r\nOK'd by Ana."
+
+    response = _refund(client, world, 100, note=note)
+
+    assert response.status_code == 201, response.text
+    with container.read_session() as s:
+        assert s.scalar(select(RefundRow.note)) == note
+
+
+def test_the_api_documents_refund_reasons_as_an_enum(client: TestClient) -> None:
+    spec = client.get("/api/openapi.json").json()
+    body = spec["paths"]["/api/v1/orders/{order_id}/refunds"]["post"]["requestBody"]
+    schemas = spec["components"]["schemas"]
+    refund_in = schemas[body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]]
+    reason = schemas[refund_in["properties"]["reason"]["$ref"].rsplit("/", 1)[-1]]
+
+    assert reason["enum"] == REFUND_REASONS
+
+
+def test_a_refund_recorded_with_a_free_text_reason_still_reads(
+    client: TestClient, world: dict, container: Container
+) -> None:
+    refund_id = _refund(client, world, 100).json()["id"]
+    with container.engine.begin() as conn:
+        conn.execute(update(RefundRow).values(reason="Customer was upset about the delay"))
+
+    one = client.get(f"/api/v1/refunds/{refund_id}", headers=world["sue"])
+    listed = client.get(f"/api/v1/orders/{world['order']}/refunds", headers=world["ann"])
+
+    assert one.status_code == 200, one.text
+    assert one.json()["reason"] == "Customer was upset about the delay"
+    assert [r["reason"] for r in listed.json()["data"]] == ["Customer was upset about the delay"]

@@ -9,9 +9,11 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy import update
 
 from recourse.bootstrap import Container
 from recourse.cli import _worker
+from recourse.db.models import RefundRow
 from recourse.db.refund_queries import RefundView, refunds_of_order
 from recourse.domain.errors import InvalidInput
 from recourse.domain.roles import Role
@@ -472,3 +474,63 @@ def test_confirming_the_same_quote_twice_issues_one_refund(
 
     assert first.status_code == again.status_code == 303
     assert [r.amount for r in ledger(container, order)] == [300]
+
+
+def test_the_refund_form_offers_the_reason_catalogue(
+    client: TestClient, container: Container
+) -> None:
+    order = paid_order(container, make_user(container))
+
+    page = as_support(client, container, order).text
+
+    assert re.findall(r'<option value="(\w+)"', page) == [
+        "goodwill",
+        "item_not_received",
+        "damaged_or_defective",
+        "not_as_described",
+        "price_adjustment",
+        "duplicate_charge",
+        "late_delivery",
+        "other",
+    ]
+    assert '<option value="item_not_received">Item not received</option>' in page
+
+
+def test_the_reason_other_without_a_note_answers_422_next_to_the_note(
+    client: TestClient, container: Container
+) -> None:
+    order = paid_order(container, make_user(container))
+    page = as_support(client, container, order)
+
+    quoted = quote(client, order, page, "1.00", reason="other", note="  ")
+    confirmed = client.post(
+        f"/support/orders/{order}/refunds",
+        data={
+            "csrf_token": csrf_from(page),
+            "amount": "1.00",
+            "reason": "other",
+            "note": "",
+            "currency": "EUR",
+            "action": "confirm",
+        },
+    )
+
+    assert [quoted.status_code, confirmed.status_code] == [422, 422]
+    assert '<p class="field-error" id="note-error">' in quoted.text
+    assert '<p class="field-error" id="note-error">' in confirmed.text
+    assert ledger(container, order) == []
+
+
+def test_a_refund_recorded_with_a_free_text_reason_still_shows_it(
+    client: TestClient, container: Container
+) -> None:
+    buyer = make_user(container, email="ana@example.com")
+    order = paid_order(container, buyer)
+    issue(container, order, 1250)
+    with container.engine.begin() as conn:
+        conn.execute(update(RefundRow).values(reason="Parcel lost in the flood"))
+
+    page = as_support(client, container, order)
+
+    assert page.status_code == 200
+    assert "Parcel lost in the flood" in page.text

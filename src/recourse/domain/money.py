@@ -5,6 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+# The largest amount taken anywhere, in minor units: a price, fee, payment or refund, and an
+# order's total. 10^12 is ten billion euros or a trillion yen; any sum of such amounts on an
+# order stays far inside the signed 64-bit columns both databases store money in.
+MAX_AMOUNT = 10**12
+
 
 class CurrencyMismatch(ValueError):
     """Two amounts in different currencies were combined."""

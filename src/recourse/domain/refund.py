@@ -20,6 +20,35 @@ class RefundCause(StrEnum):
     manual = "manual"
 
 
+class RefundReason(StrEnum):
+    """Why support refunds by hand (F1). Refunds recorded before this catalogue may carry a
+    reason in free text; it still reads."""
+
+    goodwill = "goodwill"
+    item_not_received = "item_not_received"
+    damaged_or_defective = "damaged_or_defective"
+    not_as_described = "not_as_described"
+    price_adjustment = "price_adjustment"
+    duplicate_charge = "duplicate_charge"
+    late_delivery = "late_delivery"
+    other = "other"
+
+
+def check_refund_reason(reason: str, note: str | None) -> RefundReason:
+    """F1: a manual refund gives a reason of the catalogue; `other` needs a note saying what."""
+    try:
+        code = RefundReason(reason)
+    except ValueError:
+        raise InvalidInput(
+            "reason",
+            "Choose the reason for the refund from the list.",
+            allowed=[str(r) for r in RefundReason],
+        ) from None
+    if code is RefundReason.other and not (note and note.strip()):
+        raise InvalidInput("note", "Say what the refund is for: the reason 'other' needs a note.")
+    return code
+
+
 class RefundStatus(StrEnum):
     pending = "pending"
     processing = "processing"

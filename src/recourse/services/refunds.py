@@ -30,6 +30,7 @@ from recourse.domain.refund import (
     RefundStatus,
     after_gateway_lookup,
     check_ceiling,
+    check_refund_reason,
     mark_refunded,
     quote_amount,
     refund_transition,
@@ -214,12 +215,11 @@ def issue_manual_refund(
     """F2: a support agent refunds an amount; never more than is left of the capture.
 
     `request_key` makes a repeated submission (a double click) return the first refund."""
-    if not reason.strip():
-        raise InvalidInput("reason", "Give the reason for the refund.")
     with uow:
         order = load_order(uow, actor, order_id, for_update=True)
         if actor.role is not Role.support:
             raise NotAllowed("Only support agents issue manual refunds.")
+        code = check_refund_reason(reason, note)
         cause_ref = f"manual:{request_key}" if request_key else None
         if cause_ref is not None:
             existing = uow.refunds.id_by_cause(order.id, cause_ref)
@@ -242,7 +242,7 @@ def issue_manual_refund(
             actor=actor,
             gateway=gateway,
             cause_ref=cause_ref,
-            reason=reason.strip(),
+            reason=str(code),
             note=note,
         )
         uow.commit()

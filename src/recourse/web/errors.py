@@ -145,6 +145,36 @@ def allowed_methods(request: Request) -> str:
     )
 
 
+# SQLSTATE classes of PostgreSQL's refusals (psycopg sets `sqlstate` on its errors).
+NUMBER_OUT_OF_RANGE = "22003"
+TEXT_TOO_LONG = "22001"
+BAD_CHARACTERS = ("22021", "22P05")
+
+
+def refused_value(exc: BaseException) -> tuple[str, str]:
+    """What kind of value a database refused, as (code, sentence): a number past its column
+    (PostgreSQL; SQLite's driver raises OverflowError), text longer than its column, or text
+    with a character no database stores (a NUL for PostgreSQL, half a surrogate pair for
+    both drivers)."""
+    cause = getattr(exc, "orig", None) or exc
+    sqlstate = getattr(cause, "sqlstate", None)
+    if isinstance(exc, OverflowError) or sqlstate == NUMBER_OUT_OF_RANGE:
+        return "out_of_range", "A number in the request is too large."
+    if sqlstate == TEXT_TOO_LONG:
+        return "too_long", "A text in the request is longer than can be stored."
+    if (
+        isinstance(exc, UnicodeEncodeError)
+        or sqlstate in BAD_CHARACTERS
+        or "NUL (0x00)" in str(cause)
+    ):
+        return (
+            "invalid_text",
+            "A text in the request contains a character that cannot be stored "
+            "(a NUL, or half of a surrogate pair).",
+        )
+    return "invalid", "A value in the request cannot be stored."
+
+
 class LoginRequired(Exception):
     """A page needs a signed-in user: the handler redirects to the login page."""
 
@@ -189,22 +219,20 @@ def install(app: FastAPI, page_error: Callable[[Request, int, str], Response]) -
             return JSONResponse(body, status_code=422)
         return page_error(request, 422, message)
 
-    async def _out_of_range(request: Request, exc: Exception) -> Response:
-        # A number past what the database stores (e.g. an id beyond 64 bits) is bad input;
-        # the statement failed, so its transaction rolled back and nothing was written.
-        body = {
-            "error": {
-                "code": "out_of_range",
-                "message": "A number in the request is too large.",
-                "field": "body",
-            }
-        }
+    async def _unstorable(request: Request, exc: Exception) -> Response:
+        # A value the database refuses is bad input the schemas let through; the statement
+        # failed, so its transaction rolled back and nothing was written. Say which kind.
+        if isinstance(exc, UnicodeEncodeError) and exc.reason != "surrogates not allowed":
+            raise exc
+        code, message = refused_value(exc)
+        body = {"error": {"code": code, "message": message, "field": "body"}}
         if wants_json(request):
             return JSONResponse(body, status_code=422)
-        return page_error(request, 422, body["error"]["message"])
+        return page_error(request, 422, message)
 
-    app.add_exception_handler(OverflowError, _out_of_range)
-    app.add_exception_handler(DataError, _out_of_range)
+    app.add_exception_handler(OverflowError, _unstorable)
+    app.add_exception_handler(DataError, _unstorable)
+    app.add_exception_handler(UnicodeEncodeError, _unstorable)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Request, status
-from pydantic import Field, StrictBool, StrictInt
+from pydantic import Field, StrictBool
 
 from recourse.db.cancellation_queries import (
     CancellationView,
@@ -18,6 +18,7 @@ from recourse.db.refund_queries import refund
 from recourse.domain.errors import InvalidInput, NotFound
 from recourse.domain.roles import Actor
 from recourse.services import cancellations, reasons
+from recourse.web.api.fields import BodyId, Id, OneLine, Prose, Quantity
 from recourse.web.api.responses.cancellations import (
     Cancellation,
     CancellationList,
@@ -36,8 +37,8 @@ router = APIRouter(tags=["cancellations"])
 
 
 class LineQty(Strict):
-    line_id: StrictInt
-    quantity: StrictInt
+    line_id: BodyId
+    quantity: Quantity
 
 
 class QuoteIn(Strict):
@@ -45,22 +46,22 @@ class QuoteIn(Strict):
 
 
 class CancelIn(Strict):
-    reason: str = Field(min_length=1, max_length=64)
-    note: str | None = Field(default=None, max_length=2000)
+    reason: OneLine = Field(min_length=1, max_length=64)
+    note: Prose | None = Field(default=None, max_length=2000)
     lines: list[LineQty] | None = Field(default=None, max_length=500)
-    quote_id: str | None = Field(default=None, max_length=64)
+    quote_id: OneLine | None = Field(default=None, max_length=64)
 
 
 class RejectIn(Strict):
     reason: Literal["already_shipped", "made_to_order", "buyer_agreed_to_keep", "other"]
-    note: str | None = Field(default=None, max_length=2000)
-    carrier: str | None = Field(default=None, max_length=100)
-    tracking_number: str | None = Field(default=None, max_length=100)
+    note: Prose | None = Field(default=None, max_length=2000)
+    carrier: OneLine | None = Field(default=None, max_length=100)
+    tracking_number: OneLine | None = Field(default=None, max_length=100)
 
 
 class ReasonIn(Strict):
-    code: str = Field(min_length=1, max_length=64)
-    label: str = Field(min_length=1, max_length=200)
+    code: OneLine = Field(min_length=1, max_length=64)
+    label: OneLine = Field(min_length=1, max_length=200)
     actor: Literal["buyer", "seller"]
     fault: Literal["buyer", "seller", "none"]
     requires_note: StrictBool = False
@@ -90,7 +91,7 @@ def _view(s: ReadSession, actor: Actor, cancellation_id: int) -> Cancellation:
 
 
 @router.post("/orders/{order_id}/cancellation-quote")
-def quote(order_id: int, body: QuoteIn, actor: ApiActor, c: ContainerDep) -> CancellationQuote:
+def quote(order_id: Id, body: QuoteIn, actor: ApiActor, c: ContainerDep) -> CancellationQuote:
     """C1/C6: eligible or not (code, sentence, alternatives), instant or a request, and the
     exact refund; pass `quote_id` when cancelling to get exactly this."""
     preview = cancellations.preview_cancellation(
@@ -101,7 +102,7 @@ def quote(order_id: int, body: QuoteIn, actor: ApiActor, c: ContainerDep) -> Can
 
 @router.post("/orders/{order_id}/cancellations", status_code=status.HTTP_201_CREATED)
 def cancel(
-    order_id: int,
+    order_id: Id,
     body: CancelIn,
     actor: ApiActor,
     c: ContainerDep,
@@ -126,7 +127,7 @@ def cancel(
 
 @router.get("/orders/{order_id}/cancellations")
 def order_cancellations(
-    order_id: int, actor: ApiActor, c: ContainerDep, s: ReadSession
+    order_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession
 ) -> CancellationList:
     if order_detail(s, actor, order_id, c.clock.now()) is None:
         raise NotFound(f"No order {order_id}.")
@@ -136,19 +137,19 @@ def order_cancellations(
 
 
 @router.get("/cancellations/{cancellation_id}")
-def get_cancellation(cancellation_id: int, actor: ApiActor, s: ReadSession) -> Cancellation:
+def get_cancellation(cancellation_id: Id, actor: ApiActor, s: ReadSession) -> Cancellation:
     return _view(s, actor, cancellation_id)
 
 
 @router.post("/cancellations/{cancellation_id}/approve")
-def approve(cancellation_id: int, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Cancellation:
+def approve(cancellation_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Cancellation:
     cancellations.approve_cancellation(c.uow(), c.ctx, actor=actor, cancellation_id=cancellation_id)
     return _view(s, actor, cancellation_id)
 
 
 @router.post("/cancellations/{cancellation_id}/reject")
 def reject(
-    cancellation_id: int, body: RejectIn, actor: ApiActor, c: ContainerDep, s: ReadSession
+    cancellation_id: Id, body: RejectIn, actor: ApiActor, c: ContainerDep, s: ReadSession
 ) -> Cancellation:
     """C10: with a reason; `already_shipped` needs carrier and tracking number (C9)."""
     cancellations.reject_cancellation(
@@ -165,9 +166,7 @@ def reject(
 
 
 @router.post("/cancellations/{cancellation_id}/withdraw")
-def withdraw(
-    cancellation_id: int, actor: ApiActor, c: ContainerDep, s: ReadSession
-) -> Cancellation:
+def withdraw(cancellation_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Cancellation:
     cancellations.withdraw_cancellation(
         c.uow(), c.ctx, actor=actor, cancellation_id=cancellation_id
     )
@@ -210,7 +209,7 @@ def restore_reason(code: str, actor: OperatorActor, c: ContainerDep) -> Cancella
 
 
 @router.get("/stores/{store_id}/metrics")
-def metrics(store_id: int, actor: ApiActor, s: ReadSession) -> StoreMetrics:
+def metrics(store_id: Id, actor: ApiActor, s: ReadSession) -> StoreMetrics:
     """C8: cancellation rate and seller-fault cancellations (the store's staff and support)."""
     if not (actor.sees_everything or store_id in actor.store_ids):
         raise NotFound(f"No store {store_id}.")

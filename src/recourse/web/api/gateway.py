@@ -42,10 +42,14 @@ class SandboxStatusIn(BaseModel):
 class SandboxSettingsIn(BaseModel):
     """Fields left out keep their current value."""
 
-    fail_next: int | None = Field(default=None, ge=0, description="fail this many calls (503)")
+    fail_next: int | None = Field(
+        default=None, ge=0, le=1_000_000, description="fail this many calls (503)"
+    )
     fail_always: bool | None = Field(default=None, description="every call fails (503)")
     decline_always: bool | None = Field(default=None, description="every refund is declined")
-    settle_seconds: int | None = Field(default=None, ge=0, description="time to succeed")
+    settle_seconds: int | None = Field(
+        default=None, ge=0, le=30 * 24 * 3600, description="time to succeed (at most 30 days)"
+    )
 
 
 def _stripe_update(

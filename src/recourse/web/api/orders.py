@@ -12,6 +12,7 @@ from recourse.domain.order import NewLine, OrderStatus, PaymentMethod, PaymentSt
 from recourse.domain.roles import Actor
 from recourse.domain.shipment import CarrierEvent, ShipmentLine
 from recourse.services import orders, shipping
+from recourse.web.api.fields import Id
 from recourse.web.api.responses.orders import Order, OrderPage, Shipment, ShipmentWithOrder
 from recourse.web.api.schemas import CarrierEventIn, OrderIn, PaymentIn, ShipmentIn
 from recourse.web.deps import ApiActor, ContainerDep, OperatorActor, ReadSession
@@ -69,9 +70,9 @@ def get_orders(
         list[OrderStatus] | None, Query(alias="status", description="repeatable: any of these")
     ] = None,
     tab: OrderTab | None = None,
-    store_id: int | None = None,
-    buyer_id: int | None = None,
-    cursor: int | None = None,
+    store_id: Id | None = None,
+    buyer_id: Id | None = None,
+    cursor: Id | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> OrderPage:
     """Newest first, scoped to what the caller may see; `next_cursor` fetches the next page."""
@@ -90,13 +91,13 @@ def get_orders(
 
 
 @router.get("/orders/{order_id}")
-def get_order(order_id: int, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Order:
+def get_order(order_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Order:
     return _detail(s, c, actor, order_id)
 
 
 @router.post("/orders/{order_id}/payment")
 def payment(
-    order_id: int, body: PaymentIn, actor: OperatorActor, c: ContainerDep, s: ReadSession
+    order_id: Id, body: PaymentIn, actor: OperatorActor, c: ContainerDep, s: ReadSession
 ) -> Order:
     """`captured` (with the exact amount and reference), `review` or `failed`."""
     orders.record_payment(
@@ -113,7 +114,7 @@ def payment(
 
 @router.post("/orders/{order_id}/shipments", status_code=status.HTTP_201_CREATED)
 def ship(
-    order_id: int, body: ShipmentIn, actor: ApiActor, c: ContainerDep, s: ReadSession
+    order_id: Id, body: ShipmentIn, actor: ApiActor, c: ContainerDep, s: ReadSession
 ) -> ShipmentWithOrder:
     """Ship lines/quantities with carrier and tracking number (seller of the store, operator)."""
     shipment_id = shipping.ship_order(
@@ -132,7 +133,7 @@ def ship(
 
 @router.post("/shipments/{shipment_id}/events")
 def carrier_event(
-    shipment_id: int, body: CarrierEventIn, actor: OperatorActor, c: ContainerDep, s: ReadSession
+    shipment_id: Id, body: CarrierEventIn, actor: OperatorActor, c: ContainerDep, s: ReadSession
 ) -> Shipment:
     """The carrier feed: in_transit, delivered, refused, returned_to_sender, delivered_to_sender."""
     if body.at is not None and body.at.tzinfo is None:

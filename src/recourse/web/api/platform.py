@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import StrictInt
+from pydantic import Field, StrictInt
 
 from recourse.domain.order import PaymentMethod
 from recourse.services import platform
@@ -22,8 +22,8 @@ router = APIRouter(tags=["platform"])
 
 
 class ProfileIn(Strict):
-    min_business_days: StrictInt
-    max_business_days: StrictInt
+    min_business_days: StrictInt = Field(ge=0, le=60)
+    max_business_days: StrictInt = Field(ge=0, le=60)
 
 
 @router.get("/platform-policy")

@@ -8,7 +8,10 @@ from pydantic import Field, StrictInt
 from recourse.db.queries import order_detail
 from recourse.db.refund_queries import refund, refunds_of, refunds_of_order
 from recourse.domain.errors import NotFound
+from recourse.domain.money import MAX_AMOUNT
+from recourse.domain.refund import RefundReason
 from recourse.services import refunds
+from recourse.web.api.fields import Currency, Id, Prose
 from recourse.web.api.responses.refunds import Refund, RefundList, RefundPage
 from recourse.web.api.schemas import Strict
 from recourse.web.deps import ApiActor, ContainerDep, ReadSession
@@ -18,22 +21,24 @@ router = APIRouter(tags=["refunds"])
 
 
 class RefundIn(Strict):
-    amount: StrictInt = Field(description="minor units of the order's currency")
-    reason: str = Field(min_length=1, max_length=64)
-    note: str | None = Field(default=None, max_length=2000)
-    currency: str | None = Field(default=None, min_length=3, max_length=3)
+    amount: StrictInt = Field(
+        ge=1, le=MAX_AMOUNT, description="minor units of the order's currency"
+    )
+    reason: RefundReason = Field(description="from the catalogue; `other` needs a `note`")
+    note: Prose | None = Field(default=None, max_length=2000)
+    currency: Currency | None = Field(default=None, description="the order's, if given")
 
 
 @router.get("/refunds")
 def list_refunds(
-    actor: ApiActor, s: ReadSession, cursor: int | None = None, limit: int = 20
+    actor: ApiActor, s: ReadSession, cursor: Id | None = None, limit: int = 20
 ) -> RefundPage:
     views, next_cursor = refunds_of(s, actor, cursor=cursor, limit=max(1, min(limit, 100)))
     return RefundPage(data=[Refund.of(v) for v in views], next_cursor=next_cursor)
 
 
 @router.get("/refunds/{refund_id}")
-def get_refund(refund_id: int, actor: ApiActor, s: ReadSession) -> Refund:
+def get_refund(refund_id: Id, actor: ApiActor, s: ReadSession) -> Refund:
     found = refund(s, actor, refund_id)
     if found is None:
         raise NotFound(f"No refund {refund_id}.")
@@ -41,7 +46,7 @@ def get_refund(refund_id: int, actor: ApiActor, s: ReadSession) -> Refund:
 
 
 @router.get("/orders/{order_id}/refunds")
-def order_refunds(order_id: int, actor: ApiActor, c: ContainerDep, s: ReadSession) -> RefundList:
+def order_refunds(order_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> RefundList:
     if order_detail(s, actor, order_id, c.clock.now()) is None:
         raise NotFound(f"No order {order_id}.")
     return RefundList(data=[Refund.of(v) for v in refunds_of_order(s, order_id)])
@@ -49,7 +54,7 @@ def order_refunds(order_id: int, actor: ApiActor, c: ContainerDep, s: ReadSessio
 
 @router.post("/orders/{order_id}/refunds", status_code=status.HTTP_201_CREATED)
 def create_refund(
-    order_id: int,
+    order_id: Id,
     body: RefundIn,
     actor: ApiActor,
     c: ContainerDep,

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
+from recourse.web.api.fields import Amount, BodyId, Country, Currency, OneLine, Quantity
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -29,57 +31,59 @@ class PolicyIn(Strict):
 
 
 class StoreIn(Strict):
-    name: str = Field(min_length=1, max_length=200)
-    country: str = Field(min_length=2, max_length=2, description="ISO 3166 alpha-2")
+    name: OneLine = Field(min_length=1, max_length=200)
+    country: Country
     policy: PolicyIn | None = None
 
 
 class UserIn(Strict):
-    email: str = Field(max_length=254)
+    email: OneLine = Field(max_length=254)
     name: str = Field(min_length=1, max_length=200)
     role: Literal["buyer", "seller", "support"]
     password: str | None = Field(default=None, max_length=256)
-    country: str = Field(min_length=2, max_length=2)
-    timezone: str = "UTC"
-    locale: str | None = Field(default=None, max_length=16)
-    store_ids: list[StrictInt] | None = None
+    country: Country
+    timezone: OneLine = Field(default="UTC", max_length=64, description="an IANA time zone")
+    locale: OneLine | None = Field(default=None, max_length=16)
+    store_ids: list[BodyId] | None = None
 
 
 class LineIn(Strict):
-    sku: str = Field(min_length=1, max_length=100)
-    title: str = Field(min_length=1, max_length=300)
-    unit_price: StrictInt = Field(description="minor units of the order's currency")
-    quantity: StrictInt
-    discount: StrictInt = 0
-    tax: StrictInt = 0
+    sku: OneLine = Field(min_length=1, max_length=100)
+    title: OneLine = Field(min_length=1, max_length=300)
+    unit_price: Amount
+    quantity: Quantity
+    discount: Amount = 0
+    tax: Amount = 0
 
 
 class OrderIn(Strict):
-    external_id: str | None = Field(default=None, max_length=100)
-    buyer_id: StrictInt
-    store_id: StrictInt
-    currency: str = Field(min_length=3, max_length=3, description="ISO 4217")
-    country: str | None = Field(default=None, min_length=2, max_length=2)
-    shipping_fee: StrictInt = 0
+    external_id: OneLine | None = Field(default=None, max_length=100)
+    buyer_id: BodyId
+    store_id: BodyId
+    currency: Currency
+    country: Country | None = Field(default=None, description="default: the buyer's country")
+    shipping_fee: Amount = 0
     payment_method: Literal["card", "wallet", "bank_transfer", "store_balance", "coupon"]
-    lines: list[LineIn] = Field(min_length=1, max_length=500)
+    lines: list[LineIn] = Field(
+        min_length=1, max_length=500, description="the order's total is at most 10^12 minor units"
+    )
 
 
 class PaymentIn(Strict):
     status: Literal["captured", "review", "failed"]
-    amount: StrictInt | None = None
-    reference: str | None = Field(default=None, max_length=100)
+    amount: Amount | None = None
+    reference: OneLine | None = Field(default=None, max_length=100)
 
 
 class ShipLineIn(Strict):
-    line_id: StrictInt
-    quantity: StrictInt
+    line_id: BodyId
+    quantity: Quantity
 
 
 class ShipmentIn(Strict):
     lines: list[ShipLineIn] = Field(min_length=1, max_length=500)
-    carrier: str = Field(max_length=100)
-    tracking_number: str = Field(max_length=100)
+    carrier: OneLine = Field(max_length=100)
+    tracking_number: OneLine = Field(max_length=100)
 
 
 class CarrierEventIn(Strict):

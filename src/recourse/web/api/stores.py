@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from recourse.db.queries import store_with_policy
 from recourse.domain.errors import NotFound
 from recourse.services import stores
+from recourse.web.api.fields import Id
 from recourse.web.api.responses.accounts import Store
 from recourse.web.api.schemas import PolicyIn, StoreIn
 from recourse.web.deps import ApiActor, ContainerDep, OperatorActor, ReadSession
@@ -35,7 +36,7 @@ def create_store(body: StoreIn, actor: OperatorActor, c: ContainerDep, s: ReadSe
 
 
 @router.get("/stores/{store_id}")
-def get_store(store_id: int, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Store:
+def get_store(store_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Store:
     if not (actor.sees_everything or store_id in actor.store_ids):
         raise NotFound(f"No store {store_id}.")
     return _store(s, c, store_id)
@@ -43,7 +44,7 @@ def get_store(store_id: int, actor: ApiActor, c: ContainerDep, s: ReadSession) -
 
 @router.put("/stores/{store_id}/policy")
 def update_policy(
-    store_id: int, body: PolicyIn, actor: ApiActor, c: ContainerDep, s: ReadSession
+    store_id: Id, body: PolicyIn, actor: ApiActor, c: ContainerDep, s: ReadSession
 ) -> Store:
     """A new policy version; orders keep the version in force when they were paid."""
     stores.update_store_policy(

@@ -8,6 +8,7 @@ from recourse.db.queries import user_view
 from recourse.domain.errors import NotFound
 from recourse.domain.roles import Role
 from recourse.services import accounts
+from recourse.web.api.fields import Id
 from recourse.web.api.responses.accounts import Me, OperatorIdentity, User
 from recourse.web.api.schemas import UserIn
 from recourse.web.deps import ApiActor, ContainerDep, OperatorActor, ReadSession
@@ -52,7 +53,7 @@ def me(actor: ApiActor, s: ReadSession) -> Me:
 
 
 @router.get("/users/{user_id}")
-def get_user(user_id: int, actor: ApiActor, s: ReadSession) -> User:
+def get_user(user_id: Id, actor: ApiActor, s: ReadSession) -> User:
     if not (actor.sees_everything or actor.user_id == user_id):
         raise NotFound(f"No user {user_id}.")
     return _user(s, user_id)

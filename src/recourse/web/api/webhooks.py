@@ -16,6 +16,7 @@ from recourse.db.webhooks import (
 )
 from recourse.domain.errors import NotFound
 from recourse.services import webhooks
+from recourse.web.api.fields import Id, OneLine
 from recourse.web.api.responses.webhooks import (
     EventType,
     EventTypeList,
@@ -33,23 +34,27 @@ router = APIRouter(tags=["webhooks"])
 RECENT = 10
 
 
+# An event type or a family of them, as long as the events table stores one.
+EventName = Annotated[OneLine, Field(min_length=1, max_length=64)]
+
+
 class EndpointIn(Strict):
-    url: str = Field(
-        max_length=2000,
+    url: OneLine = Field(
+        max_length=500,
         description="http(s) URL that receives signed POSTs: a host name or a public address, "
         "no credentials (T2)",
     )
-    events: list[str] = Field(
+    events: list[EventName] = Field(
         max_length=100, description="event types, a family such as `refund.*`, or `*`"
     )
-    description: str | None = Field(default=None, max_length=2000)
+    description: OneLine | None = Field(default=None, max_length=300)
 
 
 class EndpointPatch(Strict):
-    url: str | None = Field(default=None, max_length=2000)
-    events: list[str] | None = Field(default=None, max_length=100)
+    url: OneLine | None = Field(default=None, max_length=500)
+    events: list[EventName] | None = Field(default=None, max_length=100)
     active: StrictBool | None = None
-    description: str | None = Field(default=None, max_length=2000)
+    description: OneLine | None = Field(default=None, max_length=300)
 
 
 def _endpoint(s: ReadSession, endpoint_id: int) -> EndpointView:
@@ -82,7 +87,7 @@ def create_endpoint(
 def get_endpoints(
     actor: OperatorActor,
     s: ReadSession,
-    cursor: int | None = None,
+    cursor: Id | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> WebhookEndpointPage:
     page = list_endpoints(s, cursor=cursor, limit=limit)
@@ -92,7 +97,7 @@ def get_endpoints(
 
 
 @router.get("/webhook-endpoints/{endpoint_id}")
-def get_endpoint(endpoint_id: int, actor: OperatorActor, s: ReadSession) -> WebhookEndpointDetail:
+def get_endpoint(endpoint_id: Id, actor: OperatorActor, s: ReadSession) -> WebhookEndpointDetail:
     endpoint = _endpoint(s, endpoint_id)
     recent = deliveries_page(s, endpoint_id, limit=RECENT)
     return WebhookEndpointDetail(
@@ -103,7 +108,7 @@ def get_endpoint(endpoint_id: int, actor: OperatorActor, s: ReadSession) -> Webh
 
 @router.patch("/webhook-endpoints/{endpoint_id}")
 def patch_endpoint(
-    endpoint_id: int, body: EndpointPatch, actor: OperatorActor, c: ContainerDep, s: ReadSession
+    endpoint_id: Id, body: EndpointPatch, actor: OperatorActor, c: ContainerDep, s: ReadSession
 ) -> WebhookEndpoint:
     """Change `url`, `events`, `description` (null clears it) or `active` (false disables)."""
     sent = body.model_fields_set
@@ -122,10 +127,10 @@ def patch_endpoint(
 
 @router.get("/webhook-endpoints/{endpoint_id}/deliveries")
 def get_deliveries(
-    endpoint_id: int,
+    endpoint_id: Id,
     actor: OperatorActor,
     s: ReadSession,
-    cursor: int | None = None,
+    cursor: Id | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> WebhookDeliveryPage:
     """Newest first, each with every attempt; `next_cursor` fetches older ones."""
@@ -138,7 +143,7 @@ def get_deliveries(
 
 @router.post("/webhook-deliveries/{delivery_id}/replay", status_code=status.HTTP_202_ACCEPTED)
 def replay(
-    delivery_id: int, actor: OperatorActor, c: ContainerDep, s: ReadSession
+    delivery_id: Id, actor: OperatorActor, c: ContainerDep, s: ReadSession
 ) -> WebhookDelivery:
     """Queue a fresh attempt now, whatever the delivery's status; same `webhook-id` as before."""
     webhooks.replay_delivery(c.uow(), c.ctx, actor=actor, delivery_id=delivery_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 from urllib.parse import urlencode, urlsplit
 
@@ -40,10 +41,25 @@ def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+# Control characters no form field needs (a textarea's line breaks and tabs are kept): a NUL
+# would reach the database, which PostgreSQL refuses and SQLite stores.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 async def form_fields(request: Request) -> dict[str, str]:
-    """The posted form as text fields (files are not taken by these forms)."""
+    """The posted form as text fields (files are not taken by these forms); a field with a
+    control character is refused (422) naming it, before any handler reads it."""
     form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+    fields = {key: value for key, value in form.items() if isinstance(value, str)}
+    for key, value in fields.items():
+        found = _CONTROL.search(value)
+        if found is not None:
+            name = key if key.isidentifier() else "a field"
+            raise InvalidInput(
+                key,
+                f"Remove the control character U+{ord(found.group()):04X} from {name}.",
+            )
+    return fields
 
 
 FormFields = Annotated[dict[str, str], Depends(form_fields)]

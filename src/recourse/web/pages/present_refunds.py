@@ -19,7 +19,13 @@ from recourse.db import refund_queries
 from recourse.db.queries import OrderDetail
 from recourse.db.refund_queries import RefundView
 from recourse.domain.money import Money
-from recourse.domain.refund import COUNTS_AGAINST_CAPTURE, RefundedSoFar, RefundStatus, refundable
+from recourse.domain.refund import (
+    COUNTS_AGAINST_CAPTURE,
+    RefundedSoFar,
+    RefundReason,
+    RefundStatus,
+    refundable,
+)
 from recourse.domain.roles import Role
 from recourse.domain.settlement import ExpectedBy
 from recourse.web.pages.present import reason_label
@@ -48,13 +54,16 @@ CAUSES = {
     "manual": "Refund from support",
 }
 
-# Support's reasons for a manual refund, in the order the form offers them.
-REASONS = {
-    "goodwill": "Goodwill gesture",
-    "damaged_in_transit": "Damaged in transit",
-    "missing_item": "Missing item",
-    "duplicate_charge": "Duplicate charge",
-    "other": "Other",
+# Support's reasons for a manual refund (the domain's catalogue), as the form offers them.
+REASONS: dict[str, str] = {
+    RefundReason.goodwill: "Goodwill gesture",
+    RefundReason.item_not_received: "Item not received",
+    RefundReason.damaged_or_defective: "Damaged or defective",
+    RefundReason.not_as_described: "Not as described",
+    RefundReason.price_adjustment: "Price adjustment",
+    RefundReason.duplicate_charge: "Duplicate charge",
+    RefundReason.late_delivery: "Late delivery",
+    RefundReason.other: "Other (say what in the note)",
 }
 
 DESTINATIONS = {

@@ -17,7 +17,7 @@ from recourse.currency import exponent
 from recourse.db import queries, refund_queries
 from recourse.domain.accounts import User
 from recourse.domain.errors import DomainError, InvalidInput, NotFound
-from recourse.domain.refund import check_ceiling
+from recourse.domain.refund import check_ceiling, check_refund_reason
 from recourse.domain.roles import Role
 from recourse.services import refunds
 from recourse.web.deps import ContainerDep, PageUser, ReadSession, check_csrf, flash
@@ -88,10 +88,9 @@ def parse_amount(text: str, currency: str) -> int:
     return int(minor)
 
 
-def parse_reason(value: str) -> str:
-    if value not in REASONS:
-        raise InvalidInput("reason", "Choose the reason for the refund.")
-    return value
+def parse_reason(value: str, note: str | None) -> str:
+    """A reason of the catalogue; `other` with a note (F1)."""
+    return str(check_refund_reason(value, note))
 
 
 def parse_note(value: str) -> str | None:
@@ -229,8 +228,7 @@ def quote_refund(
         )
         currency = detail.order.currency
         amount = parse_amount(values["amount"], currency)
-        reason = parse_reason(values["reason"])
-        parse_note(values["note"])
+        reason = parse_reason(values["reason"], parse_note(values["note"]))
         quote = check_ceiling(
             refunds.quote_manual_refund(
                 c.uow(), c.ctx, actor=user.actor(), order_id=order_id, amount=amount
@@ -282,14 +280,15 @@ def issue_refund(
         if detail is None:
             raise NotFound(f"No order {order_id}.")
         amount = parse_amount(values["amount"], detail.order.currency)
+        note = parse_note(values["note"])
         refund_id = refunds.issue_manual_refund(
             c.uow(),
             c.ctx,
             actor=user.actor(),
             order_id=order_id,
             amount=amount,
-            reason=parse_reason(values["reason"]),
-            note=parse_note(values["note"]),
+            reason=parse_reason(values["reason"], note),
+            note=note,
             # The currency the quote was shown in: the service refuses a mismatch.
             currency=form.get("currency") or None,
             gateway=c.gateway_name,

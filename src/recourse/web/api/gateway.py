@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, replace
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field, ValidationError
@@ -16,12 +16,18 @@ from recourse.integrations.gateways.sandbox import SandboxGateway, webhook_secre
 from recourse.integrations.gateways.stripe import StripeGateway, WebhookSignatureInvalid
 from recourse.services import refunds
 from recourse.services.ports import GatewayRefund, GatewayStatus
+from recourse.web.api.responses.platform import (
+    GatewayWebhookAnswer,
+    GatewayWebhookApplied,
+    GatewayWebhookIgnored,
+    SandboxSettings,
+)
 from recourse.web.deps import ContainerDep, OperatorActor
 from recourse.web.errors import ErrorBody
 
 router = APIRouter(tags=["gateway"])
 
-IGNORED = {"received": True, "ignored": True}
+IGNORED = GatewayWebhookIgnored(received=True, ignored=True)
 
 
 async def raw_body(request: Request) -> bytes:
@@ -101,7 +107,7 @@ RECEIVERS: Mapping[str, Callable[[Container, bytes, Mapping[str, str]], GatewayR
 )
 def gateway_webhook(
     name: str, request: Request, payload: RawBody, c: ContainerDep
-) -> dict[str, Any]:
+) -> GatewayWebhookAnswer:
     """F6/T1: a provider says a refund changed; the refund takes the status the provider's own
     API then confirms, never the one the message claims.
 
@@ -120,7 +126,7 @@ def gateway_webhook(
     if followed is None:
         return IGNORED
     refund_id, status = followed
-    return {"received": True, "refund_id": refund_id, "status": str(status)}
+    return GatewayWebhookApplied(received=True, refund_id=refund_id, status=status)
 
 
 def _sandbox(c: Container) -> SandboxGateway:
@@ -131,17 +137,19 @@ def _sandbox(c: Container) -> SandboxGateway:
 
 
 @router.get("/gateway/sandbox/settings")
-def get_sandbox_settings(actor: OperatorActor, c: ContainerDep) -> dict[str, Any]:
+def get_sandbox_settings(actor: OperatorActor, c: ContainerDep) -> SandboxSettings:
     """How the sandbox gateway behaves: outages, declines, time to settle (tests and demos), and
     the secret its status webhooks are signed with (this install's own)."""
-    return asdict(_sandbox(c).settings()) | {"webhook_secret": _sandbox_webhook_secret(c)}
+    return SandboxSettings(
+        **asdict(_sandbox(c).settings()), webhook_secret=_sandbox_webhook_secret(c)
+    )
 
 
 @router.put("/gateway/sandbox/settings")
 def put_sandbox_settings(
     body: SandboxSettingsIn, actor: OperatorActor, c: ContainerDep
-) -> dict[str, Any]:
+) -> SandboxSettings:
     """Tell the sandbox gateway to fail, decline or settle sooner (tests and demos)."""
     sandbox = _sandbox(c)
     sandbox.configure(replace(sandbox.settings(), **body.model_dump(exclude_none=True)))
-    return asdict(sandbox.settings()) | {"webhook_secret": _sandbox_webhook_secret(c)}
+    return SandboxSettings(**asdict(sandbox.settings()), webhook_secret=_sandbox_webhook_secret(c))

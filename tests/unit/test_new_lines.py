@@ -71,3 +71,44 @@ def test_a_discount_larger_than_the_line_tells_both_amounts() -> None:
 )
 def test_sound_lines_pass(lines: Sequence[NewLine]) -> None:
     validate_new_lines(lines, 0)
+
+
+LARGEST = 10**12
+
+
+@pytest.mark.parametrize(
+    ("lines", "shipping_fee", "field"),
+    [
+        ([line(quantity=10_001)], 0, "lines[0].quantity"),
+        ([line(quantity=2**31)], 0, "lines[0].quantity"),
+        ([line(unit_price=LARGEST + 1)], 0, "lines[0].unit_price"),
+        ([line(unit_price=LARGEST, quantity=2, discount=LARGEST + 1)], 0, "lines[0].discount"),
+        ([line(tax=LARGEST + 1)], 0, "lines[0].tax"),
+        ([GOOD], LARGEST + 1, "shipping_fee"),
+        ([line(unit_price=LARGEST, quantity=2)], 0, "lines"),
+        ([line(unit_price=LARGEST)], 1, "lines"),
+        ([line(f"S-{i}", unit_price=LARGEST // 2 + 1) for i in range(2)], 0, "lines"),
+    ],
+    ids=[
+        "more_than_10_000_units",
+        "quantity_past_32_bits",
+        "unit_price_past_the_largest_amount",
+        "discount_past_the_largest_amount",
+        "tax_past_the_largest_amount",
+        "shipping_past_the_largest_amount",
+        "one_line_past_the_largest_total",
+        "shipping_tips_the_total_over",
+        "lines_that_add_up_past_the_largest_total",
+    ],
+)
+def test_numbers_past_what_is_stored_name_their_field(
+    lines: Sequence[NewLine], shipping_fee: int, field: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        validate_new_lines(lines, shipping_fee)
+
+    assert caught.value.field == field
+
+
+def test_the_largest_order_passes() -> None:
+    validate_new_lines([line(unit_price=LARGEST // 10_000, quantity=10_000)], 0)

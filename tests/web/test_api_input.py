@@ -292,3 +292,20 @@ def test_payment_and_shipment_input_answers_422_naming_the_field(
 
     assert response.status_code == 422, response.text
     assert response.json()["error"]["field"] == field
+
+
+def test_the_api_documents_the_codes_and_bounds_it_accepts(client: TestClient) -> None:
+    spec = client.get("/api/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    order, line_in = schemas["OrderIn"]["properties"], schemas["LineIn"]["properties"]
+    countries = order["country"]["anyOf"][0]["enum"]
+    read = spec["paths"]["/api/v1/orders/{order_id}"]["get"]["parameters"]
+    order_id = next(p for p in read if p["name"] == "order_id")
+
+    assert (len(countries), "XK" in countries, "ZZ" in countries) == (250, True, False)
+    assert {"EUR", "JPY", "XOF"} <= set(order["currency"]["enum"])
+    assert not {"XXX", "XTS", "XAU", "XDR", "DEM"} & set(order["currency"]["enum"])
+    assert (line_in["quantity"]["minimum"], line_in["quantity"]["maximum"]) == (1, 10_000)
+    assert line_in["unit_price"]["maximum"] == LARGEST_AMOUNT
+    assert order_id["schema"]["maximum"] == 2**53 - 1
+    assert "pattern" in line_in["title"]

@@ -309,3 +309,19 @@ def test_the_api_documents_the_codes_and_bounds_it_accepts(client: TestClient) -
     assert line_in["unit_price"]["maximum"] == LARGEST_AMOUNT
     assert order_id["schema"]["maximum"] == 2**53 - 1
     assert "pattern" in line_in["title"]
+
+
+def test_half_a_surrogate_pair_in_a_setting_name_answers_422_not_a_server_error(
+    container: Container, world: dict[str, Any]
+) -> None:
+    from recourse.web.app import create_app
+
+    client = TestClient(create_app(container), raise_server_exceptions=False)
+
+    response = client.put(
+        "/api/v1/platform-policy",
+        content='{"protection_days\\ud800": 90}',
+        headers={**world["op"], "Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 422, response.text

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from recourse.container import Container
 from recourse.domain.accounts import LoginLimits
 from recourse.domain.errors import DomainError
+from recourse.integrations.passwords import Argon2Hasher
 from recourse.services import accounts
 from tests.factories import make_user
 
@@ -38,3 +39,45 @@ def test_parallel_guesses_at_one_account_get_no_more_tries_than_the_limit(
 
     assert outcomes.count("unauthenticated") <= LIMITS.per_account
     assert outcomes.count("too_many_attempts") >= 40 - LIMITS.per_account
+
+
+class CountingHasher(Argon2Hasher):
+    """The real hasher, counting the argon2 checks it runs."""
+
+    def __init__(self) -> None:
+        super().__init__(fast=True)
+        self.checks = 0
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self.checks += 1
+        return super().verify(password_hash, password)
+
+
+def _sign_in(c: Container, hasher: CountingHasher, email: str) -> str:
+    try:
+        accounts.authenticate(
+            c.uow(),
+            c.ctx,
+            hasher,
+            email=email,
+            password="not the password",
+            client="198.51.100.7",
+            limits=LIMITS,
+        )
+    except DomainError as error:
+        return error.code
+    return "signed in"
+
+
+def test_an_unknown_email_costs_the_same_password_check_as_a_known_one(
+    container: Container,
+) -> None:
+    make_user(container, email="ana@example.com")
+    known, unknown = CountingHasher(), CountingHasher()
+
+    known_answer = _sign_in(container, known, "ana@example.com")
+    unknown_answer = _sign_in(container, unknown, "nobody@example.com")
+
+    assert (
+        (unknown_answer, unknown.checks) == (known_answer, known.checks) == ("unauthenticated", 1)
+    )

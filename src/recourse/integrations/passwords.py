@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -14,6 +16,7 @@ class Argon2Hasher:
             if fast
             else PasswordHasher()
         )
+        self._decoy: str | None = None
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)
@@ -23,3 +26,10 @@ class Argon2Hasher:
             return self._hasher.verify(password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+    def verify_decoy(self, password: str) -> None:
+        """Spends the time a real check takes, for a sign-in to an account that does not exist,
+        so the answer's timing does not tell which emails have accounts."""
+        if self._decoy is None:
+            self._decoy = self._hasher.hash(secrets.token_hex(16))
+        self.verify(self._decoy, password)

@@ -103,6 +103,8 @@ def authenticate(
             uow.commit()
             raise
         user = uow.users.by_email(email)
+    if user is None or not user.password_hash:
+        hasher.verify_decoy(password)
     ok = bool(user and user.password_hash and hasher.verify(user.password_hash, password))
     if not ok or user is None:
         raise Unauthenticated("That email and password do not match an account.")

@@ -36,6 +36,9 @@ class PasswordHasher(Protocol):
 
     def verify(self, password_hash: str, password: str) -> bool: ...
 
+    def verify_decoy(self, password: str) -> None:
+        """As long as `verify`, for an account that does not exist (T5)."""
+
 
 class Currencies(Protocol):
     def is_known(self, code: str) -> bool: ...

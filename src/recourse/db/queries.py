@@ -10,7 +10,8 @@ from sqlalchemy import String, and_, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
-from recourse.db.repositories import _policy, order_from_row
+from recourse.db.repositories.orders import order_from_row
+from recourse.db.repositories.stores import policy_from_row
 from recourse.domain.order import Order, OrderStatus, derive_status, order_totals
 from recourse.domain.policy import PolicyVersion, policy_in_force
 from recourse.domain.roles import Actor, Role
@@ -280,10 +281,10 @@ def order_detail(
     if row.policy_version_id is not None:
         policy_row = session.get(m.StorePolicyRow, row.policy_version_id)
         assert policy_row is not None
-        policy = _policy(policy_row)
+        policy = policy_from_row(policy_row)
     else:
         versions = [
-            _policy(p)
+            policy_from_row(p)
             for p in session.scalars(
                 select(m.StorePolicyRow).where(m.StorePolicyRow.store_id == row.store_id)
             )
@@ -357,7 +358,7 @@ def store_with_policy(session: Session, store_id: int, now: datetime) -> dict[st
     if store is None:
         return None
     versions = [
-        _policy(p)
+        policy_from_row(p)
         for p in session.scalars(
             select(m.StorePolicyRow).where(m.StorePolicyRow.store_id == store_id)
         )

@@ -8,24 +8,19 @@ from typing import Self
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
-from recourse.db.cancellations import SqlCancellations, SqlReasons
-from recourse.db.messaging import SqlEvents, SqlNotifications
 from recourse.db.outbox import mark_delivered_in
 from recourse.db.reference import ReferenceCache
-from recourse.db.refunds import SqlRefunds, SqlSettlement
-from recourse.db.repositories import (
-    SqlLoginAttempts,
-    SqlOrders,
-    SqlOutbox,
-    SqlPlatform,
-    SqlShipments,
-    SqlStores,
-    SqlTimeline,
-    SqlTokens,
-    SqlUsers,
-)
-from recourse.db.web_sessions import SqlWebSessions
-from recourse.db.webhooks import SqlWebhooks
+from recourse.db.repositories.accounts import SqlLoginAttempts, SqlTokens, SqlUsers, SqlWebSessions
+from recourse.db.repositories.cancellations import SqlCancellations, SqlReasons
+from recourse.db.repositories.notifications import SqlNotifications
+from recourse.db.repositories.orders import SqlOrders
+from recourse.db.repositories.outbox import SqlOutbox
+from recourse.db.repositories.platform import SqlPlatform
+from recourse.db.repositories.refunds import SqlRefunds, SqlSettlement
+from recourse.db.repositories.shipments import SqlShipments
+from recourse.db.repositories.stores import SqlStores
+from recourse.db.repositories.timeline import SqlTimeline
+from recourse.db.repositories.webhooks import SqlEvents, SqlWebhooks
 
 
 class SqlUnitOfWork:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from recourse.db import models as m
 from recourse.db.reference import ReferenceCache
-from recourse.db.writes import hold, set_columns
+from recourse.db.repositories.writes import hold, set_columns
 from recourse.domain.cancellation import CancellationStatus
 from recourse.domain.reasons import Fault, Reason, ReasonActor
 from recourse.services.ports import Cancellation, NewCancellation

@@ -1,8 +1,7 @@
-"""Repositories of in-app notifications and the webhook event log."""
+"""Repository of in-app notifications."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +9,7 @@ from sqlalchemy import func, literal, update
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
-from recourse.db.writes import insert_ignoring_duplicates
+from recourse.db.repositories.writes import insert_ignoring_duplicates
 
 
 class SqlNotifications:
@@ -66,11 +65,3 @@ class SqlNotifications:
         if up_to_id is not None:
             stmt = stmt.where(row.id <= up_to_id)
         return int(getattr(self.s.execute(stmt.values(read_at=at)), "rowcount", 0))
-
-
-class SqlEvents:
-    def __init__(self, session: Session) -> None:
-        self.s = session
-
-    def add(self, event_id: str, event_type: str, payload: Mapping[str, Any], at: datetime) -> None:
-        self.s.add(m.EventRow(id=event_id, type=event_type, payload=dict(payload), created_at=at))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from recourse.db import models as m
 from recourse.db.reference import ReferenceCache
-from recourse.db.writes import hold, set_columns
+from recourse.db.repositories.writes import hold, set_columns
 from recourse.domain.order import PaymentMethod
 from recourse.domain.refund import COUNTS_AGAINST_CAPTURE, RefundedSoFar, RefundStatus
 from recourse.domain.settlement import DEFAULT_PROFILES, SettlementProfile

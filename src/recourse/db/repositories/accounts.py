@@ -1,0 +1,226 @@
+"""Repositories of accounts: users, API tokens, sign-in attempts (T5) and web sessions (T4)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session, joinedload
+
+from recourse.db import models as m
+from recourse.db.reference import ReferenceCache
+from recourse.domain.accounts import User, WebSession
+from recourse.domain.roles import Role
+from recourse.services.ports import NewUser, TokenRecord
+
+
+def _user(row: m.UserRow) -> User:
+    return User(
+        id=row.id,
+        email=row.email,
+        name=row.name,
+        role=Role(row.role),
+        country=row.country,
+        timezone=row.timezone,
+        locale=row.locale,
+        store_ids=frozenset(s.store_id for s in row.stores),
+        password_hash=row.password_hash,
+    )
+
+
+class SqlUsers:
+    def __init__(self, session: Session, cache: ReferenceCache | None = None) -> None:
+        self.s = session
+        self.cache = cache or ReferenceCache(0)
+
+    def add(self, user: NewUser) -> int:
+        row = m.UserRow(
+            email=user.email,
+            name=user.name,
+            role=str(user.role),
+            country=user.country,
+            timezone=user.timezone,
+            locale=user.locale,
+            password_hash=user.password_hash,
+            created_at=user.created_at,
+        )
+        self.s.add(row)
+        self.s.flush()
+        if user.store_ids:
+            self.cache.clear()
+        for store_id in sorted(user.store_ids):
+            self.s.add(m.StoreStaffRow(user_id=row.id, store_id=store_id))
+        self.s.flush()
+        return row.id
+
+    def get(self, user_id: int) -> User | None:
+        row = self.s.get(m.UserRow, user_id, options=[joinedload(m.UserRow.stores)])
+        return _user(row) if row else None
+
+    def by_email(self, email: str) -> User | None:
+        row = self.s.scalars(select(m.UserRow).where(m.UserRow.email == email)).first()
+        return _user(row) if row else None
+
+    def home(self, user_id: int) -> tuple[str, str] | None:
+        """The user's country and time zone, without the rest of the account."""
+        row = self.s.execute(
+            select(m.UserRow.country, m.UserRow.timezone).where(m.UserRow.id == user_id)
+        ).first()
+        return (row[0], row[1]) if row else None
+
+    def staff_ids(self, store_id: int) -> list[int]:
+        """A store's staff changes rarely: kept with the reference data (db/reference.py)."""
+
+        def load() -> tuple[int, ...]:
+            return tuple(
+                self.s.scalars(
+                    select(m.StoreStaffRow.user_id)
+                    .where(m.StoreStaffRow.store_id == store_id)
+                    .order_by(m.StoreStaffRow.user_id)
+                )
+            )
+
+        return list(self.cache.get(("staff", store_id), load))
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        self.s.execute(
+            update(m.UserRow).where(m.UserRow.id == user_id).values(password_hash=password_hash)
+        )
+
+
+class SqlTokens:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(
+        self,
+        token_hash: str,
+        *,
+        user_id: int | None,
+        operator: bool,
+        name: str,
+        created_at: datetime,
+    ) -> int:
+        row = m.ApiTokenRow(
+            token_hash=token_hash,
+            user_id=user_id,
+            operator=operator,
+            name=name,
+            created_at=created_at,
+        )
+        self.s.add(row)
+        self.s.flush()
+        return row.id
+
+    def find(self, token_hash: str) -> TokenRecord | None:
+        row = self.s.scalars(
+            select(m.ApiTokenRow).where(m.ApiTokenRow.token_hash == token_hash)
+        ).first()
+        if row is None:
+            return None
+        return TokenRecord(
+            id=row.id,
+            user_id=row.user_id,
+            operator=row.operator,
+            revoked=row.revoked_at is not None,
+        )
+
+
+class SqlLoginAttempts:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def begin(self, keys: Sequence[str], at: datetime) -> list[int]:
+        rows = [m.LoginAttemptRow(key=key, at=at, succeeded=False) for key in keys]
+        self.s.add_all(rows)
+        self.s.flush()
+        return [row.id for row in rows]
+
+    def failures_since(self, key: str, since: datetime, *, reset_by_success: bool) -> int:
+        start = since
+        if reset_by_success:
+            last_success = self.s.scalar(
+                select(func.max(m.LoginAttemptRow.at)).where(
+                    m.LoginAttemptRow.key == key, m.LoginAttemptRow.succeeded.is_(True)
+                )
+            )
+            start = max(since, last_success) if last_success else since
+        return int(
+            self.s.scalar(
+                select(func.count()).where(
+                    m.LoginAttemptRow.key == key,
+                    m.LoginAttemptRow.succeeded.is_(False),
+                    m.LoginAttemptRow.at >= start,
+                )
+            )
+            or 0
+        )
+
+    def succeeded(self, attempt_ids: Sequence[int]) -> None:
+        self.s.execute(
+            update(m.LoginAttemptRow)
+            .where(m.LoginAttemptRow.id.in_(attempt_ids))
+            .values(succeeded=True)
+        )
+
+    def forget(self, attempt_ids: Sequence[int]) -> None:
+        self.s.execute(delete(m.LoginAttemptRow).where(m.LoginAttemptRow.id.in_(attempt_ids)))
+
+
+class SqlWebSessions:
+    """T4: signed-in browsers, kept on the server so that logging out or a new password
+    ends them."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(
+        self, token_hash: str, *, user_id: int, created_at: datetime, expires_at: datetime
+    ) -> int:
+        row = m.WebSessionRow(
+            token_hash=token_hash,
+            user_id=user_id,
+            created_at=created_at,
+            last_seen_at=created_at,
+            expires_at=expires_at,
+        )
+        self.s.add(row)
+        self.s.flush()
+        return row.id
+
+    def find(self, token_hash: str) -> WebSession | None:
+        row = self.s.execute(
+            select(
+                m.WebSessionRow.id,
+                m.WebSessionRow.user_id,
+                m.WebSessionRow.created_at,
+                m.WebSessionRow.last_seen_at,
+                m.WebSessionRow.expires_at,
+            ).where(m.WebSessionRow.token_hash == token_hash)
+        ).first()
+        if row is None:
+            return None
+        return WebSession(
+            id=row.id,
+            user_id=row.user_id,
+            created_at=row.created_at,
+            last_seen_at=row.last_seen_at,
+            expires_at=row.expires_at,
+        )
+
+    def seen(self, session_id: int, at: datetime) -> None:
+        self.s.execute(
+            update(m.WebSessionRow).where(m.WebSessionRow.id == session_id).values(last_seen_at=at)
+        )
+
+    def end(self, token_hash: str) -> None:
+        self.s.execute(delete(m.WebSessionRow).where(m.WebSessionRow.token_hash == token_hash))
+
+    def end_all(self, user_id: int) -> int:
+        result = self.s.execute(delete(m.WebSessionRow).where(m.WebSessionRow.user_id == user_id))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def end_expired(self, now: datetime) -> int:
+        result = self.s.execute(delete(m.WebSessionRow).where(m.WebSessionRow.expires_at <= now))
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,199 @@
+"""Repository of orders: lines and their quantities, payment, deadlines, stored status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, joinedload
+
+from recourse.db import models as m
+from recourse.db.repositories.writes import hold
+from recourse.domain.order import (
+    Deadlines,
+    LineQuantities,
+    Order,
+    OrderLine,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    order_totals,
+)
+from recourse.services.ports import NewOrder
+
+
+def order_from_row(row: m.OrderRow) -> Order:
+    return Order(
+        id=row.id,
+        buyer_id=row.buyer_id,
+        store_id=row.store_id,
+        currency=row.currency,
+        country=row.country,
+        shipping_fee=row.shipping_fee,
+        payment=Payment(
+            method=PaymentMethod(row.payment_method),
+            status=PaymentStatus(row.payment_status),
+            amount_captured=row.amount_captured,
+            captured_at=row.captured_at,
+            reference=row.payment_reference,
+            review_started_at=row.review_started_at,
+        ),
+        lines=tuple(
+            OrderLine(
+                id=line.id,
+                sku=line.sku,
+                title=line.title,
+                unit_price=line.unit_price,
+                quantity=line.quantity,
+                discount=line.discount,
+                tax=line.tax,
+                quantities=LineQuantities(
+                    ordered=line.quantity,
+                    cancelled=line.qty_cancelled,
+                    shipped=line.qty_shipped,
+                    delivered=line.qty_delivered,
+                    returned=line.qty_returned,
+                    refunded=line.qty_refunded,
+                ),
+            )
+            for line in row.lines
+        ),
+        created_at=row.created_at,
+        deadlines=Deadlines(
+            pay_by=row.pay_by,
+            review_until=row.review_until,
+            ship_by=row.ship_by,
+            protection_ends_at=row.protection_ends_at,
+        ),
+        first_shipped_at=row.first_shipped_at,
+        receipt_confirmed_at=row.receipt_confirmed_at,
+        policy_version_id=row.policy_version_id,
+        external_id=row.external_id,
+    )
+
+
+class SqlOrders:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(self, order: NewOrder) -> int:
+        total = order_totals(order.currency, order.lines, order.shipping_fee).total.minor
+        row = m.OrderRow(
+            external_id=order.external_id,
+            buyer_id=order.buyer_id,
+            store_id=order.store_id,
+            currency=order.currency,
+            country=order.country,
+            shipping_fee=order.shipping_fee,
+            total=total,
+            payment_method=str(order.payment.method),
+            payment_status=str(order.payment.status),
+            amount_captured=order.payment.amount_captured,
+            pay_by=order.deadlines.pay_by,
+            status="awaiting_payment",
+            status_changed_at=order.created_at,
+            created_at=order.created_at,
+        )
+        self.s.add(row)
+        self.s.flush()
+        for position, line in enumerate(order.lines):
+            self.s.add(
+                m.OrderLineRow(
+                    order_id=row.id,
+                    position=position,
+                    sku=line.sku,
+                    title=line.title,
+                    unit_price=line.unit_price,
+                    quantity=line.quantity,
+                    discount=line.discount,
+                    tax=line.tax,
+                )
+            )
+        self.s.flush()
+        return row.id
+
+    def _row(self, order_id: int, for_update: bool) -> m.OrderRow | None:
+        """The order with its lines in one query. FOR UPDATE locks the lines with the order
+        (every order has lines, so the join is inner): a read that waited for another
+        writer then sees that writer's lines, not the ones of its own snapshot."""
+        stmt = (
+            select(m.OrderRow)
+            .where(m.OrderRow.id == order_id)
+            .options(joinedload(m.OrderRow.lines, innerjoin=True))
+        )
+        if for_update:
+            stmt = stmt.with_for_update()
+        row = self.s.scalars(stmt.execution_options(populate_existing=for_update)).unique().first()
+        hold(self.s, row)
+        return row
+
+    def get(self, order_id: int, *, for_update: bool = False) -> Order | None:
+        row = self._row(order_id, for_update)
+        return order_from_row(row) if row else None
+
+    def id_by_external_id(self, store_id: int, external_id: str) -> int | None:
+        return self.s.scalar(
+            select(m.OrderRow.id).where(
+                m.OrderRow.store_id == store_id, m.OrderRow.external_id == external_id
+            )
+        )
+
+    def save_quantities(self, order_id: int, changes: Mapping[int, LineQuantities]) -> None:
+        """Set on the rows the session holds (it loaded them with the order); the flush sends
+        every changed line in one batched UPDATE."""
+        for line_id, qty in changes.items():
+            row = self.s.get(m.OrderLineRow, line_id)
+            if row is None or row.order_id != order_id:
+                raise LookupError(f"order {order_id} has no line {line_id}")
+            row.qty_cancelled = qty.cancelled
+            row.qty_shipped = qty.shipped
+            row.qty_delivered = qty.delivered
+            row.qty_returned = qty.returned
+            row.qty_refunded = qty.refunded
+
+    def save_payment(
+        self, order_id: int, payment: Payment, *, policy_version_id: int | None
+    ) -> None:
+        self.s.execute(
+            update(m.OrderRow)
+            .where(m.OrderRow.id == order_id)
+            .values(
+                payment_status=str(payment.status),
+                amount_captured=payment.amount_captured,
+                captured_at=payment.captured_at,
+                payment_reference=payment.reference,
+                review_started_at=payment.review_started_at,
+                policy_version_id=policy_version_id,
+            )
+        )
+        self.s.expire_all()
+
+    def save_deadlines(self, order_id: int, deadlines: Deadlines) -> None:
+        self.s.execute(
+            update(m.OrderRow)
+            .where(m.OrderRow.id == order_id)
+            .values(
+                pay_by=deadlines.pay_by,
+                review_until=deadlines.review_until,
+                ship_by=deadlines.ship_by,
+                protection_ends_at=deadlines.protection_ends_at,
+            )
+        )
+        self.s.expire_all()
+
+    def set_first_shipped(self, order_id: int, at: datetime) -> None:
+        self.s.execute(
+            update(m.OrderRow).where(m.OrderRow.id == order_id).values(first_shipped_at=at)
+        )
+        self.s.expire_all()
+
+    def set_status(self, order_id: int, status: str, at: datetime) -> None:
+        row = self.s.get(m.OrderRow, order_id)
+        if row is not None and row.status != str(status):
+            row.status = str(status)
+            row.status_changed_at = at
+
+    def stored_status(self, order_id: int) -> str | None:
+        row = self.s.get(m.OrderRow, order_id)
+        return row.status if row else None

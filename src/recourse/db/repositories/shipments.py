@@ -1,0 +1,72 @@
+"""Repository of shipments: parcels, the units each carries, carrier events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from recourse.db import models as m
+from recourse.domain.shipment import Shipment, ShipmentLine, ShipmentStatus
+
+
+def _shipment(row: m.ShipmentRow) -> Shipment:
+    return Shipment(
+        id=row.id,
+        order_id=row.order_id,
+        carrier=row.carrier,
+        tracking_number=row.tracking_number,
+        status=ShipmentStatus(row.status),
+        lines=tuple(ShipmentLine(line_id=x.line_id, quantity=x.quantity) for x in row.lines),
+        shipped_at=row.shipped_at,
+    )
+
+
+class SqlShipments:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(
+        self,
+        order_id: int,
+        *,
+        carrier: str,
+        tracking_number: str,
+        lines: Sequence[ShipmentLine],
+        shipped_at: datetime,
+    ) -> int:
+        row = m.ShipmentRow(
+            order_id=order_id,
+            carrier=carrier,
+            tracking_number=tracking_number,
+            status=str(ShipmentStatus.shipped),
+            shipped_at=shipped_at,
+        )
+        row.lines = [
+            m.ShipmentLineRow(line_id=item.line_id, quantity=item.quantity) for item in lines
+        ]
+        self.s.add(row)
+        self.s.flush()
+        return row.id
+
+    def get(self, shipment_id: int, *, for_update: bool = False) -> Shipment | None:
+        stmt = select(m.ShipmentRow).where(m.ShipmentRow.id == shipment_id)
+        if for_update:
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        row = self.s.scalars(stmt).first()
+        return _shipment(row) if row else None
+
+    def set_status(self, shipment_id: int, status: ShipmentStatus) -> None:
+        self.s.execute(
+            update(m.ShipmentRow).where(m.ShipmentRow.id == shipment_id).values(status=str(status))
+        )
+
+    def add_event(self, shipment_id: int, event: str, at: datetime, recorded_at: datetime) -> int:
+        row = m.ShipmentEventRow(
+            shipment_id=shipment_id, type=event, happened_at=at, recorded_at=recorded_at
+        )
+        self.s.add(row)
+        self.s.flush()
+        return row.id

@@ -30,6 +30,9 @@ class BabelCurrencies:
     def is_known(self, code: str) -> bool:
         return code in currency_codes()
 
+    def format(self, money: Money) -> str:
+        return format_money(money)
+
 
 def exponent(code: str) -> int:
     """Digits after the decimal point: JPY 0, EUR 2, KWD 3."""

@@ -1,0 +1,69 @@
+"""One transaction over every repository: leaving `with uow:` without `commit()` rolls back."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from recourse.services.ports.accounts import LoginAttempts, Tokens, Users, WebSessions
+from recourse.services.ports.cancellations import Cancellations
+from recourse.services.ports.common import Outbox, Timeline
+from recourse.services.ports.notifications import Notifications
+from recourse.services.ports.orders import Orders
+from recourse.services.ports.platform import Platform, Reasons, Settlement
+from recourse.services.ports.refunds import Refunds
+from recourse.services.ports.shipments import Shipments
+from recourse.services.ports.stores import Stores
+from recourse.services.ports.webhooks import Events, Webhooks
+
+
+class UnitOfWork(Protocol):
+    @property
+    def users(self) -> Users: ...
+    @property
+    def stores(self) -> Stores: ...
+    @property
+    def orders(self) -> Orders: ...
+    @property
+    def shipments(self) -> Shipments: ...
+    @property
+    def timeline(self) -> Timeline: ...
+    @property
+    def outbox(self) -> Outbox: ...
+    @property
+    def tokens(self) -> Tokens: ...
+    @property
+    def login_attempts(self) -> LoginAttempts: ...
+    @property
+    def web_sessions(self) -> WebSessions: ...
+    @property
+    def platform(self) -> Platform: ...
+    @property
+    def refunds(self) -> Refunds: ...
+    @property
+    def settlement(self) -> Settlement: ...
+    @property
+    def notifications(self) -> Notifications: ...
+    @property
+    def events(self) -> Events: ...
+    @property
+    def cancellations(self) -> Cancellations: ...
+    @property
+    def reasons(self) -> Reasons: ...
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+class WebhookUnitOfWork(UnitOfWork, Protocol):
+    """The unit of work with the webhook repository (fold into UnitOfWork when convenient)."""
+
+    @property
+    def webhooks(self) -> Webhooks: ...

@@ -39,7 +39,7 @@ from bench.common import (
 from bench.seeding import INSTANT, make_store, reserve_ids
 from recourse.container import Container
 from recourse.db import models as m
-from recourse.db.queries import list_orders, tab_counts
+from recourse.db.queries.orders import list_orders, tab_counts
 from recourse.domain.order import NewLine, order_totals
 from recourse.domain.roles import Actor, Role
 

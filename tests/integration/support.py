@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from recourse.cli import _worker
 from recourse.container import Container
 from recourse.db import models as m
-from recourse.db.queries import TimelineView, order_detail
+from recourse.db.queries.orders import order_detail
+from recourse.db.queries.timeline import TimelineView
 from recourse.domain.roles import Actor, Role
 
 OPERATOR = Actor(Role.operator)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from recourse.container import Container
-from recourse.db.queries import order_detail
+from recourse.db.queries.orders import order_detail
 from recourse.domain.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
 from recourse.domain.shipment import CarrierEvent, ShipmentStatus
 from recourse.integrations.clock import FixedClock

@@ -12,7 +12,9 @@ from recourse import demo_data
 from recourse.bootstrap import build
 from recourse.config import Settings
 from recourse.container import Container
-from recourse.db import outbox, queries
+from recourse.db import outbox
+from recourse.db.queries import orders as order_queries
+from recourse.db.queries import stores as store_queries
 from recourse.domain.accounts import LoginLimits
 from recourse.domain.order import OrderStatus
 from recourse.domain.policy import PlatformPolicy
@@ -32,9 +34,9 @@ def _seed(container: Container) -> demo_data.DemoInfo:
     return demo_data.seed(container, console=Console(file=io.StringIO()))
 
 
-def _orders(container: Container, actor: Actor = SUPPORT) -> list[queries.OrderSummary]:
+def _orders(container: Container, actor: Actor = SUPPORT) -> list[order_queries.OrderSummary]:
     with container.read_session() as session:
-        return queries.list_orders(session, actor, container.clock.now(), limit=1000).items
+        return order_queries.list_orders(session, actor, container.clock.now(), limit=1000).items
 
 
 def _statuses(container: Container, actor: Actor) -> dict[str, int]:
@@ -42,7 +44,7 @@ def _statuses(container: Container, actor: Actor) -> dict[str, int]:
     with container.read_session() as session:
         return {
             str(s): len(
-                queries.list_orders(session, actor, now, statuses=(str(s),), limit=1000).items
+                order_queries.list_orders(session, actor, now, statuses=(str(s),), limit=1000).items
             )
             for s in STATUSES
         }
@@ -69,11 +71,11 @@ def test_demo_offers_every_status_currency_policy_and_a_working_login_for_each_r
     summaries = _orders(container)
     store_ids = sorted({o.store_id for o in summaries})
     with container.read_session() as session:
-        tabs = queries.tab_counts(session, SUPPORT, now)
-        policies = [queries.store_with_policy(session, sid, now) for sid in store_ids]
+        tabs = order_queries.tab_counts(session, SUPPORT, now)
+        policies = [store_queries.store_with_policy(session, sid, now) for sid in store_ids]
         governing = {
             (d.store["id"], d.policy.version)
-            for d in (queries.order_detail(session, SUPPORT, o.id, now) for o in summaries)
+            for d in (order_queries.order_detail(session, SUPPORT, o.id, now) for o in summaries)
             if d
         }
     with container.uow() as uow:
@@ -85,7 +87,7 @@ def test_demo_offers_every_status_currency_policy_and_a_working_login_for_each_r
     again = demo_data.demo_logins(container)
 
     assert tabs["all"] >= 60
-    assert all(tabs[tab] > 0 for tab in queries.TABS)
+    assert all(tabs[tab] > 0 for tab in order_queries.TABS)
     assert {"EUR", "JPY", "KWD"} <= {o.currency for o in summaries}
     assert len({o.buyer_id for o in summaries}) >= 5
     assert len(store_ids) >= 3
@@ -112,7 +114,7 @@ def test_demo_history_lies_in_the_past_and_the_worker_has_caught_up(settings: Se
         per_status = _statuses(container, SUPPORT)
         summaries = _orders(container)
         with container.read_session() as session:
-            details = [queries.order_detail(session, SUPPORT, o.id, now) for o in summaries]
+            details = [order_queries.order_detail(session, SUPPORT, o.id, now) for o in summaries]
         pending = outbox.pending_count(container.engine, now)
         dead = outbox.dead_letters(container.engine)
         assert container.mailbox is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from recourse.container import Container
-from recourse.db.queries import list_orders, order_detail
+from recourse.db.queries.orders import list_orders, order_detail
 from recourse.domain.shipment import CarrierEvent, ShipmentLine
 from recourse.integrations.clock import FixedClock
 from recourse.services import deadlines, shipping

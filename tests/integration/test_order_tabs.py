@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from recourse.container import Container
-from recourse.db import queries
+from recourse.db.queries import orders as order_queries
 from recourse.domain.roles import Actor, Role
 from recourse.domain.shipment import CarrierEvent
 from recourse.integrations.clock import FixedClock
@@ -15,7 +15,7 @@ from tests.factories import carrier_event, make_order, make_store, make_user, pa
 
 def listed(c: Container, actor: Actor, tab: str) -> int:
     with c.read_session() as s:
-        return len(queries.list_orders(s, actor, c.clock.now(), tab=tab, limit=500).items)
+        return len(order_queries.list_orders(s, actor, c.clock.now(), tab=tab, limit=500).items)
 
 
 def test_counts_follow_the_clock_before_the_worker_does(
@@ -43,7 +43,7 @@ def test_counts_follow_the_clock_before_the_worker_does(
         clock.advance(timedelta(days=days))
         for actor in (as_buyer, as_seller):
             with container.read_session() as s:
-                counts = queries.tab_counts(s, actor, clock.now())
-            assert counts == {tab: listed(container, actor, tab) for tab in queries.TABS}
+                counts = order_queries.tab_counts(s, actor, clock.now())
+            assert counts == {tab: listed(container, actor, tab) for tab in order_queries.TABS}
     assert counts["completed"] == 2 and counts["cancelled"] == 2  # the last round, as seller
     assert counts["all"] == len(unpaid) + len(paid)

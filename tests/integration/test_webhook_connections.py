@@ -19,7 +19,7 @@ import pytest
 from recourse.bootstrap import build, make_worker
 from recourse.config import Settings
 from recourse.container import Container
-from recourse.db.webhooks import DeliveryView, deliveries_page
+from recourse.db.queries.webhooks import DeliveryView, deliveries_page
 from recourse.domain.roles import Actor, Role
 from recourse.integrations.clock import FixedClock
 from recourse.integrations.resolver import SystemResolver

@@ -15,7 +15,7 @@ from recourse.cli import _worker
 from recourse.container import Container
 from recourse.db import models as m
 from recourse.db import outbox
-from recourse.db.webhooks import DeliveryView, deliveries_page
+from recourse.db.queries.webhooks import DeliveryView, deliveries_page
 from recourse.domain.errors import InvalidInput, NotAllowed, RuleConflict
 from recourse.domain.roles import Actor, Role
 from recourse.integrations.clock import FixedClock

@@ -31,7 +31,8 @@ from sqlalchemy import select
 from recourse.bootstrap import make_worker
 from recourse.container import Container
 from recourse.db import models as m
-from recourse.db.queries import TimelineView, order_detail
+from recourse.db.queries.orders import order_detail
+from recourse.db.queries.timeline import TimelineView
 from recourse.domain.errors import DomainError
 from recourse.domain.order import TERMINAL_STATUSES, NewLine, OrderStatus, PaymentStatus
 from recourse.domain.roles import Actor, Role

@@ -18,8 +18,8 @@ from recourse.bootstrap import make_worker
 from recourse.container import Container
 from recourse.db import models as m
 from recourse.db import outbox
-from recourse.db.notification_queries import notifications_of
-from recourse.db.webhooks import deliveries_page
+from recourse.db.queries.notifications import notifications_of
+from recourse.db.queries.webhooks import deliveries_page
 from recourse.domain.order import NewLine
 from recourse.domain.roles import Actor, Role
 from recourse.domain.shipment import ShipmentLine

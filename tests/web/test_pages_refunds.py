@@ -14,7 +14,7 @@ from sqlalchemy import update
 from recourse.bootstrap import Container
 from recourse.cli import _worker
 from recourse.db.models import RefundRow
-from recourse.db.refund_queries import RefundView, refunds_of_order
+from recourse.db.queries.refunds import RefundView, refunds_of_order
 from recourse.domain.errors import InvalidInput
 from recourse.domain.roles import Role
 from recourse.integrations.clock import FixedClock

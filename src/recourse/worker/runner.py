@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from recourse.db import outbox
-from recourse.db.queries import user_view
+from recourse.db.queries.users import user_view
 from recourse.db.uow import SqlUnitOfWork
 from recourse.integrations.mail import EmailRenderer, Mailer, Recipient
 from recourse.integrations.resolver import SystemResolver

@@ -1,4 +1,5 @@
-"""Read side of cancellations: views for pages and the API, the seller inbox, store metrics."""
+"""Read side of cancellations: views for pages and the API, the seller inbox with its header
+count and the inbox's order facts, store metrics (C4, C8, C11)."""
 
 from __future__ import annotations
 
@@ -135,6 +136,52 @@ def pending_requests(
     rows = list(session.scalars(stmt))
     labels, titles = _labels(session), _titles(session, [r.order_id for r in rows])
     return [_view(r, labels, titles) for r in rows]
+
+
+def pending_request_count(session: Session, store_ids: frozenset[int]) -> int:
+    """Requests waiting for an answer across these stores: the number in the seller's header."""
+    if not store_ids:
+        return 0
+    count = session.scalar(
+        select(func.count())
+        .select_from(m.CancellationRow)
+        .where(
+            m.CancellationRow.status == str(CancellationStatus.pending_seller),
+            m.CancellationRow.store_id.in_(sorted(store_ids)),
+        )
+    )
+    return int(count or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class InboxOrder:
+    order_id: int
+    external_id: str | None
+    buyer_name: str
+    store_name: str
+    currency: str
+
+
+def inbox_orders(session: Session, order_ids: list[int]) -> dict[int, InboxOrder]:
+    """Who bought and from which store, for each order a request in the inbox is about."""
+    if not order_ids:
+        return {}
+    rows = session.execute(
+        select(
+            m.OrderRow.id,
+            m.OrderRow.external_id,
+            m.UserRow.name,
+            m.StoreRow.name,
+            m.OrderRow.currency,
+        )
+        .join(m.UserRow, m.UserRow.id == m.OrderRow.buyer_id)
+        .join(m.StoreRow, m.StoreRow.id == m.OrderRow.store_id)
+        .where(m.OrderRow.id.in_(sorted(set(order_ids))))
+    )
+    return {
+        int(order_id): InboxOrder(int(order_id), external_id, str(buyer), str(store), currency)
+        for order_id, external_id, buyer, store, currency in rows
+    }
 
 
 @dataclass(frozen=True, slots=True)

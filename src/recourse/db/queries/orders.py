@@ -1,4 +1,4 @@
-"""Read side for pages and the API: plain values out, never live ORM objects."""
+"""Read side of orders: lists with tabs and counts, one order in full, line summaries."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import String, and_, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
+from recourse.db.queries.timeline import TimelineView
 from recourse.db.repositories.orders import order_from_row
 from recourse.db.repositories.stores import policy_from_row
 from recourse.domain.order import Order, OrderStatus, derive_status, order_totals
@@ -60,19 +61,6 @@ class ShipmentView:
     shipped_at: datetime
     lines: list[dict[str, Any]]
     events: list[dict[str, Any]]
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineView:
-    at: datetime
-    actor_role: str
-    actor_id: int | None
-    action: str
-    from_state: str | None
-    to_state: str | None
-    reason: str | None
-    note: str | None
-    data: dict[str, Any] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,51 +341,6 @@ def shipment_order_id(session: Session, shipment_id: int) -> int | None:
     return session.scalar(select(m.ShipmentRow.order_id).where(m.ShipmentRow.id == shipment_id))
 
 
-def store_with_policy(session: Session, store_id: int, now: datetime) -> dict[str, Any] | None:
-    store = session.get(m.StoreRow, store_id)
-    if store is None:
-        return None
-    versions = [
-        policy_from_row(p)
-        for p in session.scalars(
-            select(m.StorePolicyRow).where(m.StorePolicyRow.store_id == store_id)
-        )
-    ]
-    current = policy_in_force(versions, now)
-    return {
-        "id": store.id,
-        "name": store.name,
-        "country": store.country,
-        "policy_version": current.version,
-        "policy": current.policy.as_dict(),
-    }
-
-
-def user_view(session: Session, user_id: int) -> dict[str, Any] | None:
-    user = session.get(m.UserRow, user_id)
-    if user is None:
-        return None
-    return {
-        "id": user.id,
-        "email": user.email,
-        "name": user.name,
-        "role": user.role,
-        "country": user.country,
-        "timezone": user.timezone,
-        "locale": user.locale,
-        "store_ids": sorted(s.store_id for s in user.stores),
-    }
-
-
-def stores_of(session: Session, store_ids: frozenset[int]) -> list[dict[str, Any]]:
-    rows = session.scalars(
-        select(m.StoreRow)
-        .where(m.StoreRow.id.in_(sorted(store_ids) or [-1]))
-        .order_by(m.StoreRow.id)
-    )
-    return [{"id": r.id, "name": r.name, "country": r.country} for r in rows]
-
-
 @dataclass(frozen=True, slots=True)
 class LineSummary:
     first_title: str
@@ -418,53 +361,3 @@ def line_summaries(session: Session, order_ids: list[int]) -> dict[int, LineSumm
         first, lines, units = found.get(order_id, (title, 0, 0))
         found[order_id] = (first, lines + 1, units + int(quantity))
     return {k: LineSummary(first, lines, units) for k, (first, lines, units) in found.items()}
-
-
-def user_names(session: Session, user_ids: set[int]) -> dict[int, str]:
-    """Display names for the people a timeline mentions."""
-    if not user_ids:
-        return {}
-    rows = session.execute(
-        select(m.UserRow.id, m.UserRow.name).where(m.UserRow.id.in_(sorted(user_ids)))
-    )
-    return {user_id: name for user_id, name in rows}
-
-
-def all_stores(session: Session) -> list[dict[str, Any]]:
-    """Every store, for support's store filter."""
-    rows = session.scalars(select(m.StoreRow).order_by(m.StoreRow.name, m.StoreRow.id))
-    return [{"id": r.id, "name": r.name, "country": r.country} for r in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    entry: TimelineView
-    visible_to_buyer: bool
-    visible_to_seller: bool
-
-
-def audit_timeline(session: Session, order_id: int) -> list[AuditEntry]:
-    """Support's timeline: every entry, with whom each one is shown to."""
-    rows = session.scalars(
-        select(m.TimelineRow)
-        .where(m.TimelineRow.order_id == order_id)
-        .order_by(m.TimelineRow.at, m.TimelineRow.id)
-    )
-    return [
-        AuditEntry(
-            entry=TimelineView(
-                at=t.at,
-                actor_role=t.actor_role,
-                actor_id=t.actor_id,
-                action=t.action,
-                from_state=t.from_state,
-                to_state=t.to_state,
-                reason=t.reason,
-                note=t.note,
-                data=t.data,
-            ),
-            visible_to_buyer=bool(t.visible_to_buyer),
-            visible_to_seller=bool(t.visible_to_seller),
-        )
-        for t in rows
-    ]

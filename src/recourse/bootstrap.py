@@ -13,7 +13,8 @@ from recourse.integrations.gateways.sandbox import SandboxGateway
 from recourse.integrations.mail import EmailRenderer, FileMailbox, Mailer, SmtpMailer
 from recourse.integrations.passwords import Argon2Hasher
 from recourse.services.ports import Clock, Context, PaymentGateway
-from recourse.worker.runner import Worker, WorkerDeps
+from recourse.worker.deps import WorkerDeps
+from recourse.worker.runner import Worker
 
 
 def build(

@@ -15,7 +15,8 @@ from recourse.db.uow import SqlUnitOfWork
 from recourse.integrations.clock import FixedClock
 from recourse.integrations.mail import Mailer
 from recourse.services import notify
-from recourse.worker.runner import Worker, WorkerDeps, backoff
+from recourse.worker.deps import WorkerDeps
+from recourse.worker.runner import Worker, backoff
 from tests.integration.support import Parties, mail_templates, outbox_rows, run_worker
 
 

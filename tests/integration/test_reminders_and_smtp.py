@@ -18,7 +18,8 @@ from recourse.container import Container
 from recourse.db import models as m
 from recourse.integrations.clock import FixedClock
 from recourse.integrations.mail import Recipient, SmtpMailer
-from recourse.worker.runner import Worker, WorkerDeps
+from recourse.worker.deps import WorkerDeps
+from recourse.worker.runner import Worker
 from tests.factories import make_order, make_store, make_user, pay, ship_all
 
 

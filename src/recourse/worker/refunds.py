@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from recourse.db.outbox import Claimed
 from recourse.services import refunds
 from recourse.services.ports import GatewayStatus, GatewayUnavailable
-
-if TYPE_CHECKING:
-    from recourse.worker.runner import WorkerDeps
+from recourse.worker.deps import WorkerDeps
 
 log = logging.getLogger("recourse.worker.refunds")
 

@@ -7,22 +7,18 @@ import os
 import socket
 import threading
 import traceback
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
-
-from sqlalchemy import Engine
 
 from recourse.db import outbox
 from recourse.db.queries.users import user_view
 from recourse.db.uow import SqlUnitOfWork
-from recourse.integrations.mail import EmailRenderer, Mailer, Recipient
-from recourse.integrations.resolver import SystemResolver
+from recourse.integrations.mail import Recipient
 from recourse.services import deadlines, webhooks
-from recourse.services.ports import Context, PaymentGateway, Resolver
 from recourse.worker import refunds as refund_work
 from recourse.worker import webhooks as webhook_work
+from recourse.worker.deps import WorkerDeps
 
 log = logging.getLogger("recourse.worker")
 
@@ -33,27 +29,6 @@ BACKOFF_CAP_SECONDS = 6 * 3600
 def backoff(attempts: int) -> timedelta:
     """Exponential: 30 s, 1 min, 2 min, … capped at 6 h."""
     return timedelta(seconds=min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (attempts - 1)))
-
-
-@dataclass
-class WorkerDeps:
-    engine: Engine
-    uow_factory: Callable[[], SqlUnitOfWork]
-    ctx: Context
-    mailer: Mailer
-    renderer: EmailRenderer
-    read_session: Callable[[], Any]
-    gateways: Mapping[str, PaymentGateway] = field(default_factory=dict)
-    batch: int = 50
-    max_attempts: int = 12
-    refund_max_attempts: int = 8
-    lease_seconds: int = 60
-    # M3: webhooks keep retrying for more than 24 h (back-off is capped at 6 h).
-    max_attempts_by_kind: Mapping[str, int] = field(
-        default_factory=lambda: {"webhook": 20, "refund.send": 1000}
-    )
-    # T2: webhook hosts are resolved here once, and the address checked is the one connected to.
-    resolver: Resolver = field(default_factory=SystemResolver)
 
 
 class Worker:

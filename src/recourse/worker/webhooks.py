@@ -21,7 +21,7 @@ import ssl
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import certifi
 import httpx
@@ -39,9 +39,7 @@ from recourse.domain.webhooks import (
 )
 from recourse.services import webhooks
 from recourse.services.ports import Resolver, WebhookAttempt, WebhookUnitOfWork
-
-if TYPE_CHECKING:
-    from recourse.worker.runner import WorkerDeps
+from recourse.worker.deps import WorkerDeps
 
 TIMEOUT_SECONDS = 10.0
 USER_AGENT = "Recourse-Webhooks/1"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -72,6 +73,21 @@ def check_country(country: str, field_name: str = "country") -> str:
     if not _COUNTRY.match(value):
         raise InvalidInput(field_name, "Use a two-letter ISO 3166 country code, such as DE.")
     return value
+
+
+def check_user_role(role: Role) -> Role:
+    """§1: people sign in as buyers, sellers or support; the operator is an API token."""
+    if role is Role.operator:
+        raise InvalidInput("role", "Operators use API tokens, not user accounts.")
+    return role
+
+
+def check_store_membership(role: Role, store_ids: Collection[int]) -> None:
+    """§1: a seller is staff of one or more stores; nobody else belongs to a store."""
+    if role is Role.seller and not store_ids:
+        raise InvalidInput("store_ids", "A seller belongs to at least one store.")
+    if role is not Role.seller and store_ids:
+        raise InvalidInput("store_ids", "Only sellers belong to stores.")
 
 
 def check_timezone(tz: str) -> str:

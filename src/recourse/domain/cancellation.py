@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TypeGuard
 
-from recourse.domain.errors import IllegalTransition, InvalidInput
+from recourse.domain.errors import IllegalTransition, InvalidInput, RuleConflict
 from recourse.domain.order import (
     LineQuantities,
     Order,
@@ -16,6 +19,7 @@ from recourse.domain.order import (
     derive_status,
 )
 from recourse.domain.policy import BuyerCancel, PlatformPolicy, StorePolicy
+from recourse.domain.refund import RefundedSoFar, RefundQuote, quote_cancellation
 
 
 class CancellationStatus(StrEnum):
@@ -68,6 +72,18 @@ class Mode(StrEnum):
     request = "request"
 
 
+def opening_status(mode: Mode) -> CancellationStatus:
+    """C4: an instant cancellation is complete when made; a request waits for the seller."""
+    if mode is Mode.request:
+        return CancellationStatus.pending_seller
+    return CancellationStatus.completed
+
+
+def seller_is_told(initiator: Initiator) -> bool:
+    """C11: the store hears of every completed cancellation it did not make itself."""
+    return initiator is not Initiator.seller
+
+
 class Alternative(StrEnum):
     ask_seller = "ask_seller"
     refuse_delivery = "refuse_delivery"
@@ -104,6 +120,21 @@ class Eligibility:
 
 def _whole(order: Order) -> dict[int, int]:
     return {line.id: line.qty.unshipped for line in order.lines if line.qty.unshipped}
+
+
+def every_unshipped_unit(order: Order) -> dict[int, int]:
+    """What cancelling "the order" cancels: each line's units that have not shipped."""
+    return _whole(order)
+
+
+def is_whole_order(order: Order, units: Mapping[int, int]) -> bool:
+    """C7: the cancellation takes every unit still to ship (not some lines or quantities)."""
+    return dict(units) == _whole(order)
+
+
+def fully_cancelled(order: Order) -> bool:
+    """§2: every unit ordered is cancelled, so the order itself is cancelled."""
+    return all(line.qty.cancelled == line.qty.ordered for line in order.lines)
 
 
 def requested_units(order: Order, lines: Mapping[int, int] | None) -> dict[int, int]:
@@ -277,3 +308,47 @@ def overdue_autocancel_due(order: Order, now: datetime, platform: PlatformPolicy
         and all(line.qty.shipped == 0 for line in order.lines)
         and bool(_whole(order))
     )
+
+
+def cancellation_quote(
+    order: Order, units: Mapping[int, int], so_far: RefundedSoFar
+) -> RefundQuote | None:
+    """C6/C7: what cancelling `units` pays back; nothing to quote when nothing was captured."""
+    if order.payment.status is not PaymentStatus.captured or not units:
+        return None
+    return quote_cancellation(order, units, so_far, after=cancel_units(order, units))
+
+
+def refund_needed(quote: RefundQuote | None) -> TypeGuard[RefundQuote]:
+    """F1: a cancellation creates a refund only when it pays something back."""
+    return quote is not None and quote.total > 0
+
+
+def quote_fingerprint(order: Order, units: Mapping[int, int], quote: RefundQuote | None) -> str:
+    """C6: identifies exactly what the buyer saw; any change to the order changes it."""
+    facts = {
+        "order": order.id,
+        "units": sorted(units.items()),
+        "quantities": [(line.id, line.qty.cancelled, line.qty.shipped) for line in order.lines],
+        "quote": None
+        if quote is None
+        else [quote.items, quote.tax, quote.shipping, quote.fees, quote.refundable_before],
+    }
+    return "q_" + hashlib.sha256(json.dumps(facts).encode()).hexdigest()[:20]
+
+
+def check_quote_current(
+    seen: str | None, order: Order, units: Mapping[int, int], quote: RefundQuote | None
+) -> str:
+    """C6: confirming executes the quote the buyer saw; if the order changed in between, they
+    are shown the new one instead. Returns the current quote's id."""
+    fresh = quote_fingerprint(order, units, quote)
+    if seen is not None and seen != fresh:
+        raise RuleConflict(
+            "quote_changed",
+            "The order changed since you saw the refund; here is the new one.",
+            quote_id=fresh,
+            refund=quote.total if quote else 0,
+            currency=order.currency,
+        )
+    return fresh

@@ -96,6 +96,45 @@ def after_gateway_lookup(confirmed: RefundStatus | None) -> RefundStatus:
     return confirmed
 
 
+class AnswerEffect(StrEnum):
+    """What the gateway's own record of a refund does to the ledger (F4, T1)."""
+
+    moves = "moves"
+    unchanged = "unchanged"
+    reversed = "reversed"
+
+
+def gateway_answer_effect(current: RefundStatus, reported: RefundStatus) -> AnswerEffect:
+    """F4/T1: the ledger follows what the gateway reports, along the transition table. Money
+    that has left stays counted: a provider reversing a paid refund is flagged for support
+    (`reversed`), and nothing else moves a succeeded refund."""
+    if current is RefundStatus.succeeded and reported is RefundStatus.failed:
+        return AnswerEffect.reversed
+    if reported is current or current is RefundStatus.succeeded:
+        return AnswerEffect.unchanged
+    refund_transition(current, reported)
+    return AnswerEffect.moves
+
+
+class RetryKind(StrEnum):
+    resend = "resend"
+    nudge = "nudge"
+
+
+def retry_kind(status: RefundStatus, *, needs_attention: bool) -> RetryKind:
+    """F3: support retries a failed refund (sent again with a fresh key, once the gateway
+    confirms the failure) or a pending one stuck for support (sent again with its key)."""
+    if status is RefundStatus.failed:
+        return RetryKind.resend
+    if status is RefundStatus.pending and needs_attention:
+        return RetryKind.nudge
+    raise RuleConflict(
+        "refund_not_retryable",
+        f"The refund is {status}; only failed or stuck refunds can be retried.",
+        status=str(status),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class LineRefund:
     line_id: int

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from recourse.services.ports import UnitOfWork
+from recourse.domain.money import Money
+from recourse.services.ports.common import Context
+from recourse.services.ports.unit_of_work import UnitOfWork
+
+
+def money_json(ctx: Context, money: Money) -> dict[str, object]:
+    """§12: an amount in a message is {"amount", "currency", "formatted"}."""
+    return {
+        "amount": money.minor,
+        "currency": money.currency,
+        "formatted": ctx.currencies.format(money),
+    }
 
 
 def queue_email(

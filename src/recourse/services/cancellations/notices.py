@@ -1,0 +1,233 @@
+"""C11/M2/M3: what a cancellation tells — webhook events, in-app notifications and emails,
+written in the same transaction as the change they report."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from recourse.domain.cancellation import Initiator, seller_is_told
+from recourse.domain.money import Money
+from recourse.domain.order import Order
+from recourse.domain.refund import RefundQuote
+from recourse.domain.settlement import refund_destination
+from recourse.services import events
+from recourse.services.notify import money_json, notify_store_staff, notify_user
+from recourse.services.ports.cancellations import Cancellation
+from recourse.services.ports.common import Context
+from recourse.services.ports.unit_of_work import UnitOfWork
+
+
+def reason_label(uow: UnitOfWork, code: str) -> str:
+    reason = uow.reasons.get(code)
+    return reason.label if reason else code.replace("_", " ")
+
+
+def items(order: Order, units: Mapping[int, int]) -> list[dict[str, object]]:
+    return [
+        {"title": order.line(line_id).title, "sku": order.line(line_id).sku, "quantity": n}
+        for line_id, n in sorted(units.items())
+    ]
+
+
+def event_data(order: Order, c: Cancellation, **extra: object) -> dict[str, object]:
+    return {
+        "cancellation_id": c.id,
+        "order_id": order.id,
+        "external_id": order.external_id,
+        "store_id": order.store_id,
+        "reason": c.reason,
+        "fault": c.fault,
+        "initiator": c.initiator,
+        "lines": [
+            {"line_id": line_id, "sku": order.line(line_id).sku, "quantity": n}
+            for line_id, n in sorted(c.units.items())
+        ],
+        **extra,
+    }
+
+
+def announce_requested(
+    uow: UnitOfWork, order: Order, cancellation: Cancellation, respond_by: datetime, now: datetime
+) -> None:
+    """C11: the event, and each of the store's sellers told the answer-by time in their zone."""
+    events.publish(
+        uow,
+        event_type="cancellation.requested",
+        data=event_data(order, cancellation, respond_by=respond_by.isoformat()),
+        now=now,
+    )
+    for seller_id in uow.users.staff_ids(order.store_id):
+        seller = uow.users.get(seller_id)
+        assert seller is not None
+        notify_user(
+            uow,
+            user_id=seller_id,
+            kind="cancellation.requested",
+            title=f"Order #{order.id}: the buyer asks to cancel",
+            body=(
+                "Approve or reject by "
+                f"{respond_by.astimezone(ZoneInfo(seller.timezone)):%d %b %Y, %H:%M %Z}; "
+                "without an answer the cancellation is approved automatically."
+            ),
+            order_id=order.id,
+            link=f"/seller/orders/{order.id}",
+            now=now,
+            dedupe_key=f"cancellation:{cancellation.id}:requested:{seller_id}",
+            email_template="cancellation_requested",
+            email_context={
+                "order_id": order.id,
+                "cancellation_id": cancellation.id,
+                "respond_by": respond_by.isoformat(),
+                "reason": reason_label(uow, cancellation.reason),
+                "note": cancellation.note,
+                "items": items(order, cancellation.units),
+            },
+        )
+
+
+def announce_completed(
+    uow: UnitOfWork,
+    ctx: Context,
+    order: Order,
+    cancellation: Cancellation,
+    *,
+    event: str,
+    whole: bool,
+    quote: RefundQuote | None,
+    refund_id: int | None,
+    now: datetime,
+) -> None:
+    """C11: the events, the buyer's confirmation with the refund, and the store's notice."""
+    data = event_data(order, cancellation, refund_id=refund_id)
+    events.publish(uow, event_type=event, data=data, now=now)
+    events.publish(uow, event_type="order.lines_cancelled", data=data, now=now)
+    if whole:
+        events.publish(uow, event_type="order.cancelled", data=data, now=now)
+    automatic = event == "cancellation.expired"
+    _tell_buyer_completed(uow, ctx, order, cancellation, whole, quote, refund_id, automatic, now)
+    if seller_is_told(Initiator(cancellation.initiator)):
+        notify_store_staff(
+            uow,
+            store_id=order.store_id,
+            kind="cancellation.completed",
+            title=f"Order #{order.id}: " + ("cancelled" if whole else "items cancelled"),
+            body="Do not ship the cancelled items."
+            + (" You did not answer in time, so the request was approved." if automatic else ""),
+            order_id=order.id,
+            now=now,
+            dedupe_key=f"cancellation:{cancellation.id}:completed",
+            email_template="cancellation_seller_notice",
+            email_context={
+                "order_id": order.id,
+                "whole": whole,
+                "automatic": automatic,
+                "items": items(order, cancellation.units),
+                "reason": reason_label(uow, cancellation.reason),
+            },
+        )
+
+
+def _tell_buyer_completed(
+    uow: UnitOfWork,
+    ctx: Context,
+    order: Order,
+    cancellation: Cancellation,
+    whole: bool,
+    quote: RefundQuote | None,
+    refund_id: int | None,
+    automatic: bool,
+    now: datetime,
+) -> None:
+    amount = money_json(ctx, Money(quote.total if quote else 0, order.currency))
+    refund = uow.refunds.get(refund_id) if refund_id is not None else None
+    destination = refund_destination(str(order.payment.method))
+    notify_user(
+        uow,
+        user_id=order.buyer_id,
+        kind="cancellation.completed",
+        title=f"Order #{order.id}: " + ("cancelled" if whole else "items cancelled"),
+        body=(
+            f"{amount['formatted']} will be refunded to {destination}."
+            if refund
+            else "Nothing was charged for these items, so there is nothing to refund."
+        ),
+        order_id=order.id,
+        link=f"/orders/{order.id}",
+        now=now,
+        dedupe_key=f"cancellation:{cancellation.id}:completed",
+        email_template="cancellation_completed",
+        email_context={
+            "order_id": order.id,
+            "whole": whole,
+            "automatic": automatic,
+            "items": items(order, cancellation.units),
+            "refund": amount if refund else None,
+            "method": str(order.payment.method),
+            "destination": destination,
+            "earliest": refund.expected_earliest.isoformat() if refund else None,
+            "latest": refund.expected_latest.isoformat() if refund else None,
+        },
+    )
+
+
+def announce_rejected(
+    uow: UnitOfWork,
+    order: Order,
+    cancellation: Cancellation,
+    *,
+    reason: str,
+    note: str | None,
+    carrier: str | None,
+    tracking_number: str | None,
+    now: datetime,
+) -> None:
+    """C10: the event, and the buyer told the seller's reason."""
+    events.publish(
+        uow,
+        event_type="cancellation.rejected",
+        data=event_data(order, cancellation, rejection_reason=reason, note=note),
+        now=now,
+    )
+    notify_user(
+        uow,
+        user_id=order.buyer_id,
+        kind="cancellation.rejected",
+        title=f"Order #{order.id}: the seller declined to cancel",
+        body=(note or reason.replace("_", " ")).strip(),
+        order_id=order.id,
+        link=f"/orders/{order.id}",
+        now=now,
+        dedupe_key=f"cancellation:{cancellation.id}:rejected",
+        email_template="cancellation_rejected",
+        email_context={
+            "order_id": order.id,
+            "reason": reason,
+            "note": note,
+            "carrier": carrier,
+            "tracking_number": tracking_number,
+        },
+    )
+
+
+def remind_seller(
+    uow: UnitOfWork, order: Order, cancellation: Cancellation, respond_by: datetime, now: datetime
+) -> None:
+    """C11: the store's sellers, reminded before silence approves the request."""
+    notify_store_staff(
+        uow,
+        store_id=order.store_id,
+        kind="cancellation.reminder",
+        title=f"Order #{order.id}: answer the cancellation request",
+        body="Without your answer the cancellation will be approved automatically.",
+        order_id=order.id,
+        now=now,
+        dedupe_key=f"cancellation:{cancellation.id}:reminder",
+        email_template="cancellation_reminder",
+        email_context={
+            "order_id": order.id,
+            "respond_by": respond_by.isoformat(),
+            "items": items(order, cancellation.units),
+        },
+    )

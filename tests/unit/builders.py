@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from recourse.domain.order import (
@@ -13,6 +14,7 @@ from recourse.domain.order import (
     Payment,
     PaymentMethod,
     PaymentStatus,
+    order_totals,
 )
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -75,3 +77,12 @@ def an_order(
         first_shipped_at=first_shipped_at,
         receipt_confirmed_at=receipt_confirmed_at,
     )
+
+
+def paid(order: Order, *, at: datetime = T0) -> Order:
+    """The order with its total captured at `at`."""
+    total = order_totals(order.currency, order.lines, order.shipping_fee).total.minor
+    payment = replace(
+        order.payment, status=PaymentStatus.captured, amount_captured=total, captured_at=at
+    )
+    return replace(order, payment=payment)

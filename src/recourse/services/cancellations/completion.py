@@ -56,22 +56,7 @@ def complete(
     after = refresh_status(uow, after_order, now)
     whole = fully_cancelled(after_order)
     uow.timeline.add(
-        TimelineEntry(
-            order_id=order.id,
-            at=now,
-            actor=actor,
-            action="order.cancelled" if whole else "order.lines_cancelled",
-            from_state=str(before),
-            to_state=str(after),
-            reason=cancellation.reason,
-            note=cancellation.note,
-            data={
-                "cancellation_id": cancellation.id,
-                "fault": cancellation.fault,
-                "refund_id": refund_id,
-                "units": {str(k): v for k, v in cancellation.units.items()},
-            },
-        )
+        _entry(order, cancellation, actor, now, whole, str(before), str(after), refund_id)
     )
     announce_completed(
         uow,
@@ -83,4 +68,32 @@ def complete(
         quote=quote,
         refund_id=refund_id,
         now=now,
+    )
+
+
+def _entry(
+    order: Order,
+    cancellation: Cancellation,
+    actor: Actor,
+    now: datetime,
+    whole: bool,
+    before: str,
+    after: str,
+    refund_id: int | None,
+) -> TimelineEntry:
+    return TimelineEntry(
+        order_id=order.id,
+        at=now,
+        actor=actor,
+        action="order.cancelled" if whole else "order.lines_cancelled",
+        from_state=before,
+        to_state=after,
+        reason=cancellation.reason,
+        note=cancellation.note,
+        data={
+            "cancellation_id": cancellation.id,
+            "fault": cancellation.fault,
+            "refund_id": refund_id,
+            "units": {str(k): v for k, v in cancellation.units.items()},
+        },
     )

@@ -159,16 +159,7 @@ def reject_cancellation(
         )
         if rejection_ships(code):
             assert carrier is not None and tracking_number is not None
-            record_shipment(
-                uow,
-                ctx,
-                actor=actor,
-                order=order,
-                lines=[ShipmentLine(k, v) for k, v in sorted(cancellation.units.items())],
-                carrier=carrier,
-                tracking_number=tracking_number,
-                now=now,
-            )
+            _record_parcel(uow, ctx, actor, order, cancellation, carrier, tracking_number, now)
         announce_rejected(
             uow,
             order,
@@ -183,6 +174,29 @@ def reject_cancellation(
         final = uow.cancellations.get(cancellation.id)
     assert final is not None
     return final
+
+
+def _record_parcel(
+    uow: UnitOfWork,
+    ctx: Context,
+    actor: Actor,
+    order: Order,
+    cancellation: Cancellation,
+    carrier: str,
+    tracking_number: str,
+    now: datetime,
+) -> None:
+    """C9: the parcel the seller says already left carries the units the buyer asked about."""
+    record_shipment(
+        uow,
+        ctx,
+        actor=actor,
+        order=order,
+        lines=[ShipmentLine(k, v) for k, v in sorted(cancellation.units.items())],
+        carrier=carrier,
+        tracking_number=tracking_number,
+        now=now,
+    )
 
 
 def withdraw_cancellation(

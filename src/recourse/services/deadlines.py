@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from recourse.services import cancellations, orders, shipping
-from recourse.services.ports import Context, UnitOfWork
+from recourse.services.ports.common import Context
+from recourse.services.ports.unit_of_work import UnitOfWork
 
 Handler = Callable[[UnitOfWork, Context, int], None]
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from recourse.services.ports import UnitOfWork
+from recourse.services.ports.unit_of_work import UnitOfWork
 
 EVENT_TYPES: dict[str, str] = {
     "refund.created": "A refund was recorded and will be sent to the payment provider.",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from recourse.domain.errors import NotFound
 from recourse.domain.roles import Actor
-from recourse.services.ports import Context, UnitOfWork
+from recourse.services.ports.common import Context
+from recourse.services.ports.unit_of_work import UnitOfWork
 
 
 def mark_read(uow: UnitOfWork, ctx: Context, *, actor: Actor, notification_id: int) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from recourse.domain import accounts as rules
-from recourse.domain.errors import InvalidInput, NotAllowed, NotFound
+from recourse.domain.errors import InvalidInput, NotFound
 from recourse.domain.policy import PolicyVersion, make_policy
-from recourse.domain.roles import Actor, Role, can_edit_policy
-from recourse.services.ports import Context, UnitOfWork
+from recourse.domain.roles import Actor, OperatorTask, check_can_edit_policy, check_operator
+from recourse.services.ports.common import Context
+from recourse.services.ports.unit_of_work import UnitOfWork
 
 
 def create_store(
@@ -21,8 +22,7 @@ def create_store(
     policy: dict[str, Any] | None = None,
 ) -> int:
     """P: a store starts with policy version 1, in force from its creation."""
-    if actor.role is not Role.operator:
-        raise NotAllowed("Only the marketplace operator creates stores.")
+    check_operator(actor, OperatorTask.create_stores)
     if not name.strip():
         raise InvalidInput("name", "Enter the store's name.")
     country = rules.check_country(country)
@@ -41,12 +41,9 @@ def update_store_policy(
     """P: a change makes a new version; orders paid earlier keep the one they were paid under."""
     now = ctx.clock.now()
     with uow:
-        if uow.stores.get(store_id) is None or not (
-            actor.sees_everything or store_id in actor.store_ids
-        ):
+        if uow.stores.get(store_id) is None:
             raise NotFound("No such store.")
-        if not can_edit_policy(actor, store_id=store_id):
-            raise NotAllowed("Only the store's staff or the operator may change its policy.")
+        check_can_edit_policy(actor, store_id=store_id)
         versions = uow.stores.policy_versions(store_id)
         latest = max(versions, key=lambda v: v.version)
         policy = make_policy(changes, base=latest.policy)

@@ -1,0 +1,138 @@
+"""F4/M2/M3: what a refund tells — the `refund.*` webhook events and the buyer's notifications
+and emails, written in the same transaction as the change they report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from recourse.domain.money import Money
+from recourse.domain.order import Order
+from recourse.domain.refund import RefundQuote, RefundStatus
+from recourse.domain.settlement import ExpectedBy, refund_destination
+from recourse.services import events
+from recourse.services.notify import money_json, notify_user
+from recourse.services.ports.common import Context
+from recourse.services.ports.refunds import Refund
+from recourse.services.ports.unit_of_work import UnitOfWork
+
+
+def payload(refund: Refund) -> dict[str, Any]:
+    return {
+        "refund_id": refund.id,
+        "order_id": refund.order_id,
+        "status": str(refund.status),
+        "amount": refund.amount,
+        "currency": refund.currency,
+        "method": refund.method,
+        "cause": refund.cause,
+        "trace_number": refund.trace_number,
+        "expected_by": {
+            "earliest": refund.expected_earliest.isoformat(),
+            "latest": refund.expected_latest.isoformat(),
+        },
+    }
+
+
+def announce_created(
+    uow: UnitOfWork,
+    ctx: Context,
+    order: Order,
+    refund: Refund,
+    quote: RefundQuote,
+    expected: ExpectedBy,
+    now: datetime,
+) -> None:
+    """F4/F5: the event, and the buyer told how much goes back, where, and by when."""
+    amount = money_json(ctx, Money(quote.total, quote.currency))
+    destination = refund_destination(str(order.payment.method))
+    events.publish(uow, event_type="refund.created", data=payload(refund), now=now)
+    notify_user(
+        uow,
+        user_id=order.buyer_id,
+        kind="refund.created",
+        title=f"Refund of {amount['formatted']} on its way",
+        body=(
+            f"We are refunding {amount['formatted']} for order #{order.id} to "
+            f"{destination}. Expect it between "
+            f"{expected.earliest.day} {expected.earliest:%b} and "
+            f"{expected.latest.day} {expected.latest:%b %Y}."
+        ),
+        order_id=order.id,
+        link=f"/orders/{order.id}#refunds",
+        now=now,
+        dedupe_key=f"refund:{refund.id}:created",
+        email_template="refund_created",
+        email_context={
+            "order_id": order.id,
+            "refund_id": refund.id,
+            "amount": amount,
+            "method": str(order.payment.method),
+            "destination": destination,
+            "cause": str(quote.cause),
+            "earliest": expected.earliest.isoformat(),
+            "latest": expected.latest.isoformat(),
+        },
+    )
+
+
+def announce_status(uow: UnitOfWork, ctx: Context, refund: Refund, now: datetime) -> None:
+    """F4: the event of every step; the buyer hears when the money left, or that it is late."""
+    events.publish(uow, event_type=f"refund.{refund.status}", data=payload(refund), now=now)
+    order = uow.orders.get(refund.order_id)
+    assert order is not None
+    amount = money_json(ctx, Money(refund.amount, refund.currency))
+    if refund.status is RefundStatus.succeeded:
+        _tell_succeeded(uow, order, refund, amount, now)
+    elif refund.status is RefundStatus.failed:
+        _tell_failed(uow, order, refund, amount, now)
+
+
+def _tell_succeeded(
+    uow: UnitOfWork, order: Order, refund: Refund, amount: dict[str, object], now: datetime
+) -> None:
+    notify_user(
+        uow,
+        user_id=order.buyer_id,
+        kind="refund.succeeded",
+        title=f"Refund of {amount['formatted']} sent",
+        body=(
+            f"Your refund for order #{order.id} has left us"
+            + (f" (reference {refund.trace_number})" if refund.trace_number else "")
+            + f". It should be on your statement by {refund.expected_latest.day} "
+            + f"{refund.expected_latest:%b %Y}."
+        ),
+        order_id=order.id,
+        link=f"/orders/{order.id}#refunds",
+        now=now,
+        dedupe_key=f"refund:{refund.id}:succeeded",
+        email_template="refund_succeeded",
+        email_context={
+            "order_id": order.id,
+            "refund_id": refund.id,
+            "amount": amount,
+            "trace_number": refund.trace_number,
+            "latest": refund.expected_latest.isoformat(),
+        },
+    )
+
+
+def _tell_failed(
+    uow: UnitOfWork, order: Order, refund: Refund, amount: dict[str, object], now: datetime
+) -> None:
+    notify_user(
+        uow,
+        user_id=order.buyer_id,
+        kind="refund.failed",
+        title=f"Refund of {amount['formatted']} delayed",
+        body=(
+            f"The payment provider could not process the refund for order #{order.id}. "
+            "Our support team has been alerted and will send it again."
+        ),
+        order_id=order.id,
+        link=f"/orders/{order.id}#refunds",
+        now=now,
+        dedupe_key=f"refund:{refund.id}:failed:{refund.attempts}",
+        email_template="refund_failed",
+        email_context={"order_id": order.id, "refund_id": refund.id, "amount": amount},
+    )

@@ -20,7 +20,7 @@ from recourse.domain.roles import Role
 from recourse.integrations.clock import FixedClock
 from recourse.integrations.gateways.sandbox import SandboxGateway, SandboxSettings
 from recourse.services import refunds
-from recourse.web.pages.refunds import parse_amount
+from recourse.web.pages.support.refunds import parse_amount
 from tests.factories import actor_of, get_order, make_order, make_store, make_user, pay
 from tests.web.test_pages import csrf_from, login, signed_in
 

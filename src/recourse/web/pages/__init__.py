@@ -1,22 +1,12 @@
-"""Server-rendered pages, one module per audience."""
+"""Server-rendered pages: buyer/, seller/ and support/ hold one module per capability each;
+shared/ what several audiences use; auth, mail and notifications serve every audience."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
 from recourse.web.deps import MaybeUser
-from recourse.web.pages import (
-    auth,
-    buyer,
-    cancellations,
-    mail,
-    notifications,
-    refunds,
-    seller,
-    seller_cancellations,
-    support,
-    webhooks,
-)
+from recourse.web.pages import auth, buyer, mail, notifications, seller, support
 
 
 def remember_user(request: Request, user: MaybeUser) -> None:
@@ -29,9 +19,5 @@ router.include_router(auth.router)
 router.include_router(buyer.router)
 router.include_router(seller.router)
 router.include_router(support.router)
-router.include_router(webhooks.router)
 router.include_router(mail.router)
-router.include_router(refunds.router)
 router.include_router(notifications.router)
-router.include_router(cancellations.router)
-router.include_router(seller_cancellations.router)

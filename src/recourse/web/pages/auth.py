@@ -27,7 +27,7 @@ def login_page(request: Request, user: MaybeUser, next: str | None = None) -> Re
     target = safe_next(next)
     if user is not None:
         return see_other(target or home_for(user))
-    return render(request, "login.html", {"user": None, "next": target or "", "email": ""})
+    return render(request, "accounts/login.html", {"user": None, "next": target or "", "email": ""})
 
 
 @router.post("/login")
@@ -54,7 +54,7 @@ def login(request: Request, c: ContainerDep, form: FormFields) -> Response:
             headers["Retry-After"] = str(error.facts["retry_after"])
         response = render(
             request,
-            "login.html",
+            "accounts/login.html",
             {"user": None, "next": target or "", "email": email, "error": error.message},
             status_code=status_for(error),
         )

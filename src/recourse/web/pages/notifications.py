@@ -8,7 +8,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context as TemplateContext
 
 from recourse.container import Container
-from recourse.db import notification_queries
+from recourse.db.queries import notifications as notification_queries
 from recourse.domain.errors import NotFound
 from recourse.services import notifications
 from recourse.web.deps import ContainerDep, PageUser, ReadSession, check_csrf, flash
@@ -49,7 +49,7 @@ def my_notifications(
     )
     return render(
         request,
-        "notifications.html",
+        "notifications/list.html",
         {
             "user": user,
             "items": items,

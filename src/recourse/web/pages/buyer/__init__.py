@@ -1,0 +1,12 @@
+"""The buyer's pages, one module per capability: orders, cancellations, refunds."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from recourse.web.pages.buyer import cancellations, orders, refunds
+
+router = APIRouter()
+router.include_router(orders.router)
+router.include_router(refunds.router)
+router.include_router(cancellations.router)

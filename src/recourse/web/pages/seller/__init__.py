@@ -1,0 +1,12 @@
+"""The seller's pages, one module per capability: orders, shipping, cancellations."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from recourse.web.pages.seller import cancellations, orders, shipping
+
+router = APIRouter()
+router.include_router(orders.router)
+router.include_router(shipping.router)
+router.include_router(cancellations.router)

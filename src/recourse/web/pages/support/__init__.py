@@ -1,0 +1,15 @@
+"""Support's pages, one module per capability: orders, refunds, cancellations, webhooks and
+the outbox's dead letters."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from recourse.web.pages.support import cancellations, orders, outbox, refunds, webhooks
+
+router = APIRouter()
+router.include_router(orders.router)
+router.include_router(outbox.router)
+router.include_router(webhooks.router)
+router.include_router(refunds.router)
+router.include_router(cancellations.router)

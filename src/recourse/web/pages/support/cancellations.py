@@ -1,0 +1,29 @@
+"""Support's side of cancellations: every store's cancellation metrics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from recourse.db.queries.cancellations import store_metrics
+from recourse.web.deps import ContainerDep, ReadSession
+from recourse.web.pages.common import SupportUser
+from recourse.web.pages.shared.cancellation_metrics import METRICS_NOTE, metric_rows
+from recourse.web.templating import render
+
+router = APIRouter()
+
+
+@router.get("/support/metrics")
+def all_metrics(
+    request: Request, user: SupportUser, c: ContainerDep, session: ReadSession
+) -> Response:
+    return render(
+        request,
+        "cancellations/support_metrics.html",
+        {
+            "user": user,
+            "metrics": metric_rows(store_metrics(session)),
+            "metrics_note": METRICS_NOTE,
+        },
+    )

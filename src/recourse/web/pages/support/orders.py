@@ -1,0 +1,103 @@
+"""Support's orders: every order, filtered by store or buyer, and one order with its full
+timeline (entries hidden from a party marked as such)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from recourse.db.queries.orders import TABS, line_summaries, list_orders, order_detail, tab_counts
+from recourse.db.queries.stores import all_stores
+from recourse.db.queries.timeline import audit_timeline
+from recourse.db.queries.users import user_names
+from recourse.domain.errors import NotFound
+from recourse.domain.roles import Actor, Role
+from recourse.web.deps import ContainerDep, ReadSession
+from recourse.web.pages.common import SupportUser, optional_int, query_string
+from recourse.web.pages.shared import present_orders
+from recourse.web.templating import render
+
+router = APIRouter(prefix="/support")
+
+
+@router.get("/orders")
+def all_orders(
+    request: Request,
+    user: SupportUser,
+    c: ContainerDep,
+    session: ReadSession,
+    tab: str = "all",
+    store: str | None = None,
+    buyer: str | None = None,
+    cursor: str | None = None,
+) -> Response:
+    tab = tab if tab in TABS else "all"
+    store_id = optional_int(store, "store")
+    buyer_id = optional_int(buyer, "buyer")
+    now = c.clock.now()
+    actor = user.actor()
+    page = list_orders(
+        session,
+        actor,
+        now,
+        tab=tab,
+        store_id=store_id,
+        buyer_id=buyer_id,
+        cursor=optional_int(cursor, "cursor"),
+    )
+    # Counting as that buyer would see them keeps the tab counts equal to the filtered list.
+    counted_as = actor if buyer_id is None else Actor(Role.buyer, buyer_id)
+    counts = tab_counts(session, counted_as, now, store_id=store_id)
+    filters = {"tab": tab, "store": store_id, "buyer": buyer_id}
+    return render(
+        request,
+        "orders/support_orders.html",
+        {
+            "user": user,
+            "tabs": present_orders.tabs(counts, tab),
+            "tab": tab,
+            "store_id": store_id,
+            "buyer_id": buyer_id,
+            "stores": all_stores(session),
+            "rows": present_orders.order_rows(
+                page.items, line_summaries(session, [o.id for o in page.items]), now
+            ),
+            "filter_query": query_string(store=store_id, buyer=buyer_id),
+            "older": (
+                query_string(**filters, cursor=page.next_cursor) if page.next_cursor else None
+            ),
+            "newest": query_string(**filters) if cursor else None,
+        },
+    )
+
+
+@router.get("/orders/{order_id}")
+def support_order(
+    request: Request, order_id: int, user: SupportUser, c: ContainerDep, session: ReadSession
+) -> Response:
+    now = c.clock.now()
+    detail = order_detail(session, user.actor(), order_id, now)
+    if detail is None:
+        raise NotFound(f"No order {order_id}.")
+    audit = audit_timeline(session, order_id)
+    entries = [a.entry for a in audit]
+    return render(
+        request,
+        "orders/support_order.html",
+        {
+            "user": user,
+            **present_orders.order_page(
+                detail,
+                audience=Role.support,
+                viewer_id=user.id,
+                tz=user.timezone,
+                now=now,
+                names=user_names(session, present_orders.actor_ids(entries)),
+                entries=entries,
+                hidden=[
+                    present_orders.hidden_from(a.visible_to_buyer, a.visible_to_seller)
+                    for a in audit
+                ],
+            ),
+        },
+    )

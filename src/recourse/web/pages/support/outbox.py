@@ -1,0 +1,34 @@
+"""Support's dead letters: messages the worker gave up on, and sending one again."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from recourse.db import outbox
+from recourse.domain.errors import NotFound
+from recourse.web.deps import ContainerDep, check_csrf, flash
+from recourse.web.pages.common import FormFields, SupportUser, see_other
+from recourse.web.templating import render
+
+router = APIRouter(prefix="/support")
+
+
+@router.get("/outbox")
+def dead_letters(request: Request, user: SupportUser, c: ContainerDep) -> Response:
+    return render(
+        request,
+        "outbox/support_dead_letters.html",
+        {"user": user, "messages": outbox.dead_letters(c.engine)},
+    )
+
+
+@router.post("/outbox/{message_id}/retry")
+def retry(
+    request: Request, message_id: int, user: SupportUser, c: ContainerDep, form: FormFields
+) -> Response:
+    check_csrf(request, form.get("csrf_token"))
+    if not outbox.retry_dead_letter(c.engine, message_id, c.clock.now()):
+        raise NotFound(f"Message {message_id} is not waiting for a retry.")
+    flash(request, f"Message {message_id} will be delivered again.")
+    return see_other("/support/outbox")

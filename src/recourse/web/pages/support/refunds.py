@@ -1,0 +1,279 @@
+"""Support's refund pages (F1, F4, F5): the manual refund (form → quote → confirm), refunds
+needing attention and sending a failed one again. The buyer's Refunds page is in
+buyer/refunds.py; the order pages' panel is worded in shared/present_refunds.py."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from recourse.container import Container
+from recourse.currency import exponent
+from recourse.db.queries import refunds as refund_queries
+from recourse.db.queries.orders import order_detail
+from recourse.domain.accounts import User
+from recourse.domain.errors import DomainError, InvalidInput, NotFound
+from recourse.domain.refund import check_ceiling, check_refund_reason
+from recourse.domain.roles import Role
+from recourse.services import refunds
+from recourse.web.deps import ContainerDep, ReadSession, check_csrf, flash
+from recourse.web.errors import status_for
+from recourse.web.pages.common import (
+    FormFields,
+    SupportUser,
+    error_field,
+    safe_next,
+    see_other,
+)
+from recourse.web.pages.shared.present_refunds import (
+    DESTINATIONS,
+    REASONS,
+    amount_example,
+    date_range,
+    money,
+    panel,
+    refund_card,
+    words,
+)
+from recourse.web.templating import render
+
+router = APIRouter()
+
+AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+MAX_DIGITS = 15
+NOTE_LIMIT = 2000
+
+
+def parse_amount(text: str, currency: str) -> int:
+    """What the agent typed, in minor units: '12.50' EUR → 1250, '1.250' KWD → 1250. Exact:
+    Decimal and the currency's exponent, never a float; more decimals than the currency has
+    are refused rather than rounded."""
+    digits = exponent(currency)
+    example = amount_example(currency)
+    raw = text.strip()
+    if not raw:
+        raise InvalidInput("amount", f"Enter the amount to refund, for example {example}.")
+    if raw.startswith("-"):
+        raise InvalidInput("amount", "Enter a positive amount: a refund pays the buyer back.")
+    if not AMOUNT.fullmatch(raw):
+        raise InvalidInput(
+            "amount",
+            f"Enter the amount in {currency} as digits, with a point before any decimals, "
+            f"for example {example}.",
+        )
+    whole, _, fraction = raw.partition(".")
+    if len(fraction) > digits:
+        allowed = (
+            "no decimals"
+            if digits == 0
+            else f"at most {digits} decimal{'s' if digits != 1 else ''}"
+        )
+        raise InvalidInput(
+            "amount",
+            f"{currency} amounts have {allowed}; {raw} has {len(fraction)}. For example {example}.",
+        )
+    if len(whole.lstrip("0")) > MAX_DIGITS:
+        raise InvalidInput("amount", "That amount is larger than any payment; check the digits.")
+    minor = Decimal(raw).scaleb(digits)
+    if minor == 0:
+        raise InvalidInput("amount", "Enter an amount greater than zero.")
+    return int(minor)
+
+
+def parse_reason(value: str, note: str | None) -> str:
+    """A reason of the catalogue; `other` with a note (F1)."""
+    return str(check_refund_reason(value, note))
+
+
+def parse_note(value: str) -> str | None:
+    note = value.strip()
+    if len(note) > NOTE_LIMIT:
+        raise InvalidInput("note", f"Keep the note under {NOTE_LIMIT:,} characters.")
+    return note or None
+
+
+def error_sentence(error: DomainError, currency: str) -> str:
+    """The error's sentence, with what can still be refunded when that is the point."""
+    left = error.facts.get("refundable")
+    if isinstance(left, int) and not isinstance(left, bool) and error.code != "invalid":
+        return f"{error.message} {money(left, currency)} can still be refunded."
+    return error.message
+
+
+def _values(form: dict[str, str]) -> dict[str, str]:
+    return {
+        "amount": form.get("amount", ""),
+        "reason": form.get("reason", ""),
+        "note": form.get("note", ""),
+    }
+
+
+def _refund_page(
+    request: Request,
+    c: Container,
+    user: User,
+    order_id: int,
+    *,
+    values: dict[str, str],
+    quote: dict[str, Any] | None = None,
+    error: DomainError | None = None,
+    status_code: int = 200,
+) -> Response:
+    """Support's manual refund for one order: the form with its error, or the quote to confirm."""
+    now = c.clock.now()
+    with c.read_session() as session:
+        detail = order_detail(session, user.actor(), order_id, now)
+        if detail is None:
+            raise NotFound(f"No order {order_id}.")
+        today = now.astimezone(ZoneInfo(user.timezone)).date()
+        summary = panel(
+            refund_queries.refunds_of_order(session, order_id), detail, Role.support, today
+        )
+    currency = detail.order.currency
+    field = None
+    if error is not None:
+        field = error_field(error) or ("amount" if error.code != "invalid" else None)
+    return render(
+        request,
+        "refunds/support_manual_refund.html",
+        {
+            "user": user,
+            "detail": detail,
+            "summary": summary,
+            "values": values,
+            "quote": quote,
+            "error": error_sentence(error, currency) if error else None,
+            "field": field,
+            "destination": words(DESTINATIONS, str(detail.order.payment.method), Role.support),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/support/refunds")
+def refunds_needing_attention(
+    request: Request, user: SupportUser, c: ContainerDep, session: ReadSession
+) -> Response:
+    today = c.clock.now().astimezone(ZoneInfo(user.timezone)).date()
+    views = refund_queries.refunds_needing_attention(session)
+    return render(
+        request,
+        "refunds/support_refunds.html",
+        {"user": user, "cards": [refund_card(v, Role.support, today) for v in views]},
+    )
+
+
+@router.post("/support/refunds/{refund_id}/retry")
+def retry(
+    request: Request, refund_id: int, user: SupportUser, c: ContainerDep, form: FormFields
+) -> Response:
+    check_csrf(request, form.get("csrf_token"))
+    refunds.retry_refund(
+        c.uow(), c.ctx, actor=user.actor(), refund_id=refund_id, gateways=c.gateways
+    )
+    flash(request, f"Refund #{refund_id} will be sent again.")
+    return see_other(safe_next(form.get("next")) or "/support/refunds")
+
+
+@router.post("/support/orders/{order_id}/refunds/quote")
+def quote_refund(
+    request: Request, order_id: int, user: SupportUser, c: ContainerDep, form: FormFields
+) -> Response:
+    """Step 1 of a manual refund: check the input and show what it would do, before it does."""
+    values = _values(form)
+    try:
+        check_csrf(request, form.get("csrf_token"))
+        with c.read_session() as session:
+            detail = order_detail(session, user.actor(), order_id, c.clock.now())
+            if detail is None:
+                raise NotFound(f"No order {order_id}.")
+        expected = refunds.expected_if_issued_now(
+            c.uow(), c.ctx, actor=user.actor(), order_id=order_id
+        )
+        currency = detail.order.currency
+        amount = parse_amount(values["amount"], currency)
+        reason = parse_reason(values["reason"], parse_note(values["note"]))
+        quote = check_ceiling(
+            refunds.quote_manual_refund(
+                c.uow(), c.ctx, actor=user.actor(), order_id=order_id, amount=amount
+            )
+        )
+    except NotFound:
+        raise
+    except DomainError as error:
+        return _refund_page(
+            request, c, user, order_id, values=values, error=error, status_code=status_for(error)
+        )
+    method = str(quote.method)
+    sentence = (
+        f"Refund {money(quote.total, currency)} {words(DESTINATIONS, method, Role.support)}; "
+        f"{money(quote.refundable_after, currency)} remains refundable of "
+        f"{money(detail.order.payment.amount_captured, currency)} captured; "
+        f"expected {date_range(expected.earliest, expected.latest)}."
+    )
+    return _refund_page(
+        request,
+        c,
+        user,
+        order_id,
+        values=values,
+        quote={
+            "sentence": sentence,
+            "amount": money(quote.total, currency),
+            "reason": REASONS[reason],
+            "currency": currency,
+            # One refund per confirmed quote, however often Confirm is pressed.
+            "request_key": secrets.token_urlsafe(16),
+        },
+    )
+
+
+@router.post("/support/orders/{order_id}/refunds")
+def issue_refund(
+    request: Request, order_id: int, user: SupportUser, c: ContainerDep, form: FormFields
+) -> Response:
+    """Step 2: Back returns to the form with the values kept; Confirm issues the refund."""
+    values = _values(form)
+    back = form.get("action") == "back"
+    try:
+        check_csrf(request, form.get("csrf_token"))
+        if back:
+            return _refund_page(request, c, user, order_id, values=values)
+        with c.read_session() as session:
+            detail = order_detail(session, user.actor(), order_id, c.clock.now())
+        if detail is None:
+            raise NotFound(f"No order {order_id}.")
+        amount = parse_amount(values["amount"], detail.order.currency)
+        note = parse_note(values["note"])
+        refund_id = refunds.issue_manual_refund(
+            c.uow(),
+            c.ctx,
+            actor=user.actor(),
+            order_id=order_id,
+            amount=amount,
+            reason=parse_reason(values["reason"], note),
+            note=note,
+            # The currency the quote was shown in: the service refuses a mismatch.
+            currency=form.get("currency") or None,
+            gateway=c.gateway_name,
+            request_key=form.get("request_key") or None,
+        )
+    except NotFound:
+        raise
+    except DomainError as error:
+        return _refund_page(
+            request, c, user, order_id, values=values, error=error, status_code=status_for(error)
+        )
+    flash(
+        request,
+        f"Refund #{refund_id} of {money(amount, detail.order.currency)} issued. "
+        "The buyer is told by email and can follow it on their order page.",
+    )
+    # The top of the page, where the flash is; the refund panel follows the status.
+    return see_other(f"/support/orders/{order_id}")

@@ -1,0 +1,107 @@
+"""Support's view of webhooks (M3): endpoints, their latest deliveries, every attempt, replay."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from recourse.db.queries.webhooks import (
+    deliveries_page,
+    delivery_view,
+    endpoint_view,
+    list_endpoints,
+)
+from recourse.domain.errors import NotFound, RuleConflict
+from recourse.services import webhooks
+from recourse.web.deps import ContainerDep, ReadSession, check_csrf, flash
+from recourse.web.pages.common import (
+    FormFields,
+    SupportUser,
+    optional_int,
+    query_string,
+    safe_next,
+    see_other,
+)
+from recourse.web.templating import render
+
+router = APIRouter(prefix="/support/webhooks")
+
+LATEST = 5
+PER_PAGE = 20
+HOME = "/support/webhooks"
+
+# Delivery status -> (label, existing badge colour).
+STATUSES = {
+    "pending": ("Pending", "awaiting_shipment"),
+    "failed": ("Retrying", "payment_review"),
+    "delivered": ("Delivered", "delivered"),
+    "dead": ("Gave up", "refused"),
+    "skipped": ("Skipped", "cancelled"),
+}
+
+
+def _context(user: SupportUser) -> dict[str, object]:
+    return {"user": user, "statuses": STATUSES, "catalogue": webhooks.catalogue()}
+
+
+@router.get("")
+def all_endpoints(request: Request, user: SupportUser, session: ReadSession) -> Response:
+    endpoints = list_endpoints(session, limit=100).items
+    sections = [
+        {"endpoint": e, "deliveries": deliveries_page(session, e.id, limit=LATEST)}
+        for e in endpoints
+    ]
+    return render(
+        request,
+        "webhooks/support_endpoints.html",
+        {**_context(user), "sections": sections, "latest": LATEST},
+    )
+
+
+@router.get("/endpoints/{endpoint_id}")
+def one_endpoint(
+    request: Request,
+    endpoint_id: int,
+    user: SupportUser,
+    session: ReadSession,
+    cursor: str | None = None,
+) -> Response:
+    endpoint = endpoint_view(session, endpoint_id)
+    if endpoint is None:
+        raise NotFound(f"No webhook endpoint {endpoint_id}.")
+    at = optional_int(cursor, "cursor")
+    page = deliveries_page(session, endpoint_id, cursor=at, limit=PER_PAGE)
+    return render(
+        request,
+        "webhooks/support_endpoint.html",
+        {
+            **_context(user),
+            "endpoint": endpoint,
+            "deliveries": page,
+            "older": query_string(cursor=page.next_cursor) if page.next_cursor else None,
+            "newest": "" if at is not None else None,
+            "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        },
+    )
+
+
+@router.post("/deliveries/{delivery_id}/replay")
+def replay(
+    request: Request,
+    delivery_id: int,
+    user: SupportUser,
+    c: ContainerDep,
+    session: ReadSession,
+    form: FormFields,
+) -> Response:
+    check_csrf(request, form.get("csrf_token"))
+    back = safe_next(form.get("next")) or HOME
+    try:
+        webhooks.replay_delivery(c.uow(), c.ctx, actor=user.actor(), delivery_id=delivery_id)
+    except RuleConflict as error:
+        flash(request, error.message, "error")
+        return see_other(back)
+    found = delivery_view(session, delivery_id)
+    assert found is not None
+    flash(request, f"Event {found.event_type} ({found.event_id}) will be sent again now.")
+    return see_other(back)

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from recourse.container import Container
 from recourse.db.queries.cancellations import cancellation
-from recourse.db.queries.refunds import refund
+from recourse.db.queries.refunds import RefundView, refund
 from recourse.domain.accounts import User
 from recourse.domain.errors import DomainError, InvalidInput, NotFound
 from recourse.domain.reasons import ReasonActor
@@ -211,33 +211,47 @@ def confirm_cancel(
     except NotFound:
         raise
     except DomainError as error:
-        if error.code == "quote_changed":
-            try:
-                return _quote_page(
-                    request,
-                    c,
-                    user,
-                    order_id,
-                    values=values,
-                    units=units,
-                    changed=True,
-                    status_code=status_for(error),
-                )
-            except NotFound:
-                raise
-            except DomainError as again:
-                error = again
-        return _cancel_form(
-            request,
-            c,
-            user,
-            order_id,
-            items=values["items"],
-            values=values,
-            error=error,
-            status_code=status_for(error),
-        )
+        return _refused(request, c, user, order_id, values, units, error)
     return see_other(f"/orders/{order_id}/cancel/done?c={done.id}")
+
+
+def _refused(
+    request: Request,
+    c: Container,
+    user: User,
+    order_id: int,
+    values: dict[str, Any],
+    units: dict[int, int] | None,
+    error: DomainError,
+) -> Response:
+    """Confirm refused: a changed quote shows the new one (C6); anything else, or a new quote
+    that cannot be made, step 1 with the error and the values kept."""
+    if error.code == "quote_changed":
+        try:
+            return _quote_page(
+                request,
+                c,
+                user,
+                order_id,
+                values=values,
+                units=units,
+                changed=True,
+                status_code=status_for(error),
+            )
+        except NotFound:
+            raise
+        except DomainError as again:
+            error = again
+    return _cancel_form(
+        request,
+        c,
+        user,
+        order_id,
+        items=values["items"],
+        values=values,
+        error=error,
+        status_code=status_for(error),
+    )
 
 
 @router.get("/orders/{order_id}/cancel/done")
@@ -260,7 +274,6 @@ def cancel_done(
         raise NotFound("There is no such cancellation.")
     detail = read_order(c, user, order_id)
     paid_back = refund(session, user.actor(), found.refund_id) if found.refund_id else None
-    amount = money(paid_back.amount, paid_back.currency) if paid_back else None
     return render(
         request,
         "cancellations/buyer_done.html",
@@ -269,17 +282,24 @@ def cancel_done(
             "detail": detail,
             "found": found,
             "items": items_text(found.lines),
-            "amount": amount,
-            "destination": refund_destination(paid_back.method) if paid_back else None,
-            "expected": expected_sentence(
-                paid_back.method,
-                ExpectedBy(paid_back.expected_earliest, paid_back.expected_latest),
-                Role.buyer,
-            )
-            if paid_back
-            else None,
+            **_paid_back_words(paid_back),
         },
     )
+
+
+def _paid_back_words(paid_back: RefundView | None) -> dict[str, str | None]:
+    """The refund a completed cancellation made: how much, where to and by when (F5)."""
+    if paid_back is None:
+        return {"amount": None, "destination": None, "expected": None}
+    return {
+        "amount": money(paid_back.amount, paid_back.currency),
+        "destination": refund_destination(paid_back.method),
+        "expected": expected_sentence(
+            paid_back.method,
+            ExpectedBy(paid_back.expected_earliest, paid_back.expected_latest),
+            Role.buyer,
+        ),
+    }
 
 
 @router.post("/orders/{order_id}/cancellations/{cancellation_id}/withdraw")

@@ -298,30 +298,44 @@ def seller_cancel(
     except NotFound:
         raise
     except DomainError as error:
-        if error.code == "quote_changed":
-            try:
-                return _seller_quote(
-                    request,
-                    c,
-                    user,
-                    order_id,
-                    values,
-                    changed=True,
-                    status_code=status_for(error),
-                )
-            except NotFound:
-                raise
-            except DomainError as again:
-                error = again
-        return _cancel_error(request, c, user, order_id, values, error)
+        return _refused(request, c, user, order_id, values, error)
+    flash(request, _cancelled_words(c, user, order_id, done))
+    return see_other(f"/seller/orders/{order_id}")
+
+
+def _refused(
+    request: Request,
+    c: Container,
+    user: User,
+    order_id: int,
+    values: dict[str, Any],
+    error: DomainError,
+) -> Response:
+    """Confirm refused: a changed quote shows the new one (C6); anything else, or a new quote
+    that cannot be made, the order page with the Cancel items form, its error and values."""
+    if error.code == "quote_changed":
+        try:
+            return _seller_quote(
+                request,
+                c,
+                user,
+                order_id,
+                values,
+                changed=True,
+                status_code=status_for(error),
+            )
+        except NotFound:
+            raise
+        except DomainError as again:
+            error = again
+    return _cancel_error(request, c, user, order_id, values, error)
+
+
+def _cancelled_words(c: Container, user: User, order_id: int, done: Cancellation) -> str:
     detail = read_order(c, user, order_id)
     lines = [
         {"title": line.title, "quantity": done.units[line.id]}
         for line in detail.order.lines
         if done.units.get(line.id)
     ]
-    flash(
-        request,
-        f"Cancelled {items_text(lines)}. {_refund_words(c, user, done, detail.order.currency)}",
-    )
-    return see_other(f"/seller/orders/{order_id}")
+    return f"Cancelled {items_text(lines)}. {_refund_words(c, user, done, detail.order.currency)}"

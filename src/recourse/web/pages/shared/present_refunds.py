@@ -22,6 +22,7 @@ from recourse.domain.money import Money
 from recourse.domain.refund import (
     COUNTS_AGAINST_CAPTURE,
     RefundedSoFar,
+    RefundQuote,
     RefundReason,
     RefundStatus,
     refundable,
@@ -114,6 +115,20 @@ def expected_sentence(
         return f"It should have arrived {where} by {day(expected.latest)}."
     lead = "Expect it" if audience is Role.buyer else "Expected"
     return f"{lead} {where} {date_range(expected.earliest, expected.latest)}."
+
+
+def manual_quote_sentence(
+    quote: RefundQuote, captured: int, expected: ExpectedBy, currency: str
+) -> str:
+    """Support's manual refund before it is confirmed: how much and where, what stays
+    refundable of the capture (F2), and when the money is expected (F5)."""
+    method = str(quote.method)
+    return (
+        f"Refund {money(quote.total, currency)} {words(DESTINATIONS, method, Role.support)}; "
+        f"{money(quote.refundable_after, currency)} remains refundable of "
+        f"{money(captured, currency)} captured; "
+        f"expected {date_range(expected.earliest, expected.latest)}."
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from recourse.container import Container
 from recourse.currency import exponent
 from recourse.db.queries import refunds as refund_queries
-from recourse.db.queries.orders import order_detail
+from recourse.db.queries.orders import OrderDetail, order_detail
 from recourse.domain.accounts import User
 from recourse.domain.errors import DomainError, InvalidInput, NotFound
 from recourse.domain.refund import check_ceiling, check_refund_reason
@@ -35,7 +35,7 @@ from recourse.web.pages.shared.present_refunds import (
     DESTINATIONS,
     REASONS,
     amount_example,
-    date_range,
+    manual_quote_sentence,
     money,
     panel,
     refund_card,
@@ -104,6 +104,14 @@ def error_sentence(error: DomainError, currency: str) -> str:
     if isinstance(left, int) and not isinstance(left, bool) and error.code != "invalid":
         return f"{error.message} {money(left, currency)} can still be refunded."
     return error.message
+
+
+def _read_order(c: Container, user: User, order_id: int) -> OrderDetail:
+    with c.read_session() as session:
+        detail = order_detail(session, user.actor(), order_id, c.clock.now())
+    if detail is None:
+        raise NotFound(f"No order {order_id}.")
+    return detail
 
 
 def _values(form: dict[str, str]) -> dict[str, str]:
@@ -189,10 +197,7 @@ def quote_refund(
     values = _values(form)
     try:
         check_csrf(request, form.get("csrf_token"))
-        with c.read_session() as session:
-            detail = order_detail(session, user.actor(), order_id, c.clock.now())
-            if detail is None:
-                raise NotFound(f"No order {order_id}.")
+        detail = _read_order(c, user, order_id)
         expected = refunds.expected_if_issued_now(
             c.uow(), c.ctx, actor=user.actor(), order_id=order_id
         )
@@ -210,13 +215,7 @@ def quote_refund(
         return _refund_page(
             request, c, user, order_id, values=values, error=error, status_code=status_for(error)
         )
-    method = str(quote.method)
-    sentence = (
-        f"Refund {money(quote.total, currency)} {words(DESTINATIONS, method, Role.support)}; "
-        f"{money(quote.refundable_after, currency)} remains refundable of "
-        f"{money(detail.order.payment.amount_captured, currency)} captured; "
-        f"expected {date_range(expected.earliest, expected.latest)}."
-    )
+    captured = detail.order.payment.amount_captured
     return _refund_page(
         request,
         c,
@@ -224,7 +223,7 @@ def quote_refund(
         order_id,
         values=values,
         quote={
-            "sentence": sentence,
+            "sentence": manual_quote_sentence(quote, captured, expected, currency),
             "amount": money(quote.total, currency),
             "reason": REASONS[reason],
             "currency": currency,
@@ -245,10 +244,7 @@ def issue_refund(
         check_csrf(request, form.get("csrf_token"))
         if back:
             return _refund_page(request, c, user, order_id, values=values)
-        with c.read_session() as session:
-            detail = order_detail(session, user.actor(), order_id, c.clock.now())
-        if detail is None:
-            raise NotFound(f"No order {order_id}.")
+        detail = _read_order(c, user, order_id)
         amount = parse_amount(values["amount"], detail.order.currency)
         note = parse_note(values["note"])
         refund_id = refunds.issue_manual_refund(

@@ -9,7 +9,10 @@ from enum import StrEnum
 from typing import Protocol
 
 from recourse.domain.errors import InvalidInput, RuleConflict
-from recourse.domain.money import MAX_AMOUNT, Money
+from recourse.domain.ingest import MAX_QUANTITY as MAX_QUANTITY
+from recourse.domain.ingest import NewLine as NewLine
+from recourse.domain.ingest import validate_new_lines as validate_new_lines
+from recourse.domain.money import Money
 
 
 class PaymentMethod(StrEnum):
@@ -49,10 +52,6 @@ class OrderStatus(StrEnum):
     cancelled = "cancelled"
     closed = "closed"
 
-
-# Units of one order line: a marketplace order, not a warehouse transfer. With MAX_AMOUNT it
-# keeps unit price times quantity inside 64 bits, and it fits a 32-bit column.
-MAX_QUANTITY = 10_000
 
 TERMINAL_STATUSES = frozenset({OrderStatus.completed, OrderStatus.cancelled, OrderStatus.closed})
 
@@ -194,69 +193,6 @@ def order_totals(currency: str, lines: Sequence[PricedLine], shipping_fee: int) 
     )
 
 
-@dataclass(frozen=True, slots=True)
-class NewLine:
-    sku: str
-    title: str
-    unit_price: int
-    quantity: int
-    discount: int = 0
-    tax: int = 0
-
-    @property
-    def gross(self) -> int:
-        return self.unit_price * self.quantity
-
-
-def _within(field: str, value: int, largest: int, what: str) -> None:
-    if value < 0:
-        raise InvalidInput(field, f"The {what} cannot be negative.")
-    if value > largest:
-        raise InvalidInput(field, f"The {what} is more than {largest:,}.", max=largest)
-
-
-def validate_new_lines(lines: Sequence[NewLine], shipping_fee: int) -> None:
-    """§2 ingest: every number within what is stored (MAX_QUANTITY, MAX_AMOUNT, and the total
-    too), whoever calls; each check names the offending field."""
-    if not lines:
-        raise InvalidInput("lines", "An order needs at least one line.")
-    _within("shipping_fee", shipping_fee, MAX_AMOUNT, "shipping fee")
-    seen: set[str] = set()
-    for i, line in enumerate(lines):
-        where = f"lines[{i}]"
-        if line.quantity <= 0:
-            raise InvalidInput(f"{where}.quantity", "Quantity must be at least 1.")
-        if line.quantity > MAX_QUANTITY:
-            raise InvalidInput(
-                f"{where}.quantity",
-                f"At most {MAX_QUANTITY:,} units of one line.",
-                max=MAX_QUANTITY,
-            )
-        _within(f"{where}.unit_price", line.unit_price, MAX_AMOUNT, "unit price")
-        _within(f"{where}.discount", line.discount, MAX_AMOUNT, "discount")
-        _within(f"{where}.tax", line.tax, MAX_AMOUNT, "tax")
-        if line.discount > line.unit_price * line.quantity:
-            raise InvalidInput(
-                f"{where}.discount",
-                "The discount is larger than the line (unit price x quantity).",
-                line_amount=line.unit_price * line.quantity,
-                discount=line.discount,
-            )
-        if not line.sku.strip():
-            raise InvalidInput(f"{where}.sku", "The SKU cannot be empty.")
-        if line.sku in seen:
-            raise InvalidInput(f"{where}.sku", f"SKU {line.sku!r} appears twice; merge the lines.")
-        seen.add(line.sku)
-    total = sum(line.gross - line.discount + line.tax for line in lines) + shipping_fee
-    if total > MAX_AMOUNT:
-        raise InvalidInput(
-            "lines",
-            f"The order's total would be {total:,}, more than {MAX_AMOUNT:,} (minor units).",
-            total=total,
-            max=MAX_AMOUNT,
-        )
-
-
 def derive_status(
     order: Order,
     now: datetime,
@@ -377,6 +313,16 @@ def unpaid_expired(order: Order, now: datetime) -> bool:
         order.payment.status in (PaymentStatus.pending, PaymentStatus.failed)
         and order.deadlines.pay_by is not None
         and now >= order.deadlines.pay_by
+        and any(line.qty.active for line in order.lines)
+    )
+
+
+def payment_reminder_due(order: Order, now: datetime) -> bool:
+    """M2/C2: the buyer is reminded while the unpaid order can still be paid in time."""
+    return (
+        order.deadlines.pay_by is not None
+        and now < order.deadlines.pay_by
+        and order.payment.status in (PaymentStatus.pending, PaymentStatus.failed)
         and any(line.qty.active for line in order.lines)
     )
 

@@ -8,9 +8,15 @@ from dataclasses import dataclass
 
 from recourse.domain import accounts as rules
 from recourse.domain.accounts import LoginLimits, User
-from recourse.domain.errors import InvalidInput, NotAllowed, TooManyAttempts, Unauthenticated
-from recourse.domain.roles import Actor, Role
-from recourse.services.ports import Context, NewUser, PasswordHasher, UnitOfWork
+from recourse.domain.errors import (
+    InvalidInput,
+    TooManyAttempts,
+    Unauthenticated,
+)
+from recourse.domain.roles import Actor, OperatorTask, Role, check_operator
+from recourse.services.ports.accounts import NewUser
+from recourse.services.ports.common import Context, PasswordHasher
+from recourse.services.ports.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,19 +35,14 @@ def create_user(
     uow: UnitOfWork, ctx: Context, hasher: PasswordHasher, *, actor: Actor, data: UserInput
 ) -> int:
     """§1: the operator registers buyers, sellers (with their stores) and support agents."""
-    if actor.role is not Role.operator:
-        raise NotAllowed("Only the marketplace operator creates users.")
-    if data.role is Role.operator:
-        raise InvalidInput("role", "Operators use API tokens, not user accounts.")
+    check_operator(actor, OperatorTask.create_users)
+    rules.check_user_role(data.role)
     email = rules.normalise_email(data.email)
     name = rules.check_name(data.name)
     country = rules.check_country(data.country)
     timezone = rules.check_timezone(data.timezone)
     password_hash = hasher.hash(rules.check_password(data.password)) if data.password else None
-    if data.role is Role.seller and not data.store_ids:
-        raise InvalidInput("store_ids", "A seller belongs to at least one store.")
-    if data.role is not Role.seller and data.store_ids:
-        raise InvalidInput("store_ids", "Only sellers belong to stores.")
+    rules.check_store_membership(data.role, data.store_ids)
     with uow:
         if uow.users.by_email(email) is not None:
             raise InvalidInput("email", "A user with this email already exists.")

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 
 from recourse.domain.calendar import add_business_days_at
 from recourse.domain.cancellation import overdue_autocancel_at
-from recourse.domain.errors import InvalidInput, NotAllowed, NotFound, RuleConflict
+from recourse.domain.errors import InvalidInput, NotFound, RuleConflict
+from recourse.domain.ingest import NewLine, validate_new_lines
 from recourse.domain.order import (
     Deadlines,
-    NewLine,
     Order,
     OrderStatus,
     Payment,
@@ -20,19 +20,21 @@ from recourse.domain.order import (
     derive_status,
     order_totals,
     payment_deadlines,
+    payment_reminder_due,
     payment_window_recheck,
-    validate_new_lines,
 )
 from recourse.domain.order import record_payment as decide_payment
-from recourse.domain.policy import policy_in_force
-from recourse.domain.roles import Actor, Role, can_see_order
+from recourse.domain.policy import PlatformPolicy, policy_in_force
+from recourse.domain.roles import Actor, OperatorTask, Role, can_see_order, check_operator
 from recourse.domain.timeline import TimelineEntry
 from recourse.services.notify import (
     notify_user,
     schedule_deadline,
     schedule_reminder,
 )
-from recourse.services.ports import Context, NewOrder, UnitOfWork
+from recourse.services.ports.common import Context
+from recourse.services.ports.orders import NewOrder
+from recourse.services.ports.unit_of_work import UnitOfWork
 
 PAYMENT_WINDOW_ENDS = "order.payment_window_ends"
 PAYMENT_REMINDER = "order.payment_reminder"
@@ -53,8 +55,7 @@ class OrderInput:
 
 def ingest_order(uow: UnitOfWork, ctx: Context, *, actor: Actor, data: OrderInput) -> int:
     """§2: the marketplace hands over a placed order; it waits for payment until `pay_by`."""
-    if actor.role is not Role.operator:
-        raise NotAllowed("Only the marketplace operator ingests orders.")
+    check_operator(actor, OperatorTask.ingest_orders)
     currency = data.currency.strip().upper()
     if not ctx.currencies.is_known(currency):
         raise InvalidInput("currency", f"{data.currency!r} is not an ISO 4217 currency code.")
@@ -106,19 +107,24 @@ def ingest_order(uow: UnitOfWork, ctx: Context, *, actor: Actor, data: OrderInpu
         )
         uow.orders.set_status(order_id, OrderStatus.awaiting_payment, now)
         assert deadlines.pay_by is not None
-        schedule_deadline(
-            uow, name=PAYMENT_WINDOW_ENDS, subject_id=order_id, due_at=deadlines.pay_by
-        )
-        schedule_reminder(
-            uow,
-            name=PAYMENT_REMINDER,
-            subject_id=order_id,
-            due_at=deadlines.pay_by,
-            remind_before_hours=platform.remind_before_hours,
-            now=now,
-        )
+        _schedule_payment_window(uow, order_id, deadlines.pay_by, platform, now)
         uow.commit()
     return order_id
+
+
+def _schedule_payment_window(
+    uow: UnitOfWork, order_id: int, pay_by: datetime, platform: PlatformPolicy, now: datetime
+) -> None:
+    """C2/M2: the window's end cancels an unpaid order; a reminder goes before it."""
+    schedule_deadline(uow, name=PAYMENT_WINDOW_ENDS, subject_id=order_id, due_at=pay_by)
+    schedule_reminder(
+        uow,
+        name=PAYMENT_REMINDER,
+        subject_id=order_id,
+        due_at=pay_by,
+        remind_before_hours=platform.remind_before_hours,
+        now=now,
+    )
 
 
 def payment_reminder(uow: UnitOfWork, ctx: Context, *, order_id: int) -> bool:
@@ -126,14 +132,9 @@ def payment_reminder(uow: UnitOfWork, ctx: Context, *, order_id: int) -> bool:
     now = ctx.clock.now()
     with uow:
         order = uow.orders.get(order_id)
-        if (
-            order is None
-            or order.deadlines.pay_by is None
-            or now >= order.deadlines.pay_by
-            or order.payment.status not in (PaymentStatus.pending, PaymentStatus.failed)
-            or not any(line.qty.active for line in order.lines)
-        ):
+        if order is None or not payment_reminder_due(order, now):
             return False
+        assert order.deadlines.pay_by is not None
         total = order_totals(order.currency, order.lines, order.shipping_fee).total
         notify_user(
             uow,
@@ -174,6 +175,23 @@ def refresh_status(uow: UnitOfWork, order: Order, now: datetime) -> OrderStatus:
     return status
 
 
+def _terms_at_capture(
+    uow: UnitOfWork, ctx: Context, order: Order, now: datetime
+) -> tuple[int, datetime]:
+    """§9/§2: the policy version in force at capture governs the order, and its processing
+    days, counted in the store's business days, set the ship-by deadline."""
+    store = uow.stores.get(order.store_id)
+    assert store is not None
+    version = policy_in_force(uow.stores.policy_versions(order.store_id), now)
+    ship_by = add_business_days_at(
+        now,
+        version.policy.processing_days,
+        lambda day: ctx.holidays.is_holiday(store.country, day),
+        ctx.holidays.weekend(store.country),
+    )
+    return version.id, ship_by
+
+
 def record_payment(
     uow: UnitOfWork,
     ctx: Context,
@@ -185,8 +203,7 @@ def record_payment(
     reference: str | None = None,
 ) -> Order:
     """§2/C3/§9: capture fixes the governing policy version and the ship-by deadline."""
-    if actor.role is not Role.operator:
-        raise NotAllowed("Only the marketplace operator reports payments.")
+    check_operator(actor, OperatorTask.report_payments)
     now = ctx.clock.now()
     with uow:
         order = load_order(uow, actor, order_id, for_update=True)
@@ -195,16 +212,7 @@ def record_payment(
         policy_version_id = order.policy_version_id
         ship_by = None
         if payment.status is PaymentStatus.captured:
-            store = uow.stores.get(order.store_id)
-            assert store is not None
-            version = policy_in_force(uow.stores.policy_versions(order.store_id), now)
-            policy_version_id = version.id
-            ship_by = add_business_days_at(
-                now,
-                version.policy.processing_days,
-                lambda day: ctx.holidays.is_holiday(store.country, day),
-                ctx.holidays.weekend(store.country),
-            )
+            policy_version_id, ship_by = _terms_at_capture(uow, ctx, order, now)
         platform = uow.platform.policy()
         deadlines = payment_deadlines(
             order, payment, payment_review_hours=platform.payment_review_hours, ship_by=ship_by

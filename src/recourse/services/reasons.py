@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from recourse.domain.errors import InvalidInput, NotAllowed, NotFound
+from recourse.domain.errors import InvalidInput, NotFound
 from recourse.domain.reasons import Fault, Reason, ReasonActor, check_new_reason
-from recourse.domain.roles import Actor, Role
-from recourse.services.ports import UnitOfWork
+from recourse.domain.roles import Actor, OperatorTask, check_operator
+from recourse.services.ports.unit_of_work import UnitOfWork
 
 
 def add_reason(
@@ -19,8 +19,7 @@ def add_reason(
     requires_note: bool = False,
 ) -> Reason:
     """A new reason buyers or sellers can pick, with whose fault it is."""
-    if actor.role is not Role.operator:
-        raise NotAllowed("Only the marketplace operator edits the reason catalogue.")
+    check_operator(actor, OperatorTask.edit_reasons)
     check_new_reason(code, label)
     try:
         who = ReasonActor(reason_actor)
@@ -41,8 +40,7 @@ def add_reason(
 
 def set_reason_active(uow: UnitOfWork, *, actor: Actor, code: str, active: bool) -> None:
     """Retired reasons stay on old cancellations but can no longer be picked."""
-    if actor.role is not Role.operator:
-        raise NotAllowed("Only the marketplace operator edits the reason catalogue.")
+    check_operator(actor, OperatorTask.edit_reasons)
     with uow:
         if not uow.reasons.set_active(code, active):
             raise NotFound(f"No reason {code!r}.")

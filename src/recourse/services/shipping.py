@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from recourse.domain.errors import InvalidInput, NotAllowed, NotFound, RuleConflict
+from recourse.domain.cancellation_request import check_shipping_allowed
+from recourse.domain.errors import InvalidInput, NotFound
 from recourse.domain.order import Order, derive_status
-from recourse.domain.roles import SYSTEM, Actor, Role, can_act_as_seller
+from recourse.domain.roles import SYSTEM, Actor, OperatorTask, check_can_ship, check_operator
 from recourse.domain.shipment import (
     CarrierEvent,
+    Shipment,
     ShipmentLine,
     ShipmentStatus,
     apply_carrier_event,
@@ -22,7 +24,8 @@ from recourse.domain.timeline import TimelineEntry
 from recourse.services import events
 from recourse.services.notify import queue_email, schedule_deadline
 from recourse.services.orders import load_order, refresh_status
-from recourse.services.ports import Context, UnitOfWork
+from recourse.services.ports.common import Context
+from recourse.services.ports.unit_of_work import UnitOfWork
 
 PROTECTION_ENDS = "order.protection_ends"
 
@@ -42,17 +45,10 @@ def ship_order(
     now = ctx.clock.now()
     with uow:
         order = load_order(uow, actor, order_id, for_update=True)
-        if not can_act_as_seller(actor, store_id=order.store_id):
-            raise NotAllowed("Only the store's staff can ship this order.")
-        pending = uow.cancellations.pending_for_order(order.id)
-        if pending is not None and set(pending.units) & {item.line_id for item in lines}:
-            raise RuleConflict(
-                "cancellation_pending",
-                "The buyer asked to cancel these items. Reject the request first "
-                "(with the carrier and tracking number if the parcel already left).",
-                cancellation_id=pending.id,
-                respond_by=pending.respond_by.isoformat() if pending.respond_by else None,
-            )
+        check_can_ship(actor, store_id=order.store_id)
+        check_shipping_allowed(
+            uow.cancellations.pending_for_order(order.id), [item.line_id for item in lines]
+        )
         shipment_id = record_shipment(
             uow,
             ctx,
@@ -92,15 +88,14 @@ def record_shipment(
     uow.orders.save_quantities(order.id, changes)
     after_order = merged(order, changes)
     if order.first_shipped_at is None:
-        platform = uow.platform.policy()
-        ends = protection_end(now, platform.protection_days)
-        uow.orders.set_first_shipped(order.id, now)
-        deadlines = replace(order.deadlines, protection_ends_at=ends)
-        uow.orders.save_deadlines(order.id, deadlines)
-        after_order = replace(after_order, first_shipped_at=now, deadlines=deadlines)
-        schedule_deadline(uow, name=PROTECTION_ENDS, subject_id=order.id, due_at=ends)
+        after_order = _start_protection(uow, after_order, now)
     after = refresh_status(uow, after_order, now)
     units = {item.line_id: item.quantity for item in lines}
+    parcel = {
+        "shipment_id": shipment_id,
+        "carrier": carrier.strip(),
+        "tracking_number": tracking_number.strip(),
+    }
     uow.timeline.add(
         TimelineEntry(
             order_id=order.id,
@@ -109,14 +104,34 @@ def record_shipment(
             action="shipment.created",
             from_state=str(before),
             to_state=str(after),
-            data={
-                "shipment_id": shipment_id,
-                "carrier": carrier.strip(),
-                "tracking_number": tracking_number.strip(),
-                "lines": {str(k): v for k, v in units.items()},
-            },
+            data={**parcel, "lines": {str(k): v for k, v in units.items()}},
         )
     )
+    _announce_shipped(uow, order, units, shipment_id, carrier.strip(), tracking_number.strip(), now)
+    return shipment_id
+
+
+def _start_protection(uow: UnitOfWork, order: Order, now: datetime) -> Order:
+    """§2: the first parcel starts buyer protection, which ends the order when it runs out."""
+    platform = uow.platform.policy()
+    ends = protection_end(now, platform.protection_days)
+    uow.orders.set_first_shipped(order.id, now)
+    deadlines = replace(order.deadlines, protection_ends_at=ends)
+    uow.orders.save_deadlines(order.id, deadlines)
+    schedule_deadline(uow, name=PROTECTION_ENDS, subject_id=order.id, due_at=ends)
+    return replace(order, first_shipped_at=now, deadlines=deadlines)
+
+
+def _announce_shipped(
+    uow: UnitOfWork,
+    order: Order,
+    units: Mapping[int, int],
+    shipment_id: int,
+    carrier: str,
+    tracking_number: str,
+    now: datetime,
+) -> None:
+    """The buyer's email and the `order.shipped` event."""
     items = [{"title": order.line(lid).title, "quantity": qty} for lid, qty in units.items()]
     queue_email(
         uow,
@@ -124,8 +139,8 @@ def record_shipment(
         to_user_id=order.buyer_id,
         context={
             "order_id": order.id,
-            "carrier": carrier.strip(),
-            "tracking_number": tracking_number.strip(),
+            "carrier": carrier,
+            "tracking_number": tracking_number,
             "items": items,
         },
         now=now,
@@ -138,8 +153,8 @@ def record_shipment(
             "order_id": order.id,
             "external_id": order.external_id,
             "shipment_id": shipment_id,
-            "carrier": carrier.strip(),
-            "tracking_number": tracking_number.strip(),
+            "carrier": carrier,
+            "tracking_number": tracking_number,
             "lines": [
                 {"line_id": lid, "sku": order.line(lid).sku, "quantity": qty}
                 for lid, qty in units.items()
@@ -147,7 +162,6 @@ def record_shipment(
         },
         now=now,
     )
-    return shipment_id
 
 
 def record_carrier_event(
@@ -160,8 +174,7 @@ def record_carrier_event(
     at: datetime | None = None,
 ) -> ShipmentStatus:
     """The carrier feed moves a parcel; delivery delivers its units and tells the buyer."""
-    if actor.role is not Role.operator:
-        raise NotAllowed("Only the marketplace's carrier feed reports parcel events.")
+    check_operator(actor, OperatorTask.report_parcel_events)
     now = ctx.clock.now()
     happened = at or now
     if happened > now:
@@ -199,25 +212,30 @@ def record_carrier_event(
             )
         )
         if status is ShipmentStatus.delivered:
-            queue_email(
-                uow,
-                template="order_delivered",
-                to_user_id=order.buyer_id,
-                context={
-                    "order_id": order.id,
-                    "carrier": shipment.carrier,
-                    "tracking_number": shipment.tracking_number,
-                    "protection_ends_at": (
-                        order.deadlines.protection_ends_at.isoformat()
-                        if order.deadlines.protection_ends_at
-                        else None
-                    ),
-                },
-                now=now,
-                dedupe_key=f"shipment:{shipment.id}:delivered",
-            )
+            _tell_delivered(uow, order, shipment, now)
         uow.commit()
     return status
+
+
+def _tell_delivered(uow: UnitOfWork, order: Order, shipment: Shipment, now: datetime) -> None:
+    """§4: the buyer hears that the parcel arrived and until when protection runs."""
+    queue_email(
+        uow,
+        template="order_delivered",
+        to_user_id=order.buyer_id,
+        context={
+            "order_id": order.id,
+            "carrier": shipment.carrier,
+            "tracking_number": shipment.tracking_number,
+            "protection_ends_at": (
+                order.deadlines.protection_ends_at.isoformat()
+                if order.deadlines.protection_ends_at
+                else None
+            ),
+        },
+        now=now,
+        dedupe_key=f"shipment:{shipment.id}:delivered",
+    )
 
 
 def protection_ended(uow: UnitOfWork, ctx: Context, *, order_id: int) -> None:

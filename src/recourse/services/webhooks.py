@@ -17,11 +17,18 @@ from ipaddress import ip_address
 from typing import Any
 from urllib.parse import urlsplit
 
-from recourse.domain.errors import InvalidInput, NotAllowed, NotFound, RuleConflict
-from recourse.domain.roles import Actor, Role
+from recourse.domain.errors import InvalidInput, NotFound, RuleConflict
+from recourse.domain.roles import (
+    Actor,
+    OperatorTask,
+    check_operator,
+    check_sees_webhook_deliveries,
+)
 from recourse.domain.webhooks import SCHEMES, IPAddress, Refusal, Refused, url_refusal
 from recourse.services.events import EVENT_TYPES
-from recourse.services.ports import Context, WebhookAttempt, WebhookUnitOfWork
+from recourse.services.ports.common import Context
+from recourse.services.ports.unit_of_work import WebhookUnitOfWork
+from recourse.services.ports.webhooks import WebhookAttempt
 
 SEND = "webhook"
 ALL = "*"
@@ -167,11 +174,6 @@ def check_description(description: str | None) -> str | None:
     return text or None
 
 
-def _operator(actor: Actor) -> None:
-    if actor.role is not Role.operator:
-        raise NotAllowed("Webhooks are managed with the marketplace operator's token.")
-
-
 def register_endpoint(
     uow: WebhookUnitOfWork,
     ctx: Context,
@@ -182,7 +184,7 @@ def register_endpoint(
     description: str | None = None,
 ) -> CreatedEndpoint:
     """M3: the operator registers an endpoint and picks the event types it receives."""
-    _operator(actor)
+    check_operator(actor, OperatorTask.manage_webhooks)
     clean_url = check_url(url, allow_private=ctx.webhook_allow_private)
     types = check_events(events)
     text = check_description(description)
@@ -210,7 +212,7 @@ def update_endpoint(
 
     An empty `description` clears it. A disabled endpoint gets no new deliveries, and queued
     ones are skipped."""
-    _operator(actor)
+    check_operator(actor, OperatorTask.manage_webhooks)
     values: dict[str, Any] = {}
     if url is not None:
         values["url"] = check_url(url, allow_private=ctx.webhook_allow_private)
@@ -325,8 +327,7 @@ def replay_delivery(
     uow: WebhookUnitOfWork, ctx: Context, *, actor: Actor, delivery_id: int
 ) -> None:
     """M3: send a delivery again now, whatever its status; receivers de-duplicate by event id."""
-    if actor.role not in (Role.operator, Role.support):
-        raise NotFound(f"No webhook delivery {delivery_id}.")
+    check_sees_webhook_deliveries(actor, delivery_id=delivery_id)
     now = ctx.clock.now()
     with uow:
         delivery = uow.webhooks.delivery(delivery_id, for_update=True)

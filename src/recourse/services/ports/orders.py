@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from recourse.domain.order import Deadlines, LineQuantities, NewLine, Order, Payment
+from recourse.domain.ingest import NewLine
+from recourse.domain.order import Deadlines, LineQuantities, Order, Payment
 
 
 @dataclass(frozen=True, slots=True)

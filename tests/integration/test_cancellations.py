@@ -290,16 +290,16 @@ def test_seller_cancels_out_of_stock_lines_with_a_full_refund_of_them(
 def test_buyer_reason_other_needs_a_note_and_seller_reasons_are_for_sellers(
     container: Container, people: dict
 ) -> None:
-    from recourse.domain.errors import InvalidInput
+    from recourse.domain.errors import NotFound, RuleConflict
 
     order_id = make_order(container, buyer_id=people["buyer_id"], store_id=people["instant"])
     pay(container, order_id)
-    with pytest.raises(InvalidInput) as missing_note:
+    with pytest.raises(RuleConflict) as missing_note:
         _cancel(container, people["buyer"], order_id, reason="other")
-    assert missing_note.value.field == "note"
-    with pytest.raises(InvalidInput) as wrong_actor:
+    assert (missing_note.value.code, missing_note.value.facts["field"]) == ("note_required", "note")
+    with pytest.raises(NotFound) as wrong_actor:
         _cancel(container, people["buyer"], order_id, reason="out_of_stock")
-    assert wrong_actor.value.field == "reason"
+    assert wrong_actor.value.facts["field"] == "reason"
 
 
 def test_changed_order_between_quote_and_confirm_answers_with_the_new_quote(

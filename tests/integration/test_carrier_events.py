@@ -8,7 +8,7 @@ import pytest
 
 from recourse.container import Container
 from recourse.db.queries.orders import order_detail
-from recourse.domain.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
+from recourse.domain.errors import IllegalTransition, NotAllowed, NotFound, RuleConflict
 from recourse.domain.shipment import CarrierEvent, ShipmentStatus
 from recourse.integrations.clock import FixedClock
 from recourse.services import shipping
@@ -52,19 +52,22 @@ def test_a_delivery_reported_late_keeps_the_time_it_happened(
 
 
 @pytest.mark.parametrize(
-    "when",
-    [timedelta(seconds=1), -timedelta(days=1, seconds=1)],
+    ("when", "code"),
+    [
+        (timedelta(seconds=1), "event_in_the_future"),
+        (-timedelta(days=1, seconds=1), "event_before_shipment"),
+    ],
     ids=["in_the_future", "before_it_was_shipped"],
 )
 def test_an_event_at_an_impossible_time_is_refused(
-    container: Container, clock: FixedClock, shipment_id: int, when: timedelta
+    container: Container, clock: FixedClock, shipment_id: int, when: timedelta, code: str
 ) -> None:
     before = row_counts(container)
 
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(RuleConflict) as caught:
         report(container, shipment_id, CarrierEvent.delivered, at=clock.now() + when)
 
-    assert caught.value.field == "at"
+    assert (caught.value.code, caught.value.facts["field"]) == (code, "at")
     assert row_counts(container) == before
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from recourse.container import Container
-from recourse.domain.errors import InvalidInput, NotAllowed, RuleConflict
+from recourse.domain.errors import InvalidInput, NotAllowed, NotFound, RuleConflict
 from recourse.domain.order import NewLine, PaymentMethod
 from recourse.services import orders
 from tests.factories import get_order
@@ -37,12 +37,6 @@ def good_order(parties: Parties) -> orders.OrderInput:
 
 BAD_INPUTS: dict[str, tuple[Change, str]] = {
     "unknown_currency": (lambda d, p: replace(d, currency="ABC"), "currency"),
-    "unknown_buyer": (lambda d, p: replace(d, buyer_id=987654), "buyer_id"),
-    "seller_given_as_buyer": (
-        lambda d, p: replace(d, buyer_id=int(p.seller.user_id or 0)),
-        "buyer_id",
-    ),
-    "unknown_store": (lambda d, p: replace(d, store_id=987654), "store_id"),
     "negative_quantity": (
         lambda d, p: replace(d, lines=[NewLine("SKU-1", "Lamp", 2500, -1), *d.lines[1:]]),
         "lines[0].quantity",
@@ -55,6 +49,34 @@ BAD_INPUTS: dict[str, tuple[Change, str]] = {
     "negative_shipping": (lambda d, p: replace(d, shipping_fee=-1), "shipping_fee"),
     "bad_country": (lambda d, p: replace(d, country="Germany"), "country"),
 }
+
+
+MISSING_PARTIES: dict[str, tuple[Change, str]] = {
+    "unknown_buyer": (lambda d, p: replace(d, buyer_id=987654), "buyer_id"),
+    "seller_given_as_buyer": (
+        lambda d, p: replace(d, buyer_id=int(p.seller.user_id or 0)),
+        "buyer_id",
+    ),
+    "unknown_store": (lambda d, p: replace(d, store_id=987654), "store_id"),
+}
+
+
+@pytest.mark.parametrize(("change", "field"), MISSING_PARTIES.values(), ids=MISSING_PARTIES.keys())
+def test_an_order_for_a_buyer_or_store_that_does_not_exist_names_it_and_writes_nothing(
+    container: Container, parties: Parties, change: Change, field: str
+) -> None:
+    before = row_counts(container)
+
+    with pytest.raises(NotFound) as caught:
+        orders.ingest_order(
+            container.uow(),
+            container.ctx,
+            actor=OPERATOR,
+            data=change(good_order(parties), parties),
+        )
+
+    assert caught.value.facts["field"] == field
+    assert row_counts(container) == before
 
 
 @pytest.mark.parametrize(("change", "field"), BAD_INPUTS.values(), ids=BAD_INPUTS.keys())

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from recourse.cli import _worker
 from recourse.container import Container
 from recourse.db.models import SandboxRefundRow
-from recourse.domain.errors import InvalidInput, NotAllowed, NotFound, RuleConflict
+from recourse.domain.errors import NotAllowed, NotFound, RuleConflict
 from recourse.domain.refund import RefundStatus
 from recourse.domain.roles import Role
 from recourse.integrations.clock import FixedClock
@@ -80,12 +80,13 @@ def test_refund_never_exceeds_what_was_captured(container: Container, paid: dict
     _issue(container, paid, 1)
 
 
-def test_refund_in_another_currency_is_refused_naming_the_refundable_amount(
+def test_refund_in_another_currency_conflicts_with_the_order_naming_the_refundable_amount(
     container: Container, paid: dict[str, int]
 ) -> None:
-    with pytest.raises(InvalidInput) as excinfo:
+    with pytest.raises(RuleConflict) as excinfo:
         _issue(container, paid, 100, currency="USD")
-    assert excinfo.value.field == "currency"
+    assert excinfo.value.code == "currency_is_not_the_orders"
+    assert excinfo.value.facts["field"] == "currency"
     assert excinfo.value.facts["refundable"] > 0
 
 

@@ -286,11 +286,11 @@ RULES: tuple[Rule, ...] = (
         (401, 403, 403, 403, 403, 403, 202),
         {"delivery_id": lambda w: w.delivery},
     ),
-    # The provider's signature is the authentication: without one, everyone gets 400.
+    # The provider's signature is the authentication: without one, everyone gets 401.
     Rule(
         "POST",
         "/api/v1/gateway/{name}/webhook",
-        (400, 400, 400, 400, 400, 400, 400),
+        (401, 401, 401, 401, 401, 401, 401),
         {"name": lambda w: "sandbox"},
         _same({"reference": "sbre_x", "status": "succeeded"}),
     ),

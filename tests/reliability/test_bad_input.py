@@ -176,12 +176,6 @@ MONEY = [
         lambda w: {"json": an_order(w, lines=[a_line(unit_price=12.5)])},
     ),
     api(
-        "a whole price written as a float",
-        "POST",
-        orders,
-        lambda w: {"json": an_order(w, lines=[a_line(unit_price=12.0)])},
-    ),
-    api(
         "a price as a string",
         "POST",
         orders,

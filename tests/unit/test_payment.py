@@ -83,18 +83,20 @@ def test_capturing_the_exact_total_with_a_reference_records_the_payment() -> Non
     )
 
 
-@pytest.mark.parametrize("amount", [TOTAL - 1, TOTAL + 1, 0, None], ids=repr)
-def test_a_capture_must_carry_exactly_the_order_total(amount: int | None) -> None:
+def test_a_capture_without_an_amount_is_malformed() -> None:
     with pytest.raises(InvalidInput) as caught:
-        record_payment(ORDER, status=P.captured, amount=amount, reference="ch_1", now=T0)
+        record_payment(ORDER, status=P.captured, amount=None, reference="ch_1", now=T0)
 
     assert caught.value.field == "amount"
 
 
-def test_a_wrong_capture_amount_tells_the_order_total() -> None:
-    with pytest.raises(InvalidInput) as caught:
-        record_payment(ORDER, status=P.captured, amount=TOTAL - 1, reference="ch_1", now=T0)
+@pytest.mark.parametrize("amount", [TOTAL - 1, TOTAL + 1, 0], ids=repr)
+def test_a_capture_of_another_amount_than_the_order_total_conflicts_with_it(amount: int) -> None:
+    with pytest.raises(RuleConflict) as caught:
+        record_payment(ORDER, status=P.captured, amount=amount, reference="ch_1", now=T0)
 
+    assert caught.value.code == "amount_is_not_the_total"
+    assert caught.value.facts["field"] == "amount"
     assert caught.value.facts["order_total"] == TOTAL
 
 

@@ -121,10 +121,12 @@ def test_shipped_order_answers_409_with_the_code_and_the_alternatives(
     assert error["alternatives"] == ["ask_seller", "refuse_delivery", "return_after_delivery"]
 
 
-def test_unknown_reason_and_malformed_lines_answer_422(client: TestClient, world: dict) -> None:
+def test_a_reason_the_catalogue_does_not_offer_is_404_and_malformed_lines_422(
+    client: TestClient, world: dict
+) -> None:
     url = f"/api/v1/orders/{world['order']}/cancellations"
     unknown = client.post(url, json={"reason": "bored"}, headers=world["ann"])
-    assert unknown.status_code == 422
+    assert unknown.status_code == 404
     assert unknown.json()["error"]["field"] == "reason"
     bad = client.post(
         url, json={"reason": "changed_mind", "lines": [{"line_id": "x"}]}, headers=world["ann"]
@@ -156,7 +158,7 @@ def test_operator_adds_and_retires_reasons(client: TestClient, world: dict) -> N
         json={"reason": "gift_not_needed"},
         headers=world["ann"],
     )
-    assert retired.status_code == 422
+    assert retired.status_code == 404
     assert (
         client.post(
             "/api/v1/cancellation-reasons/changed_mind/retire", headers=world["ann"]

@@ -4,6 +4,8 @@ of every operation names its shape, and every error answer is the one `ErrorBody
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import fields
+from datetime import timedelta
 from typing import Any, get_args
 
 from fastapi import FastAPI
@@ -11,8 +13,13 @@ from fastapi.testclient import TestClient
 
 from recourse.container import Container
 from recourse.db.queries import TABS
+from recourse.domain.policy import PlatformPolicy as PlatformPolicyRules
+from recourse.integrations.clock import FixedClock
 from recourse.web.api.orders import OrderTab
+from recourse.web.api.platform import PlatformPolicyIn
 from recourse.web.app import create_app
+from tests.factories import make_order, make_store, make_user, pay, ship_all
+from tests.web.api_helpers import operator_headers, order_body
 
 Spec = dict[str, Any]
 
@@ -119,3 +126,44 @@ def test_the_order_list_documents_its_tabs_and_statuses_as_enums(client: TestCli
     assert parameters["status"]["schema"]["anyOf"][0]["items"] == {
         "$ref": "#/components/schemas/OrderStatus"
     }
+
+
+def test_the_platform_policy_request_names_every_window_of_the_domain() -> None:
+    assert set(PlatformPolicyIn.model_fields) == {f.name for f in fields(PlatformPolicyRules)}
+
+
+def test_a_whole_number_written_with_a_decimal_point_is_that_number(
+    client: TestClient, container: Container
+) -> None:
+    """JSON Schema's `integer` is any whole number, 12.0 included; 12.5 stays refused."""
+    store = make_store(container)
+    body = order_body(make_user(container), store, shipping_fee=499.0)
+    body["lines"][0]["unit_price"] = 2500.0
+
+    whole = client.post("/api/v1/orders", json=body, headers=operator_headers(container))
+    body["lines"][0]["unit_price"] = 2500.5
+    fraction = client.post("/api/v1/orders", json=body, headers=operator_headers(container))
+
+    assert whole.status_code == 201
+    assert whole.json()["lines"][0]["unit_price"]["amount"] == 2500
+    assert whole.json()["totals"]["shipping"]["amount"] == 499
+    assert fraction.status_code == 422
+    assert fraction.json()["error"]["field"] == "lines[0].unit_price"
+
+
+def test_a_carrier_event_in_the_future_is_409_with_the_time_it_is(
+    client: TestClient, container: Container, clock: FixedClock
+) -> None:
+    order = make_order(container, buyer_id=make_user(container), store_id=make_store(container))
+    pay(container, order)
+    shipment = ship_all(container, order)
+
+    response = client.post(
+        f"/api/v1/shipments/{shipment}/events",
+        json={"type": "delivered", "at": (clock.now() + timedelta(hours=1)).isoformat()},
+        headers=operator_headers(container),
+    )
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "event_in_the_future"
+    assert response.json()["error"]["now"] == clock.now().isoformat()

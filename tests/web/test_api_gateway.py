@@ -237,7 +237,7 @@ def test_stripe_webhook_with_a_bad_signature_is_refused_and_changes_nothing(
     response = client.post(
         WEBHOOK.format("stripe"), content=payload, headers={"Stripe-Signature": signature}
     )
-    assert response.status_code == 400
+    assert response.status_code == 401
     assert response.json()["error"]["code"] == "invalid_signature"
     assert "Stripe-Signature" in response.json()["error"]["message"]
     assert _ledger(container, refund.id) == refund
@@ -254,7 +254,7 @@ def test_stripe_webhook_signed_with_another_secret_is_refused(
         content=payload,
         headers={"Stripe-Signature": _stripe_signature(payload, "whsec_someone_else")},
     )
-    assert response.status_code == 400
+    assert response.status_code == 401
     assert _ledger(container, refund.id).status is RefundStatus.processing
 
 
@@ -407,7 +407,7 @@ def test_sandbox_webhook_signed_with_another_secret_is_refused(
         content=payload,
         headers=_sandbox_headers(payload, "whsec_" + "b3RoZXItc2VjcmV0LW9mLXNvbWVvbmU="),
     )
-    assert response.status_code == 400
+    assert response.status_code == 401
     assert response.json()["error"]["code"] == "invalid_signature"
     assert _ledger(container, refund.id) == refund
 
@@ -424,7 +424,7 @@ def test_sandbox_webhook_without_a_valid_signature_header_is_refused(
         content=json.dumps({"reference": "sbre_x", "status": "succeeded"}),
         headers=headers,
     )
-    assert response.status_code == 400
+    assert response.status_code == 401
     assert response.json()["error"]["code"] == "invalid_signature"
 
 

@@ -44,7 +44,7 @@ def test_a_rejected_request_is_replayed_too(client: TestClient, container: Conta
     body = order_body(999, make_store(container))
     first = client.post("/api/v1/orders", json=body, headers=headers)
     second = client.post("/api/v1/orders", json=body, headers=headers)
-    assert first.status_code == second.status_code == 422
+    assert first.status_code == second.status_code == 404
     assert second.json() == first.json()
 
 

@@ -64,12 +64,13 @@ def test_over_refund_answers_409_naming_the_refundable_amount(
     assert error["refundable"] == 100
 
 
-def test_refund_in_the_wrong_currency_answers_422_naming_the_refundable_amount(
+def test_refund_in_another_currency_than_the_orders_is_409_naming_the_refundable_amount(
     client: TestClient, world: dict
 ) -> None:
     response = _refund(client, world, 100, currency="USD")
-    assert response.status_code == 422
+    assert response.status_code == 409
     error = response.json()["error"]
+    assert error["code"] == "currency_is_not_the_orders"
     assert error["field"] == "currency"
     assert error["refundable"] == world["captured"]
 

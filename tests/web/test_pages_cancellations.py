@@ -352,7 +352,7 @@ def test_other_without_a_note_is_refused_next_to_the_note(
 
     response = quote(client, order, reason="other", note="  ")
 
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert '<p class="field-error" id="note-error">Tell us a little more' in response.text
     assert 'id="reason-other" name="reason" value="other" checked' in response.text
     assert get_order(container, order).lines[0].qty.cancelled == 0

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from recourse.domain.errors import InvalidInput, RuleConflict
+from recourse.domain.errors import InvalidInput, NotFound, RuleConflict
 from recourse.domain.ingest import MAX_QUANTITY as MAX_QUANTITY
 from recourse.domain.ingest import NewLine as NewLine
 from recourse.domain.ingest import validate_new_lines as validate_new_lines
@@ -159,7 +159,7 @@ class Order:
         for line in self.lines:
             if line.id == line_id:
                 return line
-        raise InvalidInput("lines.line_id", f"Line {line_id} is not on this order.")
+        raise NotFound(f"Line {line_id} is not on this order.", field="lines.line_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,9 +271,10 @@ def record_payment(
         if amount is None:
             raise InvalidInput("amount", "A captured payment needs the amount captured.")
         if amount != expected:
-            raise InvalidInput(
-                "amount",
+            raise RuleConflict(
+                "amount_is_not_the_total",
                 "The captured amount must equal the order total.",
+                field="amount",
                 order_total=expected,
                 amount=amount,
             )

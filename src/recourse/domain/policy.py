@@ -39,7 +39,8 @@ class StorePolicy:
         return data
 
 
-_LIMITS: dict[str, tuple[int, int]] = {
+# The bounds of a policy's numbers (the API's schema states them too).
+POLICY_LIMITS: dict[str, tuple[int, int]] = {
     "cancel_response_hours": (1, 24 * 30),
     "processing_days": (1, 60),
     "return_window_days": (0, 365),
@@ -70,7 +71,7 @@ def make_policy(values: dict[str, Any], base: StorePolicy | None = None) -> Stor
         else:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise InvalidInput(f"policy.{name}", f"{name} must be a whole number.")
-            low, high = _LIMITS[name]
+            low, high = POLICY_LIMITS[name]
             if not low <= value <= high:
                 raise InvalidInput(
                     f"policy.{name}", f"{name} must be between {low} and {high}.", min=low, max=high
@@ -168,6 +169,10 @@ def _hours(hours: int) -> str:
     return _plural(hours, "hour")
 
 
+# The bounds of every platform-wide window (hours, minutes or days alike).
+WINDOW_LIMITS = (1, 100_000)
+
+
 def make_platform_policy(values: dict[str, Any], base: PlatformPolicy) -> PlatformPolicy:
     """Validate the operator's platform-wide windows: known names, whole numbers ≥ 1."""
     known = {f.name for f in fields(PlatformPolicy)}
@@ -175,7 +180,8 @@ def make_platform_policy(values: dict[str, Any], base: PlatformPolicy) -> Platfo
     for name, value in values.items():
         if name not in known:
             raise InvalidInput(name, f"Unknown platform setting {name!r}.", allowed=sorted(known))
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100_000:
-            raise InvalidInput(name, f"{name} must be a whole number from 1 to 100000.")
+        low, high = WINDOW_LIMITS
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise InvalidInput(name, f"{name} must be a whole number from {low} to {high}.")
         changes[name] = value
     return replace(base, **changes)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from recourse.domain.errors import InvalidInput
+from recourse.domain.errors import InvalidInput, NotFound, RuleConflict
 
 
 class Fault(StrEnum):
@@ -62,9 +62,11 @@ def check_reason(
 ) -> Reason:
     """C5: the reason exists, is active and is for this actor; `other` needs a note."""
     if reason is None or not reason.active or reason.actor is not actor:
-        raise InvalidInput("reason", f"{code!r} is not a reason a {actor} can give.", reason=code)
+        raise NotFound(f"{code!r} is not a reason a {actor} can give.", field="reason", reason=code)
     if reason.requires_note and not (note and note.strip()):
-        raise InvalidInput("note", "Tell us a little more: this reason needs a note.")
+        raise RuleConflict(
+            "note_required", "Tell us a little more: this reason needs a note.", field="note"
+        )
     return reason
 
 

@@ -130,6 +130,24 @@ def apply_carrier_event(
     return status, changed
 
 
+def check_event_time(happened: datetime, *, now: datetime, shipped_at: datetime) -> None:
+    """A parcel event happened between its shipping and now."""
+    if happened > now:
+        raise RuleConflict(
+            "event_in_the_future",
+            "The event time is in the future.",
+            field="at",
+            now=now.isoformat(),
+        )
+    if happened < shipped_at:
+        raise RuleConflict(
+            "event_before_shipment",
+            "The event time is before the parcel was shipped.",
+            field="at",
+            shipped_at=shipped_at.isoformat(),
+        )
+
+
 def protection_end(first_shipped_at: datetime, protection_days: int) -> datetime:
     """§2: buyer protection runs `protection_days` after the first shipment."""
     return first_shipped_at + timedelta(days=protection_days)

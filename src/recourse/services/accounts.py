@@ -10,6 +10,8 @@ from recourse.domain import accounts as rules
 from recourse.domain.accounts import LoginLimits, User
 from recourse.domain.errors import (
     InvalidInput,
+    NotFound,
+    RuleConflict,
     TooManyAttempts,
     Unauthenticated,
 )
@@ -45,10 +47,12 @@ def create_user(
     rules.check_store_membership(data.role, data.store_ids)
     with uow:
         if uow.users.by_email(email) is not None:
-            raise InvalidInput("email", "A user with this email already exists.")
+            raise RuleConflict(
+                "email_taken", "A user with this email already exists.", field="email"
+            )
         for i, store_id in enumerate(data.store_ids):
             if uow.stores.get(store_id) is None:
-                raise InvalidInput(f"store_ids[{i}]", f"There is no store {store_id}.")
+                raise NotFound(f"There is no store {store_id}.", field=f"store_ids[{i}]")
         user_id = uow.users.add(
             NewUser(
                 email=email,

@@ -64,9 +64,9 @@ def ingest_order(uow: UnitOfWork, ctx: Context, *, actor: Actor, data: OrderInpu
     with uow:
         buyer = uow.users.get(data.buyer_id)
         if buyer is None or buyer.role is not Role.buyer:
-            raise InvalidInput("buyer_id", f"There is no buyer {data.buyer_id}.")
+            raise NotFound(f"There is no buyer {data.buyer_id}.", field="buyer_id")
         if uow.stores.get(data.store_id) is None:
-            raise InvalidInput("store_id", f"There is no store {data.store_id}.")
+            raise NotFound(f"There is no store {data.store_id}.", field="store_id")
         if data.external_id:
             existing = uow.orders.id_by_external_id(data.store_id, data.external_id)
             if existing is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from recourse.domain.errors import InvalidInput, NotFound
+from recourse.domain.errors import InvalidInput, NotFound, RuleConflict
 from recourse.domain.reasons import Fault, Reason, ReasonActor, check_new_reason
 from recourse.domain.roles import Actor, OperatorTask, check_operator
 from recourse.services.ports.unit_of_work import UnitOfWork
@@ -32,7 +32,7 @@ def add_reason(
     reason = Reason(code, label.strip(), who, blame, requires_note)
     with uow:
         if uow.reasons.get(code) is not None:
-            raise InvalidInput("code", f"A reason {code!r} already exists.")
+            raise RuleConflict("reason_exists", f"A reason {code!r} already exists.", field="code")
         uow.reasons.add(reason)
         uow.commit()
     return reason

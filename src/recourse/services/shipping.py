@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from recourse.domain.cancellation_request import check_shipping_allowed
-from recourse.domain.errors import InvalidInput, NotFound
+from recourse.domain.errors import NotFound
 from recourse.domain.order import Order, derive_status
 from recourse.domain.roles import SYSTEM, Actor, OperatorTask, check_can_ship, check_operator
 from recourse.domain.shipment import (
@@ -16,6 +16,7 @@ from recourse.domain.shipment import (
     ShipmentLine,
     ShipmentStatus,
     apply_carrier_event,
+    check_event_time,
     merged,
     plan_shipment,
     protection_end,
@@ -177,8 +178,6 @@ def record_carrier_event(
     check_operator(actor, OperatorTask.report_parcel_events)
     now = ctx.clock.now()
     happened = at or now
-    if happened > now:
-        raise InvalidInput("at", "The event time is in the future.")
     with uow:
         peek = uow.shipments.get(shipment_id)
         if peek is None:
@@ -186,8 +185,7 @@ def record_carrier_event(
         order = load_order(uow, actor, peek.order_id, for_update=True)
         shipment = uow.shipments.get(shipment_id, for_update=True)
         assert shipment is not None
-        if happened < shipment.shipped_at:
-            raise InvalidInput("at", "The event time is before the parcel was shipped.")
+        check_event_time(happened, now=now, shipped_at=shipment.shipped_at)
         before = derive_status(order, now)
         status, changes = apply_carrier_event(order, shipment, event)
         uow.shipments.set_status(shipment.id, status)

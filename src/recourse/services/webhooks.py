@@ -80,7 +80,8 @@ def subscribes(patterns: Sequence[str], event_type: str) -> bool:
     return any(p in (ALL, family, event_type) for p in patterns)
 
 
-def _allowed() -> list[str]:
+def subscribable() -> list[str]:
+    """What an endpoint may subscribe to: `*`, a family such as `refund.*`, or a type."""
     families = sorted({t.split(".", 1)[0] + ".*" for t in EVENT_TYPES})
     return [ALL, *families, *EVENT_TYPES]
 
@@ -89,16 +90,16 @@ def check_events(events: Sequence[str]) -> list[str]:
     """Known types only, each once; the error names the offending index and the catalogue."""
     if not events:
         raise InvalidInput(
-            "events", "Subscribe to at least one event type, or to '*'.", allowed=_allowed()
+            "events", "Subscribe to at least one event type, or to '*'.", allowed=subscribable()
         )
-    allowed = set(_allowed())
+    allowed = set(subscribable())
     for i, value in enumerate(events):
         if value not in allowed:
             raise InvalidInput(
                 f"events[{i}]",
                 f"Unknown event type {value!r}. Choose from the catalogue, a family such as "
                 "'refund.*', or '*'.",
-                allowed=_allowed(),
+                allowed=subscribable(),
             )
     return list(dict.fromkeys(events))
 

@@ -28,7 +28,7 @@ from recourse.domain.errors import (
 from recourse.web.limits import BodyTooLarge, too_large
 
 STATUS: list[tuple[type[DomainError], int]] = [
-    (InvalidSignature, 400),
+    (InvalidSignature, 401),
     (NotFound, 404),
     (InvalidInput, 422),
     (RuleConflict, 409),
@@ -70,8 +70,9 @@ class ErrorBody(BaseModel):
 API_ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": description}
     for status, description in {
-        400: "A provider's webhook signature does not check out",
-        401: "No API token, or one that is not valid",
+        400: "The request cannot be taken as it is",
+        401: "No API token, or one that is not valid; for a provider's webhook, a signature "
+        "that does not check out",
         403: "Your own object, but not your action",
         404: "Not found, or not yours",
         409: "A rule or the current state forbids it (with the facts), or an "

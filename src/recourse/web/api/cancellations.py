@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Request, status
-from pydantic import Field, StrictBool
+from pydantic import ConfigDict, Field, StrictBool
 
 from recourse.db.cancellation_queries import (
     CancellationView,
@@ -18,7 +18,18 @@ from recourse.db.refund_queries import refund
 from recourse.domain.errors import InvalidInput, NotFound
 from recourse.domain.roles import Actor
 from recourse.services import cancellations, reasons
-from recourse.web.api.fields import BodyId, Id, OneLine, Prose, Quantity
+from recourse.web.api.fields import (
+    FILLED_LINE,
+    FILLED_PROSE,
+    BodyId,
+    FilledLine,
+    Id,
+    OneLine,
+    Prose,
+    Quantity,
+    filled,
+    when,
+)
 from recourse.web.api.responses.cancellations import (
     Cancellation,
     CancellationList,
@@ -42,17 +53,51 @@ class LineQty(Strict):
 
 
 class QuoteIn(Strict):
-    lines: list[LineQty] | None = Field(default=None, max_length=500)
+    lines: list[LineQty] | None = Field(
+        default=None, min_length=1, max_length=500, description="each order line at most once"
+    )
 
 
 class CancelIn(Strict):
     reason: OneLine = Field(min_length=1, max_length=64)
     note: Prose | None = Field(default=None, max_length=2000)
-    lines: list[LineQty] | None = Field(default=None, max_length=500)
+    lines: list[LineQty] | None = Field(
+        default=None, min_length=1, max_length=500, description="each order line at most once"
+    )
     quote_id: OneLine | None = Field(default=None, max_length=64)
 
 
 class RejectIn(Strict):
+    """C9/C10: `other` needs a note for the buyer; `already_shipped` the parcel's carrier and
+    tracking number."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "allOf": [
+                when(
+                    "reason",
+                    "other",
+                    then={
+                        "required": ["note"],
+                        "properties": {"note": {"type": "string", "pattern": FILLED_PROSE}},
+                    },
+                ),
+                when(
+                    "reason",
+                    "already_shipped",
+                    then={
+                        "required": ["carrier", "tracking_number"],
+                        "properties": {
+                            "carrier": {"type": "string", "pattern": FILLED_LINE},
+                            "tracking_number": {"type": "string", "pattern": FILLED_LINE},
+                        },
+                    },
+                ),
+            ]
+        },
+    )
+
     reason: Literal["already_shipped", "made_to_order", "buyer_agreed_to_keep", "other"]
     note: Prose | None = Field(default=None, max_length=2000)
     carrier: OneLine | None = Field(default=None, max_length=100)
@@ -60,8 +105,12 @@ class RejectIn(Strict):
 
 
 class ReasonIn(Strict):
-    code: OneLine = Field(min_length=1, max_length=64)
-    label: OneLine = Field(min_length=1, max_length=200)
+    code: str = Field(
+        pattern="^[a-z0-9_]*[a-z][a-z0-9_]*$",
+        max_length=64,
+        description="lowercase letters, digits and underscores",
+    )
+    label: FilledLine = Field(max_length=200)
     actor: Literal["buyer", "seller"]
     fault: Literal["buyer", "seller", "none"]
     requires_note: StrictBool = False
@@ -117,7 +166,7 @@ def cancel(
         actor=actor,
         order_id=order_id,
         reason=body.reason,
-        note=body.note,
+        note=filled(body.note),
         lines=_lines(body.lines),
         quote_id=body.quote_id,
         request_key=use_case_key(request, actor),
@@ -158,9 +207,9 @@ def reject(
         actor=actor,
         cancellation_id=cancellation_id,
         reason=body.reason,
-        note=body.note,
-        carrier=body.carrier,
-        tracking_number=body.tracking_number,
+        note=filled(body.note),
+        carrier=filled(body.carrier),
+        tracking_number=filled(body.tracking_number),
     )
     return _view(s, actor, cancellation_id)
 

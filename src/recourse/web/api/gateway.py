@@ -6,8 +6,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, replace
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field, ValidationError
+from fastapi import APIRouter, Depends, Request, Security
+from fastapi.security import APIKeyHeader
+from pydantic import BaseModel, Field, StrictBool, StrictInt, ValidationError
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from recourse.container import Container
@@ -16,6 +17,7 @@ from recourse.integrations.gateways.sandbox import SandboxGateway, webhook_secre
 from recourse.integrations.gateways.stripe import StripeGateway, WebhookSignatureInvalid
 from recourse.services import refunds
 from recourse.services.ports import GatewayRefund, GatewayStatus
+from recourse.web.api.fields import WHOLE
 from recourse.web.api.responses.platform import (
     GatewayWebhookAnswer,
     GatewayWebhookApplied,
@@ -37,6 +39,26 @@ async def raw_body(request: Request) -> bytes:
 
 RawBody = Annotated[bytes, Depends(raw_body)]
 
+# The signature is the provider's credential (either one, per gateway); RECEIVERS check it.
+SIGNATURES = [
+    Security(
+        APIKeyHeader(
+            name="Stripe-Signature",
+            scheme_name="StripeSignature",
+            description="`stripe`: Stripe's signature of the payload",
+            auto_error=False,
+        )
+    ),
+    Security(
+        APIKeyHeader(
+            name="webhook-signature",
+            scheme_name="StandardWebhooksSignature",
+            description="`sandbox`: Standard Webhooks, with `webhook-id` and `webhook-timestamp`",
+            auto_error=False,
+        )
+    ),
+]
+
 
 class SandboxStatusIn(BaseModel):
     reference: str = Field(min_length=1, max_length=100)
@@ -48,13 +70,13 @@ class SandboxStatusIn(BaseModel):
 class SandboxSettingsIn(BaseModel):
     """Fields left out keep their current value."""
 
-    fail_next: int | None = Field(
-        default=None, ge=0, le=1_000_000, description="fail this many calls (503)"
+    fail_next: Annotated[StrictInt, Field(ge=0, le=1_000_000), WHOLE] | None = Field(
+        default=None, description="fail this many calls (503)"
     )
-    fail_always: bool | None = Field(default=None, description="every call fails (503)")
-    decline_always: bool | None = Field(default=None, description="every refund is declined")
-    settle_seconds: int | None = Field(
-        default=None, ge=0, le=30 * 24 * 3600, description="time to succeed (at most 30 days)"
+    fail_always: StrictBool | None = Field(default=None, description="every call fails (503)")
+    decline_always: StrictBool | None = Field(default=None, description="every refund is declined")
+    settle_seconds: Annotated[StrictInt, Field(ge=0, le=30 * 24 * 3600), WHOLE] | None = Field(
+        default=None, description="time to succeed (at most 30 days)"
     )
 
 
@@ -103,6 +125,7 @@ RECEIVERS: Mapping[str, Callable[[Container, bytes, Mapping[str, str]], GatewayR
 
 @router.post(
     "/gateway/{name}/webhook",
+    dependencies=SIGNATURES,
     responses={503: {"model": ErrorBody, "description": "The gateway could not be asked"}},
 )
 def gateway_webhook(

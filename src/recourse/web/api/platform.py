@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import Field, StrictInt
 
 from recourse.domain.order import PaymentMethod
+from recourse.domain.policy import WINDOW_LIMITS
 from recourse.services import platform
+from recourse.web.api.fields import WHOLE
 from recourse.web.api.responses.platform import (
     PlatformPolicy,
     SettlementProfile,
@@ -22,8 +24,36 @@ router = APIRouter(tags=["platform"])
 
 
 class ProfileIn(Strict):
-    min_business_days: StrictInt = Field(ge=0, le=60)
-    max_business_days: StrictInt = Field(ge=0, le=60)
+    """F5: `min_business_days` ≤ `max_business_days` ≤ 60."""
+
+    min_business_days: Annotated[StrictInt, Field(ge=0, le=60), WHOLE]
+    max_business_days: Annotated[StrictInt, Field(ge=0, le=60), WHOLE]
+
+
+Window = Annotated[StrictInt, Field(ge=WINDOW_LIMITS[0], le=WINDOW_LIMITS[1]), WHOLE]
+
+
+class PlatformPolicyIn(Strict):
+    """Only the windows given change; left out (or null) keeps the current value."""
+
+    payment_window_hours: Window | None = None
+    payment_review_hours: Window | None = None
+    cancel_grace_minutes: Window | None = None
+    overdue_autocancel_days: Window | None = None
+    protection_days: Window | None = None
+    not_received_after_days: Window | None = None
+    dispute_after_completion_days: Window | None = None
+    dispute_response_days: Window | None = None
+    negotiation_days: Window | None = None
+    support_sla_hours: Window | None = None
+    appeal_days: Window | None = None
+    remind_before_hours: Window | None = None
+    returned_parcel_refund_days: Window | None = None
+    return_ship_days: Window | None = None
+    refund_after_receipt_business_days: Window | None = None
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
 
 
 @router.get("/platform-policy")
@@ -34,10 +64,10 @@ def get_platform_policy(_: ApiActor, c: ContainerDep) -> PlatformPolicy:
 
 @router.put("/platform-policy")
 def put_platform_policy(
-    body: dict[str, Any], actor: OperatorActor, c: ContainerDep
+    body: PlatformPolicyIn, actor: OperatorActor, c: ContainerDep
 ) -> PlatformPolicy:
     """Partial update, e.g. `{"protection_days": 90}`; unknown names answer 422."""
-    changed = platform.update_platform_policy(c.uow(), actor=actor, changes=body)
+    changed = platform.update_platform_policy(c.uow(), actor=actor, changes=body.changes())
     return PlatformPolicy(**asdict(changed))
 
 
@@ -56,12 +86,12 @@ def get_profiles(_: ApiActor, c: ContainerDep) -> SettlementProfileList:
 
 @router.put("/settlement-profiles/{method}")
 def put_profile(
-    method: str, body: ProfileIn, actor: OperatorActor, c: ContainerDep
+    method: PaymentMethod, body: ProfileIn, actor: OperatorActor, c: ContainerDep
 ) -> SettlementProfile:
     p = platform.set_settlement_profile(
         c.uow(),
         actor=actor,
-        method=method,
+        method=str(method),
         min_business_days=body.min_business_days,
         max_business_days=body.max_business_days,
     )

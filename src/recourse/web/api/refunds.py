@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request, status
-from pydantic import Field, StrictInt
+from pydantic import ConfigDict, Field, StrictInt
 
 from recourse.db.queries import order_detail
 from recourse.db.refund_queries import refund, refunds_of, refunds_of_order
@@ -11,7 +13,7 @@ from recourse.domain.errors import NotFound
 from recourse.domain.money import MAX_AMOUNT
 from recourse.domain.refund import RefundReason
 from recourse.services import refunds
-from recourse.web.api.fields import Currency, Id, Prose
+from recourse.web.api.fields import FILLED_PROSE, WHOLE, Currency, Id, Prose, filled, when
 from recourse.web.api.responses.refunds import Refund, RefundList, RefundPage
 from recourse.web.api.schemas import Strict
 from recourse.web.deps import ApiActor, ContainerDep, ReadSession
@@ -21,9 +23,27 @@ router = APIRouter(tags=["refunds"])
 
 
 class RefundIn(Strict):
-    amount: StrictInt = Field(
-        ge=1, le=MAX_AMOUNT, description="minor units of the order's currency"
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "allOf": [
+                when(
+                    "reason",
+                    "other",
+                    then={
+                        "required": ["note"],
+                        "properties": {"note": {"type": "string", "pattern": FILLED_PROSE}},
+                    },
+                )
+            ]
+        },
     )
+
+    amount: Annotated[
+        StrictInt,
+        Field(ge=1, le=MAX_AMOUNT, description="minor units of the order's currency"),
+        WHOLE,
+    ]
     reason: RefundReason = Field(description="from the catalogue; `other` needs a `note`")
     note: Prose | None = Field(default=None, max_length=2000)
     currency: Currency | None = Field(default=None, description="the order's, if given")
@@ -70,7 +90,7 @@ def create_refund(
         order_id=order_id,
         amount=body.amount,
         reason=body.reason,
-        note=body.note,
+        note=filled(body.note),
         currency=body.currency,
         gateway=c.gateway_name,
         request_key=use_case_key(request, actor),

@@ -4,55 +4,102 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
-from recourse.web.api.fields import Amount, BodyId, Country, Currency, OneLine, Quantity
+from recourse.domain.policy import POLICY_LIMITS
+from recourse.web.api.fields import (
+    WHOLE,
+    Amount,
+    BodyId,
+    Country,
+    Currency,
+    Email,
+    FilledLine,
+    Locale,
+    OneLine,
+    Password,
+    Quantity,
+    TimeZone,
+    when,
+)
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _bounds(name: str) -> Any:
+    low, high = POLICY_LIMITS[name]
+    return Field(ge=low, le=high)
+
+
 class PolicyIn(Strict):
     buyer_cancel: Literal["instant", "approval"] | None = None
-    cancel_response_hours: StrictInt | None = None
+    cancel_response_hours: Annotated[StrictInt, _bounds("cancel_response_hours"), WHOLE] | None = (
+        None
+    )
     allow_partial_cancel: StrictBool | None = None
-    processing_days: StrictInt | None = None
+    processing_days: Annotated[StrictInt, _bounds("processing_days"), WHOLE] | None = None
     accepts_remorse_returns: StrictBool | None = None
-    return_window_days: StrictInt | None = None
-    restocking_fee_percent: StrictInt | None = None
+    return_window_days: Annotated[StrictInt, _bounds("return_window_days"), WHOLE] | None = None
+    restocking_fee_percent: (
+        Annotated[StrictInt, _bounds("restocking_fee_percent"), WHOLE] | None
+    ) = None
     buyer_pays_remorse_return_shipping: StrictBool | None = None
-    return_response_business_days: StrictInt | None = None
+    return_response_business_days: (
+        Annotated[StrictInt, _bounds("return_response_business_days"), WHOLE] | None
+    ) = None
 
     def changes(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)
 
 
 class StoreIn(Strict):
-    name: OneLine = Field(min_length=1, max_length=200)
+    name: FilledLine = Field(max_length=200)
     country: Country
     policy: PolicyIn | None = None
 
 
 class UserIn(Strict):
-    email: OneLine = Field(max_length=254)
-    name: str = Field(min_length=1, max_length=200)
+    """A seller works for at least one store; buyers and support for none."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "allOf": [
+                when(
+                    "role",
+                    "seller",
+                    then={
+                        "required": ["store_ids"],
+                        "properties": {"store_ids": {"type": "array", "minItems": 1}},
+                    },
+                    otherwise={
+                        "properties": {"store_ids": {"anyOf": [{"maxItems": 0}, {"type": "null"}]}}
+                    },
+                )
+            ]
+        },
+    )
+
+    email: Email
+    name: FilledLine = Field(max_length=200)
     role: Literal["buyer", "seller", "support"]
-    password: str | None = Field(default=None, max_length=256)
+    password: Password | None = None
     country: Country
-    timezone: OneLine = Field(default="UTC", max_length=64, description="an IANA time zone")
-    locale: OneLine | None = Field(default=None, max_length=16)
+    timezone: TimeZone = "UTC"
+    locale: Locale | None = None
     store_ids: list[BodyId] | None = None
 
 
 class LineIn(Strict):
-    sku: OneLine = Field(min_length=1, max_length=100)
+    sku: FilledLine = Field(max_length=100, description="each SKU once per order")
     title: OneLine = Field(min_length=1, max_length=300)
     unit_price: Amount
     quantity: Quantity
-    discount: Amount = 0
+    discount: Amount = Field(default=0, description="at most unit_price times quantity")
     tax: Amount = 0
 
 
@@ -70,6 +117,27 @@ class OrderIn(Strict):
 
 
 class PaymentIn(Strict):
+    """`captured` carries the amount captured (the order's total) and the gateway's reference."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "allOf": [
+                when(
+                    "status",
+                    "captured",
+                    then={
+                        "required": ["amount", "reference"],
+                        "properties": {
+                            "amount": {"type": "integer"},
+                            "reference": {"type": "string", "minLength": 1},
+                        },
+                    },
+                )
+            ]
+        },
+    )
+
     status: Literal["captured", "review", "failed"]
     amount: Amount | None = None
     reference: OneLine | None = Field(default=None, max_length=100)
@@ -81,9 +149,11 @@ class ShipLineIn(Strict):
 
 
 class ShipmentIn(Strict):
-    lines: list[ShipLineIn] = Field(min_length=1, max_length=500)
-    carrier: OneLine = Field(max_length=100)
-    tracking_number: OneLine = Field(max_length=100)
+    lines: list[ShipLineIn] = Field(
+        min_length=1, max_length=500, description="each order line at most once"
+    )
+    carrier: FilledLine = Field(max_length=100)
+    tracking_number: FilledLine = Field(max_length=100)
 
 
 class CarrierEventIn(Strict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from pydantic import Field, StrictBool
+from pydantic import Field, StrictBool, WithJsonSchema
 
 from recourse.db.webhooks import (
     EndpointView,
@@ -34,25 +34,41 @@ router = APIRouter(tags=["webhooks"])
 RECENT = 10
 
 
-# An event type or a family of them, as long as the events table stores one.
-EventName = Annotated[OneLine, Field(min_length=1, max_length=64)]
+# An event type or a family of them. The schema lists them; the service refuses others with
+# the catalogue in `allowed`.
+EventName = Annotated[
+    str,
+    Field(min_length=1, max_length=64),
+    WithJsonSchema({"type": "string", "enum": webhooks.subscribable()}),
+]
+# The shape of what check_url accepts (spaces around are stripped), for clients and the
+# schema's checks; the service refuses the rest with the reason (T2), so it is not checked here.
+_SPACE = " \xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_CONTROL = "\x00-\x1f\x7f-\x9f\u2028\u2029"
+URL_START = f"^[{_SPACE}]*[Hh][Tt][Tt][Pp][Ss]?://[^/?#{_SPACE}{_CONTROL}][^{_CONTROL}]*$"
+URL_DESCRIPTION = (
+    "http(s) URL that receives signed POSTs: a host name or a public address, no credentials (T2)"
+)
 
 
 class EndpointIn(Strict):
     url: OneLine = Field(
-        max_length=500,
-        description="http(s) URL that receives signed POSTs: a host name or a public address, "
-        "no credentials (T2)",
+        max_length=500, description=URL_DESCRIPTION, json_schema_extra={"pattern": URL_START}
     )
     events: list[EventName] = Field(
-        max_length=100, description="event types, a family such as `refund.*`, or `*`"
+        min_length=1, max_length=100, description="event types, a family such as `refund.*`, or `*`"
     )
     description: OneLine | None = Field(default=None, max_length=300)
 
 
 class EndpointPatch(Strict):
-    url: OneLine | None = Field(default=None, max_length=500)
-    events: list[EventName] | None = Field(default=None, max_length=100)
+    url: OneLine | None = Field(
+        default=None,
+        max_length=500,
+        description=URL_DESCRIPTION,
+        json_schema_extra={"pattern": URL_START},
+    )
+    events: list[EventName] | None = Field(default=None, min_length=1, max_length=100)
     active: StrictBool | None = None
     description: OneLine | None = Field(default=None, max_length=300)
 

@@ -97,5 +97,7 @@ def query_string(**params: object) -> str:
 
 
 def error_field(error: DomainError) -> str | None:
-    field = getattr(error, "field", None)
+    """The form field an error is about: malformed input names it, and so does a rule or a
+    missing object that one field brought up (`field` among its facts)."""
+    field = getattr(error, "field", None) or error.facts.get("field")
     return str(field) if field else None

@@ -85,8 +85,9 @@ def form_field(error: DomainError) -> str | None:
 def error_state(
     error: DomainError, detail: OrderDetail, tz: str
 ) -> tuple[str | None, str | None, BlockerWords | None]:
-    """(sentence, field, blocker): a rule conflict reads like a blocker, with what instead."""
-    if isinstance(error, RuleConflict):
+    """(sentence, field, blocker): a rule conflict reads like a blocker, with what instead,
+    unless one field brought it up (a reason that needs a note): then it sits by that field."""
+    if isinstance(error, RuleConflict) and "field" not in error.facts:
         return None, None, error_words(error, order=detail.order, tz=tz)
     return error.message, form_field(error), None
 

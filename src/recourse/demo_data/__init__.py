@@ -1,0 +1,65 @@
+"""`recourse demo`: a sample marketplace with ninety days of history, made by the real use cases.
+
+Every store, person, order, payment, parcel and carrier scan goes through the service functions
+the API and the worker call, on a clock moved through the past; a worker on that clock fires the
+deadlines that fell due along the way. The demo's rows, timelines and emails are therefore what
+production would have made of the same history, and nothing in them lies in the future.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TypedDict
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from recourse.container import Container
+from recourse.demo_data.clock import WORKER_CADENCE, History
+from recourse.demo_data.marketplace import (
+    BUYER_LOGIN,
+    PEOPLE,
+    SELLER_LOGIN,
+    STORES,
+    SUPPORT_LOGIN,
+    setup,
+)
+from recourse.demo_data.orders import plan
+from recourse.demo_data.stories import story
+from recourse.services import accounts
+
+__all__ = ["WORKER_CADENCE", "DemoInfo", "demo_logins", "seed"]
+
+
+class DemoInfo(TypedDict):
+    logins: dict[str, tuple[str, str]]
+    token: str
+
+
+def seed(container: Container, *, console: Console) -> DemoInfo:
+    """Build the demo marketplace in an empty database; return the logins the demo prints."""
+    columns = (TextColumn("{task.description:<30}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, TimeElapsedColumn(), console=console) as progress:
+        task = progress.add_task("Stores and people", total=len(STORES) + len(PEOPLE))
+        _build(History(container, progress, task))
+    return demo_logins(container)
+
+
+def _build(history: History) -> None:
+    """Plans every order's story first, then plays all of them in one chronological pass."""
+    for order in plan(history):
+        story(history, order)
+    first = min(history.steps).at
+    setup(history, first - timedelta(days=30))
+    history.play(first)
+
+
+def demo_logins(container: Container) -> DemoInfo:
+    """The fixed demo logins, and a fresh operator API token for the demo's database."""
+    token = accounts.create_token(
+        container.uow(), container.ctx, operator=True, email=None, name="demo"
+    )
+    return {
+        "logins": {"buyer": BUYER_LOGIN, "seller": SELLER_LOGIN, "support": SUPPORT_LOGIN},
+        "token": token,
+    }

@@ -2,16 +2,55 @@
 
 An event is written in the same transaction as the change it reports; the worker fans it out to
 every endpoint subscribed to its type. Later capabilities add their types to EVENT_TYPES.
+
+STYLE 10: a use case decides, then records what happened as one of the past-tense facts below;
+services/subscribers.py turns each into notifications, emails and webhook events.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from recourse.domain.order import Order
+from recourse.domain.refund import RefundQuote
+from recourse.domain.settlement import ExpectedBy
+from recourse.services.ports.cancellations import Cancellation
+from recourse.services.ports.refunds import Refund
 from recourse.services.ports.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class RefundRecorded:
+    """F1: a refund was recorded; `cause_ref` names what caused it ("cancellation:<id>")."""
+
+    order: Order
+    refund: Refund
+    quote: RefundQuote
+    expected: ExpectedBy
+    cause_ref: str | None
+    at: datetime
+
+    @property
+    def caused_by_cancellation(self) -> bool:
+        return (self.cause_ref or "").startswith("cancellation:")
+
+
+@dataclass(frozen=True)
+class CancellationCompleted:
+    """C7: a cancellation took effect (`event` is its webhook type), with the refund it made."""
+
+    order: Order
+    cancellation: Cancellation
+    event: str
+    whole: bool
+    quote: RefundQuote | None
+    refund_id: int | None
+    at: datetime
+
 
 EVENT_TYPES: dict[str, str] = {
     "refund.created": "A refund was recorded and will be sent to the payment provider.",

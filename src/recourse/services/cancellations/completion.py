@@ -11,8 +11,9 @@ from recourse.domain.refund import RefundQuote, mark_refunded
 from recourse.domain.roles import Actor
 from recourse.domain.shipment import merged
 from recourse.domain.timeline import TimelineEntry
-from recourse.services.cancellations.notices import announce_completed
+from recourse.services import subscribers
 from recourse.services.cancellations.preview import quote_for
+from recourse.services.events import CancellationCompleted
 from recourse.services.orders import refresh_status
 from recourse.services.ports.cancellations import Cancellation
 from recourse.services.ports.common import Context
@@ -58,16 +59,18 @@ def complete(
     uow.timeline.add(
         _entry(order, cancellation, actor, now, whole, str(before), str(after), refund_id)
     )
-    announce_completed(
+    subscribers.record(
         uow,
         ctx,
-        order,
-        cancellation,
-        event=event,
-        whole=whole,
-        quote=quote,
-        refund_id=refund_id,
-        now=now,
+        CancellationCompleted(
+            order=order,
+            cancellation=cancellation,
+            event=event,
+            whole=whole,
+            quote=quote,
+            refund_id=refund_id,
+            at=now,
+        ),
     )
 
 

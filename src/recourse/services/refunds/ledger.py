@@ -12,11 +12,12 @@ from recourse.domain.refund import RefundQuote, check_ceiling, mark_refunded
 from recourse.domain.roles import Actor
 from recourse.domain.settlement import ExpectedBy, expected_by
 from recourse.domain.timeline import TimelineEntry
+from recourse.services import subscribers
+from recourse.services.events import RefundRecorded
 from recourse.services.orders import load_order
 from recourse.services.ports.common import Context
 from recourse.services.ports.refunds import NewRefund
 from recourse.services.ports.unit_of_work import UnitOfWork
-from recourse.services.refunds.notices import announce_created
 
 SEND = "refund.send"
 
@@ -57,28 +58,45 @@ def record_refund(
         uow.orders.save_quantities(order.id, changes)
     refund = uow.refunds.get(refund_id)
     assert refund is not None
-    uow.timeline.add(
-        TimelineEntry(
-            order_id=order.id,
-            at=now,
-            actor=actor,
-            action="refund.created",
-            reason=reason,
-            note=note,
-            data={
-                "refund_id": refund_id,
-                "amount": quote.total,
-                "currency": quote.currency,
-                "cause": str(quote.cause),
-                "expected_latest": expected.latest.isoformat(),
-            },
-        )
-    )
+    uow.timeline.add(_entry(order, actor, quote, refund_id, expected, reason, note, now))
     uow.outbox.add(
         SEND, {"refund_id": refund_id}, available_at=now, dedupe_key=f"refund:{refund_id}:send:0"
     )
-    announce_created(uow, ctx, order, refund, quote, expected, now)
+    subscribers.record(
+        uow,
+        ctx,
+        RefundRecorded(
+            order=order, refund=refund, quote=quote, expected=expected, cause_ref=cause_ref, at=now
+        ),
+    )
     return refund_id
+
+
+def _entry(
+    order: Order,
+    actor: Actor,
+    quote: RefundQuote,
+    refund_id: int,
+    expected: ExpectedBy,
+    reason: str | None,
+    note: str | None,
+    now: datetime,
+) -> TimelineEntry:
+    return TimelineEntry(
+        order_id=order.id,
+        at=now,
+        actor=actor,
+        action="refund.created",
+        reason=reason,
+        note=note,
+        data={
+            "refund_id": refund_id,
+            "amount": quote.total,
+            "currency": quote.currency,
+            "cause": str(quote.cause),
+            "expected_latest": expected.latest.isoformat(),
+        },
+    )
 
 
 def expected_for(uow: UnitOfWork, ctx: Context, order: Order, now: datetime) -> ExpectedBy:

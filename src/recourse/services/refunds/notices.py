@@ -42,11 +42,16 @@ def announce_created(
     quote: RefundQuote,
     expected: ExpectedBy,
     now: datetime,
+    *,
+    tell_buyer: bool = True,
 ) -> None:
-    """F4/F5: the event, and the buyer told how much goes back, where, and by when."""
+    """F4/F5: the event, and (unless another message carries it) the buyer told how much goes
+    back, where, and by when."""
     amount = money_json(ctx, Money(quote.total, quote.currency))
     destination = refund_destination(str(order.payment.method))
     events.publish(uow, event_type="refund.created", data=payload(refund), now=now)
+    if not tell_buyer:
+        return
     notify_user(
         uow,
         user_id=order.buyer_id,

@@ -94,7 +94,7 @@ SELLER_ACTION = (LOGIN, 404, 404, 404, AWAY, 404, LOGIN)
 RULES: tuple[Rule, ...] = (
     Rule("GET", "/api/openapi.json", PUBLIC),
     Rule("GET", "/api/docs", PUBLIC),
-    Rule("GET", "/docs/oauth2-redirect", PUBLIC),
+    Rule("GET", "/api/docs/assets/{path}", PUBLIC, {"path": lambda w: "swagger-ui.css"}),
     Rule("GET", "/static/{path}", PUBLIC, {"path": lambda w: "recourse.css"}),
     Rule("GET", "/healthz", PUBLIC),
     Rule("GET", "/readyz", PUBLIC),

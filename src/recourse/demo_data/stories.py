@@ -52,7 +52,7 @@ def story(history: History, o: Order) -> None:
         history.at(paid - minutes(rng, 1, 25), partial(place, history, o))
         history.at(paid, partial(pay, history, o, PaymentStatus.captured))
         history.at(
-            paid + hours(rng.uniform(1, 3)), partial(cancel, history, o, "shipping_too_slow")
+            paid + hours(rng.uniform(1, 3)), partial(cancel, history, o, "wrong_address")
         )
         return
     if s is OrderStatus.cancelled:

@@ -19,6 +19,7 @@ from recourse.domain.order import (
     derive_status,
 )
 from recourse.domain.policy import BuyerCancel, PlatformPolicy, StorePolicy
+from recourse.domain.reasons import Reason
 from recourse.domain.refund import RefundedSoFar, RefundQuote, quote_cancellation
 
 
@@ -216,6 +217,31 @@ def seller_overdue(order: Order, now: datetime) -> bool:
         order.payment.status is PaymentStatus.captured
         and order.deadlines.ship_by is not None
         and now > order.deadlines.ship_by
+    )
+
+
+LATENESS_REASONS: frozenset[str] = frozenset({"not_shipped_in_time", "shipping_too_slow"})
+"""C4/C5: reasons that blame the seller for being late; true only once ship-by has passed."""
+
+
+def reason_offered(reason: Reason, order: Order, now: datetime) -> bool:
+    """C5: a lateness reason is offered only when the seller is late (C4); the rest always."""
+    return reason.code not in LATENESS_REASONS or seller_overdue(order, now)
+
+
+def check_reason_offered(reason: Reason, order: Order, now: datetime) -> None:
+    """C5: a buyer may not count a cancellation as the seller's lateness before ship-by."""
+    if reason_offered(reason, order, now):
+        return
+    ship_by = order.deadlines.ship_by
+    raise RuleConflict(
+        "seller_not_late",
+        "The seller is not late: "
+        + (f"they have until {ship_by:%d %b %Y, %H:%M} UTC to ship. " if ship_by else "")
+        + f"Choose another reason than {reason.label!r}.",
+        field="reason",
+        reason=reason.code,
+        ship_by=ship_by.isoformat() if ship_by else None,
     )
 
 

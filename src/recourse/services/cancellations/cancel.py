@@ -11,6 +11,7 @@ from recourse.domain.cancellation import (
     Initiator,
     Mode,
     check_quote_current,
+    check_reason_offered,
     is_whole_order,
     opening_status,
 )
@@ -24,6 +25,7 @@ from recourse.services.orders import load_order
 from recourse.services.ports.cancellations import Cancellation, NewCancellation
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
+from recourse.services.settle import settle_due
 
 
 def cancel_order(
@@ -43,6 +45,7 @@ def cancel_order(
     `request_key` identifies the caller's request: the same request again (a retry whose
     first answer was lost) returns the cancellation it made instead of a rule conflict."""
     now = ctx.clock.now()
+    settle_due(uow, ctx, order_id=order_id)
     with uow:
         order = load_order(uow, actor, order_id, for_update=True)
         earlier = _made_by(uow, order.id, request_key)
@@ -55,6 +58,7 @@ def cancel_order(
         chosen = check_reason(
             uow.reasons.get(reason), reason, actor=ReasonActor(str(party)), note=note
         )
+        check_reason_offered(chosen, order, now)
         quote = quote_for(uow, order, eligibility.units)
         check_quote_current(quote_id, order, eligibility.units, quote)
         cancellation = _record(

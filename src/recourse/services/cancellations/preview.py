@@ -13,6 +13,7 @@ from recourse.domain.cancellation import (
     buyer_eligibility,
     cancellation_quote,
     quote_fingerprint,
+    reason_offered,
     seller_eligibility,
 )
 from recourse.domain.errors import RuleConflict
@@ -105,5 +106,9 @@ def preview_cancellation(
             eligibility=eligibility,
             quote=quote,
             quote_id=quote_fingerprint(order, eligibility.units, quote) if allowed else None,
-            reasons=[r for r in uow.reasons.all() if r.actor is reason_actor],
+            reasons=[
+                r
+                for r in uow.reasons.all()
+                if r.actor is reason_actor and reason_offered(r, order, now)
+            ],
         )

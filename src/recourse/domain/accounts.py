@@ -79,6 +79,8 @@ def check_user_role(role: Role) -> Role:
     """§1: people sign in as buyers, sellers or support; the operator is an API token."""
     if role is Role.operator:
         raise InvalidInput("role", "Operators use API tokens, not user accounts.")
+    if role is Role.system:
+        raise InvalidInput("role", "The system acts on its own; it has no user account.")
     return role
 
 

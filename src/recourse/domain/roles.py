@@ -13,6 +13,8 @@ class Role(StrEnum):
     seller = "seller"
     support = "support"
     operator = "operator"
+    system = "system"
+    """Recourse itself: what a deadline decides (§10), never a person nor the operator."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +31,10 @@ class Actor:
 
     @property
     def sees_everything(self) -> bool:
-        return self.role in (Role.support, Role.operator)
+        return self.role in (Role.support, Role.operator, Role.system)
 
 
-SYSTEM = Actor(Role.operator)
+SYSTEM = Actor(Role.system)
 
 
 def can_see_order(actor: Actor, *, buyer_id: int, store_id: int) -> bool:

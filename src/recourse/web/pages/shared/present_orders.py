@@ -270,6 +270,8 @@ def actor_label(
 ) -> str:
     """Who did it, said the way this viewer knows them."""
     role = entry.actor_role
+    if role == "system":
+        return "Recourse (automatic)"
     if role == "operator":
         return "Carrier" if entry.action.startswith("parcel.") else "Marketplace"
     if entry.actor_id == viewer_id:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from recourse.domain.cancellation_request import check_shipping_allowed
+from recourse.domain.deadlines import check_not_autocancelled
 from recourse.domain.errors import NotFound
 from recourse.domain.order import Order, derive_status
 from recourse.domain.roles import SYSTEM, Actor, OperatorTask, check_can_ship, check_operator
@@ -42,11 +43,18 @@ def ship_order(
     tracking_number: str,
 ) -> int:
     """C9: only unshipped, uncancelled units ship, and none while the buyer's cancellation
-    request for them waits for an answer; the first parcel starts buyer protection."""
+    request for them waits for an answer; the first parcel starts buyer protection. What a
+    passed deadline decided applies first (§10), so an overdue order cannot ship."""
+    # Imported here: settling runs the cancellation handlers, which record parcels through
+    # this module.
+    from recourse.services.settle import settle_due
+
     now = ctx.clock.now()
+    settle_due(uow, ctx, order_id=order_id)
     with uow:
         order = load_order(uow, actor, order_id, for_update=True)
         check_can_ship(actor, store_id=order.store_id)
+        check_not_autocancelled(order, uow.platform.policy(), now)
         check_shipping_allowed(
             uow.cancellations.pending_for_order(order.id), [item.line_id for item in lines]
         )

@@ -18,6 +18,7 @@ from recourse.db.queries.orders import (
     line_summaries,
     list_orders,
     order_detail,
+    past_a_deadline,
     shipment_order_id,
     tab_counts,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "line_summaries",
     "list_orders",
     "order_detail",
+    "past_a_deadline",
     "shipment_order_id",
     "store_with_policy",
     "stores_of",

@@ -361,3 +361,29 @@ def line_summaries(session: Session, order_ids: list[int]) -> dict[int, LineSumm
         first, lines, units = found.get(order_id, (title, 0, 0))
         found[order_id] = (first, lines + 1, units + int(quantity))
     return {k: LineSummary(first, lines, units) for k, (first, lines, units) in found.items()}
+
+
+def past_a_deadline(session: Session, order_ids: list[int], now: datetime) -> list[int]:
+    """§10: of these orders, those with a stored deadline past whose consequence may not be
+    written yet (a cheap superset: settling asks the domain for each)."""
+    if not order_ids:
+        return []
+    o = m.OrderRow
+    unanswered = select(m.CancellationRow.order_id).where(
+        m.CancellationRow.order_id.in_(order_ids),
+        m.CancellationRow.status == "pending_seller",
+        m.CancellationRow.respond_by <= now,
+    )
+    stmt = select(o.id).where(
+        o.id.in_(order_ids),
+        (
+            and_(o.status == OrderStatus.awaiting_payment, o.pay_by <= now)
+            | and_(o.status == OrderStatus.awaiting_shipment, o.ship_by <= now)
+            | and_(
+                o.status.in_((OrderStatus.shipped, OrderStatus.delivered)),
+                o.protection_ends_at <= now,
+            )
+            | o.id.in_(unanswered)
+        ),
+    )
+    return sorted(session.scalars(stmt))

@@ -8,6 +8,7 @@ from typing import Any
 
 from recourse.domain.cancellation import CancellationStatus, cancellation_transition
 from recourse.domain.cancellation_request import check_rejection, rejection_ships
+from recourse.domain.deadlines import check_request_unanswered
 from recourse.domain.errors import NotFound
 from recourse.domain.order import Order
 from recourse.domain.roles import (
@@ -29,6 +30,7 @@ from recourse.services.orders import load_order
 from recourse.services.ports.cancellations import Cancellation
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
+from recourse.services.settle import settle_for_cancellation
 from recourse.services.shipping import record_shipment
 
 RESPOND_BY = "cancellation.respond_by"
@@ -90,6 +92,7 @@ def _decide(
     now: datetime,
     **details: Any,
 ) -> None:
+    check_request_unanswered(cancellation.status, cancellation.respond_by, now)
     cancellation_transition(cancellation.status, status)
     uow.cancellations.update(
         cancellation.id,
@@ -106,6 +109,7 @@ def approve_cancellation(
 ) -> Cancellation:
     """C4: the seller approves; the units are cancelled and refunded."""
     now = ctx.clock.now()
+    settle_for_cancellation(uow, ctx, cancellation_id=cancellation_id)
     with uow:
         cancellation, order = _pending(uow, actor, cancellation_id)
         check_can_answer_cancellation(actor, store_id=order.store_id)
@@ -133,6 +137,7 @@ def reject_cancellation(
     now = ctx.clock.now()
     code = check_rejection(reason, note=note, carrier=carrier, tracking_number=tracking_number)
     parcel = {"carrier": carrier, "tracking_number": tracking_number}
+    settle_for_cancellation(uow, ctx, cancellation_id=cancellation_id)
     with uow:
         cancellation, order = _pending(uow, actor, cancellation_id)
         check_can_answer_cancellation(actor, store_id=order.store_id)
@@ -204,6 +209,7 @@ def withdraw_cancellation(
 ) -> Cancellation:
     """C10: the buyer withdraws a request that the seller has not answered."""
     now = ctx.clock.now()
+    settle_for_cancellation(uow, ctx, cancellation_id=cancellation_id)
     with uow:
         cancellation, order = _pending(uow, actor, cancellation_id)
         check_can_withdraw_cancellation(actor, buyer_id=order.buyer_id)

@@ -12,10 +12,19 @@ from recourse.services.ports.unit_of_work import UnitOfWork
 from recourse.services.refunds.ledger import record_refund
 
 
+def _settle(uow: UnitOfWork, ctx: Context, order_id: int) -> None:
+    """§10: what a passed deadline decided (a refund of its own) comes before a manual one."""
+    # Imported here: settling completes cancellations, which refund through this package.
+    from recourse.services.settle import settle_due
+
+    settle_due(uow, ctx, order_id=order_id)
+
+
 def quote_manual_refund(
     uow: UnitOfWork, ctx: Context, *, actor: Actor, order_id: int, amount: int
 ) -> RefundQuote:
     """What a support refund of `amount` would look like, and what stays refundable."""
+    _settle(uow, ctx, order_id)
     with uow:
         order = load_order(uow, actor, order_id)
         check_can_refund_by_hand(actor)
@@ -38,6 +47,7 @@ def issue_manual_refund(
     """F2: a support agent refunds an amount; never more than is left of the capture.
 
     `request_key` makes a repeated submission (a double click) return the first refund."""
+    _settle(uow, ctx, order_id)
     with uow:
         order = load_order(uow, actor, order_id, for_update=True)
         check_can_refund_by_hand(actor)

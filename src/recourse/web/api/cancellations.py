@@ -43,6 +43,7 @@ from recourse.web.api.responses.refunds import Refund
 from recourse.web.api.schemas import Strict
 from recourse.web.deps import ApiActor, ContainerDep, OperatorActor, ReadSession
 from recourse.web.idempotency import use_case_key
+from recourse.web.settled import settle_cancellation, settle_order
 
 router = APIRouter(tags=["cancellations"])
 
@@ -143,6 +144,7 @@ def _view(s: ReadSession, actor: Actor, cancellation_id: int) -> Cancellation:
 def quote(order_id: Id, body: QuoteIn, actor: ApiActor, c: ContainerDep) -> CancellationQuote:
     """C1/C6: eligible or not (code, sentence, alternatives), instant or a request, and the
     exact refund; pass `quote_id` when cancelling to get exactly this."""
+    settle_order(c, order_id)
     preview = cancellations.preview_cancellation(
         c.uow(), c.ctx, actor=actor, order_id=order_id, lines=_lines(body.lines)
     )
@@ -178,6 +180,7 @@ def cancel(
 def order_cancellations(
     order_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession
 ) -> CancellationList:
+    settle_order(c, order_id)
     if order_detail(s, actor, order_id, c.clock.now()) is None:
         raise NotFound(f"No order {order_id}.")
     return CancellationList(
@@ -186,7 +189,10 @@ def order_cancellations(
 
 
 @router.get("/cancellations/{cancellation_id}")
-def get_cancellation(cancellation_id: Id, actor: ApiActor, s: ReadSession) -> Cancellation:
+def get_cancellation(
+    cancellation_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession
+) -> Cancellation:
+    settle_cancellation(c, cancellation_id)
     return _view(s, actor, cancellation_id)
 
 

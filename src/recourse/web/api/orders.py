@@ -16,6 +16,7 @@ from recourse.web.api.fields import Id
 from recourse.web.api.responses.orders import Order, OrderPage, Shipment, ShipmentWithOrder
 from recourse.web.api.schemas import CarrierEventIn, OrderIn, PaymentIn, ShipmentIn
 from recourse.web.deps import ApiActor, ContainerDep, OperatorActor, ReadSession
+from recourse.web.settled import settle_listed, settle_order
 
 router = APIRouter(tags=["orders"])
 
@@ -76,22 +77,29 @@ def get_orders(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> OrderPage:
     """Newest first, scoped to what the caller may see; `next_cursor` fetches the next page."""
-    page = list_orders(
-        s,
-        actor,
-        c.clock.now(),
-        tab=tab or "all",
-        statuses=tuple(str(value) for value in status_ or ()),
-        store_id=store_id,
-        buyer_id=buyer_id,
-        cursor=cursor,
-        limit=limit,
-    )
-    return OrderPage.of(page)
+
+    def read() -> OrderPage:
+        return OrderPage.of(
+            list_orders(
+                s,
+                actor,
+                c.clock.now(),
+                tab=tab or "all",
+                statuses=tuple(str(value) for value in status_ or ()),
+                store_id=store_id,
+                buyer_id=buyer_id,
+                cursor=cursor,
+                limit=limit,
+            )
+        )
+
+    page = read()
+    return read() if settle_listed(c, s, [o.id for o in page.data]) else page
 
 
 @router.get("/orders/{order_id}")
 def get_order(order_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Order:
+    settle_order(c, order_id)
     return _detail(s, c, actor, order_id)
 
 

@@ -18,6 +18,7 @@ from recourse.web.api.responses.refunds import Refund, RefundList, RefundPage
 from recourse.web.api.schemas import Strict
 from recourse.web.deps import ApiActor, ContainerDep, ReadSession
 from recourse.web.idempotency import use_case_key
+from recourse.web.settled import settle_order
 
 router = APIRouter(tags=["refunds"])
 
@@ -67,6 +68,7 @@ def get_refund(refund_id: Id, actor: ApiActor, s: ReadSession) -> Refund:
 
 @router.get("/orders/{order_id}/refunds")
 def order_refunds(order_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> RefundList:
+    settle_order(c, order_id)
     if order_detail(s, actor, order_id, c.clock.now()) is None:
         raise NotFound(f"No order {order_id}.")
     return RefundList(data=[Refund.of(v) for v in refunds_of_order(s, order_id)])

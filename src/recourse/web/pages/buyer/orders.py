@@ -12,6 +12,7 @@ from recourse.domain.roles import Role
 from recourse.web.deps import ContainerDep, PageUser, ReadSession
 from recourse.web.pages.common import home_for, optional_int, query_string, see_other
 from recourse.web.pages.shared import present_orders
+from recourse.web.settled import settle_listed, settle_order
 from recourse.web.templating import render
 
 router = APIRouter()
@@ -34,6 +35,8 @@ def my_orders(
     now = c.clock.now()
     actor = user.actor()
     page = list_orders(session, actor, now, tab=tab, cursor=optional_int(cursor, "cursor"))
+    if settle_listed(c, session, [o.id for o in page.items]):
+        page = list_orders(session, actor, now, tab=tab, cursor=optional_int(cursor, "cursor"))
     lines = line_summaries(session, [o.id for o in page.items])
     return render(
         request,
@@ -55,6 +58,7 @@ def order_page(
 ) -> Response:
     if user.role is not Role.buyer:
         return see_other(f"{ELSEWHERE.get(user.role, '/orders')}/{order_id}")
+    settle_order(c, order_id)
     now = c.clock.now()
     detail = order_detail(session, user.actor(), order_id, now)
     if detail is None:

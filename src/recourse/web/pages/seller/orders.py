@@ -17,6 +17,7 @@ from recourse.domain.roles import Role
 from recourse.web.deps import ContainerDep, ReadSession
 from recourse.web.pages.common import SellerUser, optional_int, query_string
 from recourse.web.pages.shared import present_orders
+from recourse.web.settled import settle_listed, settle_order
 from recourse.web.templating import render
 
 router = APIRouter(prefix="/seller")
@@ -40,6 +41,10 @@ def seller_orders(
     page = list_orders(
         session, actor, now, tab=tab, store_id=store_id, cursor=optional_int(cursor, "cursor")
     )
+    if settle_listed(c, session, [o.id for o in page.items]):
+        page = list_orders(
+            session, actor, now, tab=tab, store_id=store_id, cursor=optional_int(cursor, "cursor")
+        )
     lines = line_summaries(session, [o.id for o in page.items])
     counts = tab_counts(session, actor, now, store_id=store_id)
     return render(
@@ -66,6 +71,7 @@ def seller_orders(
 def seller_order(
     request: Request, order_id: int, user: SellerUser, c: ContainerDep, session: ReadSession
 ) -> Response:
+    settle_order(c, order_id)
     return order_page(request, c, session, user, order_id)
 
 

@@ -15,6 +15,7 @@ from recourse.domain.roles import Actor, Role
 from recourse.web.deps import ContainerDep, ReadSession
 from recourse.web.pages.common import SupportUser, optional_int, query_string
 from recourse.web.pages.shared import present_orders
+from recourse.web.settled import settle_order
 from recourse.web.templating import render
 
 router = APIRouter(prefix="/support")
@@ -75,6 +76,7 @@ def all_orders(
 def support_order(
     request: Request, order_id: int, user: SupportUser, c: ContainerDep, session: ReadSession
 ) -> Response:
+    settle_order(c, order_id)
     now = c.clock.now()
     detail = order_detail(session, user.actor(), order_id, now)
     if detail is None:

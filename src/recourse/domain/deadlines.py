@@ -1,0 +1,107 @@
+"""§10: which of an order's stored deadlines have passed with their consequence still to apply.
+
+Reads, actions and the worker all ask this one question, so a passed deadline decides what
+everyone sees and may do, whether or not the worker was running when it passed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from recourse.domain.cancellation import (
+    CancellationStatus,
+    overdue_autocancel_at,
+    overdue_autocancel_due,
+)
+from recourse.domain.cancellation_request import request_expired
+from recourse.domain.errors import RuleConflict
+from recourse.domain.order import Order, derive_status, unpaid_expired
+from recourse.domain.policy import PlatformPolicy
+
+
+class Deadline(StrEnum):
+    """The deadlines whose consequence changes state (the outbox names them the same way)."""
+
+    respond_by = "cancellation.respond_by"
+    overdue_autocancel = "order.overdue_autocancel"
+    payment_window_ends = "order.payment_window_ends"
+    protection_ends = "order.protection_ends"
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A passed deadline: its name, the object it governs, and when it passed."""
+
+    deadline: Deadline
+    subject_id: int
+    at: datetime
+
+
+class RequestDeadline(Protocol):
+    """A cancellation request's answer-by deadline (any record with these facts)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def status(self) -> CancellationStatus: ...
+    @property
+    def respond_by(self) -> datetime | None: ...
+
+
+def due_now(
+    order: Order,
+    requests: Iterable[RequestDeadline],
+    platform: PlatformPolicy,
+    now: datetime,
+    *,
+    stored_status: str | None = None,
+) -> list[Due]:
+    """C2/C4/§2: the consequences still to apply, in the order they apply: silence approves a
+    request before the order's own deadlines are looked at."""
+    due = [
+        Due(Deadline.respond_by, r.id, r.respond_by)
+        for r in requests
+        if r.respond_by is not None and request_expired(r.status, r.respond_by, now)
+    ]
+    autocancel_at = overdue_autocancel_at(order, platform)
+    if autocancel_at is not None and overdue_autocancel_due(order, now, platform):
+        due.append(Due(Deadline.overdue_autocancel, order.id, autocancel_at))
+    if order.deadlines.pay_by is not None and unpaid_expired(order, now):
+        due.append(Due(Deadline.payment_window_ends, order.id, order.deadlines.pay_by))
+    ends = order.deadlines.protection_ends_at
+    if ends is not None and now >= ends and stored_status != str(derive_status(order, now)):
+        due.append(Due(Deadline.protection_ends, order.id, ends))
+    return due
+
+
+def check_request_unanswered(
+    status: CancellationStatus, respond_by: datetime | None, now: datetime
+) -> None:
+    """C4: once `respond_by` has passed, silence has answered; a late answer names the deadline."""
+    if status is CancellationStatus.auto_approved and respond_by is not None and now >= respond_by:
+        raise RuleConflict(
+            "respond_by_passed",
+            "The time to answer this request has passed: it was approved automatically.",
+            respond_by=respond_by.isoformat(),
+            status=str(status),
+        )
+
+
+def check_not_autocancelled(order: Order, platform: PlatformPolicy, now: datetime) -> None:
+    """C4: an order its seller left unshipped past the auto-cancel time has cancelled itself."""
+    autocancel_at = overdue_autocancel_at(order, platform)
+    if (
+        autocancel_at is not None
+        and now >= autocancel_at
+        and all(line.qty.shipped == 0 for line in order.lines)
+        and not any(line.qty.active for line in order.lines)
+    ):
+        raise RuleConflict(
+            "overdue_autocancelled",
+            "The order was not shipped in time and has been cancelled automatically.",
+            ship_by=order.deadlines.ship_by.isoformat() if order.deadlines.ship_by else None,
+            autocancel_at=autocancel_at.isoformat(),
+        )

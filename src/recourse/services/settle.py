@@ -1,0 +1,86 @@
+"""§10: a passed deadline decides every read and every action, worker or not.
+
+Before an order (or one of its cancellations) is read or acted on, `settle_due` asks the domain
+which of its deadlines have passed with their consequence still to apply and runs the same
+handlers the worker runs, each in its own transaction. The handlers re-check, so the worker's
+later firing of the same deadline changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from recourse.domain.deadlines import Deadline, Due, due_now
+from recourse.services.cancellations.deadlines import (
+    overdue_autocancel,
+    payment_window_ended,
+    respond_by_passed,
+)
+from recourse.services.ports.common import Context
+from recourse.services.ports.unit_of_work import UnitOfWork
+from recourse.services.shipping import protection_ended
+
+
+def _respond_by(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    respond_by_passed(uow, ctx, cancellation_id=subject_id)
+
+
+def _overdue(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    overdue_autocancel(uow, ctx, order_id=subject_id)
+
+
+def _unpaid(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    payment_window_ended(uow, ctx, order_id=subject_id)
+
+
+def _protection(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    protection_ended(uow, ctx, order_id=subject_id)
+
+
+CONSEQUENCES: dict[Deadline, Callable[[UnitOfWork, Context, int], None]] = {
+    Deadline.respond_by: _respond_by,
+    Deadline.overdue_autocancel: _overdue,
+    Deadline.payment_window_ends: _unpaid,
+    Deadline.protection_ends: _protection,
+}
+
+
+def due_for(uow: UnitOfWork, ctx: Context, *, order_id: int) -> list[Due]:
+    """The order's passed deadlines whose consequence is still to apply (nothing changes)."""
+    with uow:
+        order = uow.orders.get(order_id)
+        if order is None:
+            return []
+        pending = uow.cancellations.pending_for_order(order_id)
+        return due_now(
+            order,
+            [pending] if pending is not None else [],
+            uow.platform.policy(),
+            ctx.clock.now(),
+            stored_status=uow.orders.stored_status(order_id),
+        )
+
+
+def settle_due(uow: UnitOfWork, ctx: Context, *, order_id: int) -> bool:
+    """Apply what the order's passed deadlines decide; True when something was due."""
+    due = due_for(uow, ctx, order_id=order_id)
+    for item in due:
+        CONSEQUENCES[item.deadline](uow, ctx, item.subject_id)
+    return bool(due)
+
+
+def settle_orders(uow: UnitOfWork, ctx: Context, order_ids: Iterable[int]) -> bool:
+    """`settle_due` for each of these orders (a page of a list); True when any was due."""
+    settled = False
+    for order_id in order_ids:
+        settled = settle_due(uow, ctx, order_id=order_id) or settled
+    return settled
+
+
+def settle_for_cancellation(uow: UnitOfWork, ctx: Context, *, cancellation_id: int) -> bool:
+    """`settle_due` for the order this cancellation belongs to (nothing if there is none)."""
+    with uow:
+        cancellation = uow.cancellations.get(cancellation_id)
+    if cancellation is None:
+        return False
+    return settle_due(uow, ctx, order_id=cancellation.order_id)

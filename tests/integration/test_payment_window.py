@@ -70,7 +70,7 @@ def test_unpaid_order_cancels_itself_when_the_payment_window_closes(
         "awaiting_payment",
         "cancelled",
         "payment_window_expired",
-        "operator",
+        "system",  # §10: the deadline decided, not the operator
     )
     assert sent(container, parties.buyer_email, "cancellation_completed") == 1
 

@@ -170,7 +170,14 @@ def load_order(uow: UnitOfWork, actor: Actor, order_id: int, *, for_update: bool
 
 def refresh_status(uow: UnitOfWork, order: Order, now: datetime) -> OrderStatus:
     """Store the derived status beside the rows it derives from, for lists and counts."""
-    status = derive_status(order, now)
+    settlement = uow.orders.settlement(order.id)
+    status = derive_status(
+        order,
+        now,
+        open_cases=settlement.open_cases,
+        unsettled_refunds=settlement.unsettled_refunds,
+        had_cases_or_refunds=settlement.had_cases_or_refunds,
+    )
     uow.orders.set_status(order.id, status, now)
     return status
 

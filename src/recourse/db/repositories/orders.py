@@ -21,6 +21,7 @@ from recourse.domain.order import (
     order_totals,
 )
 from recourse.services.ports import NewOrder
+from recourse.services.ports.orders import Settlement
 
 
 def order_from_row(row: m.OrderRow) -> Order:
@@ -197,3 +198,19 @@ class SqlOrders:
     def stored_status(self, order_id: int) -> str | None:
         row = self.s.get(m.OrderRow, order_id)
         return row.status if row else None
+
+    def settlement(self, order_id: int) -> Settlement:
+        requests = self.s.execute(
+            select(m.CancellationRow.status).where(
+                m.CancellationRow.order_id == order_id, m.CancellationRow.mode == "request"
+            )
+        ).scalars()
+        refunds = self.s.execute(
+            select(m.RefundRow.status).where(m.RefundRow.order_id == order_id)
+        ).scalars()
+        cases, money = list(requests), list(refunds)
+        return Settlement(
+            open_cases=sum(1 for status in cases if status == "pending_seller"),
+            unsettled_refunds=sum(1 for status in money if status != "succeeded"),
+            had_cases_or_refunds=bool(cases or money),
+        )

@@ -25,6 +25,16 @@ class NewOrder:
     deadlines: Deadlines
 
 
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """§2 `closed`: what is still open on an order — cancellation requests waiting for the
+    seller, refunds not yet succeeded — and whether it ever had a request or a refund."""
+
+    open_cases: int
+    unsettled_refunds: int
+    had_cases_or_refunds: bool
+
+
 class Orders(Protocol):
     def add(self, order: NewOrder) -> int: ...
     def get(self, order_id: int, *, for_update: bool = False) -> Order | None: ...
@@ -37,3 +47,4 @@ class Orders(Protocol):
     def set_first_shipped(self, order_id: int, at: datetime) -> None: ...
     def set_status(self, order_id: int, status: str, at: datetime) -> None: ...
     def stored_status(self, order_id: int) -> str | None: ...
+    def settlement(self, order_id: int) -> Settlement: ...

@@ -12,6 +12,7 @@ from recourse.domain.errors import GatewayUnreachable, NotFound
 from recourse.domain.refund import AnswerEffect, RefundStatus, gateway_answer_effect
 from recourse.domain.roles import SYSTEM
 from recourse.domain.timeline import TimelineEntry
+from recourse.services.orders import refresh_status
 from recourse.services.ports.common import Context
 from recourse.services.ports.gateway import GatewayRefund, GatewayUnavailable, PaymentGateway
 from recourse.services.ports.refunds import Refund
@@ -137,6 +138,9 @@ def _status_changed(
         )
     )
     announce_status(uow, ctx, refund, now)
+    order = uow.orders.get(refund.order_id)
+    assert order is not None
+    refresh_status(uow, order, now)  # §2: a settled refund may close the order
 
 
 def look_up(gateway: PaymentGateway, reference: str) -> GatewayRefund | None:

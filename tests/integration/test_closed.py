@@ -59,3 +59,29 @@ def test_unpaid_order_cancelled_at_once_had_nothing_to_settle_and_reads_cancelle
         reason="changed_mind",
     )
     assert stored_status(container, order_id) == "cancelled"
+
+
+def test_a_declined_refund_keeps_the_cancelled_order_open_for_support(
+    container: Container, clock: FixedClock
+) -> None:
+    sandbox = container.gateways["sandbox"]
+    assert isinstance(sandbox, SandboxGateway)
+    sandbox.configure(SandboxSettings(decline_always=True))
+    store = make_store(container, name="Volt", buyer_cancel="instant")
+    buyer = make_user(container, role=Role.buyer, email="eve@example.com")
+    order_id = make_order(container, buyer_id=buyer, store_id=store)
+    pay(container, order_id)
+    cancellations.cancel_order(
+        container.uow(),
+        container.ctx,
+        actor=actor_of(container, buyer),
+        order_id=order_id,
+        reason="changed_mind",
+    )
+    for _ in range(4):
+        make_worker(container).run_once()
+        clock.advance(timedelta(hours=1))
+    with container.read_session() as s:
+        statuses = [r.status for r in s.query(m.RefundRow).filter_by(order_id=order_id)]
+    assert statuses == ["failed"]
+    assert stored_status(container, order_id) == "cancelled"

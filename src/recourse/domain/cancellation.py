@@ -325,6 +325,18 @@ def overdue_autocancel_at(order: Order, platform: PlatformPolicy) -> datetime | 
     return order.deadlines.ship_by + timedelta(days=platform.overdue_autocancel_days)
 
 
+def overdue_reminder_due(order: Order, now: datetime, platform: PlatformPolicy) -> bool:
+    """M2/C4: the seller is still in time to ship before the overdue auto-cancel decides."""
+    due = overdue_autocancel_at(order, platform)
+    return (
+        due is not None
+        and now < due
+        and order.payment.status is PaymentStatus.captured
+        and all(line.qty.shipped == 0 for line in order.lines)
+        and bool(_whole(order))
+    )
+
+
 def overdue_autocancel_due(order: Order, now: datetime, platform: PlatformPolicy) -> bool:
     due = overdue_autocancel_at(order, platform)
     return (

@@ -40,10 +40,15 @@ def _overdue_autocancel(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
     cancellations.overdue_autocancel(uow, ctx, order_id=subject_id)
 
 
+def _overdue_reminder(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    cancellations.overdue_reminder(uow, ctx, order_id=subject_id)
+
+
 HANDLERS: dict[str, Handler] = {
     cancellations.RESPOND_BY: _respond_by,
     cancellations.RESPOND_REMINDER: _cancellation_reminder,
     orders.OVERDUE_AUTOCANCEL: _overdue_autocancel,
+    orders.OVERDUE_REMINDER: _overdue_reminder,
     orders.PAYMENT_REMINDER: _payment_reminder,
     orders.PAYMENT_WINDOW_ENDS: _payment_window_ends,
     shipping.PROTECTION_ENDS: _protection_ends,

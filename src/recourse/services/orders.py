@@ -39,6 +39,7 @@ from recourse.services.ports.unit_of_work import UnitOfWork
 PAYMENT_WINDOW_ENDS = "order.payment_window_ends"
 PAYMENT_REMINDER = "order.payment_reminder"
 OVERDUE_AUTOCANCEL = "order.overdue_autocancel"
+OVERDUE_REMINDER = "order.overdue_reminder"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,21 @@ def _schedule_payment_window(
         name=PAYMENT_REMINDER,
         subject_id=order_id,
         due_at=pay_by,
+        remind_before_hours=platform.remind_before_hours,
+        now=now,
+    )
+
+
+def _schedule_overdue(
+    uow: UnitOfWork, order_id: int, cancels_at: datetime, platform: PlatformPolicy, now: datetime
+) -> None:
+    """C4/M2: an unshipped order cancels itself at `cancels_at`; its sellers are reminded first."""
+    schedule_deadline(uow, name=OVERDUE_AUTOCANCEL, subject_id=order_id, due_at=cancels_at)
+    schedule_reminder(
+        uow,
+        name=OVERDUE_REMINDER,
+        subject_id=order_id,
+        due_at=cancels_at,
         remind_before_hours=platform.remind_before_hours,
         now=now,
     )
@@ -232,9 +248,7 @@ def record_payment(
             else None
         )
         if autocancel_at is not None:
-            schedule_deadline(
-                uow, name=OVERDUE_AUTOCANCEL, subject_id=order.id, due_at=autocancel_at
-            )
+            _schedule_overdue(uow, order.id, autocancel_at, platform, now)
         recheck_at = payment_window_recheck(order, payment, now)
         if recheck_at is not None:
             schedule_deadline(uow, name=PAYMENT_WINDOW_ENDS, subject_id=order.id, due_at=recheck_at)

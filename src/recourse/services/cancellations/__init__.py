@@ -15,6 +15,7 @@ from recourse.domain.cancellation_request import REJECTION_REASONS
 from recourse.services.cancellations.cancel import cancel_order
 from recourse.services.cancellations.deadlines import (
     overdue_autocancel,
+    overdue_reminder,
     payment_window_ended,
     request_reminder,
     respond_by_passed,
@@ -43,6 +44,7 @@ __all__ = [
     "blocked_error",
     "cancel_order",
     "overdue_autocancel",
+    "overdue_reminder",
     "payment_window_ended",
     "preview_cancellation",
     "quote_fingerprint",

@@ -12,13 +12,15 @@ from recourse.domain.cancellation import (
     Initiator,
     Mode,
     every_unshipped_unit,
+    overdue_autocancel_at,
     overdue_autocancel_due,
+    overdue_reminder_due,
 )
 from recourse.domain.cancellation_request import reminder_useful, request_expired
 from recourse.domain.order import Order, unpaid_expired
 from recourse.domain.roles import SYSTEM
 from recourse.services.cancellations.completion import complete
-from recourse.services.cancellations.notices import remind_seller
+from recourse.services.cancellations.notices import remind_seller, remind_seller_overdue
 from recourse.services.ports.cancellations import NewCancellation
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
@@ -120,5 +122,20 @@ def overdue_autocancel(uow: UnitOfWork, ctx: Context, *, order_id: int) -> bool:
                 decided_by_role=str(SYSTEM.role),
             )
         _system_cancel(uow, ctx, order, reason="seller_overdue", now=now)
+        uow.commit()
+    return True
+
+
+def overdue_reminder(uow: UnitOfWork, ctx: Context, *, order_id: int) -> bool:
+    """M2/C4: remind the sellers before an unshipped order cancels itself against them."""
+    now = ctx.clock.now()
+    with uow:
+        order = uow.orders.get(order_id)
+        platform = uow.platform.policy()
+        if order is None or not overdue_reminder_due(order, now, platform):
+            return False
+        cancels_at = overdue_autocancel_at(order, platform)
+        assert cancels_at is not None
+        remind_seller_overdue(uow, order, cancels_at, now)
         uow.commit()
     return True

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from recourse.domain.cancellation import Initiator, seller_is_told
+from recourse.domain.cancellation import Initiator, every_unshipped_unit, seller_is_told
 from recourse.domain.money import Money
 from recourse.domain.order import Order
 from recourse.domain.refund import RefundQuote
@@ -229,5 +229,27 @@ def remind_seller(
             "order_id": order.id,
             "respond_by": respond_by.isoformat(),
             "items": items(order, cancellation.units),
+        },
+    )
+
+
+def remind_seller_overdue(
+    uow: UnitOfWork, order: Order, cancels_at: datetime, now: datetime
+) -> None:
+    """M2/C4: the store's sellers, reminded before the overdue auto-cancel decides against them."""
+    notify_store_staff(
+        uow,
+        store_id=order.store_id,
+        kind="order.overdue_reminder",
+        title=f"Order #{order.id}: ship it before it cancels itself",
+        body="Without a shipment the order is cancelled automatically and counted as your fault.",
+        order_id=order.id,
+        now=now,
+        dedupe_key=f"order:{order.id}:overdue_reminder",
+        email_template="overdue_reminder",
+        email_context={
+            "order_id": order.id,
+            "cancels_at": cancels_at.isoformat(),
+            "items": items(order, every_unshipped_unit(order)),
         },
     )

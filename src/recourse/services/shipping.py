@@ -224,7 +224,8 @@ def record_carrier_event(
 
 
 def _tell_delivered(uow: UnitOfWork, order: Order, shipment: Shipment, now: datetime) -> None:
-    """§4: the buyer hears that the parcel arrived and until when protection runs."""
+    """§4/M3: the buyer hears that the parcel arrived and until when protection runs; the
+    `order.delivered` event goes to the webhooks."""
     queue_email(
         uow,
         template="order_delivered",
@@ -241,6 +242,26 @@ def _tell_delivered(uow: UnitOfWork, order: Order, shipment: Shipment, now: date
         },
         now=now,
         dedupe_key=f"shipment:{shipment.id}:delivered",
+    )
+    events.publish(
+        uow,
+        event_type="order.delivered",
+        data={
+            "order_id": order.id,
+            "external_id": order.external_id,
+            "shipment_id": shipment.id,
+            "carrier": shipment.carrier,
+            "tracking_number": shipment.tracking_number,
+            "lines": [
+                {
+                    "line_id": line.line_id,
+                    "sku": order.line(line.line_id).sku,
+                    "quantity": line.quantity,
+                }
+                for line in shipment.lines
+            ],
+        },
+        now=now,
     )
 
 

@@ -164,3 +164,20 @@ def test_shipping_an_order_past_its_overdue_autocancel_time_is_refused(
     assert len(_refunds(container, order_id)) == 1
     assert _cancellations(container, order_id) == 1
     assert _mail(container, BUYER).count("cancellation_completed") == 1
+
+
+def test_the_cancel_quote_of_an_overdue_order_shows_it_already_cancelled_itself(
+    container: Container, people: dict, clock: FixedClock
+) -> None:
+    order_id = make_order(container, buyer_id=people["buyer_id"], store_id=people["store"])
+    order = pay(container, order_id)
+    assert order.deadlines.ship_by is not None
+    clock.set(order.deadlines.ship_by + timedelta(days=3))  # the worker was down
+
+    preview = cancellations.preview_cancellation(
+        container.uow(), container.ctx, actor=people["buyer"], order_id=order_id
+    )
+
+    assert preview.eligibility.allowed is False
+    assert preview.quote is None
+    assert _refunds(container, order_id) == [order.payment.amount_captured]

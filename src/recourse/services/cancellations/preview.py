@@ -93,8 +93,13 @@ def preview_cancellation(
     order_id: int,
     lines: Mapping[int, int] | None = None,
 ) -> Preview:
-    """C1/C6: eligible or not (and why), and exactly what would be refunded."""
+    """C1/C6: eligible or not (and why), and exactly what would be refunded, once what a
+    passed deadline decided has been applied (§10)."""
+    # Imported here: settling completes cancellations, which quote through this module.
+    from recourse.services.settle import settle_due
+
     now = ctx.clock.now()
+    settle_due(uow, ctx, order_id=order_id)
     with uow:
         order = load_order(uow, actor, order_id)
         party = cancels_as(actor, buyer_id=order.buyer_id, store_id=order.store_id)

@@ -144,7 +144,6 @@ def _view(s: ReadSession, actor: Actor, cancellation_id: int) -> Cancellation:
 def quote(order_id: Id, body: QuoteIn, actor: ApiActor, c: ContainerDep) -> CancellationQuote:
     """C1/C6: eligible or not (code, sentence, alternatives), instant or a request, and the
     exact refund; pass `quote_id` when cancelling to get exactly this."""
-    settle_order(c, order_id)
     preview = cancellations.preview_cancellation(
         c.uow(), c.ctx, actor=actor, order_id=order_id, lines=_lines(body.lines)
     )

@@ -8,7 +8,8 @@ from datetime import timedelta
 from recourse.bootstrap import make_worker
 from recourse.container import Container
 from recourse.db import models as m
-from recourse.domain.roles import Role
+from recourse.db.queries.orders import order_detail
+from recourse.domain.roles import Actor, Role
 from recourse.integrations.clock import FixedClock
 from recourse.integrations.gateways.sandbox import SandboxGateway, SandboxSettings
 from recourse.services import cancellations
@@ -43,6 +44,10 @@ def test_cancelled_order_closes_once_its_refund_succeeds(
         statuses = [r.status for r in s.query(m.RefundRow).filter_by(order_id=order_id)]
     assert statuses == ["succeeded"]
     assert stored_status(container, order_id) == "closed"
+    with container.read_session() as s:
+        detail = order_detail(s, Actor(Role.support), order_id, clock.now())
+    assert detail is not None
+    assert detail.status == "closed"
 
 
 def test_unpaid_order_cancelled_at_once_had_nothing_to_settle_and_reads_cancelled(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from recourse.db import models as m
 from recourse.db.queries.timeline import TimelineView
-from recourse.db.repositories.orders import order_from_row
+from recourse.db.repositories.orders import order_from_row, settlement_of
 from recourse.db.repositories.stores import policy_from_row
 from recourse.domain.order import Order, OrderStatus, derive_status, order_totals
 from recourse.domain.policy import PolicyVersion, policy_in_force
@@ -327,13 +327,24 @@ def order_detail(
     ]
     return OrderDetail(
         order=order,
-        status=derive_status(order, now),
+        status=_status(session, order, now),
         buyer={"id": buyer.id, "name": buyer.name, "email": buyer.email, "country": buyer.country},
         store={"id": store.id, "name": store.name, "country": store.country},
         policy=policy,
         shipments=shipments,
         timeline=timeline,
         totals=order_totals(order.currency, order.lines, order.shipping_fee),
+    )
+
+
+def _status(session: Session, order: Order, now: datetime) -> OrderStatus:
+    settlement = settlement_of(session, order.id)
+    return derive_status(
+        order,
+        now,
+        open_cases=settlement.open_cases,
+        unsettled_refunds=settlement.unsettled_refunds,
+        had_cases_or_refunds=settlement.had_cases_or_refunds,
     )
 
 

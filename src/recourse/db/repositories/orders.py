@@ -200,17 +200,23 @@ class SqlOrders:
         return row.status if row else None
 
     def settlement(self, order_id: int) -> Settlement:
-        requests = self.s.execute(
-            select(m.CancellationRow.status).where(
-                m.CancellationRow.order_id == order_id, m.CancellationRow.mode == "request"
-            )
-        ).scalars()
-        refunds = self.s.execute(
-            select(m.RefundRow.status).where(m.RefundRow.order_id == order_id)
-        ).scalars()
-        cases, money = list(requests), list(refunds)
-        return Settlement(
-            open_cases=sum(1 for status in cases if status == "pending_seller"),
-            unsettled_refunds=sum(1 for status in money if status != "succeeded"),
-            had_cases_or_refunds=bool(cases or money),
+        return settlement_of(self.s, order_id)
+
+
+def settlement_of(session: Session, order_id: int) -> Settlement:
+    """What is still open on an order (§2 `closed`): requests awaiting the seller, refunds not
+    yet succeeded, and whether it ever had either."""
+    requests = session.execute(
+        select(m.CancellationRow.status).where(
+            m.CancellationRow.order_id == order_id, m.CancellationRow.mode == "request"
         )
+    ).scalars()
+    refunds = session.execute(
+        select(m.RefundRow.status).where(m.RefundRow.order_id == order_id)
+    ).scalars()
+    cases, money = list(requests), list(refunds)
+    return Settlement(
+        open_cases=sum(1 for status in cases if status == "pending_seller"),
+        unsettled_refunds=sum(1 for status in money if status != "succeeded"),
+        had_cases_or_refunds=bool(cases or money),
+    )

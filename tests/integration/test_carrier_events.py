@@ -13,7 +13,7 @@ from recourse.domain.shipment import CarrierEvent, ShipmentStatus
 from recourse.integrations.clock import FixedClock
 from recourse.services import shipping
 from tests.factories import carrier_event, get_order, make_order, pay, ship_all
-from tests.integration.support import OPERATOR, Parties, row_counts, stored_status
+from tests.integration.support import OPERATOR, Parties, row_counts, stored_status, timeline
 
 
 @pytest.fixture
@@ -115,3 +115,26 @@ def test_only_the_carrier_feed_reports_parcel_events(
         )
 
     assert stored_status(container, order_id) == "shipped"
+
+
+def test_a_delivery_reported_after_protection_ran_out_completes_the_order_first(
+    container: Container, clock: FixedClock, order_id: int, shipment_id: int
+) -> None:
+    ends = get_order(container, order_id).deadlines.protection_ends_at
+    assert ends is not None
+    clock.set(ends + timedelta(days=3))
+
+    status = report(container, shipment_id, CarrierEvent.delivered, at=ends - timedelta(days=50))
+
+    assert status == ShipmentStatus.delivered
+    assert stored_status(container, order_id) == "completed"
+    assert [line.qty.delivered for line in get_order(container, order_id).lines] == [2]
+    entries = [
+        (e.action, e.from_state, e.to_state, e.reason)
+        for e in timeline(container, order_id)
+        if e.action in {"order.completed", "parcel.delivered"}
+    ]
+    assert entries == [
+        ("order.completed", "shipped", "completed", "protection_ended"),
+        ("parcel.delivered", "completed", "completed", None),
+    ]

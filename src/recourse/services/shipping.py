@@ -182,14 +182,22 @@ def record_carrier_event(
     event: CarrierEvent,
     at: datetime | None = None,
 ) -> ShipmentStatus:
-    """The carrier feed moves a parcel; delivery delivers its units and tells the buyer."""
+    """The carrier feed moves a parcel; delivery delivers its units and tells the buyer. What a
+    passed deadline decided applies first (§10), so a protection that ran out while the worker
+    was down completes the order before a late report is recorded."""
+    # Imported here: settling runs the cancellation handlers, which record parcels through
+    # this module.
+    from recourse.services.settle import settle_due
+
     check_operator(actor, OperatorTask.report_parcel_events)
     now = ctx.clock.now()
     happened = at or now
     with uow:
         peek = uow.shipments.get(shipment_id)
-        if peek is None:
-            raise NotFound(f"No shipment {shipment_id}.")
+    if peek is None:
+        raise NotFound(f"No shipment {shipment_id}.")
+    settle_due(uow, ctx, order_id=peek.order_id)
+    with uow:
         order = load_order(uow, actor, peek.order_id, for_update=True)
         shipment = uow.shipments.get(shipment_id, for_update=True)
         assert shipment is not None

@@ -51,9 +51,7 @@ def story(history: History, o: Order) -> None:
         paid = now - hours(rng.uniform(4, 20))
         history.at(paid - minutes(rng, 1, 25), partial(place, history, o))
         history.at(paid, partial(pay, history, o, PaymentStatus.captured))
-        history.at(
-            paid + hours(rng.uniform(1, 3)), partial(cancel, history, o, "wrong_address")
-        )
+        history.at(paid + hours(rng.uniform(1, 3)), partial(cancel, history, o, "wrong_address"))
         return
     if s is OrderStatus.cancelled:
         placed = _awake(o, now - history.window - timedelta(days=rng.uniform(2, 60)))

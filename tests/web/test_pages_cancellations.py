@@ -3,6 +3,7 @@ confirm → done), the seller's inbox, answers and own cancels, and the stores' 
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 from typing import Any
@@ -603,3 +604,84 @@ def test_answering_without_a_csrf_token_changes_nothing(
     assert (approve.status_code, reject.status_code) == (422, 422)
     assert "The form expired or came from elsewhere." in approve.text
     assert pending_id(container, order) == request_id
+
+
+def test_partial_request_confirms_the_items_asked_for_and_the_quoted_refund(
+    client: TestClient, container: Container, clock: FixedClock
+) -> None:
+    w = world(container, buyer_cancel="approval", allow_partial_cancel=True)
+    order = make_order(
+        container,
+        buyer_id=w["buyer"],
+        store_id=w["store"],
+        shipping_fee=1001,
+        lines=[
+            NewLine("BOWL", "Bowl", 1333, 5, discount=101, tax=1267),
+            NewLine("CUP", "Cup", 999, 2, discount=0, tax=380),
+        ],
+    )
+    pay(container, order)
+    clock.advance(timedelta(hours=2))
+    bowl, cup = (line.id for line in get_order(container, order).lines)
+    login(client, BUYER)
+    form = client.get(f"/orders/{order}/cancel?items=1")
+    step2 = client.post(
+        f"/orders/{order}/cancel/quote",
+        data={
+            "csrf_token": csrf_from(form),
+            "items": "1",
+            f"qty-{bowl}": "2",
+            f"qty-{cup}": "0",
+            "reason": "found_cheaper",
+            "note": "",
+        },
+    )
+    done = confirm(client, order, step2)
+    done_page = client.get(done.headers["location"]).text
+    make_worker(container).run_once()
+    assert container.mailbox is not None
+    to_seller = [
+        m for m in container.mailbox.list(to=SELLER) if m["template"] == "cancellation_requested"
+    ]
+    seller_mail = container.mailbox.get(to_seller[0]["key"])
+    assert seller_mail is not None
+
+    assert "<dt>Total refund</dt><dd>€31.31</dd>" in step2.text
+    assert "full refund" not in done_page
+    assert "You asked to cancel 2 \N{MULTIPLICATION SIGN} Bowl." in done_page
+    assert "approved automatically and €31.31 goes back to your card" in done_page
+    assert "  - 2 x Bowl\n" in seller_mail["text"]
+    assert "the buyer refunded €31.31" in seller_mail["text"]
+
+
+@pytest.mark.parametrize(
+    ("method", "destination"),
+    [
+        (PaymentMethod.card, "the buyer's card"),
+        (PaymentMethod.wallet, "the buyer's digital wallet"),
+        (PaymentMethod.bank_transfer, "the buyer's bank account"),
+        (PaymentMethod.store_balance, "the buyer's store balance"),
+        (PaymentMethod.coupon, "a new coupon"),
+    ],
+)
+def test_seller_quote_says_where_the_refund_goes_for_every_payment_method(
+    client: TestClient, container: Container, method: PaymentMethod, destination: str
+) -> None:
+    w = world(container)
+    order = make_order(container, buyer_id=w["buyer"], store_id=w["store"], payment_method=method)
+    pay(container, order)
+    lines = get_order(container, order).lines
+    login(client, SELLER)
+    page = client.get(f"/seller/orders/{order}")
+    step2 = client.post(
+        f"/seller/orders/{order}/cancel/quote",
+        data={
+            "csrf_token": csrf_from(page),
+            **{f"cancel-qty-{line.id}": str(line.qty.active) for line in lines},
+            "reason": "out_of_stock",
+            "note": "",
+        },
+    )
+
+    assert step2.status_code == 200, step2.text[-2000:]
+    assert f"€59.74 goes back to {destination}, expected" in html.unescape(step2.text)

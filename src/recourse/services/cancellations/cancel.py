@@ -65,7 +65,7 @@ def cancel_order(
             uow, order, actor, party, eligibility, chosen, note, now, request_key
         )
         if eligibility.mode is Mode.request:
-            open_request(uow, ctx, order, cancellation, actor, now)
+            open_request(uow, ctx, order, cancellation, actor, now, quote=quote)
         else:
             complete(
                 uow,

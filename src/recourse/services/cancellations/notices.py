@@ -49,9 +49,22 @@ def event_data(order: Order, c: Cancellation, **extra: object) -> dict[str, obje
 
 
 def announce_requested(
-    uow: UnitOfWork, order: Order, cancellation: Cancellation, respond_by: datetime, now: datetime
+    uow: UnitOfWork,
+    ctx: Context,
+    order: Order,
+    cancellation: Cancellation,
+    respond_by: datetime,
+    now: datetime,
+    *,
+    quote: RefundQuote | None,
 ) -> None:
-    """C11: the event, and each of the store's sellers told the answer-by time in their zone."""
+    """C11: the event, and each of the store's sellers told the answer-by time in their zone,
+    the items asked for and the refund the buyer was quoted."""
+    refund = (
+        money_json(ctx, Money(quote.total, order.currency))
+        if quote is not None and quote.total
+        else None
+    )
     events.publish(
         uow,
         event_type="cancellation.requested",
@@ -83,6 +96,7 @@ def announce_requested(
                 "reason": reason_label(uow, cancellation.reason),
                 "note": cancellation.note,
                 "items": items(order, cancellation.units),
+                "refund": refund,
             },
         )
 

@@ -11,6 +11,7 @@ from recourse.domain.cancellation_request import check_rejection, rejection_ship
 from recourse.domain.deadlines import check_request_unanswered
 from recourse.domain.errors import NotFound
 from recourse.domain.order import Order
+from recourse.domain.refund import RefundQuote
 from recourse.domain.roles import (
     Actor,
     check_can_answer_cancellation,
@@ -44,8 +45,11 @@ def open_request(
     cancellation: Cancellation,
     actor: Actor,
     now: datetime,
+    *,
+    quote: RefundQuote | None = None,
 ) -> None:
-    """C4/C11: the seller must answer by `respond_by`; silence approves; a reminder goes first."""
+    """C4/C11: the seller must answer by `respond_by`; silence approves; a reminder goes first.
+    The refund the buyer was quoted (C6/C7) is kept with the request and told to the seller."""
     respond_by = cancellation.respond_by
     assert respond_by is not None
     platform = uow.platform.policy()
@@ -70,10 +74,11 @@ def open_request(
                 "cancellation_id": cancellation.id,
                 "respond_by": respond_by.isoformat(),
                 "units": {str(k): v for k, v in cancellation.units.items()},
+                "refund": quote.total if quote is not None else 0,
             },
         )
     )
-    announce_requested(uow, order, cancellation, respond_by, now)
+    announce_requested(uow, ctx, order, cancellation, respond_by, now, quote=quote)
 
 
 def _pending(uow: UnitOfWork, actor: Actor, cancellation_id: int) -> tuple[Cancellation, Order]:

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from recourse.container import Container
 from recourse.db.queries.cancellations import cancellation
+from recourse.db.queries.orders import OrderDetail
 from recourse.db.queries.refunds import RefundView, refund
 from recourse.domain.accounts import User
 from recourse.domain.errors import DomainError, InvalidInput, NotFound
@@ -35,6 +36,7 @@ from recourse.web.pages.shared.cancellation_forms import (
 from recourse.web.pages.shared.cancellation_panel import FormState, order_page_with_form
 from recourse.web.pages.shared.present_cancellations import (
     blocker_words,
+    destination_words,
     how_sentence,
     items_text,
     quote_words,
@@ -282,9 +284,30 @@ def cancel_done(
             "detail": detail,
             "found": found,
             "items": items_text(found.lines),
+            "asked_refund": _asked_refund_words(detail, found.id),
             **_paid_back_words(paid_back),
         },
     )
+
+
+def _asked_refund_words(detail: OrderDetail, cancellation_id: int) -> str | None:
+    """C6/C7: the refund the buyer was quoted when asking, for the items asked for only."""
+    asked = next(
+        (
+            t.data
+            for t in detail.timeline
+            if t.action == "cancellation.requested"
+            and t.data
+            and t.data.get("cancellation_id") == cancellation_id
+        ),
+        None,
+    )
+    total = int(asked.get("refund") or 0) if asked else 0
+    if not total:
+        return None
+    order = detail.order
+    destination = destination_words(str(order.payment.method), Role.buyer)
+    return f"{money(total, order.currency)} goes back to {destination}"
 
 
 def _paid_back_words(paid_back: RefundView | None) -> dict[str, str | None]:

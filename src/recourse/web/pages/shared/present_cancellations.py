@@ -21,10 +21,8 @@ from recourse.domain.roles import Role
 from recourse.domain.settlement import ExpectedBy, refund_destination
 from recourse.services.cancellations import REJECTION_REASONS
 from recourse.web.pages.shared.present_refunds import (
-    DESTINATIONS,
     date_range,
     money,
-    words,
 )
 from recourse.web.templating import local_time
 
@@ -198,6 +196,14 @@ def error_words(error: DomainError, *, order: Order, tz: str) -> BlockerWords:
     )
 
 
+def destination_words(method: str, audience: Role) -> str:
+    """Where the refund goes, to follow "goes back to": "your card", "the buyer's bank account"."""
+    destination = refund_destination(method)
+    return (
+        destination if audience is Role.buyer else destination.replace("your ", "the buyer's ", 1)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class QuoteWords:
     """C6: what is cancelled, what comes back (non-zero parts and the total), where, by when,
@@ -257,12 +263,7 @@ def quote_words(
         )
     destination = None
     if refund:
-        method = str(order.payment.method)
-        destination = (
-            refund_destination(method)
-            if audience is Role.buyer
-            else words(DESTINATIONS, method, audience).removeprefix("to ")
-        )
+        destination = destination_words(str(order.payment.method), audience)
     nothing = None
     if not refund:
         nothing = (

@@ -57,7 +57,7 @@ def build(
         hasher=Argon2Hasher(fast=fast_hashing),
         mailer=mailer,
         mailbox=mailbox,
-        renderer=EmailRenderer(sender=settings.mail_from, base_url=settings.base_url),
+        renderer=EmailRenderer(sender=settings.mail_from, base_url=settings.base_url, clock=clock),
         gateways=gateways,
     )
 

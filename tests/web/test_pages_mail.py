@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
+from email.utils import format_datetime
 
 from fastapi.testclient import TestClient
 
@@ -107,3 +109,20 @@ def test_a_name_shaped_like_an_address_sends_no_mail_to_that_address(
 
     assert "is on its way" not in other
     assert f"Your order #{order} is on its way" in own
+
+
+def test_mail_is_dated_by_the_service_clock_not_the_wall_clock(
+    client: TestClient, container: Container, clock: FixedClock
+) -> None:
+    clock.advance(timedelta(days=3, hours=5))
+    shipped_order_with_mail(container, "ana@example.com")
+    login(client, "ana@example.com")
+    assert container.mailbox is not None
+    sent = container.mailbox.list(to="ana@example.com")[0]
+
+    inbox = client.get("/mail").text
+    message = client.get(f"/mail/{sent['key']}").text
+
+    assert sent["date"] == format_datetime(clock.now())
+    assert f'<time datetime="{clock.now().isoformat()}">' in inbox
+    assert f'<time datetime="{clock.now().isoformat()}">' in message

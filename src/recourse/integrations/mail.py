@@ -31,6 +31,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from recourse.currency import format_money
 from recourse.domain.accounts import NOT_IN_NAMES
 from recourse.domain.money import Money
+from recourse.integrations.clock import SystemClock
+from recourse.services.ports.common import Clock
 
 
 class Mailer(Protocol):
@@ -49,8 +51,10 @@ class Recipient:
 
 
 class EmailRenderer:
-    def __init__(self, *, sender: str, base_url: str) -> None:
+    def __init__(self, *, sender: str, base_url: str, clock: Clock | None = None) -> None:
         self.sender = sender
+        # The service's clock (§10): under the demo clock, mail is dated in demo time.
+        self.clock: Clock = clock if clock is not None else SystemClock()
         self.base_url = base_url.rstrip("/")
         self._text = Environment(
             loader=PackageLoader("recourse.integrations", "templates/email"),
@@ -92,7 +96,7 @@ class EmailRenderer:
         message["To"] = Address(
             display_name=display_name(recipient.name), addr_spec=recipient.email
         )
-        message["Date"] = format_datetime(datetime.now(UTC))
+        message["Date"] = format_datetime(self.clock.now().astimezone(UTC))
         message["Message-ID"] = f"<{message_id}@recourse>"
         message["X-Recourse-Template"] = template
         message.set_content(text)

@@ -199,7 +199,7 @@ def clock_advance(
     except ValueError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
-    container = _container(settings)
+    container = _demo_container(settings)
     assert isinstance(container.clock, DemoClock)
     now = container.clock.advance(delta)
     console.print(f"demo time is now {now.isoformat(timespec='seconds')}")
@@ -208,7 +208,38 @@ def clock_advance(
 @clock_app.command("show")
 def clock_show() -> None:
     """Print the service's current time."""
-    console.print(_container().clock.now().isoformat(timespec="seconds"))
+    from recourse.integrations.clock import SystemClock
+
+    settings = Settings()
+    if settings.clock != "demo":
+        now = SystemClock().now()
+        console.print(f"{now.isoformat(timespec='seconds')} (system clock; the demo clock is off)")
+        return
+    console.print(_demo_container(settings).clock.now().isoformat(timespec="seconds"))
+
+
+def _demo_container(settings: Settings) -> Container:
+    """The demo clock lives in the demo database (§10): without one, say where it was looked
+    for instead of creating an empty folder and failing on a missing table."""
+    from sqlalchemy import inspect
+
+    missing = settings.database_url is None and not (settings.data_dir / "recourse.db").exists()
+    if not missing:
+        container = _container(settings)
+        if inspect(container.engine).has_table("demo_clock"):
+            return container
+        container.dispose()
+    if settings.database_url is None:
+        sentence = (
+            f"No demo database in {settings.data_dir.resolve()}: run `recourse demo` here first, "
+            "or set RECOURSE_DATA_DIR to the folder that has one."
+        )
+    else:
+        sentence = (
+            "The database at RECOURSE_DATABASE_URL has no demo clock: run `recourse db upgrade`."
+        )
+    console.print(sentence, markup=False)
+    raise typer.Exit(2)
 
 
 @user_app.command("create")

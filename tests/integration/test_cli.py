@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -98,6 +99,60 @@ def test_clock_advance_moves_the_shared_demo_clock(settings: Settings, env: dict
 
 def test_clock_advance_refuses_without_the_demo_clock(env: dict[str, str]) -> None:
     assert runner.invoke(app, ["clock", "advance", "2d"], env=env).exit_code == 2
+
+
+@pytest.mark.parametrize("command", [["clock", "advance", "2d"], ["clock", "show"]])
+def test_demo_clock_in_a_folder_without_a_demo_database_says_so_in_one_sentence(
+    tmp_path: Path, command: list[str]
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    result = runner.invoke(
+        app,
+        command,
+        env={
+            "RECOURSE_CLOCK": "demo",
+            "RECOURSE_DATA_DIR": str(elsewhere),
+            "RECOURSE_DATABASE_URL": None,
+        },
+    )
+
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.output.strip().splitlines() == [
+        f"No demo database in {elsewhere.resolve()}: run `recourse demo` here first, "
+        "or set RECOURSE_DATA_DIR to the folder that has one."
+    ]
+    assert not elsewhere.exists()
+
+
+def test_clock_advance_without_the_demo_clock_says_how_to_turn_it_on(
+    tmp_path: Path,
+) -> None:
+    result = runner.invoke(
+        app,
+        ["clock", "advance", "2d"],
+        env={"RECOURSE_CLOCK": "system", "RECOURSE_DATA_DIR": str(tmp_path / "none")},
+    )
+
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "The demo clock is off. Set RECOURSE_CLOCK=demo (recourse demo does)."
+    )
+
+
+def test_clock_show_without_the_demo_clock_prints_the_system_time_and_touches_nothing(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "none"
+    result = runner.invoke(
+        app, ["clock", "show"], env={"RECOURSE_CLOCK": "system", "RECOURSE_DATA_DIR": str(folder)}
+    )
+
+    shown = datetime.fromisoformat(result.output.split()[0])
+    assert result.exit_code == 0, result.output
+    assert abs(shown - datetime.now(UTC)) < timedelta(minutes=1)
+    assert "system clock" in result.output
+    assert not folder.exists()
 
 
 def test_worker_once_delivers_what_is_due(container: Container, env: dict[str, str]) -> None:

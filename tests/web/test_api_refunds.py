@@ -269,3 +269,26 @@ def test_a_refund_recorded_with_a_free_text_reason_still_reads(
     assert one.status_code == 200, one.text
     assert one.json()["reason"] == "Customer was upset about the delay"
     assert [r["reason"] for r in listed.json()["data"]] == ["Customer was upset about the delay"]
+
+
+def test_a_refund_a_cancellation_caused_names_the_cancellation_and_splits_what_was_left(
+    client: TestClient, world: dict
+) -> None:
+    manual = _refund(client, world, world["captured"] - 100).json()
+    done = client.post(
+        f"/api/v1/orders/{world['order']}/cancellations",
+        json={"reason": "changed_mind"},
+        headers=world["ann"],
+    ).json()
+    assert done["status"] == "completed"
+    refund_id = done["refund"]["id"]
+    found = client.get(f"/api/v1/refunds/{refund_id}", headers=world["ann"]).json()
+    assert found["cause"] == "cancellation"
+    assert found["cancellation_id"] == done["id"]
+    assert found["amount"]["amount"] == 100
+    parts = [found["breakdown"][k]["amount"] for k in ("items", "tax", "shipping", "fees")]
+    assert sum(parts) == 100
+    assert min(parts) >= 0
+    listed = client.get(f"/api/v1/orders/{world['order']}/refunds", headers=world["ann"]).json()
+    by_id = {r["id"]: r["cancellation_id"] for r in listed["data"]}
+    assert by_id == {manual["id"]: None, refund_id: done["id"]}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from recourse.domain.errors import IllegalTransition, InvalidInput, RuleConflict
-from recourse.domain.money import Money, prorate
+from recourse.domain.money import Money, allocate, prorate
 from recourse.domain.order import LineQuantities, Order, OrderLine, PaymentMethod, PaymentStatus
 
 
@@ -18,6 +18,19 @@ class RefundCause(StrEnum):
     not_as_described_return = "not_as_described_return"
     dispute = "dispute"
     manual = "manual"
+
+
+def cancellation_ref(cancellation_id: int) -> str:
+    """F1: the cause reference of a refund a cancellation caused."""
+    return f"cancellation:{cancellation_id}"
+
+
+def cancellation_of(cause_ref: str | None) -> int | None:
+    """F1: the cancellation a refund's cause reference names, or None for other causes."""
+    kind, _, ref = (cause_ref or "").partition(":")
+    if kind != "cancellation" or not (ref.isascii() and ref.isdigit()):
+        return None
+    return int(ref)
 
 
 class RefundReason(StrEnum):
@@ -145,7 +158,8 @@ class LineRefund:
 
 @dataclass(frozen=True, slots=True)
 class RefundQuote:
-    """What a refund would pay back, split into items / tax / shipping / fees (fees ≤ 0)."""
+    """What a refund would pay back, split into items / tax / shipping / fees (fees ≤ 0: what a
+    return deducts). Every part but fees is ≥ 0 and the parts add up to the total."""
 
     cause: RefundCause
     currency: str
@@ -253,17 +267,39 @@ def quote_cancellation(
     shipping = max(shipping, 0)
     left = refundable(order, so_far)
     # F2 with earlier refunds (e.g. support's goodwill): the cancellation pays what is left.
-    over = max(0, items + tax + shipping - left)
+    items, tax, shipping = cap_parts((items, tax, shipping), left)
     return RefundQuote(
         cause=RefundCause.cancellation if whole else RefundCause.item_cancellation,
         currency=order.currency,
         method=order.payment.method,
-        lines=lines,
+        lines=_capped_lines(lines, items, tax),
         items=items,
         tax=tax,
         shipping=shipping,
-        fees=-over,
+        fees=0,
         refundable_before=left,
+    )
+
+
+def cap_parts(parts: Sequence[int], left: int) -> list[int]:
+    """F1/F2: the parts of a refund (items, tax, shipping) cut down to `left` when they add up
+    to more: pro rata, largest remainder, ties to the earliest part. The result adds up to
+    exactly min(sum, left); no part goes negative or above what it was."""
+    if any(p < 0 for p in parts):
+        raise ValueError("parts must be non-negative")
+    if sum(parts) <= left:
+        return list(parts)
+    if left <= 0:
+        return [0] * len(parts)
+    return allocate(left, parts)
+
+
+def _capped_lines(lines: tuple[LineRefund, ...], items: int, tax: int) -> tuple[LineRefund, ...]:
+    """The lines' shares of capped items and tax, so they still add up to the quote's."""
+    line_items = cap_parts([x.items for x in lines], items)
+    line_tax = cap_parts([x.tax for x in lines], tax)
+    return tuple(
+        replace(x, items=i, tax=t) for x, i, t in zip(lines, line_items, line_tax, strict=True)
     )
 
 

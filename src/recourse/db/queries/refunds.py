@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload, selectinload
 
 from recourse.db import models as m
+from recourse.domain.refund import cancellation_of
 from recourse.domain.roles import Actor, Role
 
 
@@ -21,6 +22,7 @@ class RefundView:
     store_id: int
     status: str
     cause: str
+    cancellation_id: int | None
     currency: str
     amount: int
     items: int
@@ -53,6 +55,7 @@ def _view(row: m.RefundRow, order: m.OrderRow) -> RefundView:
         store_id=order.store_id,
         status=row.status,
         cause=row.cause,
+        cancellation_id=cancellation_of(row.cause_ref),
         currency=row.currency,
         amount=row.amount,
         items=row.items,

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from recourse.domain.cancellation import cancel_units, fully_cancelled, refund_needed
 from recourse.domain.order import Order, derive_status
-from recourse.domain.refund import RefundQuote, mark_refunded
+from recourse.domain.refund import RefundQuote, cancellation_ref, mark_refunded
 from recourse.domain.roles import Actor
 from recourse.domain.shipment import merged
 from recourse.domain.timeline import TimelineEntry
@@ -46,7 +46,7 @@ def complete(
             quote=quote,
             actor=actor,
             gateway=ctx.gateway,
-            cause_ref=f"cancellation:{cancellation.id}",
+            cause_ref=cancellation_ref(cancellation.id),
             reason=cancellation.reason,
         )
         uow.cancellations.update(cancellation.id, refund_id=refund_id)

@@ -13,7 +13,8 @@ from recourse.web.api.responses.common import Moment, Money, ResponseBody, money
 
 
 class RefundBreakdown(ResponseBody):
-    """The amount split into what it pays back; `fees` is zero or negative (restocking)."""
+    """The amount split into what it pays back; the parts add up to the amount. `items`, `tax`
+    and `shipping` are never negative; `fees` is zero or negative (restocking)."""
 
     items: Money
     tax: Money
@@ -42,6 +43,9 @@ class Refund(ResponseBody):
     order_id: int
     status: RefundStatus
     cause: RefundCause
+    cancellation_id: int | None = Field(
+        description="the cancellation that caused the refund; null for other causes"
+    )
     amount: Money
     breakdown: RefundBreakdown
     lines: list[RefundLine]
@@ -66,6 +70,7 @@ class Refund(ResponseBody):
             order_id=r.order_id,
             status=r.status,
             cause=r.cause,
+            cancellation_id=r.cancellation_id,
             amount=money(r.amount, c),
             breakdown=RefundBreakdown(
                 items=money(r.items, c),

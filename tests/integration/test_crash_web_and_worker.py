@@ -505,7 +505,8 @@ def test_killing_web_and_worker_at_random_loses_nothing_and_does_nothing_twice(
         f"{sum(1 for c in calls if c.lost and c.status == 409)} of those answered 409 by the "
         f"rules; {sum(c.server_errors for c in calls)} 5xx; "
         f"{len(arrived) - len({r.headers['webhook-id'] for r in arrived})} webhooks and "
-        f"{sum(p.calls - 1 for p in outcome.sandbox)} gateway calls repeated"
+        f"{sum(p.calls - 1 for p in outcome.sandbox)} gateway calls repeated; "
+        f"{len(receiver.incomplete)} webhook requests cut off by a kill"
     )
     _check_answers(market, calls)
     _check_state(outcome, market, calls)

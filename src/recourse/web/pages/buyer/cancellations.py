@@ -15,7 +15,6 @@ from recourse.db.queries.orders import OrderDetail
 from recourse.db.queries.refunds import RefundView, refund
 from recourse.domain.accounts import User
 from recourse.domain.errors import DomainError, InvalidInput, NotFound
-from recourse.domain.reasons import ReasonActor
 from recourse.domain.roles import Role
 from recourse.domain.settlement import ExpectedBy, refund_destination
 from recourse.services import cancellations
@@ -23,14 +22,11 @@ from recourse.web.deps import ContainerDep, PageUser, ReadSession, check_csrf, f
 from recourse.web.errors import status_for
 from recourse.web.pages.common import FormFields, optional_int, see_other
 from recourse.web.pages.shared.cancellation_forms import (
-    CHANGED,
     QTY,
     cancel_from_form,
     error_state,
-    expected_dates,
-    parse_note,
-    parse_reason,
     parse_units,
+    quote_page,
     read_order,
 )
 from recourse.web.pages.shared.cancellation_panel import FormState, order_page_with_form
@@ -39,7 +35,6 @@ from recourse.web.pages.shared.present_cancellations import (
     destination_words,
     how_sentence,
     items_text,
-    quote_words,
 )
 from recourse.web.pages.shared.present_refunds import expected_sentence, money
 from recourse.web.templating import render
@@ -131,35 +126,15 @@ def _quote_page(
     status_code: int = 200,
 ) -> Response:
     """Step 2 (C6): exactly what is cancelled and refunded, where to, by when, what next."""
-    detail = read_order(c, user, order_id)
-    preview = cancellations.preview_cancellation(
-        c.uow(), c.ctx, actor=user.actor(), order_id=order_id, lines=units
-    )
-    if preview.eligibility.blocker is not None:
-        raise cancellations.blocked_error(preview.eligibility.blocker)
-    note = parse_note(values["note"])
-    parse_reason(values["reason"], preview.reasons, ReasonActor.buyer, note)
-    words = quote_words(
-        detail.order,
-        preview.eligibility,
-        preview.quote,
-        expected_dates(c, user, order_id, preview),
-        audience=Role.buyer,
-        tz=user.timezone,
-    )
-    reason = next((r.label for r in preview.reasons if r.code == values["reason"]), "")
-    return render(
+    return quote_page(
         request,
-        "cancellations/buyer_quote.html",
-        {
-            "user": user,
-            "detail": detail,
-            "quote": words,
-            "quote_id": preview.quote_id,
-            "values": values,
-            "reason_label": reason,
-            "changed": CHANGED if changed else None,
-        },
+        c,
+        user,
+        order_id,
+        values,
+        units,
+        audience=Role.buyer,
+        changed=changed,
         status_code=status_code,
     )
 

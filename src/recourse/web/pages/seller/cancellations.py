@@ -20,7 +20,6 @@ from recourse.db.queries.platform import platform_policy
 from recourse.db.queries.refunds import refund
 from recourse.domain.accounts import User
 from recourse.domain.errors import DomainError, NotFound
-from recourse.domain.reasons import ReasonActor
 from recourse.domain.roles import Role
 from recourse.domain.settlement import refund_destination
 from recourse.services import cancellations
@@ -29,19 +28,17 @@ from recourse.web.deps import ContainerDep, ReadSession, check_csrf, flash
 from recourse.web.errors import status_for
 from recourse.web.pages.common import FormFields, SellerUser, see_other
 from recourse.web.pages.shared.cancellation_forms import (
-    CHANGED,
     QTY,
     cancel_from_form,
     error_state,
-    expected_dates,
     parse_note,
-    parse_reason,
     parse_units,
+    quote_page,
     read_order,
 )
 from recourse.web.pages.shared.cancellation_metrics import METRICS_NOTE, metric_rows
 from recourse.web.pages.shared.cancellation_panel import FormState, order_page_with_form
-from recourse.web.pages.shared.present_cancellations import countdown, items_text, quote_words
+from recourse.web.pages.shared.present_cancellations import countdown, items_text
 from recourse.web.pages.shared.present_refunds import money
 from recourse.web.templating import render
 
@@ -235,37 +232,15 @@ def _seller_quote(
     status_code: int = 200,
 ) -> Response:
     """C8: the refund the buyer will get for these items, before the seller confirms."""
-    detail = read_order(c, user, order_id)
-    units = parse_units(values["qty"])
-    preview = cancellations.preview_cancellation(
-        c.uow(), c.ctx, actor=user.actor(), order_id=order_id, lines=units
-    )
-    if preview.eligibility.blocker is not None:
-        raise cancellations.blocked_error(preview.eligibility.blocker)
-    note = parse_note(values["note"])
-    parse_reason(values["reason"], preview.reasons, ReasonActor.seller, note)
-    words = quote_words(
-        detail.order,
-        preview.eligibility,
-        preview.quote,
-        expected_dates(c, user, order_id, preview),
-        audience=Role.seller,
-        tz=user.timezone,
-    )
-    return render(
+    return quote_page(
         request,
-        "cancellations/seller_quote.html",
-        {
-            "user": user,
-            "detail": detail,
-            "quote": words,
-            "quote_id": preview.quote_id,
-            "values": values,
-            "reason_label": next(
-                (r.label for r in preview.reasons if r.code == values["reason"]), ""
-            ),
-            "changed": CHANGED if changed else None,
-        },
+        c,
+        user,
+        order_id,
+        values,
+        parse_units(values["qty"]),
+        audience=Role.seller,
+        changed=changed,
         status_code=status_code,
     )
 

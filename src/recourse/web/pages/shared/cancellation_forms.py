@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Request
+from fastapi.responses import Response
+
 from recourse.container import Container
 from recourse.db.queries.orders import OrderDetail, order_detail
 from recourse.domain.accounts import User
 from recourse.domain.errors import DomainError, InvalidInput, NotFound, RuleConflict
 from recourse.domain.reasons import Reason, ReasonActor, check_reason
+from recourse.domain.roles import Role
 from recourse.domain.settlement import ExpectedBy
 from recourse.services import cancellations, refunds
 from recourse.services.cancellations import Preview
 from recourse.services.ports import Cancellation
 from recourse.web.pages.common import error_field
-from recourse.web.pages.shared.present_cancellations import BlockerWords, error_words
+from recourse.web.pages.shared.present_cancellations import BlockerWords, error_words, quote_words
+from recourse.web.templating import render
 
 QTY = "qty-"
 NOTE_LIMIT = 2000
@@ -104,3 +109,51 @@ def expected_dates(c: Container, user: User, order_id: int, preview: Preview) ->
     if preview.quote is None or preview.quote.total <= 0:
         return None
     return refunds.expected_if_issued_now(c.uow(), c.ctx, actor=user.actor(), order_id=order_id)
+
+
+def quote_page(
+    request: Request,
+    c: Container,
+    user: User,
+    order_id: int,
+    values: dict[str, Any],
+    units: dict[int, int] | None,
+    *,
+    audience: Role,
+    changed: bool,
+    status_code: int,
+) -> Response:
+    """C6/C8: exactly what is cancelled and refunded, where to and by when, before the buyer or
+    the seller confirms; the same page for both but for its words and template."""
+    detail = read_order(c, user, order_id)
+    preview = cancellations.preview_cancellation(
+        c.uow(), c.ctx, actor=user.actor(), order_id=order_id, lines=units
+    )
+    if preview.eligibility.blocker is not None:
+        raise cancellations.blocked_error(preview.eligibility.blocker)
+    note = parse_note(values["note"])
+    parse_reason(values["reason"], preview.reasons, ReasonActor(str(audience)), note)
+    words = quote_words(
+        detail.order,
+        preview.eligibility,
+        preview.quote,
+        expected_dates(c, user, order_id, preview),
+        audience=audience,
+        tz=user.timezone,
+    )
+    return render(
+        request,
+        f"cancellations/{audience}_quote.html",
+        {
+            "user": user,
+            "detail": detail,
+            "quote": words,
+            "quote_id": preview.quote_id,
+            "values": values,
+            "reason_label": next(
+                (r.label for r in preview.reasons if r.code == values["reason"]), ""
+            ),
+            "changed": CHANGED if changed else None,
+        },
+        status_code=status_code,
+    )

@@ -16,6 +16,8 @@ from recourse.config import Settings
 from recourse.container import Container
 from recourse.domain.errors import DomainError
 from recourse.domain.roles import Actor, Role
+from recourse.i18n import ENGLISH
+from recourse.texts import error_message
 from recourse.worker.runner import Worker
 
 app = typer.Typer(help="Recourse: the marketplace's post-purchase service.", no_args_is_help=True)
@@ -27,6 +29,10 @@ app.add_typer(db_app, name="db")
 app.add_typer(clock_app, name="clock")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+catalogue_app = typer.Typer(
+    help="The message catalogues (from a source checkout).", no_args_is_help=True
+)
+app.add_typer(catalogue_app, name="catalogue")
 
 console = Console(soft_wrap=True)
 OPERATOR = Actor(Role.operator)
@@ -273,7 +279,7 @@ def user_create(
             ),
         )
     except DomainError as exc:
-        console.print(f"[red]{exc.message}[/red] {exc.facts}")
+        console.print(f"[red]{error_message(exc, ENGLISH)}[/red] {exc.facts}")
         raise typer.Exit(2) from None
     console.print(f"created user {user_id}")
 
@@ -292,7 +298,7 @@ def user_set_password(
             container.uow(), container.ctx, container.hasher, email=email, password=password
         )
     except DomainError as exc:
-        console.print(f"[red]{exc.message}[/red]")
+        console.print(f"[red]{error_message(exc, ENGLISH)}[/red]")
         raise typer.Exit(2) from None
     console.print(f"password changed; {ended} signed-in session(s) ended")
 
@@ -315,10 +321,33 @@ def token_create(
             container.uow(), container.ctx, operator=operator, email=user, name=name
         )
     except DomainError as exc:
-        console.print(f"[red]{exc.message}[/red]")
+        console.print(f"[red]{error_message(exc, ENGLISH)}[/red]")
         raise typer.Exit(2) from None
     print(token)
 
 
 def main() -> None:
     app()
+
+
+@catalogue_app.command("update")
+def catalogue_update() -> None:
+    """Extract every marked sentence and merge it into each language's messages.po."""
+    from recourse.catalogue import update
+
+    for lang, missing in update().items():
+        console.print(f"{lang}: {missing} sentence(s) still need a translation")
+
+
+@catalogue_app.command("check")
+def catalogue_check() -> None:
+    """Exit 1 when a sentence has no usable translation (what CI checks)."""
+    from recourse.catalogue import problems
+    from recourse.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
+    found = [p for lang in LANGUAGES if lang != DEFAULT_LANGUAGE for p in problems(lang)]
+    for problem in found:
+        console.print(str(problem), markup=False)
+    if found:
+        raise typer.Exit(1)
+    console.print("every sentence is translated")

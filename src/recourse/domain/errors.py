@@ -6,14 +6,20 @@ from typing import Any
 
 
 class DomainError(Exception):
-    """Base: a stable `code`, a sentence for people, and the facts behind it."""
+    """Base: a stable `code` for programs, the `key` of the sentence people read, and the facts
+    behind it. Rules speak in keys and facts; `recourse.texts` words them in the reader's
+    language at the edge (STYLE 11)."""
 
     code = "error"
 
-    def __init__(self, message: str, **facts: Any) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, key: str, /, **facts: Any) -> None:
+        super().__init__(key)
+        self.key = key
         self.facts = facts
+
+    def __str__(self) -> str:
+        facts = ", ".join(f"{k}={v!r}" for k, v in self.facts.items())
+        return f"{self.key} ({facts})" if facts else self.key
 
 
 class NotFound(DomainError):
@@ -23,33 +29,30 @@ class NotFound(DomainError):
 
 
 class InvalidInput(DomainError):
-    """Malformed input: names the offending field."""
+    """Malformed input: names the offending field and what is wrong with it (`key`)."""
 
     code = "invalid"
 
-    def __init__(self, field: str, message: str, **facts: Any) -> None:
-        super().__init__(message, field=field, **facts)
+    def __init__(self, field: str, key: str, /, **facts: Any) -> None:
+        super().__init__(key, field=field, **facts)
         self.field = field
 
 
 class RuleConflict(DomainError):
-    """The request is well-formed but a business rule or the current state forbids it."""
+    """The request is well-formed but a business rule or the current state forbids it; the
+    code names the rule and is the sentence's key."""
 
     code = "conflict"
 
-    def __init__(self, code: str, message: str, **facts: Any) -> None:
-        super().__init__(message, **facts)
+    def __init__(self, code: str, /, *legacy: str, **facts: Any) -> None:
+        super().__init__(legacy[0] if legacy else code, **facts)  # TRANSITIONAL
         self.code = code
 
 
 class IllegalTransition(RuleConflict):
     def __init__(self, machine: str, current: str, target: str) -> None:
-        super().__init__(
-            "illegal_transition",
-            f"A {machine} cannot go from {current} to {target}.",
-            current=current,
-            target=target,
-        )
+        super().__init__("illegal_transition", current=current, target=target)
+        self.key = f"illegal_transition.{machine}"  # the sentence names the machine
 
 
 class NotAllowed(DomainError):

@@ -15,7 +15,7 @@ import smtplib
 import ssl
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -24,13 +24,12 @@ from email.utils import format_datetime, getaddresses, parseaddr
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
-from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 
-from recourse.currency import format_money
+from recourse import i18n
 from recourse.domain.accounts import NOT_IN_NAMES
-from recourse.domain.money import Money
+from recourse.i18n import words_for
 from recourse.integrations.clock import SystemClock
 from recourse.services.ports.common import Clock
 
@@ -66,27 +65,25 @@ class EmailRenderer:
             autoescape=select_autoescape(["html"]),
         )
         for env in (self._text, self._html):
-            env.filters["money"] = _money_filter
+            i18n.install(env)
+            env.filters["money"] = pass_context(
+                lambda ctx, value: ctx["words"].money(value)  # {"amount", "currency"}
+            )
             env.globals["base_url"] = self.base_url
 
     def render(
         self, template: str, recipient: Recipient, context: dict[str, Any], *, message_id: str
     ) -> EmailMessage:
-        tz = ZoneInfo(recipient.timezone)
+        # In the recipient's language and time zone (M2), whoever's request sent it.
+        words = words_for(recipient.locale, recipient.timezone)
 
         def local(value: str | None) -> str:
-            if not value:
-                return ""
-            moment = datetime.fromisoformat(value).astimezone(tz)
-            return moment.strftime("%a %d %b %Y, %H:%M ") + (moment.tzname() or "")
+            return words.when(value, i18n.STAMP_PATTERN)
 
         def day(value: str | None) -> str:
-            if not value:
-                return ""
-            day = date.fromisoformat(value)
-            return f"{day:%a} {day.day} {day:%b %Y}"
+            return words.day(value, i18n.DAY_PATTERN)
 
-        data = {**context, "recipient": recipient, "local": local, "day": day}
+        data = {**context, "recipient": recipient, "local": local, "day": day, **words.jinja()}
         subject = self._text.get_template(f"{template}.subject.txt").render(data).strip()
         text = self._text.get_template(f"{template}.txt").render(data)
         html = self._html.get_template(f"{template}.html").render(data)
@@ -99,6 +96,7 @@ class EmailRenderer:
         message["Date"] = format_datetime(self.clock.now().astimezone(UTC))
         message["Message-ID"] = f"<{message_id}@recourse>"
         message["X-Recourse-Template"] = template
+        message["Content-Language"] = words.lang
         message.set_content(text)
         message.add_alternative(html, subtype="html")
         return message
@@ -109,10 +107,6 @@ def display_name(name: str) -> str:
     names stored before they were refused (T3), so no name can stop its owner's mail."""
     cleaned = "".join(" " if unicodedata.category(ch) in NOT_IN_NAMES else ch for ch in name)
     return " ".join(cleaned.split())
-
-
-def _money_filter(value: dict[str, Any]) -> str:
-    return format_money(Money(int(value["amount"]), str(value["currency"])))
 
 
 class FileMailbox:

@@ -16,6 +16,7 @@ from recourse.domain.accounts import User
 from recourse.domain.errors import InvalidInput, Unauthenticated
 from recourse.domain.roles import Actor, Role
 from recourse.services import accounts
+from recourse.web import language
 from recourse.web.errors import LoginRequired
 
 bearer = HTTPBearer(auto_error=False, description="API token from `recourse token create`")
@@ -72,6 +73,8 @@ def optional_user(request: Request, c: ContainerDep) -> User | None:
     user = accounts.user_for_session(c.uow(), c.ctx, session_id)
     if user is None:
         request.session.pop(SESSION_ID, None)
+    else:
+        language.for_user(request, user)
     return user
 
 

@@ -25,6 +25,9 @@ from recourse.domain.errors import (
     TooManyAttempts,
     Unauthenticated,
 )
+from recourse.i18n import Words
+from recourse.texts import error_message
+from recourse.web import language
 from recourse.web.limits import BodyTooLarge, too_large
 
 STATUS: list[tuple[type[DomainError], int]] = [
@@ -91,8 +94,8 @@ def status_for(error: DomainError) -> int:
     return 400
 
 
-def error_body(error: DomainError) -> dict[str, Any]:
-    body: dict[str, Any] = {"code": error.code, "message": error.message}
+def error_body(error: DomainError, words: Words) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": error.code, "message": error_message(error, words)}
     body.update({k: v for k, v in error.facts.items() if v is not None})
     return {"error": body}
 
@@ -198,8 +201,10 @@ def install(app: FastAPI, page_error: Callable[[Request, int, str], Response]) -
         if isinstance(exc, TooManyAttempts | GatewayUnreachable) and "retry_after" in exc.facts:
             headers["Retry-After"] = str(exc.facts["retry_after"])
         if wants_json(request):
-            return JSONResponse(error_body(exc), status_code=status, headers=headers)
-        return page_error(request, status, exc.message)
+            return JSONResponse(
+                error_body(exc, language.words(request)), status_code=status, headers=headers
+            )
+        return page_error(request, status, error_message(exc, language.words(request)))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

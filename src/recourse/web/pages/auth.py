@@ -7,7 +7,9 @@ from fastapi.responses import Response
 
 from recourse.domain.accounts import LoginLimits
 from recourse.domain.errors import DomainError, TooManyAttempts
+from recourse.i18n import ENGLISH
 from recourse.services import accounts
+from recourse.texts import error_message
 from recourse.web.clients import client_address
 from recourse.web.deps import ContainerDep, MaybeUser, check_csrf, flash, sign_in, sign_out
 from recourse.web.errors import status_for
@@ -55,7 +57,12 @@ def login(request: Request, c: ContainerDep, form: FormFields) -> Response:
         response = render(
             request,
             "accounts/login.html",
-            {"user": None, "next": target or "", "email": email, "error": error.message},
+            {
+                "user": None,
+                "next": target or "",
+                "email": email,
+                "error": error_message(error, ENGLISH),
+            },
             status_code=status_for(error),
         )
         response.headers.update(headers)

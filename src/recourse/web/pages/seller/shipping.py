@@ -8,7 +8,9 @@ from fastapi.responses import Response
 
 from recourse.domain.errors import DomainError, InvalidInput, NotFound
 from recourse.domain.shipment import ShipmentLine
+from recourse.i18n import ENGLISH
 from recourse.services import shipping
+from recourse.texts import error_message
 from recourse.web.deps import ContainerDep, check_csrf, flash
 from recourse.web.errors import status_for
 from recourse.web.pages.common import FormFields, SellerUser, error_field, see_other
@@ -57,7 +59,7 @@ def mark_shipped(
                         "tracking_number": tracking_number,
                         "qty": quantities,
                     },
-                    "error": error.message,
+                    "error": error_message(error, ENGLISH),
                     "field": _field(error, lines),
                 },
                 status_code=status_for(error),

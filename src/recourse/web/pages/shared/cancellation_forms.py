@@ -15,9 +15,11 @@ from recourse.domain.errors import DomainError, InvalidInput, NotFound, RuleConf
 from recourse.domain.reasons import Reason, ReasonActor, check_reason
 from recourse.domain.roles import Role
 from recourse.domain.settlement import ExpectedBy
+from recourse.i18n import ENGLISH
 from recourse.services import cancellations, refunds
 from recourse.services.cancellations import Preview
 from recourse.services.ports import Cancellation
+from recourse.texts import error_message
 from recourse.web.pages.common import error_field
 from recourse.web.pages.shared.present_cancellations import BlockerWords, error_words, quote_words
 from recourse.web.templating import render
@@ -94,7 +96,7 @@ def error_state(
     unless one field brought it up (a reason that needs a note): then it sits by that field."""
     if isinstance(error, RuleConflict) and "field" not in error.facts:
         return None, None, error_words(error, order=detail.order, tz=tz)
-    return error.message, form_field(error), None
+    return error_message(error, ENGLISH), form_field(error), None
 
 
 def read_order(c: Container, user: User, order_id: int) -> OrderDetail:

@@ -19,7 +19,9 @@ from recourse.domain.policy import StorePolicy
 from recourse.domain.refund import RefundQuote
 from recourse.domain.roles import Role
 from recourse.domain.settlement import ExpectedBy, refund_destination
+from recourse.i18n import ENGLISH
 from recourse.services.cancellations import REJECTION_REASONS
+from recourse.texts import error_message
 from recourse.web.pages.shared.present_refunds import (
     date_range,
     money,
@@ -164,7 +166,7 @@ def blocker_words(blocker: Blocker, *, order: Order, tz: str) -> BlockerWords:
     return BlockerWords(
         code=blocker.code,
         sentence=blocker.message,
-        lifts=local_time(blocker.unblocks_at, tz) if blocker.unblocks_at else None,
+        lifts=local_time(ENGLISH, blocker.unblocks_at, tz) if blocker.unblocks_at else None,
         alternatives=alternative_words(
             [str(a) for a in blocker.alternatives],
             order_id=order.id,
@@ -183,11 +185,11 @@ def error_words(error: DomainError, *, order: Order, tz: str) -> BlockerWords:
         label = STATUS_LABELS.get(current, current).lower()
         sentence = f"This request is no longer waiting for an answer: it is {label}."
     else:
-        sentence = error.message
+        sentence = error_message(error, ENGLISH)
     return BlockerWords(
         code=error.code,
         sentence=sentence,
-        lifts=local_time(lifts_at, tz) if lifts_at else None,
+        lifts=local_time(ENGLISH, lifts_at, tz) if lifts_at else None,
         alternatives=alternative_words(
             [str(x) for x in codes] if isinstance(codes, list) else [],
             order_id=order.id,
@@ -258,7 +260,7 @@ def quote_words(
         assert eligibility.respond_by is not None
         next_step = (
             "This sends a request to the seller, who answers by "
-            f"{local_time(eligibility.respond_by, tz)}. If they do not answer by then, "
+            f"{local_time(ENGLISH, eligibility.respond_by, tz)}. If they do not answer by then, "
             "it is approved automatically and you get the refund."
         )
     destination = None
@@ -327,7 +329,7 @@ def history_row(
         else None,
         parcel=parcel,
         refund=money(refund.amount, refund.currency) if refund else None,
-        answer_by=local_time(view.respond_by, tz)
+        answer_by=local_time(ENGLISH, view.respond_by, tz)
         if view.status == str(CancellationStatus.pending_seller) and view.respond_by
         else None,
     )

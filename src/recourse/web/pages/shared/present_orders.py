@@ -17,6 +17,7 @@ from recourse.domain.money import Money
 from recourse.domain.order import OrderLine
 from recourse.domain.policy import describe_policy
 from recourse.domain.roles import Role
+from recourse.i18n import ENGLISH
 from recourse.web.templating import local_time, status_label
 
 TAB_LABELS: dict[str, str] = {
@@ -134,7 +135,7 @@ def deadline_notes(detail: OrderDetail, now: datetime, tz: str, audience: Role) 
     seller = audience is Role.seller
 
     def at(value: datetime) -> str:
-        return local_time(value, tz)
+        return local_time(ENGLISH, value, tz)
 
     notes: list[Note] = []
     if status == "awaiting_payment" and d.pay_by:
@@ -303,8 +304,10 @@ def timeline_rows(
                 "who": actor_label(entry, audience, viewer_id, str(detail.store["name"]), names),
                 "what": action_sentence(entry, detail.order.currency),
                 "code": entry.action,
-                "from": status_label(entry.from_state) if moved and entry.from_state else None,
-                "to": status_label(entry.to_state) if moved and entry.to_state else None,
+                "from": status_label(ENGLISH, entry.from_state)
+                if moved and entry.from_state
+                else None,
+                "to": status_label(ENGLISH, entry.to_state) if moved and entry.to_state else None,
                 "reason": reason_label(entry.reason),
                 "reason_code": entry.reason,
                 "note": entry.note,

@@ -21,7 +21,9 @@ from recourse.domain.accounts import User
 from recourse.domain.errors import DomainError, InvalidInput, NotFound
 from recourse.domain.refund import check_ceiling, check_refund_reason
 from recourse.domain.roles import Role
+from recourse.i18n import ENGLISH
 from recourse.services import refunds
+from recourse.texts import error_message
 from recourse.web.deps import ContainerDep, ReadSession, check_csrf, flash
 from recourse.web.errors import status_for
 from recourse.web.pages.common import (
@@ -102,8 +104,8 @@ def error_sentence(error: DomainError, currency: str) -> str:
     """The error's sentence, with what can still be refunded when that is the point."""
     left = error.facts.get("refundable")
     if isinstance(left, int) and not isinstance(left, bool) and error.code != "invalid":
-        return f"{error.message} {money(left, currency)} can still be refunded."
-    return error.message
+        return f"{error_message(error, ENGLISH)} {money(left, currency)} can still be refunded."
+    return error_message(error, ENGLISH)
 
 
 def _read_order(c: Container, user: User, order_id: int) -> OrderDetail:

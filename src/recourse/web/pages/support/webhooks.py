@@ -12,7 +12,9 @@ from recourse.db.queries.webhooks import (
     list_endpoints,
 )
 from recourse.domain.errors import NotFound, RuleConflict
+from recourse.i18n import ENGLISH
 from recourse.services import webhooks
+from recourse.texts import error_message
 from recourse.web.deps import ContainerDep, ReadSession, check_csrf, flash
 from recourse.web.pages.common import (
     FormFields,
@@ -99,7 +101,7 @@ def replay(
     try:
         webhooks.replay_delivery(c.uow(), c.ctx, actor=user.actor(), delivery_id=delivery_id)
     except RuleConflict as error:
-        flash(request, error.message, "error")
+        flash(request, error_message(error, ENGLISH), "error")
         return see_other(back)
     found = delivery_view(session, delivery_id)
     assert found is not None

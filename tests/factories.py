@@ -38,6 +38,7 @@ def make_user(
     timezone: str = "Europe/Berlin",
     store_ids: Sequence[int] = (),
     password: str = PASSWORD,
+    locale: str = "en",
 ) -> int:
     n = next(_seq)
     return accounts.create_user(
@@ -53,6 +54,7 @@ def make_user(
             timezone=timezone,
             password=password,
             store_ids=tuple(store_ids),
+            locale=locale,
         ),
     )
 

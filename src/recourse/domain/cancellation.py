@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 from recourse.domain.errors import IllegalTransition, InvalidInput, RuleConflict
 from recourse.domain.order import (
@@ -98,10 +98,11 @@ class Alternative(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Blocker:
-    """C1: why not, in a code and a sentence; when it lifts (if it will); what to do instead."""
+    """C1: why not, in a code and its facts (JSON-able; the edge words them); when it lifts
+    (if it will); what to do instead."""
 
     code: str
-    message: str
+    facts: Mapping[str, Any] = field(default_factory=dict)
     unblocks_at: datetime | None = None
     alternatives: tuple[Alternative, ...] = ()
 
@@ -146,26 +147,20 @@ def requested_units(order: Order, lines: Mapping[int, int] | None) -> dict[int, 
     for line_id, quantity in lines.items():
         order.line(line_id)
         if quantity <= 0:
-            raise InvalidInput("lines.quantity", "Quantity must be at least 1.")
+            raise InvalidInput("lines.quantity", "cancellation.quantity_too_small")
         units[line_id] = quantity
     if not units:
-        raise InvalidInput("lines", "Choose at least one item to cancel.")
+        raise InvalidInput("lines", "cancellation.no_items")
     return units
 
 
 def _state_blocker(order: Order, now: datetime) -> Blocker | None:
     status = derive_status(order, now)
     if status in (OrderStatus.cancelled, OrderStatus.closed) and not _whole(order):
-        return Blocker(
-            "order_cancelled" if status is OrderStatus.cancelled else "order_closed",
-            "This order is already cancelled."
-            if status is OrderStatus.cancelled
-            else "This order is closed.",
-        )
+        return Blocker("order_cancelled" if status is OrderStatus.cancelled else "order_closed")
     if status is OrderStatus.payment_review:
         return Blocker(
             "payment_under_review",
-            "Your payment is being verified; cancelling is possible once that is done.",
             unblocks_at=order.deadlines.review_until,
             alternatives=(Alternative.wait, Alternative.contact_support),
         )
@@ -173,7 +168,6 @@ def _state_blocker(order: Order, now: datetime) -> Blocker | None:
         delivered = any(line.qty.delivered for line in order.lines)
         return Blocker(
             "already_shipped",
-            "Everything in this order has shipped, so it can no longer be cancelled.",
             alternatives=(Alternative.return_after_delivery,)
             if delivered
             else (
@@ -193,8 +187,7 @@ def _units_blocker(
         if quantity > line.qty.unshipped:
             return Blocker(
                 "already_shipped",
-                f"Only {line.qty.unshipped} of {line.title!r} can still be cancelled; "
-                "the rest has shipped or is already cancelled.",
+                {"title": line.title, "cancellable": line.qty.unshipped},
                 alternatives=(Alternative.ask_seller, Alternative.return_after_delivery),
             )
     whole = _whole(order)
@@ -202,8 +195,7 @@ def _units_blocker(
         shipped_some = any(line.qty.shipped for line in order.lines)
         return Blocker(
             "partial_cancel_not_allowed",
-            "This store only cancels whole orders"
-            + (", and part of this order has already shipped." if shipped_some else "."),
+            {"shipped_some": shipped_some},
             alternatives=(Alternative.ask_seller, Alternative.return_after_delivery)
             if shipped_some
             else (Alternative.cancel_whole_order,),
@@ -236,11 +228,9 @@ def check_reason_offered(reason: Reason, order: Order, now: datetime) -> None:
     ship_by = order.deadlines.ship_by
     raise RuleConflict(
         "seller_not_late",
-        "The seller is not late: "
-        + (f"they have until {ship_by:%d %b %Y, %H:%M} UTC to ship. " if ship_by else "")
-        + f"Choose another reason than {reason.label!r}.",
         field="reason",
         reason=reason.code,
+        reason_label=reason.label,
         ship_by=ship_by.isoformat() if ship_by else None,
     )
 
@@ -263,7 +253,7 @@ def buyer_eligibility(
             units={},
             blocker=Blocker(
                 "request_pending",
-                "You already asked the seller to cancel; wait for their answer or withdraw it.",
+                {"audience": "buyer"},
                 alternatives=(Alternative.withdraw_request, Alternative.wait),
             ),
         )
@@ -299,7 +289,7 @@ def seller_eligibility(
             units={},
             blocker=Blocker(
                 "request_pending",
-                "The buyer has asked to cancel: approve or reject that request instead.",
+                {"audience": "seller"},
                 alternatives=(Alternative.approve_request,),
             ),
         )
@@ -384,7 +374,6 @@ def check_quote_current(
     if seen is not None and seen != fresh:
         raise RuleConflict(
             "quote_changed",
-            "The order changed since you saw the refund; here is the new one.",
             quote_id=fresh,
             refund=quote.total if quote else 0,
             currency=order.currency,

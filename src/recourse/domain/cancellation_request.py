@@ -35,15 +35,15 @@ def check_rejection(
         code = RejectionReason(reason)
     except ValueError:
         raise InvalidInput(
-            "reason", "Choose a reason for rejecting.", allowed=list(REJECTION_REASONS)
+            "reason", "cancellation.rejection_reason", allowed=list(REJECTION_REASONS)
         ) from None
     if code is RejectionReason.other and not _given(note):
-        raise InvalidInput("note", "Explain to the buyer why you reject the cancellation.")
+        raise InvalidInput("note", "cancellation.rejection_note")
     if code is RejectionReason.already_shipped:
         if not _given(carrier):
-            raise InvalidInput("carrier", "Name the carrier the parcel left with.")
+            raise InvalidInput("carrier", "cancellation.rejection_carrier")
         if not _given(tracking_number):
-            raise InvalidInput("tracking_number", "Enter the parcel's tracking number.")
+            raise InvalidInput("tracking_number", "cancellation.rejection_tracking_number")
     return code
 
 
@@ -70,8 +70,6 @@ def check_shipping_allowed(pending: PendingRequest | None, line_ids: Iterable[in
         return
     raise RuleConflict(
         "cancellation_pending",
-        "The buyer asked to cancel these items. Reject the request first "
-        "(with the carrier and tracking number if the parcel already left).",
         cancellation_id=pending.id,
         respond_by=pending.respond_by.isoformat() if pending.respond_by else None,
     )

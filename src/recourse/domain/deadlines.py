@@ -84,7 +84,6 @@ def check_request_unanswered(
     if status is CancellationStatus.auto_approved and respond_by is not None and now >= respond_by:
         raise RuleConflict(
             "respond_by_passed",
-            "The time to answer this request has passed: it was approved automatically.",
             respond_by=respond_by.isoformat(),
             status=str(status),
         )
@@ -101,7 +100,6 @@ def check_not_autocancelled(order: Order, platform: PlatformPolicy, now: datetim
     ):
         raise RuleConflict(
             "overdue_autocancelled",
-            "The order was not shipped in time and has been cancelled automatically.",
             ship_by=order.deadlines.ship_by.isoformat() if order.deadlines.ship_by else None,
             autocancel_at=autocancel_at.isoformat(),
         )

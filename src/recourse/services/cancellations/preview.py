@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from recourse.domain.cancellation import (
     Blocker,
@@ -28,7 +29,13 @@ from recourse.services.ports.unit_of_work import UnitOfWork
 
 
 class CancellationBlocked(RuleConflict):
-    """C1: the blocker's code and sentence, when it lifts, and what to do instead."""
+    """C1: the blocker's code and facts, when it lifts, and what to do instead. Its sentence is
+    the blocker's, under the key `cancellation_blocked.<code>` (a blocker's code may also name
+    another rule's error, e.g. `order_cancelled`)."""
+
+    def __init__(self, code: str, /, **facts: Any) -> None:
+        super().__init__(code, **facts)
+        self.key = f"cancellation_blocked.{code}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +52,7 @@ def blocked_error(blocker: Blocker) -> CancellationBlocked:
     """C1: the error that carries a blocker to the API and the pages."""
     return CancellationBlocked(
         blocker.code,
-        blocker.message,
+        **blocker.facts,
         unblocks_at=blocker.unblocks_at.isoformat() if blocker.unblocks_at else None,
         alternatives=[str(a) for a in blocker.alternatives],
     )

@@ -84,7 +84,7 @@ def open_request(
 def _pending(uow: UnitOfWork, actor: Actor, cancellation_id: int) -> tuple[Cancellation, Order]:
     cancellation = uow.cancellations.get(cancellation_id, for_update=True)
     if cancellation is None:
-        raise NotFound(f"No cancellation {cancellation_id}.")
+        raise NotFound("cancellation.not_found", cancellation_id=cancellation_id)
     order = load_order(uow, actor, cancellation.order_id, for_update=True)
     return cancellation, order
 

@@ -18,6 +18,7 @@ from recourse.db.refund_queries import refund
 from recourse.domain.errors import InvalidInput, NotFound
 from recourse.domain.roles import Actor
 from recourse.services import cancellations, reasons
+from recourse.web import language
 from recourse.web.api.fields import (
     FILLED_LINE,
     FILLED_PROSE,
@@ -123,7 +124,7 @@ def _lines(items: list[LineQty] | None) -> dict[int, int] | None:
     units: dict[int, int] = {}
     for i, item in enumerate(items):
         if item.line_id in units:
-            raise InvalidInput(f"lines[{i}].line_id", "The same line is listed twice.")
+            raise InvalidInput(f"lines[{i}].line_id", "cancellation.line_twice")
         units[item.line_id] = item.quantity
     return units
 
@@ -136,18 +137,20 @@ def _cancellation(v: CancellationView, s: ReadSession, actor: Actor) -> Cancella
 def _view(s: ReadSession, actor: Actor, cancellation_id: int) -> Cancellation:
     found = cancellation(s, actor, cancellation_id)
     if found is None:
-        raise NotFound(f"No cancellation {cancellation_id}.")
+        raise NotFound("cancellation.not_found", cancellation_id=cancellation_id)
     return _cancellation(found, s, actor)
 
 
 @router.post("/orders/{order_id}/cancellation-quote")
-def quote(order_id: Id, body: QuoteIn, actor: ApiActor, c: ContainerDep) -> CancellationQuote:
+def quote(
+    order_id: Id, body: QuoteIn, actor: ApiActor, c: ContainerDep, request: Request
+) -> CancellationQuote:
     """C1/C6: eligible or not (code, sentence, alternatives), instant or a request, and the
     exact refund; pass `quote_id` when cancelling to get exactly this."""
     preview = cancellations.preview_cancellation(
         c.uow(), c.ctx, actor=actor, order_id=order_id, lines=_lines(body.lines)
     )
-    return CancellationQuote.of(preview)
+    return CancellationQuote.of(preview, language.words(request))
 
 
 @router.post("/orders/{order_id}/cancellations", status_code=status.HTTP_201_CREATED)
@@ -181,7 +184,7 @@ def order_cancellations(
 ) -> CancellationList:
     settle_order(c, order_id)
     if order_detail(s, actor, order_id, c.clock.now()) is None:
-        raise NotFound(f"No order {order_id}.")
+        raise NotFound("page.no_order", order_id=order_id)
     return CancellationList(
         data=[_cancellation(v, s, actor) for v in cancellations_of_order(s, order_id)]
     )
@@ -266,8 +269,8 @@ def restore_reason(code: str, actor: OperatorActor, c: ContainerDep) -> Cancella
 def metrics(store_id: Id, actor: ApiActor, s: ReadSession) -> StoreMetrics:
     """C8: cancellation rate and seller-fault cancellations (the store's staff and support)."""
     if not (actor.sees_everything or store_id in actor.store_ids):
-        raise NotFound(f"No store {store_id}.")
+        raise NotFound("cancellation.no_store", store_id=store_id)
     found = store_metrics(s, [store_id])
     if not found:
-        raise NotFound(f"No store {store_id}.")
+        raise NotFound("cancellation.no_store", store_id=store_id)
     return StoreMetrics.of(found[0])

@@ -13,7 +13,9 @@ from recourse.domain.cancellation import CancellationStatus
 from recourse.domain.order import PaymentMethod
 from recourse.domain.reasons import Reason
 from recourse.domain.refund import RefundQuote as Quote
+from recourse.i18n import Words
 from recourse.services.cancellations import Preview
+from recourse.texts import blocker_message
 from recourse.web.api.responses.common import LineQuantity, Moment, Money, ResponseBody, money
 from recourse.web.api.responses.refunds import Refund
 
@@ -106,7 +108,7 @@ class CancellationQuote(ResponseBody):
     reasons: list[CancellationReasonChoice]
 
     @classmethod
-    def of(cls, preview: Preview) -> CancellationQuote:
+    def of(cls, preview: Preview, words: Words) -> CancellationQuote:
         e = preview.eligibility
         b = e.blocker
         return cls(
@@ -116,7 +118,7 @@ class CancellationQuote(ResponseBody):
             seller_overdue=e.seller_overdue,
             blocker=CancellationBlocker(
                 code=b.code,
-                message=b.message,
+                message=blocker_message(b.code, b.facts, words),
                 unblocks_at=b.unblocks_at,
                 alternatives=list(b.alternatives),
             )

@@ -16,8 +16,10 @@ from recourse.db.queries.refunds import RefundView, refund
 from recourse.domain.accounts import User
 from recourse.domain.errors import DomainError, InvalidInput, NotFound
 from recourse.domain.roles import Role
-from recourse.domain.settlement import ExpectedBy, refund_destination
+from recourse.domain.settlement import ExpectedBy
+from recourse.i18n import N_, Words
 from recourse.services import cancellations
+from recourse.web import language
 from recourse.web.deps import ContainerDep, PageUser, ReadSession, check_csrf, flash
 from recourse.web.errors import status_for
 from recourse.web.pages.common import FormFields, optional_int, see_other
@@ -33,10 +35,11 @@ from recourse.web.pages.shared.cancellation_panel import FormState, order_page_w
 from recourse.web.pages.shared.present_cancellations import (
     blocker_words,
     destination_words,
+    expected_sentence,
     how_sentence,
     items_text,
+    money,
 )
-from recourse.web.pages.shared.present_refunds import expected_sentence, money
 from recourse.web.templating import render
 
 router = APIRouter()
@@ -44,7 +47,7 @@ router = APIRouter()
 
 def buyer_user(user: PageUser) -> User:
     if user.role is not Role.buyer:
-        raise NotFound("There is no such page.")
+        raise NotFound("page.not_found")
     return user
 
 
@@ -82,13 +85,14 @@ def _cancel_form(
     unshipped = [line for line in order.lines if line.qty.unshipped]
     items = items and detail.policy.policy.allow_partial_cancel and len(e.units) > 0
     items = items and sum(line.qty.unshipped for line in unshipped) > 1
+    words = language.words(request)
     sentence = field = None
     blocker = None
     if error is not None:
-        sentence, field, blocker = error_state(error, detail, user.timezone)
+        sentence, field, blocker = error_state(error, detail, words)
     closed = None
     if e.blocker is not None:
-        closed = blocker_words(e.blocker, order=order, tz=user.timezone)
+        closed = blocker_words(e.blocker, order=order, words=words)
         # The order itself cannot be cancelled: a conflict, unless a sharper error came first.
         status_code = 409 if status_code == 200 else status_code
     return render(
@@ -104,7 +108,7 @@ def _cancel_form(
             ),
             "reasons": preview.reasons,
             "values": values or {"reason": "", "note": "", "qty": {}, "items": items},
-            "how": how_sentence(e, detail.policy.policy, order) if e.allowed else None,
+            "how": how_sentence(e, detail.policy.policy, order, words) if e.allowed else None,
             "closed": closed,
             "error": sentence,
             "field": field,
@@ -183,7 +187,7 @@ def confirm_cancel(
             return _cancel_form(request, c, user, order_id, items=values["items"], values=values)
         units = parse_units(values["qty"]) if values["items"] else None
         if not values["reason"]:
-            raise InvalidInput("reason", "Choose a reason.")
+            raise InvalidInput("reason", "cancellation.choose_reason")
         done = cancel_from_form(c, user, order_id, values, units, form.get("quote_id"))
     except NotFound:
         raise
@@ -248,8 +252,9 @@ def cancel_done(
         else None
     )
     if found is None or found.order_id != order_id:
-        raise NotFound("There is no such cancellation.")
+        raise NotFound("cancellation.no_such")
     detail = read_order(c, user, order_id)
+    words = language.words(request)
     paid_back = refund(session, user.actor(), found.refund_id) if found.refund_id else None
     return render(
         request,
@@ -259,13 +264,13 @@ def cancel_done(
             "detail": detail,
             "found": found,
             "items": items_text(found.lines),
-            "asked_refund": _asked_refund_words(detail, found.id),
-            **_paid_back_words(paid_back),
+            "asked_refund": _asked_refund_words(detail, found.id, words),
+            **_paid_back_words(paid_back, words),
         },
     )
 
 
-def _asked_refund_words(detail: OrderDetail, cancellation_id: int) -> str | None:
+def _asked_refund_words(detail: OrderDetail, cancellation_id: int, words: Words) -> str | None:
     """C6/C7: the refund the buyer was quoted when asking, for the items asked for only."""
     asked = next(
         (
@@ -281,18 +286,22 @@ def _asked_refund_words(detail: OrderDetail, cancellation_id: int) -> str | None
     if not total:
         return None
     order = detail.order
-    destination = destination_words(str(order.payment.method), Role.buyer)
-    return f"{money(total, order.currency)} goes back to {destination}"
+    return words._(
+        N_("%(amount)s goes back to %(destination)s"),
+        amount=money(words, total, order.currency),
+        destination=destination_words(str(order.payment.method), Role.buyer, words),
+    )
 
 
-def _paid_back_words(paid_back: RefundView | None) -> dict[str, str | None]:
+def _paid_back_words(paid_back: RefundView | None, words: Words) -> dict[str, str | None]:
     """The refund a completed cancellation made: how much, where to and by when (F5)."""
     if paid_back is None:
         return {"amount": None, "destination": None, "expected": None}
     return {
-        "amount": money(paid_back.amount, paid_back.currency),
-        "destination": refund_destination(paid_back.method),
+        "amount": money(words, paid_back.amount, paid_back.currency),
+        "destination": destination_words(paid_back.method, Role.buyer, words),
         "expected": expected_sentence(
+            words,
             paid_back.method,
             ExpectedBy(paid_back.expected_earliest, paid_back.expected_latest),
             Role.buyer,
@@ -315,7 +324,7 @@ def withdraw(
         with c.read_session() as session:
             found = cancellation(session, user.actor(), cancellation_id)
         if found is None or found.order_id != order_id:
-            raise NotFound("There is no such cancellation request.")
+            raise NotFound("cancellation.no_such_request")
         cancellations.withdraw_cancellation(
             c.uow(), c.ctx, actor=user.actor(), cancellation_id=cancellation_id
         )
@@ -323,10 +332,15 @@ def withdraw(
         raise
     except DomainError as error:
         detail = read_order(c, user, order_id)
-        sentence, field, blocker = error_state(error, detail, user.timezone)
+        sentence, field, blocker = error_state(error, detail, language.words(request))
         state = FormState(kind="withdraw", error=sentence, field=field, blocker=blocker)
         return order_page_with_form(
             request, c, user, order_id, state, status_code=status_for(error)
         )
-    flash(request, "You withdrew your cancellation request. The order goes ahead as placed.")
+    flash(
+        request,
+        language.words(request)._(
+            N_("You withdrew your cancellation request. The order goes ahead as placed.")
+        ),
+    )
     return see_other(f"/orders/{order_id}")

@@ -21,9 +21,10 @@ from recourse.db.queries.refunds import refund
 from recourse.domain.accounts import User
 from recourse.domain.errors import DomainError, NotFound
 from recourse.domain.roles import Role
-from recourse.domain.settlement import refund_destination
+from recourse.i18n import N_, Words
 from recourse.services import cancellations
 from recourse.services.ports import Cancellation
+from recourse.web import language
 from recourse.web.deps import ContainerDep, ReadSession, check_csrf, flash
 from recourse.web.errors import status_for
 from recourse.web.pages.common import FormFields, SellerUser, see_other
@@ -38,8 +39,12 @@ from recourse.web.pages.shared.cancellation_forms import (
 )
 from recourse.web.pages.shared.cancellation_metrics import METRICS_NOTE, metric_rows
 from recourse.web.pages.shared.cancellation_panel import FormState, order_page_with_form
-from recourse.web.pages.shared.present_cancellations import countdown, items_text
-from recourse.web.pages.shared.present_refunds import money
+from recourse.web.pages.shared.present_cancellations import (
+    countdown,
+    destination_words,
+    items_text,
+    money,
+)
 from recourse.web.templating import render
 
 router = APIRouter()
@@ -56,6 +61,7 @@ def requests_inbox(
 ) -> Response:
     """C4: every request waiting for an answer across the seller's stores, soonest first."""
     now = c.clock.now()
+    words = language.words(request)
     pending = pending_requests(session, user.store_ids)
     orders = inbox_orders(session, [p.order_id for p in pending])
     remind_before = platform_policy(session).remind_before_hours
@@ -64,7 +70,9 @@ def requests_inbox(
             "view": p,
             "order": orders.get(p.order_id),
             "what": items_text(p.lines),
-            "countdown": countdown(p.respond_by, now, remind_before) if p.respond_by else None,
+            "countdown": countdown(p.respond_by, now, remind_before, words)
+            if p.respond_by
+            else None,
         }
         for p in pending
     ]
@@ -74,8 +82,8 @@ def requests_inbox(
         {
             "user": user,
             "rows": rows,
-            "metrics": metric_rows(store_metrics(session, sorted(user.store_ids))),
-            "metrics_note": METRICS_NOTE,
+            "metrics": metric_rows(store_metrics(session, sorted(user.store_ids)), words),
+            "metrics_note": words._(METRICS_NOTE),
             "remind_before": remind_before,
         },
     )
@@ -86,17 +94,18 @@ def _own(c: Container, user: User, order_id: int, cancellation_id: int) -> None:
     with c.read_session() as session:
         found = cancellation(session, user.actor(), cancellation_id)
     if found is None or found.order_id != order_id:
-        raise NotFound("There is no such cancellation request.")
+        raise NotFound("cancellation.no_such_request")
 
 
-def _refund_words(c: Container, user: User, done: Cancellation, currency: str) -> str:
+def _refund_words(c: Container, user: User, done: Cancellation, currency: str, words: Words) -> str:
     with c.read_session() as session:
         paid = refund(session, user.actor(), done.refund_id) if done.refund_id else None
     if paid is None:
-        return "No payment was taken for these items, so there is nothing to refund."
-    destination = refund_destination(paid.method).replace("your ", "the buyer's ", 1)
-    return (
-        f"The buyer gets {money(paid.amount, currency)} back to {destination} and is told by email."
+        return words._(N_("No payment was taken for these items, so there is nothing to refund."))
+    return words._(
+        N_("The buyer gets %(amount)s back to %(destination)s and is told by email."),
+        amount=money(words, paid.amount, currency),
+        destination=destination_words(paid.method, Role.seller, words),
     )
 
 
@@ -115,7 +124,7 @@ def _form_error(
 ) -> Response:
     """The order page again with `state`'s form, the error's sentence and the field at fault."""
     detail = read_order(c, user, order_id)
-    sentence, field, blocker = error_state(error, detail, user.timezone)
+    sentence, field, blocker = error_state(error, detail, language.words(request))
     failed = FormState(
         kind=state.kind,
         values=state.values,
@@ -159,10 +168,9 @@ def approve(
     except DomainError as error:
         return _answer_error(request, c, user, order_id, error, {})
     currency = read_order(c, user, order_id).order.currency
-    flash(
-        request,
-        f"You approved the cancellation. {_refund_words(c, user, done, currency)}",
-    )
+    words = language.words(request)
+    approved = words._(N_("You approved the cancellation."))
+    flash(request, f"{approved} {_refund_words(c, user, done, currency, words)}")
     return see_other(f"/seller/orders/{order_id}")
 
 
@@ -194,8 +202,11 @@ def reject(
         raise
     except DomainError as error:
         return _answer_error(request, c, user, order_id, error, values)
-    shipped = " The parcel is recorded as shipped." if values["reason"] == "already_shipped" else ""
-    flash(request, f"You declined the cancellation; the buyer sees your reason.{shipped}")
+    words = language.words(request)
+    declined = words._(N_("You declined the cancellation; the buyer sees your reason."))
+    if values["reason"] == "already_shipped":
+        declined = f"{declined} {words._(N_('The parcel is recorded as shipped.'))}"
+    flash(request, declined)
     return see_other(f"/seller/orders/{order_id}")
 
 
@@ -274,7 +285,7 @@ def seller_cancel(
         raise
     except DomainError as error:
         return _refused(request, c, user, order_id, values, error)
-    flash(request, _cancelled_words(c, user, order_id, done))
+    flash(request, _cancelled_words(c, user, order_id, done, language.words(request)))
     return see_other(f"/seller/orders/{order_id}")
 
 
@@ -306,11 +317,14 @@ def _refused(
     return _cancel_error(request, c, user, order_id, values, error)
 
 
-def _cancelled_words(c: Container, user: User, order_id: int, done: Cancellation) -> str:
+def _cancelled_words(
+    c: Container, user: User, order_id: int, done: Cancellation, words: Words
+) -> str:
     detail = read_order(c, user, order_id)
     lines = [
         {"title": line.title, "quantity": done.units[line.id]}
         for line in detail.order.lines
         if done.units.get(line.id)
     ]
-    return f"Cancelled {items_text(lines)}. {_refund_words(c, user, done, detail.order.currency)}"
+    cancelled = words._(N_("Cancelled %(items)s."), items=items_text(lines))
+    return f"{cancelled} {_refund_words(c, user, done, detail.order.currency, words)}"

@@ -15,18 +15,20 @@ from recourse.domain.errors import DomainError, InvalidInput, NotFound, RuleConf
 from recourse.domain.reasons import Reason, ReasonActor, check_reason
 from recourse.domain.roles import Role
 from recourse.domain.settlement import ExpectedBy
-from recourse.i18n import ENGLISH
+from recourse.i18n import N_, Words
 from recourse.services import cancellations, refunds
 from recourse.services.cancellations import Preview
 from recourse.services.ports import Cancellation
 from recourse.texts import error_message
+from recourse.texts.web import reason_label
+from recourse.web import language
 from recourse.web.pages.common import error_field
 from recourse.web.pages.shared.present_cancellations import BlockerWords, error_words, quote_words
 from recourse.web.templating import render
 
 QTY = "qty-"
 NOTE_LIMIT = 2000
-CHANGED = "The order changed since you looked; here is the new refund."
+CHANGED = N_("The order changed since you looked; here is the new refund.")
 
 
 def parse_units(quantities: dict[str, str]) -> dict[int, int]:
@@ -35,11 +37,11 @@ def parse_units(quantities: dict[str, str]) -> dict[int, int]:
     for key, raw in quantities.items():
         text = raw.strip() or "0"
         if not key.isdigit() or not text.isdigit():
-            raise InvalidInput(f"{QTY}{key}", "Enter a whole number of items, 0 or more.")
+            raise InvalidInput(f"{QTY}{key}", "cancellation.page_quantity")
         if int(text):
             units[int(key)] = int(text)
     if not units:
-        raise InvalidInput("lines", "Choose at least one item to cancel.")
+        raise InvalidInput("lines", "cancellation.no_items")
     return units
 
 
@@ -67,14 +69,14 @@ def cancel_from_form(
 def parse_note(text: str) -> str | None:
     note = text.strip()
     if len(note) > NOTE_LIMIT:
-        raise InvalidInput("note", f"Keep the note under {NOTE_LIMIT:,} characters.")
+        raise InvalidInput("note", "cancellation.note_too_long", limit=NOTE_LIMIT)
     return note or None
 
 
 def parse_reason(code: str, reasons: list[Reason], actor: ReasonActor, note: str | None) -> str:
     """C5: a reason from the catalogue offered to this actor; `other` needs a note."""
     if not code:
-        raise InvalidInput("reason", "Choose a reason.")
+        raise InvalidInput("reason", "cancellation.choose_reason")
     found = next((r for r in reasons if r.code == code), None)
     return check_reason(found, code, actor=actor, note=note).code
 
@@ -90,20 +92,20 @@ def form_field(error: DomainError) -> str | None:
 
 
 def error_state(
-    error: DomainError, detail: OrderDetail, tz: str
+    error: DomainError, detail: OrderDetail, words: Words
 ) -> tuple[str | None, str | None, BlockerWords | None]:
     """(sentence, field, blocker): a rule conflict reads like a blocker, with what instead,
     unless one field brought it up (a reason that needs a note): then it sits by that field."""
     if isinstance(error, RuleConflict) and "field" not in error.facts:
-        return None, None, error_words(error, order=detail.order, tz=tz)
-    return error_message(error, ENGLISH), form_field(error), None
+        return None, None, error_words(error, order=detail.order, words=words)
+    return error_message(error, words), form_field(error), None
 
 
 def read_order(c: Container, user: User, order_id: int) -> OrderDetail:
     with c.read_session() as session:
         detail = order_detail(session, user.actor(), order_id, c.clock.now())
     if detail is None:
-        raise NotFound(f"No order {order_id}.")
+        raise NotFound("page.no_order", order_id=order_id)
     return detail
 
 
@@ -135,13 +137,14 @@ def quote_page(
         raise cancellations.blocked_error(preview.eligibility.blocker)
     note = parse_note(values["note"])
     parse_reason(values["reason"], preview.reasons, ReasonActor(str(audience)), note)
-    words = quote_words(
+    words = language.words(request)
+    quote = quote_words(
         detail.order,
         preview.eligibility,
         preview.quote,
         expected_dates(c, user, order_id, preview),
         audience=audience,
-        tz=user.timezone,
+        words=words,
     )
     return render(
         request,
@@ -149,13 +152,18 @@ def quote_page(
         {
             "user": user,
             "detail": detail,
-            "quote": words,
+            "quote": quote,
             "quote_id": preview.quote_id,
             "values": values,
             "reason_label": next(
-                (r.label for r in preview.reasons if r.code == values["reason"]), ""
+                (
+                    reason_label(r.code, r.label, words)
+                    for r in preview.reasons
+                    if r.code == values["reason"]
+                ),
+                "",
             ),
-            "changed": CHANGED if changed else None,
+            "changed": words._(CHANGED) if changed else None,
         },
         status_code=status_code,
     )

@@ -24,10 +24,11 @@ from recourse.domain.errors import NotFound
 from recourse.domain.order import OrderLine
 from recourse.domain.reasons import Reason
 from recourse.domain.roles import Role
+from recourse.i18n import Words
 from recourse.services import cancellations
+from recourse.web import language
 from recourse.web.pages.shared import present_orders
 from recourse.web.pages.shared.present_cancellations import (
-    REJECTIONS,
     BlockerWords,
     BuyerActions,
     Countdown,
@@ -35,6 +36,7 @@ from recourse.web.pages.shared.present_cancellations import (
     buyer_actions,
     countdown,
     history_row,
+    rejections,
 )
 from recourse.web.templating import render, templates
 
@@ -80,7 +82,7 @@ def order_cancellations(context: TemplateContext) -> CancellationPanel:
     detail: OrderDetail = context["detail"]
     user: User = context["user"]
     audience = Role(str(context["audience"]))
-    tz = str(context.get("tz") or "UTC")
+    words: Words = context["words"]
     form = context.get("cancel_form") or FormState()
     c: Container = request.app.state.container
     cached = getattr(request.state, "cancellation_panel", None)
@@ -92,7 +94,7 @@ def order_cancellations(context: TemplateContext) -> CancellationPanel:
         views = cancellations_of_order(session, order.id)
         refunds = {r.id: r for r in refunds_of_order(session, order.id)}
         remind_before = platform_policy(session).remind_before_hours
-    rows = [history_row(v, audience, tz, refunds) for v in views]
+    rows = [history_row(v, audience, words, refunds) for v in views]
     pending = next((r for r in rows if r.view.status == "pending_seller"), None)
     # Support reads pending requests in the history; the parties answer them in their own card.
     history = [r for r in reversed(rows) if audience is Role.support or r is not pending]
@@ -101,20 +103,20 @@ def order_cancellations(context: TemplateContext) -> CancellationPanel:
         preview = cancellations.preview_cancellation(
             c.uow(), c.ctx, actor=user.actor(), order_id=order.id
         )
-        buyer = buyer_actions(detail, preview.eligibility, rows, tz=tz)
+        buyer = buyer_actions(detail, preview.eligibility, rows, words=words)
     elif audience is Role.seller:
         preview = cancellations.preview_cancellation(
             c.uow(), c.ctx, actor=user.actor(), order_id=order.id
         )
         seller = SellerActions(
             pending=pending,
-            countdown=countdown(pending.view.respond_by, now, remind_before)
+            countdown=countdown(pending.view.respond_by, now, remind_before, words)
             if pending and pending.view.respond_by
             else None,
             can_cancel=preview.eligibility.allowed,
             lines=[line for line in order.lines if line.qty.unshipped],
             reasons=preview.reasons,
-            rejections=REJECTIONS,
+            rejections=rejections(words),
         )
     panel = CancellationPanel(
         order_id=order.id, history=history, pending=pending, buyer=buyer, seller=seller, form=form
@@ -155,12 +157,17 @@ def order_page_with_form(
     with c.read_session() as session:
         detail = order_detail(session, user.actor(), order_id, now)
         if detail is None:
-            raise NotFound(f"No order {order_id}.")
+            raise NotFound("page.no_order", order_id=order_id)
         names = user_names(session, present_orders.actor_ids(detail.timeline))
     context: dict[str, Any] = {
         "user": user,
         **present_orders.order_page(
-            detail, audience=audience, viewer_id=user.id, tz=user.timezone, now=now, names=names
+            detail,
+            audience=audience,
+            viewer_id=user.id,
+            words=language.words(request),
+            now=now,
+            names=names,
         ),
         "cancel_form": form,
     }

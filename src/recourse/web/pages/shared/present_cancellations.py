@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from recourse.db.queries.cancellations import CancellationView
@@ -18,84 +18,149 @@ from recourse.domain.order import Order, PaymentStatus
 from recourse.domain.policy import StorePolicy
 from recourse.domain.refund import RefundQuote
 from recourse.domain.roles import Role
-from recourse.domain.settlement import ExpectedBy, refund_destination
-from recourse.i18n import ENGLISH
+from recourse.domain.settlement import ExpectedBy
+from recourse.i18n import N_, Words
 from recourse.services.cancellations import REJECTION_REASONS
-from recourse.texts import error_message
-from recourse.web.pages.shared.present_refunds import (
-    date_range,
-    money,
-)
+from recourse.texts import blocker_message, error_message, label
+from recourse.texts.web import reason_label
 from recourse.web.templating import local_time
 
 STATUS_LABELS = {
-    "pending_seller": "Waiting for the seller",
-    "completed": "Cancelled",
-    "approved": "Approved by the seller",
-    "auto_approved": "Approved automatically",
-    "rejected": "Declined by the seller",
-    "withdrawn": "Withdrawn",
+    "pending_seller": N_("Waiting for the seller"),
+    "completed": N_("Cancelled"),
+    "approved": N_("Approved by the seller"),
+    "auto_approved": N_("Approved automatically"),
+    "rejected": N_("Declined by the seller"),
+    "withdrawn": N_("Withdrawn"),
 }
 
 # The seller's reasons for declining a request, in the order the form offers them.
 REJECTION_LABELS = {
-    "already_shipped": "The parcel has already left",
-    "made_to_order": "The item is made to order",
-    "buyer_agreed_to_keep": "The buyer agreed to keep the order",
-    "other": "Another reason",
+    "already_shipped": N_("The parcel has already left"),
+    "made_to_order": N_("The item is made to order"),
+    "buyer_agreed_to_keep": N_("The buyer agreed to keep the order"),
+    "other": N_("Another reason"),
 }
-REJECTIONS = {
-    code: REJECTION_LABELS.get(code, code.replace("_", " ").capitalize())
-    for code in REJECTION_REASONS
-}
+
+
+def rejections(words: Words) -> dict[str, str]:
+    """The seller's reasons for declining, code → label, in the order the form offers them."""
+    return {code: label(REJECTION_LABELS, code, words) for code in REJECTION_REASONS}
+
 
 # What to do instead (C1, §8): a short title and, where it helps, one sentence more.
 ALTERNATIVES: dict[str, tuple[str, str]] = {
     "ask_seller": (
-        "Ask the seller to stop the parcel",
-        "If the seller can still intercept it, the parcel comes back to them and you are refunded.",
+        N_("Ask the seller to stop the parcel"),
+        N_(
+            "If the seller can still intercept it, the parcel comes back to them and you are "
+            "refunded."
+        ),
     ),
     "refuse_delivery": (
-        "Refuse the delivery",
-        "Say no to the carrier at the door; you are refunded once the parcel is back with the "
-        "seller.",
+        N_("Refuse the delivery"),
+        N_(
+            "Say no to the carrier at the door; you are refunded once the parcel is back with "
+            "the seller."
+        ),
     ),
     "return_after_delivery": (
-        "Return it after it arrives",
-        "Once the parcel is delivered you can ask for a return from this page.",
+        N_("Return it after it arrives"),
+        N_("Once the parcel is delivered you can ask for a return from this page."),
     ),
-    "wait": ("Wait", "Once the check is done you can cancel from this page."),
-    "withdraw_request": ("Withdraw your request", "The order then goes ahead as placed."),
+    "wait": (N_("Wait"), N_("Once the check is done you can cancel from this page.")),
+    "withdraw_request": (
+        N_("Withdraw your request"),
+        N_("The order then goes ahead as placed."),
+    ),
     "cancel_whole_order": (
-        "Cancel the whole order",
-        "This store cancels whole orders only; you can cancel every item instead.",
+        N_("Cancel the whole order"),
+        N_("This store cancels whole orders only; you can cancel every item instead."),
     ),
-    "contact_support": ("Contact support", "Our support team can look into it with you."),
+    "contact_support": (
+        N_("Contact support"),
+        N_("Our support team can look into it with you."),
+    ),
     "approve_request": (
-        "Approve the buyer's request",
-        "Answer the request on this page: approve it, or reject it with a reason.",
+        N_("Approve the buyer's request"),
+        N_("Answer the request on this page: approve it, or reject it with a reason."),
     ),
 }
-DELIVERED_RETURN = ("Return it", "The parcel has arrived: you can ask for a return.")
+DELIVERED_RETURN = (N_("Return it"), N_("The parcel has arrived: you can ask for a return."))
+
+# Where a refund goes back, to follow "goes back to": (the buyer's words, everyone else's).
+DESTINATIONS: dict[str, tuple[str, str]] = {
+    "card": (N_("your card"), N_("the buyer's card")),
+    "wallet": (N_("your digital wallet"), N_("the buyer's digital wallet")),
+    "bank_transfer": (N_("your bank account"), N_("the buyer's bank account")),
+    "store_balance": (N_("your store balance"), N_("the buyer's store balance")),
+    "coupon": (N_("a new coupon"), N_("a new coupon")),
+}
+
+# Where the money shows up, by method: (the buyer's words, everyone else's words).
+LANDS = {
+    "store_balance": (N_("in your store balance"), N_("in the buyer's store balance")),
+    "coupon": (N_("in your account as a coupon"), N_("in the buyer's account as a coupon")),
+}
+STATEMENT = (N_("on your statement"), N_("on the buyer's statement"))
 
 
-def duration_words(delta: timedelta) -> str:
+def money(words: Words, minor: int, currency: str) -> str:
+    return words.money(minor, currency)
+
+
+def _day(words: Words, value: date) -> str:
+    """'5 Mar 2026': the day without a leading zero."""
+    return words.day(value, "d MMM y")
+
+
+def date_range(words: Words, earliest: date, latest: date) -> str:
+    """'between 5 Mar and 30 Mar 2026', or 'on 2 Mar 2026' when it is one day."""
+    if earliest == latest:
+        return words._(N_("on %(day)s"), day=_day(words, latest))
+    start = words.day(earliest, "d MMM") if earliest.year == latest.year else _day(words, earliest)
+    return words._(N_("between %(start)s and %(end)s"), start=start, end=_day(words, latest))
+
+
+def expected_sentence(words: Words, method: str, expected: ExpectedBy, audience: Role) -> str:
+    """F5 in words: where the money shows up and when."""
+    pair = LANDS.get(method, STATEMENT)
+    where = words._(pair[0] if audience is Role.buyer else pair[1])
+    when = date_range(words, expected.earliest, expected.latest)
+    if audience is Role.buyer:
+        return words._(N_("Expect it %(where)s %(when)s."), where=where, when=when)
+    return words._(N_("Expected %(where)s %(when)s."), where=where, when=when)
+
+
+def duration_words(delta: timedelta, words: Words) -> str:
     """'1 day 3 hours', '5 hours', '40 minutes': whole units, rounded down."""
     seconds = max(int(delta.total_seconds()), 0)
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
 
-    def unit(n: int, word: str) -> str:
-        return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    def in_days(n: int) -> str:
+        return words.ngettext("%(num)d day", "%(num)d days", n)
+
+    def in_hours(n: int) -> str:
+        return words.ngettext("%(num)d hour", "%(num)d hours", n)
+
+    def in_minutes(n: int) -> str:
+        return words.ngettext("%(num)d minute", "%(num)d minutes", n)
 
     if days:
-        return unit(days, "day") + (f" {unit(hours, 'hour')}" if hours else "")
+        if not hours:
+            return in_days(days)
+        return words._(N_("%(days)s %(hours)s"), days=in_days(days), hours=in_hours(hours))
     if hours:
-        return unit(hours, "hour") + (f" {unit(minutes, 'minute')}" if minutes else "")
+        if not minutes:
+            return in_hours(hours)
+        return words._(
+            N_("%(hours)s %(minutes)s"), hours=in_hours(hours), minutes=in_minutes(minutes)
+        )
     if minutes:
-        return unit(minutes, "minute")
-    return "less than a minute"
+        return in_minutes(minutes)
+    return words._(N_("less than a minute"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,13 +170,15 @@ class Countdown:
     overdue: bool
 
 
-def countdown(respond_by: datetime, now: datetime, remind_before_hours: int) -> Countdown:
+def countdown(
+    respond_by: datetime, now: datetime, remind_before_hours: int, words: Words
+) -> Countdown:
     """C4 from the seller's side: how long is left, urgent inside the reminder window."""
     left = respond_by - now
     if left <= timedelta(0):
-        return Countdown("overdue — will be approved at the next check", True, True)
+        return Countdown(words._(N_("overdue — will be approved at the next check")), True, True)
     return Countdown(
-        f"answer within {duration_words(left)}",
+        words._(N_("answer within %(time)s"), time=duration_words(left, words)),
         left < timedelta(hours=remind_before_hours),
         False,
     )
@@ -147,63 +214,72 @@ class BlockerWords:
 
 
 def alternative_words(
-    codes: list[str], *, order_id: int, delivered: bool
+    codes: list[str], *, order_id: int, delivered: bool, words: Words
 ) -> list[AlternativeWords]:
     found = []
     for code in codes:
-        title, detail = ALTERNATIVES.get(code, (code.replace("_", " ").capitalize(), ""))
+        pair = ALTERNATIVES.get(code)
         href = None
         if code == "return_after_delivery" and delivered:
-            title, detail = DELIVERED_RETURN
+            pair = DELIVERED_RETURN
         if code == "cancel_whole_order":
             href = f"/orders/{order_id}/cancel"
+        if pair is None:
+            title, detail = code.replace("_", " ").capitalize(), ""
+        else:
+            title, detail = words._(pair[0]), words._(pair[1])
         found.append(AlternativeWords(code, title, detail, href))
     return found
 
 
-def blocker_words(blocker: Blocker, *, order: Order, tz: str) -> BlockerWords:
+def blocker_words(blocker: Blocker, *, order: Order, words: Words) -> BlockerWords:
     """C1: the blocker's sentence, when it lifts in the viewer's zone, and what instead."""
     return BlockerWords(
         code=blocker.code,
-        sentence=blocker.message,
-        lifts=local_time(ENGLISH, blocker.unblocks_at, tz) if blocker.unblocks_at else None,
+        sentence=blocker_message(blocker.code, blocker.facts, words),
+        lifts=local_time(words, blocker.unblocks_at) if blocker.unblocks_at else None,
         alternatives=alternative_words(
             [str(a) for a in blocker.alternatives],
             order_id=order.id,
             delivered=any(line.qty.delivered for line in order.lines),
+            words=words,
         ),
     )
 
 
-def error_words(error: DomainError, *, order: Order, tz: str) -> BlockerWords:
+def error_words(error: DomainError, *, order: Order, words: Words) -> BlockerWords:
     """A refusal from the service, said like the blocker it carries (C1), or just its sentence."""
     unblocks = error.facts.get("unblocks_at")
     lifts_at = datetime.fromisoformat(unblocks) if isinstance(unblocks, str) else None
     codes = error.facts.get("alternatives")
     if error.code == "illegal_transition":
         current = str(error.facts.get("current", ""))
-        label = STATUS_LABELS.get(current, current).lower()
-        sentence = f"This request is no longer waiting for an answer: it is {label}."
+        status = label(STATUS_LABELS, current, words).lower() if current else ""
+        sentence = words._(
+            N_("This request is no longer waiting for an answer: it is %(status)s."),
+            status=status,
+        )
     else:
-        sentence = error_message(error, ENGLISH)
+        sentence = error_message(error, words)
     return BlockerWords(
         code=error.code,
         sentence=sentence,
-        lifts=local_time(ENGLISH, lifts_at, tz) if lifts_at else None,
+        lifts=local_time(words, lifts_at) if lifts_at else None,
         alternatives=alternative_words(
             [str(x) for x in codes] if isinstance(codes, list) else [],
             order_id=order.id,
             delivered=any(line.qty.delivered for line in order.lines),
+            words=words,
         ),
     )
 
 
-def destination_words(method: str, audience: Role) -> str:
+def destination_words(method: str, audience: Role, words: Words) -> str:
     """Where the refund goes, to follow "goes back to": "your card", "the buyer's bank account"."""
-    destination = refund_destination(method)
-    return (
-        destination if audience is Role.buyer else destination.replace("your ", "the buyer's ", 1)
-    )
+    pair = DESTINATIONS.get(method)
+    if pair is None:
+        return method.replace("_", " ")
+    return words._(pair[0] if audience is Role.buyer else pair[1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +297,24 @@ class QuoteWords:
     instant: bool
 
 
+# C6: what confirming does at once, by what is cancelled (as its reader says it) and whether
+# money comes back: (what, refund) → sentence.
+INSTANT_NEXT: dict[tuple[str, bool], str] = {
+    ("your_order", True): N_(
+        "Your order is cancelled at once and the refund is issued straight away."
+    ),
+    ("your_order", False): N_("Your order is cancelled at once."),
+    ("the_order", True): N_(
+        "The order is cancelled at once and the refund is issued straight away."
+    ),
+    ("the_order", False): N_("The order is cancelled at once."),
+    ("items", True): N_(
+        "These items are cancelled at once and the refund is issued straight away."
+    ),
+    ("items", False): N_("These items are cancelled at once."),
+}
+
+
 def quote_words(
     order: Order,
     eligibility: Eligibility,
@@ -228,57 +322,64 @@ def quote_words(
     expected: ExpectedBy | None,
     *,
     audience: Role,
-    tz: str,
+    words: Words,
 ) -> QuoteWords:
     currency = order.currency
     refund = quote is not None and quote.total > 0
     parts = []
     if quote is not None and refund:
         parts = [
-            (label, money(value, currency))
-            for label, value in (
-                ("Items", quote.items),
-                ("Tax", quote.tax),
-                ("Shipping", quote.shipping),
-                ("Fees", quote.fees),
+            (words._(name), money(words, value, currency))
+            for name, value in (
+                (N_("Items"), quote.items),
+                (N_("Tax"), quote.tax),
+                (N_("Shipping"), quote.shipping),
+                (N_("Fees"), quote.fees),
             )
             if value
         ]
     lines = units_lines(order, eligibility.units)
     whole = all(eligibility.units.get(x.id, 0) == x.qty.active for x in order.lines)
-    what = "Your order is" if whole else "These items are"
-    if audience is not Role.buyer:
-        what = "The order is" if whole else "These items are"
+    what = "items"
+    if whole:
+        what = "your_order" if audience is Role.buyer else "the_order"
     instant = eligibility.mode is not Mode.request
     if instant:
-        next_step = f"{what} cancelled at once" + (
-            " and the refund is issued straight away." if refund else "."
-        )
+        next_step = words._(INSTANT_NEXT[(what, refund)])
         if eligibility.seller_overdue and audience is Role.buyer:
-            next_step += " The seller is past the shipping deadline, so you do not need to ask."
+            overdue = words._(
+                N_("The seller is past the shipping deadline, so you do not need to ask.")
+            )
+            next_step = f"{next_step} {overdue}"
     else:
         assert eligibility.respond_by is not None
-        next_step = (
-            "This sends a request to the seller, who answers by "
-            f"{local_time(ENGLISH, eligibility.respond_by, tz)}. If they do not answer by then, "
-            "it is approved automatically and you get the refund."
+        next_step = words._(
+            N_(
+                "This sends a request to the seller, who answers by %(respond_by)s. If they do "
+                "not answer by then, it is approved automatically and you get the refund."
+            ),
+            respond_by=local_time(words, eligibility.respond_by),
         )
     destination = None
     if refund:
-        destination = destination_words(str(order.payment.method), audience)
+        destination = destination_words(str(order.payment.method), audience, words)
     nothing = None
     if not refund:
         nothing = (
-            "Nothing more is refunded for these items."
+            words._(N_("Nothing more is refunded for these items."))
             if order.payment.status is PaymentStatus.captured
-            else "No payment has been taken for this order, so there is nothing to refund."
+            else words._(
+                N_("No payment has been taken for this order, so there is nothing to refund.")
+            )
         )
     return QuoteWords(
         lines=lines,
         parts=parts,
-        total=money(quote.total, currency) if quote is not None and refund else None,
+        total=money(words, quote.total, currency) if quote is not None and refund else None,
         destination=destination,
-        expected=date_range(expected.earliest, expected.latest) if expected and refund else None,
+        expected=date_range(words, expected.earliest, expected.latest)
+        if expected and refund
+        else None,
         nothing=nothing,
         next_step=next_step,
         instant=instant,
@@ -300,52 +401,67 @@ class HistoryRow:
     answer_by: str | None
 
 
-def _who(view: CancellationView, audience: Role) -> str:
+def _who(view: CancellationView, audience: Role, words: Words) -> str:
     if view.initiator == "system":
-        return "Cancelled automatically"
+        return words._(N_("Cancelled automatically"))
     if view.initiator == "seller":
-        return "You cancelled" if audience is Role.seller else "The seller cancelled"
+        if audience is Role.seller:
+            return words._(N_("You cancelled"))
+        return words._(N_("The seller cancelled"))
     asked = view.mode == "request"
     if audience is Role.buyer:
-        return "You asked the seller to cancel" if asked else "You cancelled"
-    return "The buyer asked to cancel" if asked else "The buyer cancelled"
+        if asked:
+            return words._(N_("You asked the seller to cancel"))
+        return words._(N_("You cancelled"))
+    if asked:
+        return words._(N_("The buyer asked to cancel"))
+    return words._(N_("The buyer cancelled"))
 
 
 def history_row(
-    view: CancellationView, audience: Role, tz: str, refunds: Mapping[int, RefundView]
+    view: CancellationView, audience: Role, words: Words, refunds: Mapping[int, RefundView]
 ) -> HistoryRow:
     refund = refunds.get(view.refund_id) if view.refund_id else None
     parcel = None
     if view.carrier and view.tracking_number:
-        parcel = f"{view.carrier}, tracking {view.tracking_number}"
+        parcel = words._(
+            N_("%(carrier)s, tracking %(tracking_number)s"),
+            carrier=view.carrier,
+            tracking_number=view.tracking_number,
+        )
     return HistoryRow(
         view=view,
-        status_label=STATUS_LABELS.get(view.status, view.status.replace("_", " ")),
+        status_label=label(STATUS_LABELS, view.status, words),
         items=items_text(view.lines),
-        who=_who(view, audience),
-        reason=view.reason_label,
-        rejection=REJECTIONS.get(view.rejection_reason or "", view.rejection_reason)
+        who=_who(view, audience, words),
+        reason=reason_label(view.reason, view.reason_label, words),
+        rejection=label(REJECTION_LABELS, view.rejection_reason, words)
         if view.rejection_reason
         else None,
         parcel=parcel,
-        refund=money(refund.amount, refund.currency) if refund else None,
-        answer_by=local_time(ENGLISH, view.respond_by, tz)
+        refund=money(words, refund.amount, refund.currency) if refund else None,
+        answer_by=local_time(words, view.respond_by)
         if view.status == str(CancellationStatus.pending_seller) and view.respond_by
         else None,
     )
 
 
-def how_sentence(eligibility: Eligibility, policy: StorePolicy, order: Order) -> str:
+def how_sentence(eligibility: Eligibility, policy: StorePolicy, order: Order, words: Words) -> str:
     """C4 before the buyer starts: at once, or a request the seller answers."""
     if order.payment.status is not PaymentStatus.captured:
-        return "Cancelling is immediate; nothing has been charged, so there is nothing to refund."
+        return words._(
+            N_("Cancelling is immediate; nothing has been charged, so there is nothing to refund.")
+        )
     if eligibility.mode is Mode.request:
         hours = timedelta(hours=policy.cancel_response_hours)
-        return (
-            f"Cancelling asks the seller, who has {duration_words(hours)} to answer; "
-            "no answer means it is approved. You see the refund before you confirm."
+        return words._(
+            N_(
+                "Cancelling asks the seller, who has %(time)s to answer; no answer means it is "
+                "approved. You see the refund before you confirm."
+            ),
+            time=duration_words(hours, words),
         )
-    return "Cancelling is immediate. You see the refund before you confirm."
+    return words._(N_("Cancelling is immediate. You see the refund before you confirm."))
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,7 +482,7 @@ def buyer_actions(
     eligibility: Eligibility,
     history: list[HistoryRow],
     *,
-    tz: str,
+    words: Words,
 ) -> BuyerActions | None:
     """None when there is nothing to say: the order is already cancelled or closed."""
     order = detail.order
@@ -391,12 +507,14 @@ def buyer_actions(
     policy = detail.policy.policy
     return BuyerActions(
         eligible=eligibility.allowed,
-        cancel_label="Cancel the remaining items" if started else "Cancel order",
+        cancel_label=words._(N_("Cancel the remaining items"))
+        if started
+        else words._(N_("Cancel order")),
         items_allowed=eligibility.allowed and policy.allow_partial_cancel and unshipped > 1,
-        how=how_sentence(eligibility, policy, order) if eligibility.allowed else None,
+        how=how_sentence(eligibility, policy, order, words) if eligibility.allowed else None,
         blocker=None
         if blocker is None or pending is not None
-        else blocker_words(blocker, order=order, tz=tz),
+        else blocker_words(blocker, order=order, words=words),
         pending=pending,
         rejected=rejected,
     )

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from recourse.db.queries.cancellations import store_metrics
+from recourse.web import language
 from recourse.web.deps import ContainerDep, ReadSession
 from recourse.web.pages.common import SupportUser
 from recourse.web.pages.shared.cancellation_metrics import METRICS_NOTE, metric_rows
@@ -18,12 +19,13 @@ router = APIRouter()
 def all_metrics(
     request: Request, user: SupportUser, c: ContainerDep, session: ReadSession
 ) -> Response:
+    words = language.words(request)
     return render(
         request,
         "cancellations/support_metrics.html",
         {
             "user": user,
-            "metrics": metric_rows(store_metrics(session)),
-            "metrics_note": METRICS_NOTE,
+            "metrics": metric_rows(store_metrics(session), words),
+            "metrics_note": words._(METRICS_NOTE),
         },
     )

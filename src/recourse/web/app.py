@@ -16,29 +16,41 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from recourse import __version__
 from recourse.container import Container
-from recourse.web import errors
+from recourse.i18n import N_
+from recourse.web import errors, language
 from recourse.web.idempotency import IdempotencyMiddleware, document_idempotency_key
 from recourse.web.limits import MAX_BODY_BYTES, BodyLimitMiddleware
 from recourse.web.metrics import METRICS, MetricsMiddleware
 from recourse.web.templating import TEMPLATES, render
 
+# An error page's title by its status, and the bare reasons Starlette gives for its own.
+ERROR_TITLES = {
+    401: N_("Please sign in"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    409: N_("That cannot be done right now"),
+    422: N_("Please check what you entered"),
+    429: N_("Too many attempts"),
+}
+HTTP_REASONS = {
+    "Not Found": N_("Not Found"),
+    "Method Not Allowed": N_("Method Not Allowed"),
+}
+
 
 def page_error(request: Request, status: int, message: str) -> Response:
-    titles = {
-        401: "Please sign in",
-        403: "Not allowed",
-        404: "Not found",
-        409: "That cannot be done right now",
-        422: "Please check what you entered",
-        429: "Too many attempts",
-    }
+    """An error page in the reader's language; `message` comes worded already, but for the
+    bare reason phrase Starlette gives for a path or method it does not know."""
+    words = language.words(request)
+    title = ERROR_TITLES.get(status)
+    reason = HTTP_REASONS.get(message)
     return render(
         request,
         "error.html",
         {
             "status": status,
-            "title": titles.get(status, "Something went wrong"),
-            "message": message,
+            "title": words._(title) if title else words._("Something went wrong"),
+            "message": words._(reason) if reason else message,
             "user": getattr(request.state, "user", None),
         },
         status_code=status,

@@ -88,6 +88,9 @@ class SqlUsers:
             update(m.UserRow).where(m.UserRow.id == user_id).values(password_hash=password_hash)
         )
 
+    def set_locale(self, user_id: int, locale: str) -> None:
+        self.s.execute(update(m.UserRow).where(m.UserRow.id == user_id).values(locale=locale))
+
 
 class SqlTokens:
     def __init__(self, session: Session) -> None:

@@ -54,10 +54,11 @@ async def form_fields(request: Request) -> dict[str, str]:
     for key, value in fields.items():
         found = _CONTROL.search(value)
         if found is not None:
-            name = key if key.isidentifier() else "a field"
             raise InvalidInput(
                 key,
-                f"Remove the control character U+{ord(found.group()):04X} from {name}.",
+                "page.control_character",
+                character=f"U+{ord(found.group()):04X}",
+                name=key if key.isidentifier() else None,
             )
     return fields
 
@@ -67,13 +68,13 @@ FormFields = Annotated[dict[str, str], Depends(form_fields)]
 
 def seller_user(user: PageUser) -> User:
     if user.role is not Role.seller:
-        raise NotFound("There is no such page.")
+        raise NotFound("page.not_found")
     return user
 
 
 def support_user(user: PageUser) -> User:
     if user.role is not Role.support:
-        raise NotFound("There is no such page.")
+        raise NotFound("page.not_found")
     return user
 
 
@@ -87,7 +88,7 @@ def optional_int(value: str | None, field: str) -> int | None:
     if not text:
         return None
     if not text.isdigit():
-        raise InvalidInput(field, "Enter a whole number.")
+        raise InvalidInput(field, "page.whole_number")
     return int(text)
 
 

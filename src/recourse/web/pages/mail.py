@@ -25,7 +25,7 @@ router = APIRouter(prefix="/mail")
 
 def _mailbox(c: ContainerDep) -> FileMailbox:
     if c.mailbox is None:
-        raise NotFound("The demo mailbox is off: email goes out by SMTP.")
+        raise NotFound("page.mailbox_off")
     return c.mailbox
 
 
@@ -58,7 +58,7 @@ def inbox(request: Request, user: PageUser, c: ContainerDep) -> Response:
 def message(request: Request, key: str, user: PageUser, c: ContainerDep) -> Response:
     found = _mailbox(c).get(key)
     if found is None or not _addressed_to(found, user):
-        raise NotFound("There is no such message.")
+        raise NotFound("page.no_message")
     return render(
         request,
         "mail/message.html",

@@ -10,6 +10,7 @@ from recourse.db.queries.users import user_names
 from recourse.domain.errors import NotFound
 from recourse.domain.roles import Role
 from recourse.web.deps import ContainerDep, PageUser, ReadSession
+from recourse.web.language import words
 from recourse.web.pages.common import home_for, optional_int, query_string, see_other
 from recourse.web.pages.shared import present_orders
 from recourse.web.settled import settle_listed, settle_order
@@ -43,9 +44,9 @@ def my_orders(
         "orders/buyer_orders.html",
         {
             "user": user,
-            "tabs": present_orders.tabs(tab_counts(session, actor, now), tab),
+            "tabs": present_orders.tabs(tab_counts(session, actor, now), tab, words(request)),
             "tab": tab,
-            "rows": present_orders.order_rows(page.items, lines, now),
+            "rows": present_orders.order_rows(page.items, lines, now, words(request)),
             "older": query_string(tab=tab, cursor=page.next_cursor) if page.next_cursor else None,
             "newest": query_string(tab=tab) if cursor else None,
         },
@@ -62,7 +63,7 @@ def order_page(
     now = c.clock.now()
     detail = order_detail(session, user.actor(), order_id, now)
     if detail is None:
-        raise NotFound(f"No order {order_id}.")
+        raise NotFound("page.no_order", order_id=order_id)
     return render(
         request,
         "orders/buyer_order.html",
@@ -72,7 +73,7 @@ def order_page(
                 detail,
                 audience=Role.buyer,
                 viewer_id=user.id,
-                tz=user.timezone,
+                words=words(request),
                 now=now,
                 names=user_names(session, present_orders.actor_ids(detail.timeline)),
             ),

@@ -15,6 +15,7 @@ from recourse.domain.accounts import User
 from recourse.domain.errors import NotFound
 from recourse.domain.roles import Role
 from recourse.web.deps import ContainerDep, ReadSession
+from recourse.web.language import words
 from recourse.web.pages.common import SellerUser, optional_int, query_string
 from recourse.web.pages.shared import present_orders
 from recourse.web.settled import settle_listed, settle_order
@@ -52,11 +53,11 @@ def seller_orders(
         "orders/seller_orders.html",
         {
             "user": user,
-            "tabs": present_orders.tabs(counts, tab),
+            "tabs": present_orders.tabs(counts, tab, words(request)),
             "tab": tab,
             "store_id": store_id,
             "stores": stores_of(session, user.store_ids),
-            "rows": present_orders.order_rows(page.items, lines, now),
+            "rows": present_orders.order_rows(page.items, lines, now, words(request)),
             "older": (
                 query_string(tab=tab, store=store_id, cursor=page.next_cursor)
                 if page.next_cursor
@@ -89,7 +90,7 @@ def order_page(
     now = c.clock.now()
     detail = order_detail(session, user.actor(), order_id, now)
     if detail is None:
-        raise NotFound(f"No order {order_id}.")
+        raise NotFound("page.no_order", order_id=order_id)
     return render(
         request,
         "orders/seller_order.html",
@@ -99,7 +100,7 @@ def order_page(
                 detail,
                 audience=Role.seller,
                 viewer_id=user.id,
-                tz=user.timezone,
+                words=words(request),
                 now=now,
                 names=user_names(session, present_orders.actor_ids(detail.timeline)),
             ),

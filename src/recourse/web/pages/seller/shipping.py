@@ -8,11 +8,11 @@ from fastapi.responses import Response
 
 from recourse.domain.errors import DomainError, InvalidInput, NotFound
 from recourse.domain.shipment import ShipmentLine
-from recourse.i18n import ENGLISH
 from recourse.services import shipping
 from recourse.texts import error_message
 from recourse.web.deps import ContainerDep, check_csrf, flash
 from recourse.web.errors import status_for
+from recourse.web.language import words
 from recourse.web.pages.common import FormFields, SellerUser, error_field, see_other
 from recourse.web.pages.seller.orders import order_page
 
@@ -59,12 +59,12 @@ def mark_shipped(
                         "tracking_number": tracking_number,
                         "qty": quantities,
                     },
-                    "error": error_message(error, ENGLISH),
+                    "error": error_message(error, words(request)),
                     "field": _field(error, lines),
                 },
                 status_code=status_for(error),
             )
-    flash(request, "Marked as shipped.")
+    flash(request, words(request)._("Marked as shipped."))
     return see_other(f"/seller/orders/{order_id}")
 
 
@@ -74,7 +74,7 @@ def _shipment_lines(quantities: dict[str, str]) -> list[ShipmentLine]:
     for key, raw in quantities.items():
         text = raw.strip() or "0"
         if not key.isdigit() or not text.isdigit():
-            raise InvalidInput(f"{QTY}{key}", "Enter a whole number of items, 0 or more.")
+            raise InvalidInput(f"{QTY}{key}", "page.ship_quantity")
         if int(text):
             lines.append(ShipmentLine(int(key), int(text)))
     return lines

@@ -1,7 +1,7 @@
 """Turns read-side values into what a person reads: sentences, labels, compact counts.
 
 Nothing here decides anything about an order; it only words what the domain and the
-read queries already decided, for the viewer who is looking.
+read queries already decided, for the viewer who is looking, in their language.
 """
 
 from __future__ import annotations
@@ -10,99 +10,138 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from recourse.currency import format_money
 from recourse.db.queries.orders import LineSummary, OrderDetail, OrderSummary
 from recourse.db.queries.timeline import TimelineView
 from recourse.domain.money import Money
 from recourse.domain.order import OrderLine
-from recourse.domain.policy import describe_policy
 from recourse.domain.roles import Role
-from recourse.i18n import ENGLISH
-from recourse.web.templating import local_time, status_label
+from recourse.i18n import ENGLISH, N_, Words
+from recourse.texts.web import policy_sentences
+from recourse.web.templating import status_label
 
-TAB_LABELS: dict[str, str] = {
-    "all": "All",
-    "to_pay": "To pay",
-    "to_ship": "To ship",
-    "shipped": "Shipped",
-    "delivered": "Delivered",
-    "completed": "Completed",
-    "cancelled": "Cancelled",
-}
+TABS = ("all", "to_pay", "to_ship", "shipped", "delivered", "completed", "cancelled")
+
+
+def tab_label(key: str, words: Words) -> str:
+    """A tab of the order lists: plural in languages that say so ('Enviados'), hence its own
+    context apart from an order's status ('Shipped')."""
+    match key:
+        case "all":
+            return words.pgettext("orders tab", "All")
+        case "to_pay":
+            return words.pgettext("orders tab", "To pay")
+        case "to_ship":
+            return words.pgettext("orders tab", "To ship")
+        case "shipped":
+            return words.pgettext("orders tab", "Shipped")
+        case "delivered":
+            return words.pgettext("orders tab", "Delivered")
+        case "completed":
+            return words.pgettext("orders tab", "Completed")
+        case "cancelled":
+            return words.pgettext("orders tab", "Cancelled")
+    return key
+
 
 PAYMENT_METHODS = {
-    "card": "Card",
-    "wallet": "Digital wallet",
-    "bank_transfer": "Bank transfer",
-    "store_balance": "Store balance",
-    "coupon": "Coupon",
+    "card": N_("Card"),
+    "wallet": N_("Digital wallet"),
+    "bank_transfer": N_("Bank transfer"),
+    "store_balance": N_("Store balance"),
+    "coupon": N_("Coupon"),
 }
 
-PAYMENT_STATUSES = {
-    "pending": "Not paid yet",
-    "review": "Being verified",
-    "captured": "Paid",
-    "failed": "Failed",
-}
+
+def payment_status_label(code: str, words: Words) -> str:
+    match code:
+        case "pending":
+            return words.pgettext("payment", "Not paid yet")
+        case "review":
+            return words.pgettext("payment", "Being verified")
+        case "captured":
+            return words.pgettext("payment", "Paid")
+        case "failed":
+            return words.pgettext("payment", "Failed")
+    return code
+
 
 REASONS = {
-    "payment_window_expired": "not paid in time",
-    "protection_ended": "buyer protection ended",
-    "changed_mind": "changed my mind",
-    "ordered_by_mistake": "ordered by mistake",
-    "found_cheaper": "found it cheaper elsewhere",
-    "wrong_address": "wrong delivery address",
-    "wrong_payment_method": "wrong payment method",
-    "shipping_too_slow": "shipping takes too long",
-    "seller_asked": "the seller asked me to cancel",
-    "not_shipped_in_time": "not shipped in time",
-    "out_of_stock": "out of stock",
-    "cannot_ship_to_address": "cannot ship to the address",
-    "pricing_error": "pricing error",
-    "buyer_requested": "the buyer asked",
-    "suspected_fraud": "suspected fraud",
-    "other": "other",
+    "payment_window_expired": N_("not paid in time"),
+    "protection_ended": N_("buyer protection ended"),
+    "changed_mind": N_("changed my mind"),
+    "ordered_by_mistake": N_("ordered by mistake"),
+    "found_cheaper": N_("found it cheaper elsewhere"),
+    "wrong_address": N_("wrong delivery address"),
+    "wrong_payment_method": N_("wrong payment method"),
+    "shipping_too_slow": N_("shipping takes too long"),
+    "seller_asked": N_("the seller asked me to cancel"),
+    "not_shipped_in_time": N_("not shipped in time"),
+    "out_of_stock": N_("out of stock"),
+    "cannot_ship_to_address": N_("cannot ship to the address"),
+    "pricing_error": N_("pricing error"),
+    "buyer_requested": N_("the buyer asked"),
+    "suspected_fraud": N_("suspected fraud"),
+    "other": N_("other"),
 }
 
 STATUS_MEANINGS = {
-    "awaiting_payment": "The order is placed and waits for payment.",
-    "payment_review": "The payment is being verified by the bank or for fraud.",
-    "awaiting_shipment": "The order is paid and waits for the seller to ship it.",
-    "shipped": "At least one parcel is with the carrier; nothing is delivered yet.",
-    "delivered": "The carrier confirmed delivery; buyer protection is running.",
-    "completed": "The order is complete.",
-    "cancelled": "Every item was cancelled before it shipped.",
-    "closed": "The order is complete and everything on it is settled.",
+    "awaiting_payment": N_("The order is placed and waits for payment."),
+    "payment_review": N_("The payment is being verified by the bank or for fraud."),
+    "awaiting_shipment": N_("The order is paid and waits for the seller to ship it."),
+    "shipped": N_("At least one parcel is with the carrier; nothing is delivered yet."),
+    "delivered": N_("The carrier confirmed delivery; buyer protection is running."),
+    "completed": N_("The order is complete."),
+    "cancelled": N_("Every item was cancelled before it shipped."),
+    "closed": N_("The order is complete and everything on it is settled."),
 }
 
 QUANTITY_NAMES = ("cancelled", "shipped", "delivered", "returned", "refunded")
 
+# Roles as support reads them next to a person's name, and alone when the name is unknown.
+ROLE_NAMES = {"buyer": N_("buyer"), "seller": N_("seller"), "support": N_("support")}
+ROLE_TITLES = {"buyer": N_("Buyer"), "seller": N_("Seller"), "support": N_("Support")}
 
-def tabs(counts: dict[str, int], active: str) -> list[dict[str, Any]]:
+
+def _table(table: dict[str, str], code: str, words: Words, default: str) -> str:
+    msgid = table.get(code)
+    return words._(msgid) if msgid is not None else default
+
+
+def tabs(counts: dict[str, int], active: str, words: Words) -> list[dict[str, Any]]:
     return [
-        {"key": key, "label": label, "count": counts.get(key, 0), "active": key == active}
-        for key, label in TAB_LABELS.items()
+        {
+            "key": key,
+            "label": tab_label(key, words),
+            "count": counts.get(key, 0),
+            "active": key == active,
+        }
+        for key in TABS
     ]
 
 
-def items_text(summary: LineSummary | None, fallback: OrderSummary) -> str:
+def items_text(summary: LineSummary | None, fallback: OrderSummary, words: Words) -> str:
     """The first item's title, with how many units or how many other items come with it."""
     if summary is None:
         return fallback.first_title
     if summary.line_count > 1:
-        return f"{summary.first_title} and {summary.line_count - 1} more"
+        return words.ngettext(
+            "%(title)s and %(num)d more",
+            "%(title)s and %(num)d more",
+            summary.line_count - 1,
+            title=summary.first_title,
+        )
     if summary.unit_count > 1:
         return f"{summary.first_title} \N{MULTIPLICATION SIGN} {summary.unit_count}"
     return summary.first_title
 
 
 def order_rows(
-    items: list[OrderSummary], lines: dict[int, LineSummary], now: datetime
+    items: list[OrderSummary], lines: dict[int, LineSummary], now: datetime, words: Words
 ) -> list[dict[str, Any]]:
     return [
         {
             "order": o,
-            "items_text": items_text(lines.get(o.id), o),
+            "items_text": items_text(lines.get(o.id), o, words),
             "to_ship": o.status == "awaiting_shipment" and o.ship_by is not None,
             "overdue": o.status == "awaiting_shipment"
             and o.ship_by is not None
@@ -112,11 +151,30 @@ def order_rows(
     ]
 
 
-def quantity_chips(line: OrderLine) -> list[str]:
+def _chip(name: str, n: int, words: Words) -> str:
+    match name:
+        case "ordered":
+            return words.ngettext("%(num)d ordered", "%(num)d ordered", n)
+        case "cancelled":
+            return words.ngettext("%(num)d cancelled", "%(num)d cancelled", n)
+        case "shipped":
+            return words.ngettext("%(num)d shipped", "%(num)d shipped", n)
+        case "delivered":
+            return words.ngettext("%(num)d delivered", "%(num)d delivered", n)
+        case "returned":
+            return words.ngettext("%(num)d returned", "%(num)d returned", n)
+        case "refunded":
+            return words.ngettext("%(num)d refunded", "%(num)d refunded", n)
+    return f"{n} {name}"
+
+
+def quantity_chips(line: OrderLine, words: Words) -> list[str]:
     """'2 ordered', then only the counts that are not zero."""
     qty = line.qty
-    chips = [f"{qty.ordered} ordered"]
-    chips += [f"{getattr(qty, name)} {name}" for name in QUANTITY_NAMES if getattr(qty, name)]
+    chips = [_chip("ordered", qty.ordered, words)]
+    chips += [
+        _chip(name, getattr(qty, name), words) for name in QUANTITY_NAMES if getattr(qty, name)
+    ]
     return chips
 
 
@@ -127,68 +185,88 @@ class Note:
     urgent: bool = False
 
 
-def deadline_notes(detail: OrderDetail, now: datetime, tz: str, audience: Role) -> list[Note]:
+def deadline_notes(detail: OrderDetail, now: datetime, words: Words, audience: Role) -> list[Note]:
     """The dates that matter for the order's current status, each said in a sentence."""
     d = detail.order.deadlines
     status = str(detail.status)
     buyer = audience is Role.buyer
     seller = audience is Role.seller
-
-    def at(value: datetime) -> str:
-        return local_time(ENGLISH, value, tz)
+    _ = words._
 
     notes: list[Note] = []
     if status == "awaiting_payment" and d.pay_by:
-        who = "You have" if buyer else "The buyer has"
-        notes.append(
-            Note(
-                "Pay by",
-                f"{who} until {at(d.pay_by)} to pay; an order still unpaid then cancels itself.",
+        time = words.when(d.pay_by)
+        sentence = (
+            _(
+                "You have until %(time)s to pay; an order still unpaid then cancels itself.",
+                time=time,
+            )
+            if buyer
+            else _(
+                "The buyer has until %(time)s to pay; an order still unpaid then cancels itself.",
+                time=time,
             )
         )
+        notes.append(Note(_("Pay by"), sentence))
     if status == "payment_review" and d.review_until:
         notes.append(
             Note(
-                "Payment review until",
-                f"The payment is being verified until {at(d.review_until)}; "
-                "the order cannot be cancelled until then.",
+                _("Payment review until"),
+                _(
+                    "The payment is being verified until %(time)s; "
+                    "the order cannot be cancelled until then.",
+                    time=words.when(d.review_until),
+                ),
             )
         )
     if status == "awaiting_shipment" and d.ship_by:
         late = d.ship_by < now
+        time = words.when(d.ship_by)
         if seller:
             sentence = (
-                f"This order was due to ship by {at(d.ship_by)}; it is late."
+                _("This order was due to ship by %(time)s; it is late.", time=time)
                 if late
-                else f"Ship this order by {at(d.ship_by)}."
+                else _("Ship this order by %(time)s.", time=time)
             )
         else:
             sentence = (
-                f"The seller was due to ship by {at(d.ship_by)} and is late."
+                _("The seller was due to ship by %(time)s and is late.", time=time)
                 if late
-                else f"The seller ships by {at(d.ship_by)}."
+                else _("The seller ships by %(time)s.", time=time)
             )
-        notes.append(Note("Ship by", sentence, urgent=late))
+        notes.append(Note(_("Ship by"), sentence, urgent=late))
     if d.protection_ends_at and status in ("shipped", "delivered"):
-        whose = "Your buyer" if buyer else "Buyer"
-        notes.append(
-            Note(
-                "Protection ends",
-                f"{whose} protection lasts until {at(d.protection_ends_at)}: "
+        time = words.when(d.protection_ends_at)
+        sentence = (
+            _(
+                "Your buyer protection lasts until %(time)s: "
                 "until then a missing or faulty item can be reported.",
+                time=time,
+            )
+            if buyer
+            else _(
+                "Buyer protection lasts until %(time)s: "
+                "until then a missing or faulty item can be reported.",
+                time=time,
             )
         )
+        notes.append(Note(_("Protection ends"), sentence))
     if d.protection_ends_at and status in ("completed", "closed"):
-        verb = "ended" if d.protection_ends_at <= now else "ends"
-        notes.append(Note("Protection", f"Buyer protection {verb} on {at(d.protection_ends_at)}."))
+        time = words.when(d.protection_ends_at)
+        sentence = (
+            _("Buyer protection ended on %(time)s.", time=time)
+            if d.protection_ends_at <= now
+            else _("Buyer protection ends on %(time)s.", time=time)
+        )
+        notes.append(Note(_("Protection"), sentence))
     return notes
 
 
-def _money(data: dict[str, Any] | None, key: str, currency: str) -> str | None:
+def _money(data: dict[str, Any] | None, key: str, currency: str, words: Words) -> str | None:
     value = (data or {}).get(key)
     if isinstance(value, bool) or not isinstance(value, int):
         return None
-    return format_money(Money(value, currency))
+    return words.money(Money(value, currency))
 
 
 def _units(data: dict[str, Any] | None) -> int:
@@ -198,93 +276,141 @@ def _units(data: dict[str, Any] | None) -> int:
     return sum(int(v) for v in lines.values() if isinstance(v, int))
 
 
-def action_sentence(entry: TimelineView, currency: str) -> str:
+# Parcel events: the sentence alone, and with the carrier and tracking number when known.
+PARCEL_SENTENCES: dict[str, tuple[str, str]] = {
+    "parcel.in_transit": (
+        N_("The parcel is on its way."),
+        N_("The parcel is on its way (%(carrier)s, tracking %(tracking)s)."),
+    ),
+    "parcel.delivered": (
+        N_("The carrier delivered the parcel."),
+        N_("The carrier delivered the parcel (%(carrier)s, tracking %(tracking)s)."),
+    ),
+    "parcel.refused": (
+        N_("The parcel was refused at delivery."),
+        N_("The parcel was refused at delivery (%(carrier)s, tracking %(tracking)s)."),
+    ),
+    "parcel.returned_to_sender": (
+        N_("The parcel is being sent back to the seller."),
+        N_("The parcel is being sent back to the seller (%(carrier)s, tracking %(tracking)s)."),
+    ),
+    "parcel.delivered_to_sender": (
+        N_("The parcel is back with the seller."),
+        N_("The parcel is back with the seller (%(carrier)s, tracking %(tracking)s)."),
+    ),
+    "cancellation.rejected": (
+        N_("The seller declined to cancel."),
+        N_("The seller declined to cancel (%(carrier)s, tracking %(tracking)s)."),
+    ),
+}
+
+PLAIN_SENTENCES: dict[str, str] = {
+    "payment.review": N_("The payment was sent for verification."),
+    "payment.failed": N_("The payment failed."),
+    "payment.pending": N_("The payment is waiting to be made."),
+    "order.cancelled": N_("The order was cancelled."),
+    "order.completed": N_("The order was completed."),
+    "cancellation.requested": N_("Asked the seller to cancel."),
+    "cancellation.withdrawn": N_("The cancellation request was withdrawn."),
+    "refund.failed": N_("The refund failed at the payment provider."),
+}
+
+# Events with an amount: with it when it is known, without it when it is not.
+AMOUNT_SENTENCES: dict[str, tuple[str, str, str]] = {
+    "order.placed": ("total", N_("Order placed for %(amount)s."), N_("Order placed.")),
+    "payment.captured": (
+        "amount",
+        N_("Payment of %(amount)s received."),
+        N_("Payment received."),
+    ),
+    "refund.created": ("amount", N_("Refund of %(amount)s recorded."), N_("Refund recorded.")),
+    "refund.processing": (
+        "amount",
+        N_("Refund of %(amount)s sent to the bank."),
+        N_("Refund sent to the bank."),
+    ),
+    "refund.succeeded": ("amount", N_("Refund of %(amount)s paid out."), N_("Refund paid out.")),
+}
+
+
+def action_sentence(entry: TimelineView, currency: str, words: Words) -> str:
     """`payment.captured` → 'Payment of €54.49 received.'"""
     data = entry.data or {}
     carrier = data.get("carrier")
     tracking = data.get("tracking_number")
-    parcel = f" ({carrier}, tracking {tracking})" if carrier and tracking else ""
-    match entry.action:
-        case "order.placed":
-            total = _money(data, "total", currency)
-            return f"Order placed for {total}." if total else "Order placed."
-        case "payment.captured":
-            amount = _money(data, "amount", currency)
-            return f"Payment of {amount} received." if amount else "Payment received."
-        case "payment.review":
-            return "The payment was sent for verification."
-        case "payment.failed":
-            return "The payment failed."
-        case "payment.pending":
-            return "The payment is waiting to be made."
-        case "shipment.created":
-            units = _units(data)
-            what = f"{units} item{'s' if units != 1 else ''}" if units else "Items"
-            return f"{what} shipped{parcel}."
-        case "parcel.in_transit":
-            return f"The parcel is on its way{parcel}."
-        case "parcel.delivered":
-            return f"The carrier delivered the parcel{parcel}."
-        case "parcel.refused":
-            return f"The parcel was refused at delivery{parcel}."
-        case "parcel.returned_to_sender":
-            return f"The parcel is being sent back to the seller{parcel}."
-        case "parcel.delivered_to_sender":
-            return f"The parcel is back with the seller{parcel}."
-        case "order.cancelled":
-            return "The order was cancelled."
-        case "order.lines_cancelled":
-            units = sum(int(v) for v in (data.get("units") or {}).values())
-            return f"{units} item{'s' if units != 1 else ''} cancelled."
-        case "order.completed":
-            return "The order was completed."
-        case "cancellation.requested":
-            return "Asked the seller to cancel."
-        case "cancellation.rejected":
-            return f"The seller declined to cancel{parcel}."
-        case "cancellation.withdrawn":
-            return "The cancellation request was withdrawn."
-        case "refund.created":
-            amount = _money(data, "amount", currency)
-            return f"Refund of {amount} recorded." if amount else "Refund recorded."
-        case "refund.processing":
-            amount = _money(data, "amount", currency)
-            return f"Refund of {amount} sent to the bank." if amount else "Refund sent to the bank."
-        case "refund.succeeded":
-            amount = _money(data, "amount", currency)
-            return f"Refund of {amount} paid out." if amount else "Refund paid out."
-        case "refund.failed":
-            return "The refund failed at the payment provider."
-    subject, _, verb = entry.action.partition(".")
-    words = f"{subject} {verb}".replace("_", " ").strip()
-    return f"{words[:1].upper()}{words[1:]}."
+    parcel = {"carrier": carrier, "tracking": tracking} if carrier and tracking else None
+    action = entry.action
+    if action in PLAIN_SENTENCES:
+        return words._(PLAIN_SENTENCES[action])
+    if action in PARCEL_SENTENCES:
+        alone, with_parcel = PARCEL_SENTENCES[action]
+        return words._(with_parcel, **parcel) if parcel else words._(alone)
+    if action in AMOUNT_SENTENCES:
+        key, with_amount, alone = AMOUNT_SENTENCES[action]
+        amount = _money(data, key, currency, words)
+        return words._(with_amount, amount=amount) if amount else words._(alone)
+    if action == "shipment.created":
+        units = _units(data)
+        if units and parcel:
+            return words.ngettext(
+                "%(num)d item shipped (%(carrier)s, tracking %(tracking)s).",
+                "%(num)d items shipped (%(carrier)s, tracking %(tracking)s).",
+                units,
+                **parcel,
+            )
+        if units:
+            return words.ngettext("%(num)d item shipped.", "%(num)d items shipped.", units)
+        if parcel:
+            return words._("Items shipped (%(carrier)s, tracking %(tracking)s).", **parcel)
+        return words._("Items shipped.")
+    if action == "order.lines_cancelled":
+        units = sum(int(v) for v in (data.get("units") or {}).values())
+        return words.ngettext("%(num)d item cancelled.", "%(num)d items cancelled.", units)
+    # An action this page has no sentence for yet reads as its code made readable.
+    subject, _, verb = action.partition(".")
+    text = f"{subject} {verb}".replace("_", " ").strip()
+    return f"{text[:1].upper()}{text[1:]}."
 
 
-def reason_label(code: str | None) -> str | None:
+def reason_label(code: str | None, words: Words = ENGLISH) -> str | None:
+    """A timeline entry's reason, as the timeline words it ('Reason: changed my mind')."""
     if not code:
         return None
-    return REASONS.get(code, code.replace("_", " "))
+    return _table(REASONS, code, words, code.replace("_", " "))
 
 
 def actor_label(
-    entry: TimelineView, audience: Role, viewer_id: int, store_name: str, names: dict[int, str]
+    entry: TimelineView,
+    audience: Role,
+    viewer_id: int,
+    store_name: str,
+    names: dict[int, str],
+    words: Words = ENGLISH,
 ) -> str:
     """Who did it, said the way this viewer knows them."""
+    _ = words._
     role = entry.actor_role
     if role == "system":
-        return "Recourse (automatic)"
+        return _("Recourse (automatic)")
     if role == "operator":
-        return "Carrier" if entry.action.startswith("parcel.") else "Marketplace"
+        return _("Carrier") if entry.action.startswith("parcel.") else _("Marketplace")
     if entry.actor_id == viewer_id:
-        return "You"
+        return _("You")
     name = names.get(entry.actor_id or -1)
     if audience is Role.support:
-        return f"{name} ({role} #{entry.actor_id})" if name else role.capitalize()
+        if name:
+            return _(
+                "%(name)s (%(role)s #%(id)s)",
+                name=name,
+                role=_table(ROLE_NAMES, role, words, role),
+                id=entry.actor_id,
+            )
+        return _table(ROLE_TITLES, role, words, role.capitalize())
     if role == "seller":
-        return f"Seller ({store_name})"
+        return _("Seller (%(store)s)", store=store_name)
     if role == "buyer":
-        return "Buyer"
-    return "Support"
+        return _("Buyer")
+    return _("Support")
 
 
 def timeline_rows(
@@ -293,22 +419,24 @@ def timeline_rows(
     audience: Role,
     viewer_id: int,
     names: dict[int, str],
+    words: Words,
     hidden: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     rows = []
+    store = str(detail.store["name"])
     for i, entry in enumerate(entries):
         moved = entry.from_state != entry.to_state and entry.to_state
         rows.append(
             {
                 "at": entry.at,
-                "who": actor_label(entry, audience, viewer_id, str(detail.store["name"]), names),
-                "what": action_sentence(entry, detail.order.currency),
+                "who": actor_label(entry, audience, viewer_id, store, names, words),
+                "what": action_sentence(entry, detail.order.currency, words),
                 "code": entry.action,
-                "from": status_label(ENGLISH, entry.from_state)
+                "from": status_label(words, entry.from_state)
                 if moved and entry.from_state
                 else None,
-                "to": status_label(ENGLISH, entry.to_state) if moved and entry.to_state else None,
-                "reason": reason_label(entry.reason),
+                "to": status_label(words, entry.to_state) if moved and entry.to_state else None,
+                "reason": reason_label(entry.reason, words),
                 "reason_code": entry.reason,
                 "note": entry.note,
                 "hidden": hidden[i] if hidden else "",
@@ -317,33 +445,34 @@ def timeline_rows(
     return rows
 
 
-def hidden_from(visible_to_buyer: bool, visible_to_seller: bool) -> str:
-    parties = [
-        name
-        for name, visible in (("buyer", visible_to_buyer), ("seller", visible_to_seller))
-        if not visible
-    ]
-    return f"Hidden from {' and '.join(parties)}" if parties else ""
+def hidden_from(visible_to_buyer: bool, visible_to_seller: bool, words: Words = ENGLISH) -> str:
+    if not visible_to_buyer and not visible_to_seller:
+        return words._("Hidden from buyer and seller")
+    if not visible_to_buyer:
+        return words._("Hidden from buyer")
+    if not visible_to_seller:
+        return words._("Hidden from seller")
+    return ""
 
 
 def actor_ids(entries: list[TimelineView]) -> set[int]:
     return {e.actor_id for e in entries if e.actor_id is not None}
 
 
-def order_view(detail: OrderDetail) -> dict[str, Any]:
+def order_view(detail: OrderDetail, words: Words) -> dict[str, Any]:
     """The parts of the order page that do not depend on who looks."""
     order = detail.order
+    method = str(order.payment.method)
+    payment_status = str(order.payment.status)
     return {
         "lines": [
-            {"line": line, "chips": quantity_chips(line), "unshipped": line.qty.unshipped}
+            {"line": line, "chips": quantity_chips(line, words), "unshipped": line.qty.unshipped}
             for line in order.lines
         ],
-        "payment_method": PAYMENT_METHODS.get(str(order.payment.method), str(order.payment.method)),
-        "payment_status": PAYMENT_STATUSES.get(
-            str(order.payment.status), str(order.payment.status)
-        ),
-        "policy": describe_policy(detail.policy.policy),
-        "meaning": STATUS_MEANINGS.get(str(detail.status), ""),
+        "payment_method": _table(PAYMENT_METHODS, method, words, method),
+        "payment_status": payment_status_label(payment_status, words),
+        "policy": policy_sentences(detail.policy.policy, words),
+        "meaning": _table(STATUS_MEANINGS, str(detail.status), words, ""),
         "shippable": [line for line in order.lines if line.qty.unshipped > 0],
     }
 
@@ -353,23 +482,30 @@ def order_page(
     *,
     audience: Role,
     viewer_id: int,
-    tz: str,
     now: datetime,
     names: dict[int, str],
+    words: Words | None = None,
+    tz: str | None = None,
     entries: list[TimelineView] | None = None,
     hidden: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Context shared by the buyer's, the seller's and support's order pages."""
+    """Context shared by the buyer's, the seller's and support's order pages, in the words of
+    the request's reader (`recourse.web.language.words`).
+
+    TRANSITIONAL: a caller still passing only `tz` reads English in that time zone."""
+    if words is None:
+        words = Words(ENGLISH.lang, tz or ENGLISH.tz)
     return {
         "detail": detail,
-        "view": order_view(detail),
-        "notes": deadline_notes(detail, now, tz, audience),
+        "view": order_view(detail, words),
+        "notes": deadline_notes(detail, now, words, audience),
         "timeline": timeline_rows(
             detail.timeline if entries is None else entries,
             detail,
             audience,
             viewer_id,
             names,
+            words,
             hidden,
         ),
         "audience": str(audience),

@@ -13,6 +13,7 @@ from recourse.db.queries.users import user_names
 from recourse.domain.errors import NotFound
 from recourse.domain.roles import Actor, Role
 from recourse.web.deps import ContainerDep, ReadSession
+from recourse.web.language import words
 from recourse.web.pages.common import SupportUser, optional_int, query_string
 from recourse.web.pages.shared import present_orders
 from recourse.web.settled import settle_order
@@ -55,13 +56,16 @@ def all_orders(
         "orders/support_orders.html",
         {
             "user": user,
-            "tabs": present_orders.tabs(counts, tab),
+            "tabs": present_orders.tabs(counts, tab, words(request)),
             "tab": tab,
             "store_id": store_id,
             "buyer_id": buyer_id,
             "stores": all_stores(session),
             "rows": present_orders.order_rows(
-                page.items, line_summaries(session, [o.id for o in page.items]), now
+                page.items,
+                line_summaries(session, [o.id for o in page.items]),
+                now,
+                words(request),
             ),
             "filter_query": query_string(store=store_id, buyer=buyer_id),
             "older": (
@@ -80,7 +84,7 @@ def support_order(
     now = c.clock.now()
     detail = order_detail(session, user.actor(), order_id, now)
     if detail is None:
-        raise NotFound(f"No order {order_id}.")
+        raise NotFound("page.no_order", order_id=order_id)
     audit = audit_timeline(session, order_id)
     entries = [a.entry for a in audit]
     return render(
@@ -92,12 +96,14 @@ def support_order(
                 detail,
                 audience=Role.support,
                 viewer_id=user.id,
-                tz=user.timezone,
+                words=words(request),
                 now=now,
                 names=user_names(session, present_orders.actor_ids(entries)),
                 entries=entries,
                 hidden=[
-                    present_orders.hidden_from(a.visible_to_buyer, a.visible_to_seller)
+                    present_orders.hidden_from(
+                        a.visible_to_buyer, a.visible_to_seller, words(request)
+                    )
                     for a in audit
                 ],
             ),

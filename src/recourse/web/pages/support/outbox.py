@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from recourse.db import outbox
 from recourse.domain.errors import NotFound
 from recourse.web.deps import ContainerDep, check_csrf, flash
+from recourse.web.language import words
 from recourse.web.pages.common import FormFields, SupportUser, see_other
 from recourse.web.templating import render
 
@@ -29,6 +30,6 @@ def retry(
 ) -> Response:
     check_csrf(request, form.get("csrf_token"))
     if not outbox.retry_dead_letter(c.engine, message_id, c.clock.now()):
-        raise NotFound(f"Message {message_id} is not waiting for a retry.")
-    flash(request, f"Message {message_id} will be delivered again.")
+        raise NotFound("page.no_dead_letter", message_id=message_id)
+    flash(request, words(request)._("Message %(id)s will be delivered again.", id=message_id))
     return see_other("/support/outbox")

@@ -12,10 +12,11 @@ from recourse.db.queries.webhooks import (
     list_endpoints,
 )
 from recourse.domain.errors import NotFound, RuleConflict
-from recourse.i18n import ENGLISH
+from recourse.i18n import Words
 from recourse.services import webhooks
 from recourse.texts import error_message
 from recourse.web.deps import ContainerDep, ReadSession, check_csrf, flash
+from recourse.web.language import words
 from recourse.web.pages.common import (
     FormFields,
     SupportUser,
@@ -32,18 +33,36 @@ LATEST = 5
 PER_PAGE = 20
 HOME = "/support/webhooks"
 
-# Delivery status -> (label, existing badge colour).
+# Delivery status -> existing badge colour.
 STATUSES = {
-    "pending": ("Pending", "awaiting_shipment"),
-    "failed": ("Retrying", "payment_review"),
-    "delivered": ("Delivered", "delivered"),
-    "dead": ("Gave up", "refused"),
-    "skipped": ("Skipped", "cancelled"),
+    "pending": "awaiting_shipment",
+    "failed": "payment_review",
+    "delivered": "delivered",
+    "dead": "refused",
+    "skipped": "cancelled",
 }
 
 
-def _context(user: SupportUser) -> dict[str, object]:
-    return {"user": user, "statuses": STATUSES, "catalogue": webhooks.catalogue()}
+def status_label(code: str, words: Words) -> str:
+    """A delivery's status ('la entrega' in Spanish: its own context apart from an order's)."""
+    match code:
+        case "pending":
+            return words.pgettext("webhook delivery", "Pending")
+        case "failed":
+            return words.pgettext("webhook delivery", "Retrying")
+        case "delivered":
+            return words.pgettext("webhook delivery", "Delivered")
+        case "dead":
+            return words.pgettext("webhook delivery", "Gave up")
+        case "skipped":
+            return words.pgettext("webhook delivery", "Skipped")
+    return code
+
+
+def _context(request: Request, user: SupportUser) -> dict[str, object]:
+    reader = words(request)
+    statuses = {code: (status_label(code, reader), colour) for code, colour in STATUSES.items()}
+    return {"user": user, "statuses": statuses, "catalogue": webhooks.catalogue()}
 
 
 @router.get("")
@@ -56,7 +75,7 @@ def all_endpoints(request: Request, user: SupportUser, session: ReadSession) -> 
     return render(
         request,
         "webhooks/support_endpoints.html",
-        {**_context(user), "sections": sections, "latest": LATEST},
+        {**_context(request, user), "sections": sections, "latest": LATEST},
     )
 
 
@@ -70,14 +89,14 @@ def one_endpoint(
 ) -> Response:
     endpoint = endpoint_view(session, endpoint_id)
     if endpoint is None:
-        raise NotFound(f"No webhook endpoint {endpoint_id}.")
+        raise NotFound("page.no_webhook_endpoint", endpoint_id=endpoint_id)
     at = optional_int(cursor, "cursor")
     page = deliveries_page(session, endpoint_id, cursor=at, limit=PER_PAGE)
     return render(
         request,
         "webhooks/support_endpoint.html",
         {
-            **_context(user),
+            **_context(request, user),
             "endpoint": endpoint,
             "deliveries": page,
             "older": query_string(cursor=page.next_cursor) if page.next_cursor else None,
@@ -101,9 +120,16 @@ def replay(
     try:
         webhooks.replay_delivery(c.uow(), c.ctx, actor=user.actor(), delivery_id=delivery_id)
     except RuleConflict as error:
-        flash(request, error_message(error, ENGLISH), "error")
+        flash(request, error_message(error, words(request)), "error")
         return see_other(back)
     found = delivery_view(session, delivery_id)
     assert found is not None
-    flash(request, f"Event {found.event_type} ({found.event_id}) will be sent again now.")
+    flash(
+        request,
+        words(request)._(
+            "Event %(type)s (%(id)s) will be sent again now.",
+            type=found.event_type,
+            id=found.event_id,
+        ),
+    )
     return see_other(back)

@@ -96,9 +96,9 @@ class EmailRenderer:
         message["Date"] = format_datetime(self.clock.now().astimezone(UTC))
         message["Message-ID"] = f"<{message_id}@recourse>"
         message["X-Recourse-Template"] = template
-        message["Content-Language"] = words.lang
         message.set_content(text)
         message.add_alternative(html, subtype="html")
+        message["Content-Language"] = words.lang  # after the body: set_content drops Content-*
         return message
 
 

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from recourse.domain.money import Money
-from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
 
 
-def money_json(ctx: Context, money: Money) -> dict[str, object]:
-    """§12: an amount in a message is {"amount", "currency", "formatted"}."""
-    return {
-        "amount": money.minor,
-        "currency": money.currency,
-        "formatted": ctx.currencies.format(money),
-    }
+def money_fact(money: Money) -> dict[str, Any]:
+    """§12: an amount in a message is a fact, {"amount", "currency"}; the reader's words format
+    it (a page's or an email's `money`, `recourse.texts.core.money`)."""
+    return {"amount": money.minor, "currency": money.currency}
+
+
+def moment(value: datetime | date | None) -> str | None:
+    """A time or a day in a message: ISO text, worded in the reader's zone and language."""
+    return value.isoformat() if value is not None else None
 
 
 def queue_email(
@@ -67,19 +69,26 @@ def notify_user(
     *,
     user_id: int,
     kind: str,
-    title: str,
-    body: str,
+    params: Mapping[str, Any] | None = None,
     order_id: int | None,
     link: str | None,
     now: datetime,
     dedupe_key: str,
     email_template: str | None = None,
     email_context: dict[str, Any] | None = None,
+    title: str | None = None,
+    body: str | None = None,
 ) -> None:
-    """M2: in-app, and by email when a template is given; both recorded with the change."""
+    """M2: in-app, and by email when a template is given; both recorded with the change.
+
+    The notification is kept as its `kind` and JSON-able `params` (ids, codes, amounts as
+    {"amount", "currency"}, times as ISO text) and worded in the reader's language when it is
+    read (`recourse.texts.notifications`). `title`/`body` store a text as it is: for a kind that
+    has no sentences (rows written before, tests)."""
     uow.notifications.add(
         user_id=user_id,
         kind=kind,
+        params=dict(params) if params is not None else None,
         title=title,
         body=body,
         link=link,
@@ -103,8 +112,7 @@ def notify_store_staff(
     *,
     store_id: int,
     kind: str,
-    title: str,
-    body: str,
+    params: Mapping[str, Any],
     order_id: int,
     now: datetime,
     dedupe_key: str,
@@ -117,8 +125,7 @@ def notify_store_staff(
             uow,
             user_id=seller_id,
             kind=kind,
-            title=title,
-            body=body,
+            params=params,
             order_id=order_id,
             link=f"/seller/orders/{order_id}",
             now=now,

@@ -59,26 +59,22 @@ def ingest_order(uow: UnitOfWork, ctx: Context, *, actor: Actor, data: OrderInpu
     check_operator(actor, OperatorTask.ingest_orders)
     currency = data.currency.strip().upper()
     if not ctx.currencies.is_known(currency):
-        raise InvalidInput("currency", f"{data.currency!r} is not an ISO 4217 currency code.")
+        raise InvalidInput("currency", "order.unknown_currency", currency=data.currency)
     validate_new_lines(data.lines, data.shipping_fee)
     now = ctx.clock.now()
     with uow:
         buyer = uow.users.get(data.buyer_id)
         if buyer is None or buyer.role is not Role.buyer:
-            raise NotFound(f"There is no buyer {data.buyer_id}.", field="buyer_id")
+            raise NotFound("order.no_buyer", field="buyer_id", buyer_id=data.buyer_id)
         if uow.stores.get(data.store_id) is None:
-            raise NotFound(f"There is no store {data.store_id}.", field="store_id")
+            raise NotFound("order.no_store", field="store_id", store_id=data.store_id)
         if data.external_id:
             existing = uow.orders.id_by_external_id(data.store_id, data.external_id)
             if existing is not None:
-                raise RuleConflict(
-                    "duplicate_external_id",
-                    "An order with this external_id already exists for the store.",
-                    order_id=existing,
-                )
+                raise RuleConflict("duplicate_external_id", order_id=existing)
         country = data.country.strip().upper() if data.country else buyer.country
         if len(country) != 2 or not country.isalpha():
-            raise InvalidInput("country", "Use a two-letter ISO 3166 country code.")
+            raise InvalidInput("country", "order.country_code")
         platform = uow.platform.policy()
         deadlines = Deadlines(pay_by=now + timedelta(hours=platform.payment_window_hours))
         order_id = uow.orders.add(
@@ -156,11 +152,7 @@ def payment_reminder(uow: UnitOfWork, ctx: Context, *, order_id: int) -> bool:
             uow,
             user_id=order.buyer_id,
             kind="order.payment_reminder",
-            title=f"Pay for order #{order.id} or it will be cancelled",
-            body=(
-                f"Order #{order.id} is still waiting for your payment. If it has not arrived "
-                "by the deadline, the order cancels itself."
-            ),
+            params={"order_id": order.id, "pay_by": order.deadlines.pay_by.isoformat()},
             order_id=order.id,
             link=f"/orders/{order.id}",
             now=now,
@@ -180,7 +172,7 @@ def load_order(uow: UnitOfWork, actor: Actor, order_id: int, *, for_update: bool
     """The order if the actor may see it; otherwise NotFound (§1: never confirm it exists)."""
     order = uow.orders.get(order_id, for_update=for_update)
     if order is None or not can_see_order(actor, buyer_id=order.buyer_id, store_id=order.store_id):
-        raise NotFound(f"No order {order_id}.")
+        raise NotFound("order.not_found", order_id=order_id)
     return order
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,8 +16,11 @@ from recourse.db import models as m
 class NotificationView:
     id: int
     kind: str
-    title: str
-    body: str
+    params: dict[str, Any] | None
+    """The facts its kind's sentences are worded from (`recourse.texts.notifications`)."""
+    title: str | None
+    body: str | None
+    """Stored text: rows written before notifications were worded when read."""
     link: str | None
     order_id: int | None
     created_at: datetime
@@ -31,6 +35,7 @@ def _view(row: m.NotificationRow) -> NotificationView:
     return NotificationView(
         id=row.id,
         kind=row.kind,
+        params=row.params,
         title=row.title,
         body=row.body,
         link=row.link,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -24,8 +25,9 @@ class SqlNotifications:
         *,
         user_id: int,
         kind: str,
-        title: str,
-        body: str,
+        params: Mapping[str, Any] | None,
+        title: str | None = None,
+        body: str | None = None,
         link: str | None,
         order_id: int | None,
         dedupe_key: str | None,
@@ -35,6 +37,7 @@ class SqlNotifications:
             {
                 "user_id": user_id,
                 "kind": kind,
+                "params": dict(params) if params is not None else None,
                 "title": title,
                 "body": body,
                 "link": link,

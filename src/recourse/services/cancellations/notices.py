@@ -1,11 +1,13 @@
 """C11/M2/M3: what a cancellation tells — webhook events, in-app notifications and emails,
-written in the same transaction as the change they report."""
+written in the same transaction as the change they report.
+
+They carry facts (ids, codes, amounts as {"amount", "currency"}, times as ISO text); the reader's
+words are chosen when a notification is read or an email rendered (STYLE 11)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from recourse.domain.cancellation import Initiator, every_unshipped_unit, seller_is_told
 from recourse.domain.money import Money
@@ -13,13 +15,14 @@ from recourse.domain.order import Order
 from recourse.domain.refund import RefundQuote
 from recourse.domain.settlement import refund_destination
 from recourse.services import events
-from recourse.services.notify import money_json, notify_store_staff, notify_user
+from recourse.services.notify import money_fact, notify_store_staff, notify_user
 from recourse.services.ports.cancellations import Cancellation
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
 
 
 def reason_label(uow: UnitOfWork, code: str) -> str:
+    """The reason's label as the catalogue stores it (platform data, not a sentence of ours)."""
     reason = uow.reasons.get(code)
     return reason.label if reason else code.replace("_", " ")
 
@@ -61,7 +64,7 @@ def announce_requested(
     """C11: the event, and each of the store's sellers told the answer-by time in their zone,
     the items asked for and the refund the buyer was quoted."""
     refund = (
-        money_json(ctx, Money(quote.total, order.currency))
+        money_fact(Money(quote.total, order.currency))
         if quote is not None and quote.total
         else None
     )
@@ -72,18 +75,15 @@ def announce_requested(
         now=now,
     )
     for seller_id in uow.users.staff_ids(order.store_id):
-        seller = uow.users.get(seller_id)
-        assert seller is not None
         notify_user(
             uow,
             user_id=seller_id,
             kind="cancellation.requested",
-            title=f"Order #{order.id}: the buyer asks to cancel",
-            body=(
-                "Approve or reject by "
-                f"{respond_by.astimezone(ZoneInfo(seller.timezone)):%d %b %Y, %H:%M %Z}; "
-                "without an answer the cancellation is approved automatically."
-            ),
+            params={
+                "order_id": order.id,
+                "cancellation_id": cancellation.id,
+                "respond_by": respond_by.isoformat(),
+            },
             order_id=order.id,
             link=f"/seller/orders/{order.id}",
             now=now,
@@ -94,6 +94,7 @@ def announce_requested(
                 "cancellation_id": cancellation.id,
                 "respond_by": respond_by.isoformat(),
                 "reason": reason_label(uow, cancellation.reason),
+                "reason_code": cancellation.reason,
                 "note": cancellation.note,
                 "items": items(order, cancellation.units),
                 "refund": refund,
@@ -126,9 +127,13 @@ def announce_completed(
             uow,
             store_id=order.store_id,
             kind="cancellation.completed",
-            title=f"Order #{order.id}: " + ("cancelled" if whole else "items cancelled"),
-            body="Do not ship the cancelled items."
-            + (" You did not answer in time, so the request was approved." if automatic else ""),
+            params={
+                "order_id": order.id,
+                "cancellation_id": cancellation.id,
+                "audience": "seller",
+                "whole": whole,
+                "automatic": automatic,
+            },
             order_id=order.id,
             now=now,
             dedupe_key=f"cancellation:{cancellation.id}:completed",
@@ -139,6 +144,7 @@ def announce_completed(
                 "automatic": automatic,
                 "items": items(order, cancellation.units),
                 "reason": reason_label(uow, cancellation.reason),
+                "reason_code": cancellation.reason,
             },
         )
 
@@ -154,19 +160,23 @@ def _tell_buyer_completed(
     automatic: bool,
     now: datetime,
 ) -> None:
-    amount = money_json(ctx, Money(quote.total if quote else 0, order.currency))
+    amount = money_fact(Money(quote.total if quote else 0, order.currency))
     refund = uow.refunds.get(refund_id) if refund_id is not None else None
-    destination = refund_destination(str(order.payment.method))
+    method = str(order.payment.method)
     notify_user(
         uow,
         user_id=order.buyer_id,
         kind="cancellation.completed",
-        title=f"Order #{order.id}: " + ("cancelled" if whole else "items cancelled"),
-        body=(
-            f"{amount['formatted']} will be refunded to {destination}."
-            if refund
-            else "Nothing was charged for these items, so there is nothing to refund."
-        ),
+        params={
+            "order_id": order.id,
+            "cancellation_id": cancellation.id,
+            "audience": "buyer",
+            "whole": whole,
+            "automatic": automatic,
+            "refund": amount if refund else None,
+            "refund_id": refund_id,
+            "method": method,
+        },
         order_id=order.id,
         link=f"/orders/{order.id}",
         now=now,
@@ -178,8 +188,9 @@ def _tell_buyer_completed(
             "automatic": automatic,
             "items": items(order, cancellation.units),
             "refund": amount if refund else None,
-            "method": str(order.payment.method),
-            "destination": destination,
+            "method": method,
+            # TRANSITIONAL: the domain's English words for `method`, until the email words it.
+            "destination": refund_destination(method),
             "earliest": refund.expected_earliest.isoformat() if refund else None,
             "latest": refund.expected_latest.isoformat() if refund else None,
         },
@@ -208,8 +219,12 @@ def announce_rejected(
         uow,
         user_id=order.buyer_id,
         kind="cancellation.rejected",
-        title=f"Order #{order.id}: the seller declined to cancel",
-        body=(note or reason.replace("_", " ")).strip(),
+        params={
+            "order_id": order.id,
+            "cancellation_id": cancellation.id,
+            "reason": reason,
+            "note": note,
+        },
         order_id=order.id,
         link=f"/orders/{order.id}",
         now=now,
@@ -233,8 +248,11 @@ def remind_seller(
         uow,
         store_id=order.store_id,
         kind="cancellation.reminder",
-        title=f"Order #{order.id}: answer the cancellation request",
-        body="Without your answer the cancellation will be approved automatically.",
+        params={
+            "order_id": order.id,
+            "cancellation_id": cancellation.id,
+            "respond_by": respond_by.isoformat(),
+        },
         order_id=order.id,
         now=now,
         dedupe_key=f"cancellation:{cancellation.id}:reminder",
@@ -255,8 +273,7 @@ def remind_seller_overdue(
         uow,
         store_id=order.store_id,
         kind="order.overdue_reminder",
-        title=f"Order #{order.id}: ship it before it cancels itself",
-        body="Without a shipment the order is cancelled automatically and counted as your fault.",
+        params={"order_id": order.id, "cancels_at": cancels_at.isoformat()},
         order_id=order.id,
         now=now,
         dedupe_key=f"order:{order.id}:overdue_reminder",

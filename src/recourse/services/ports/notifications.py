@@ -1,9 +1,10 @@
-"""M2: in-app notifications."""
+"""M2: in-app notifications, kept as a kind and its facts (`params`), worded when read."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class Notifications(Protocol):
@@ -12,8 +13,9 @@ class Notifications(Protocol):
         *,
         user_id: int,
         kind: str,
-        title: str,
-        body: str,
+        params: Mapping[str, Any] | None,
+        title: str | None = None,
+        body: str | None = None,
         link: str | None,
         order_id: int | None,
         dedupe_key: str | None,

@@ -1,5 +1,8 @@
 """F4/M2/M3: what a refund tells — the `refund.*` webhook events and the buyer's notifications
-and emails, written in the same transaction as the change they report."""
+and emails, written in the same transaction as the change they report.
+
+They carry facts (ids, codes, amounts as {"amount", "currency"}, days as ISO text); the reader's
+words are chosen when a notification is read or an email rendered (STYLE 11)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from recourse.domain.order import Order
 from recourse.domain.refund import RefundQuote, RefundStatus
 from recourse.domain.settlement import ExpectedBy, refund_destination
 from recourse.services import events
-from recourse.services.notify import money_json, notify_user
+from recourse.services.notify import money_fact, notify_user
 from recourse.services.ports.common import Context
 from recourse.services.ports.refunds import Refund
 from recourse.services.ports.unit_of_work import UnitOfWork
@@ -47,8 +50,8 @@ def announce_created(
 ) -> None:
     """F4/F5: the event, and (unless another message carries it) the buyer told how much goes
     back, where, and by when."""
-    amount = money_json(ctx, Money(quote.total, quote.currency))
-    destination = refund_destination(str(order.payment.method))
+    amount = money_fact(Money(quote.total, quote.currency))
+    method = str(order.payment.method)
     events.publish(uow, event_type="refund.created", data=payload(refund), now=now)
     if not tell_buyer:
         return
@@ -56,13 +59,14 @@ def announce_created(
         uow,
         user_id=order.buyer_id,
         kind="refund.created",
-        title=f"Refund of {amount['formatted']} on its way",
-        body=(
-            f"We are refunding {amount['formatted']} for order #{order.id} to "
-            f"{destination}. Expect it between "
-            f"{expected.earliest.day} {expected.earliest:%b} and "
-            f"{expected.latest.day} {expected.latest:%b %Y}."
-        ),
+        params={
+            "order_id": order.id,
+            "refund_id": refund.id,
+            "amount": amount,
+            "method": method,
+            "earliest": expected.earliest.isoformat(),
+            "latest": expected.latest.isoformat(),
+        },
         order_id=order.id,
         link=f"/orders/{order.id}#refunds",
         now=now,
@@ -72,8 +76,9 @@ def announce_created(
             "order_id": order.id,
             "refund_id": refund.id,
             "amount": amount,
-            "method": str(order.payment.method),
-            "destination": destination,
+            "method": method,
+            # TRANSITIONAL: the domain's English words for `method`, until the email words it.
+            "destination": refund_destination(method),
             "cause": str(quote.cause),
             "earliest": expected.earliest.isoformat(),
             "latest": expected.latest.isoformat(),
@@ -86,7 +91,7 @@ def announce_status(uow: UnitOfWork, ctx: Context, refund: Refund, now: datetime
     events.publish(uow, event_type=f"refund.{refund.status}", data=payload(refund), now=now)
     order = uow.orders.get(refund.order_id)
     assert order is not None
-    amount = money_json(ctx, Money(refund.amount, refund.currency))
+    amount = money_fact(Money(refund.amount, refund.currency))
     if refund.status is RefundStatus.succeeded:
         _tell_succeeded(uow, order, refund, amount, now)
     elif refund.status is RefundStatus.failed:
@@ -100,13 +105,13 @@ def _tell_succeeded(
         uow,
         user_id=order.buyer_id,
         kind="refund.succeeded",
-        title=f"Refund of {amount['formatted']} sent",
-        body=(
-            f"Your refund for order #{order.id} has left us"
-            + (f" (reference {refund.trace_number})" if refund.trace_number else "")
-            + f". It should be on your statement by {refund.expected_latest.day} "
-            + f"{refund.expected_latest:%b %Y}."
-        ),
+        params={
+            "order_id": order.id,
+            "refund_id": refund.id,
+            "amount": amount,
+            "trace_number": refund.trace_number,
+            "latest": refund.expected_latest.isoformat(),
+        },
         order_id=order.id,
         link=f"/orders/{order.id}#refunds",
         now=now,
@@ -129,11 +134,7 @@ def _tell_failed(
         uow,
         user_id=order.buyer_id,
         kind="refund.failed",
-        title=f"Refund of {amount['formatted']} delayed",
-        body=(
-            f"The payment provider could not process the refund for order #{order.id}. "
-            "Our support team has been alerted and will send it again."
-        ),
+        params={"order_id": order.id, "refund_id": refund.id, "amount": amount},
         order_id=order.id,
         link=f"/orders/{order.id}#refunds",
         now=now,

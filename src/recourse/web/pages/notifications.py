@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from jinja2 import pass_context
@@ -10,7 +12,10 @@ from jinja2.runtime import Context as TemplateContext
 from recourse.container import Container
 from recourse.db.queries import notifications as notification_queries
 from recourse.domain.errors import NotFound
+from recourse.i18n import Words
 from recourse.services import notifications
+from recourse.texts.notifications import notice
+from recourse.web import language
 from recourse.web.deps import ContainerDep, PageUser, ReadSession, check_csrf, flash
 from recourse.web.pages.common import FormFields, optional_int, query_string, safe_next, see_other
 from recourse.web.templating import render, templates
@@ -37,6 +42,18 @@ def unread_notifications(context: TemplateContext) -> int:
 templates.env.globals["unread_notifications"] = unread_notifications
 
 
+def worded(
+    items: list[notification_queries.NotificationView], words: Words
+) -> list[notification_queries.NotificationView]:
+    """Each notification's title and body in the reader's words, from its kind and facts; a row
+    stored with its text reads as stored."""
+    shown = []
+    for item in items:
+        title, body = notice(item.kind, item.params, words, title=item.title, body=item.body)
+        shown.append(replace(item, title=title, body=body))
+    return shown
+
+
 @router.get("")
 def my_notifications(
     request: Request,
@@ -52,7 +69,7 @@ def my_notifications(
         "notifications/list.html",
         {
             "user": user,
-            "items": items,
+            "items": worded(items, language.words(request)),
             # "Mark all as read" covers what this page shows and older, never what arrived since.
             "up_to": items[0].id if items and not cursor else None,
             "older": query_string(cursor=next_cursor) if next_cursor else None,
@@ -67,7 +84,14 @@ def read_all(request: Request, user: PageUser, c: ContainerDep, form: FormFields
     marked = notifications.mark_all_read(
         c.uow(), c.ctx, actor=user.actor(), up_to_id=optional_int(form.get("up_to"), "up_to")
     )
-    flash(request, f"Marked {marked} notification{'s' if marked != 1 else ''} as read.")
+    flash(
+        request,
+        language.words(request).ngettext(
+            "Marked %(num)d notification as read.",
+            "Marked %(num)d notifications as read.",
+            marked,
+        ),
+    )
     return see_other(HOME)
 
 
@@ -84,6 +108,6 @@ def read_one(
     check_csrf(request, form.get("csrf_token"))
     found = notification_queries.notification(session, user.id, notification_id)
     if found is None:
-        raise NotFound(f"No notification {notification_id}.")
+        raise NotFound("notification.not_found", notification_id=notification_id)
     notifications.mark_read(c.uow(), c.ctx, actor=user.actor(), notification_id=notification_id)
     return see_other(safe_next(found.link) or HOME)

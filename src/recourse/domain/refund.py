@@ -53,12 +53,10 @@ def check_refund_reason(reason: str, note: str | None) -> RefundReason:
         code = RefundReason(reason)
     except ValueError:
         raise InvalidInput(
-            "reason",
-            "Choose the reason for the refund from the list.",
-            allowed=[str(r) for r in RefundReason],
+            "reason", "refund.reason_unknown", allowed=[str(r) for r in RefundReason]
         ) from None
     if code is RefundReason.other and not (note and note.strip()):
-        raise InvalidInput("note", "Say what the refund is for: the reason 'other' needs a note.")
+        raise InvalidInput("note", "refund.note_needed")
     return code
 
 
@@ -141,11 +139,7 @@ def retry_kind(status: RefundStatus, *, needs_attention: bool) -> RetryKind:
         return RetryKind.resend
     if status is RefundStatus.pending and needs_attention:
         return RetryKind.nudge
-    raise RuleConflict(
-        "refund_not_retryable",
-        f"The refund is {status}; only failed or stuck refunds can be retried.",
-        status=str(status),
-    )
+    raise RuleConflict("refund_not_retryable", status=str(status))
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,14 +209,13 @@ def _lines(order: Order, units: Mapping[int, int]) -> tuple[LineRefund, ...]:
     for line_id, count in sorted(units.items()):
         line = order.line(line_id)
         if count <= 0:
-            raise InvalidInput("lines.quantity", "Quantity must be at least 1.")
+            raise InvalidInput("lines.quantity", "refund.quantity_too_small")
         if line.qty.refunded + count > line.quantity:
             raise RuleConflict(
                 "units_already_refunded",
-                f"Only {line.quantity - line.qty.refunded} unit(s) of {line.title!r} can still "
-                "be refunded.",
                 line_id=line_id,
                 refundable_units=line.quantity - line.qty.refunded,
+                title=line.title,
             )
         items, tax = line_share(line, line.qty.refunded, count)
         result.append(LineRefund(line_id=line_id, quantity=count, items=items, tax=tax))
@@ -232,13 +225,10 @@ def _lines(order: Order, units: Mapping[int, int]) -> tuple[LineRefund, ...]:
 def check_ceiling(quote: RefundQuote) -> RefundQuote:
     """F2: never more than what is left of the captured amount."""
     if quote.total <= 0:
-        raise RuleConflict(
-            "nothing_to_refund", "There is nothing to refund.", refundable=quote.refundable_before
-        )
+        raise RuleConflict("nothing_to_refund", refundable=quote.refundable_before)
     if quote.total > quote.refundable_before:
         raise RuleConflict(
             "refund_exceeds_captured",
-            "The refund would exceed what is left of the captured payment.",
             requested=quote.total,
             refundable=quote.refundable_before,
             currency=quote.currency,
@@ -356,7 +346,7 @@ def quote_amount(
 ) -> RefundQuote:
     """D5 decisions and support's manual refunds: a stated amount, within what is refundable."""
     if amount <= 0:
-        raise InvalidInput("amount", "The amount must be a positive number of minor units.")
+        raise InvalidInput("amount", "refund.amount_not_positive")
     return RefundQuote(
         cause=cause,
         currency=order.currency,

@@ -56,14 +56,15 @@ def make_profile(method: str, min_business_days: int, max_business_days: int) ->
         payment_method = PaymentMethod(method)
     except ValueError:
         raise InvalidInput(
-            "method", f"Unknown payment method {method!r}.", allowed=[str(m) for m in PaymentMethod]
+            "method",
+            "settlement.unknown_method",
+            method=method,
+            allowed=[str(m) for m in PaymentMethod],
         ) from None
     if not 0 <= min_business_days <= 60:
-        raise InvalidInput("min_business_days", "Use 0 to 60 business days.")
+        raise InvalidInput("min_business_days", "settlement.min_days_range")
     if not min_business_days <= max_business_days <= 60:
-        raise InvalidInput(
-            "max_business_days", "Use at least min_business_days and at most 60 business days."
-        )
+        raise InvalidInput("max_business_days", "settlement.max_days_range")
     return SettlementProfile(payment_method, min_business_days, max_business_days)
 
 

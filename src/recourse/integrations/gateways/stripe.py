@@ -125,17 +125,15 @@ class StripeGateway:
     def verify_webhook(self, payload: bytes, signature_header: str) -> dict[str, Any]:
         """The event Stripe sent, once its `Stripe-Signature` proves it came from Stripe."""
         if not self.webhook_secret:
-            raise WebhookSignatureInvalid(
-                "Stripe webhooks cannot be verified: no Stripe webhook secret is configured."
-            )
+            raise WebhookSignatureInvalid("gateway.stripe_secret_missing")
         try:
             event = stripe.Webhook.construct_event(payload, signature_header, self.webhook_secret)
         except stripe.SignatureVerificationError as exc:
             raise WebhookSignatureInvalid(
-                f"The Stripe-Signature header does not match this payload: {exc.user_message}"
+                "gateway.stripe_signature_mismatch", detail=f"{exc.user_message}"
             ) from exc
         except ValueError as exc:
-            raise InvalidInput("body", f"The body is not a Stripe event: {exc}") from exc
+            raise InvalidInput("body", "gateway.stripe_not_an_event", detail=str(exc)) from exc
         result: dict[str, Any] = event.to_dict()
         return result
 

@@ -47,7 +47,7 @@ def record_gateway_answer(
     with uow:
         refund = uow.refunds.get(refund_id, for_update=True)
         if refund is None:
-            raise NotFound(f"No refund {refund_id}.")
+            raise NotFound("refund.not_found", refund_id=refund_id)
         status = apply_answer(uow, ctx, refund, answer, now)
         uow.commit()
     return status
@@ -152,9 +152,9 @@ def look_up(gateway: PaymentGateway, reference: str) -> GatewayRefund | None:
         return None
     except GatewayUnavailable as exc:
         raise GatewayUnreachable(
-            f"The {gateway.name} gateway could not be asked about refund {reference}; "
-            "nothing was changed. Try again shortly.",
+            "refund.gateway_unreachable",
             gateway=gateway.name,
+            reference=reference,
             retry_after=RETRY_LOOKUP_AFTER_SECONDS,
         ) from exc
 

@@ -62,7 +62,6 @@ def issue_manual_refund(
         if currency is not None and currency.upper() != order.currency:
             raise RuleConflict(
                 "currency_is_not_the_orders",
-                f"The order is paid in {order.currency}; refunds are in {order.currency}.",
                 field="currency",
                 order_currency=order.currency,
                 refundable=quote.refundable_before,

@@ -42,7 +42,7 @@ def retry_refund(
     with uow:
         seen = uow.refunds.get(refund_id)
     if seen is None:
-        raise NotFound(f"No refund {refund_id}.")
+        raise NotFound("refund.not_found", refund_id=refund_id)
     confirmed = None
     if seen.status is RefundStatus.failed and seen.gateway_reference:
         confirmed = look_up(gateways[seen.gateway], seen.gateway_reference)
@@ -50,10 +50,7 @@ def retry_refund(
     with uow:
         refund = uow.refunds.get(refund_id, for_update=True)
         if refund != seen:
-            raise RuleConflict(
-                "refund_changed",
-                "The refund changed while the gateway was asked about it; look at it again.",
-            )
+            raise RuleConflict("refund_changed")
         assert refund is not None
         order = uow.orders.get(refund.order_id, for_update=True)
         assert order is not None
@@ -103,12 +100,7 @@ def _resend(
             refund.gateway,
             target,
         )
-        raise RuleConflict(
-            "refund_not_failed_at_gateway",
-            f"The payment gateway reports this refund {target}, so it is not sent "
-            "again; the ledger now says so too.",
-            gateway_status=str(target),
-        )
+        raise RuleConflict("refund_not_failed_at_gateway", gateway_status=str(target))
     so_far = uow.refunds.so_far(order.id)
     check_ceiling(quote_amount(order, refund.amount, so_far, cause=RefundCause.manual))
     refund_transition(refund.status, target)

@@ -85,7 +85,7 @@ def _stripe_update(
 ) -> GatewayRefund | None:
     gateway = c.gateways.get("stripe")
     if not isinstance(gateway, StripeGateway):
-        raise NotFound("The stripe gateway is not configured.")
+        raise NotFound("gateway.not_configured", gateway="stripe")
     event = gateway.verify_webhook(payload, headers.get("stripe-signature", ""))
     return gateway.webhook_refund(event)
 
@@ -101,14 +101,14 @@ def _sandbox_update(
         Webhook(_sandbox_webhook_secret(c)).verify(payload, dict(headers), json_parse=False)
     except (WebhookVerificationError, ValueError) as exc:
         raise WebhookSignatureInvalid(
-            f"The Standard Webhooks signature does not match this payload: {exc}"
+            "gateway.sandbox_signature_mismatch", detail=str(exc)
         ) from exc
     try:
         update = SandboxStatusIn.model_validate_json(payload)
     except ValidationError as exc:
         error = exc.errors()[0]
         field = ".".join(str(part) for part in error["loc"]) or "body"
-        raise InvalidInput(field, f"{field}: {error['msg']}") from exc
+        raise InvalidInput(field, "gateway.webhook_field_invalid", detail=error["msg"]) from exc
     return GatewayRefund(
         reference=update.reference,
         status=GatewayStatus(update.status),
@@ -141,7 +141,7 @@ def gateway_webhook(
     not be asked, so it sends the event again."""
     receive = RECEIVERS.get(name)
     if receive is None:
-        raise NotFound(f"No gateway {name!r}.")
+        raise NotFound("gateway.unknown", gateway=name)
     hint = receive(c, payload, request.headers)
     if hint is None:
         return IGNORED
@@ -155,7 +155,7 @@ def gateway_webhook(
 def _sandbox(c: Container) -> SandboxGateway:
     gateway = c.gateways.get("sandbox")
     if not isinstance(gateway, SandboxGateway):
-        raise NotFound("The sandbox gateway is not configured.")
+        raise NotFound("gateway.not_configured", gateway="sandbox")
     return gateway
 
 

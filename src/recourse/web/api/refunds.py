@@ -62,7 +62,7 @@ def list_refunds(
 def get_refund(refund_id: Id, actor: ApiActor, s: ReadSession) -> Refund:
     found = refund(s, actor, refund_id)
     if found is None:
-        raise NotFound(f"No refund {refund_id}.")
+        raise NotFound("refund.not_found", refund_id=refund_id)
     return Refund.of(found)
 
 
@@ -70,7 +70,7 @@ def get_refund(refund_id: Id, actor: ApiActor, s: ReadSession) -> Refund:
 def order_refunds(order_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> RefundList:
     settle_order(c, order_id)
     if order_detail(s, actor, order_id, c.clock.now()) is None:
-        raise NotFound(f"No order {order_id}.")
+        raise NotFound("refunds.order_not_found", order_id=order_id)
     return RefundList(data=[Refund.of(v) for v in refunds_of_order(s, order_id)])
 
 

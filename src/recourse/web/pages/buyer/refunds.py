@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from recourse.db.queries import refunds as refund_queries
 from recourse.domain.roles import Role
+from recourse.web import language
 from recourse.web.deps import ContainerDep, PageUser, ReadSession
 from recourse.web.pages.common import home_for, optional_int, query_string, see_other
 from recourse.web.pages.shared.present_refunds import refund_card
@@ -35,13 +36,14 @@ def my_refunds(
     views, next_cursor = refund_queries.refunds_of(
         session, user.actor(), cursor=optional_int(cursor, "cursor"), limit=PER_PAGE
     )
+    words = language.words(request)
     today = c.clock.now().astimezone(ZoneInfo(user.timezone)).date()
     return render(
         request,
         "refunds/buyer_refunds.html",
         {
             "user": user,
-            "cards": [refund_card(v, Role.buyer, today) for v in views],
+            "cards": [refund_card(v, Role.buyer, today, words) for v in views],
             "older": query_string(cursor=next_cursor) if next_cursor else None,
             "newest": "" if cursor else None,
         },

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
@@ -14,11 +13,10 @@ from jinja2 import pass_context
 from jinja2.runtime import Context as TemplateContext
 
 from recourse.container import Container
-from recourse.currency import exponent, format_money
+from recourse.currency import exponent
 from recourse.db.queries import refunds as refund_queries
 from recourse.db.queries.orders import OrderDetail
 from recourse.db.queries.refunds import RefundView
-from recourse.domain.money import Money
 from recourse.domain.refund import (
     COUNTS_AGAINST_CAPTURE,
     RefundedSoFar,
@@ -29,105 +27,131 @@ from recourse.domain.refund import (
 )
 from recourse.domain.roles import Role
 from recourse.domain.settlement import ExpectedBy
+from recourse.i18n import ENGLISH, N_, Words
+from recourse.texts import label
 from recourse.web.pages.shared.present_orders import reason_label
 from recourse.web.templating import templates
 
 STATUS_LABELS = {
-    "pending": "Recorded",
-    "processing": "On its way",
-    "succeeded": "Money sent",
-    "failed": "Failed",
+    "pending": N_("Recorded"),
+    "processing": N_("On its way"),
+    "succeeded": N_("Money sent"),
+    "failed": N_("Failed"),
 }
 # Support reads the ledger's own words (F4).
 SUPPORT_STATUS_LABELS = {
-    "pending": "Pending",
-    "processing": "Processing",
-    "succeeded": "Succeeded",
-    "failed": "Failed",
+    "pending": N_("Pending"),
+    "processing": N_("Processing"),
+    "succeeded": N_("Succeeded"),
+    "failed": N_("Failed"),
 }
 
 CAUSES = {
-    "cancellation": "Order cancelled",
-    "item_cancellation": "Items cancelled",
-    "remorse_return": "Return",
-    "not_as_described_return": "Return: not as described",
-    "dispute": "Dispute decision",
-    "manual": "Refund from support",
+    "cancellation": N_("Order cancelled"),
+    "item_cancellation": N_("Items cancelled"),
+    "remorse_return": N_("Return"),
+    "not_as_described_return": N_("Return: not as described"),
+    "dispute": N_("Dispute decision"),
+    "manual": N_("Refund from support"),
 }
 
 # Support's reasons for a manual refund (the domain's catalogue), as the form offers them.
 REASONS: dict[str, str] = {
-    RefundReason.goodwill: "Goodwill gesture",
-    RefundReason.item_not_received: "Item not received",
-    RefundReason.damaged_or_defective: "Damaged or defective",
-    RefundReason.not_as_described: "Not as described",
-    RefundReason.price_adjustment: "Price adjustment",
-    RefundReason.duplicate_charge: "Duplicate charge",
-    RefundReason.late_delivery: "Late delivery",
-    RefundReason.other: "Other (say what in the note)",
+    RefundReason.goodwill: N_("Goodwill gesture"),
+    RefundReason.item_not_received: N_("Item not received"),
+    RefundReason.damaged_or_defective: N_("Damaged or defective"),
+    RefundReason.not_as_described: N_("Not as described"),
+    RefundReason.price_adjustment: N_("Price adjustment"),
+    RefundReason.duplicate_charge: N_("Duplicate charge"),
+    RefundReason.late_delivery: N_("Late delivery"),
+    RefundReason.other: N_("Other (say what in the note)"),
 }
 
 DESTINATIONS = {
-    "card": ("to your card", "to the buyer's card"),
-    "wallet": ("to your digital wallet", "to the buyer's digital wallet"),
-    "bank_transfer": ("by bank transfer", "by bank transfer"),
-    "store_balance": ("to your store balance", "to the buyer's store balance"),
-    "coupon": ("as a coupon", "as a coupon"),
+    "card": (N_("to your card"), N_("to the buyer's card")),
+    "wallet": (N_("to your digital wallet"), N_("to the buyer's digital wallet")),
+    "bank_transfer": (N_("by bank transfer"), N_("by bank transfer")),
+    "store_balance": (N_("to your store balance"), N_("to the buyer's store balance")),
+    "coupon": (N_("as a coupon"), N_("as a coupon")),
 }
 
 # Where the money shows up, by method: (the buyer's words, everyone else's words).
 LANDS = {
-    "store_balance": ("in your store balance", "in the buyer's store balance"),
-    "coupon": ("in your account as a coupon", "in the buyer's account as a coupon"),
+    "store_balance": (N_("in your store balance"), N_("in the buyer's store balance")),
+    "coupon": (N_("in your account as a coupon"), N_("in the buyer's account as a coupon")),
 }
-STATEMENT = ("on your statement", "on the buyer's statement")
+STATEMENT = (N_("on your statement"), N_("on the buyer's statement"))
+
+# Refunds are promised by day, the day of the month without a leading zero: '5 Mar 2026'.
+DAY = "d MMM y"
+DAY_OF_YEAR = "d MMM"
 
 
-def words(table: dict[str, tuple[str, str]], key: str, audience: Role) -> str:
-    pair = table.get(key, (key.replace("_", " "), key.replace("_", " ")))
-    return pair[0] if audience is Role.buyer else pair[1]
+def audience_words(
+    table: dict[str, tuple[str, str]], key: str, audience: Role, words: Words = ENGLISH
+) -> str:
+    """A phrase of `table` as the buyer (first) or anyone else (second) reads it."""
+    pair = table.get(key)
+    if pair is None:
+        return key.replace("_", " ")
+    return words._(pair[0] if audience is Role.buyer else pair[1])
 
 
-def money(minor: int, currency: str) -> str:
-    return format_money(Money(minor, currency))
+def money(minor: int, currency: str, words: Words = ENGLISH) -> str:
+    return words.money(minor, currency)
 
 
-def day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
+def day(value: date, words: Words = ENGLISH) -> str:
+    return words.day(value, DAY)
 
 
-def date_range(earliest: date, latest: date) -> str:
+def date_range(earliest: date, latest: date, words: Words = ENGLISH) -> str:
     """'between 5 Mar and 30 Mar 2026', or 'on 2 Mar 2026' when it is one day."""
     if earliest == latest:
-        return f"on {day(latest)}"
-    if earliest.year == latest.year:
-        return f"between {earliest.day} {earliest:%b} and {day(latest)}"
-    return f"between {day(earliest)} and {day(latest)}"
+        return words._("on %(day)s", day=day(latest, words))
+    first = (
+        words.day(earliest, DAY_OF_YEAR) if earliest.year == latest.year else day(earliest, words)
+    )
+    return words._("between %(earliest)s and %(latest)s", earliest=first, latest=day(latest, words))
 
 
 def expected_sentence(
-    method: str, expected: ExpectedBy, audience: Role, *, today: date | None = None
+    method: str,
+    expected: ExpectedBy,
+    audience: Role,
+    words: Words = ENGLISH,
+    *,
+    today: date | None = None,
 ) -> str:
     """F5 in words: where the money shows up and when."""
     pair = LANDS.get(method, STATEMENT)
-    where = pair[0] if audience is Role.buyer else pair[1]
+    where = words._(pair[0] if audience is Role.buyer else pair[1])
     if today is not None and today > expected.latest:
-        return f"It should have arrived {where} by {day(expected.latest)}."
-    lead = "Expect it" if audience is Role.buyer else "Expected"
-    return f"{lead} {where} {date_range(expected.earliest, expected.latest)}."
+        return words._(
+            "It should have arrived %(where)s by %(day)s.",
+            where=where,
+            day=day(expected.latest, words),
+        )
+    dates = date_range(expected.earliest, expected.latest, words)
+    if audience is Role.buyer:
+        return words._("Expect it %(where)s %(dates)s.", where=where, dates=dates)
+    return words._("Expected %(where)s %(dates)s.", where=where, dates=dates)
 
 
 def manual_quote_sentence(
-    quote: RefundQuote, captured: int, expected: ExpectedBy, currency: str
+    quote: RefundQuote, captured: int, expected: ExpectedBy, currency: str, words: Words
 ) -> str:
     """Support's manual refund before it is confirmed: how much and where, what stays
     refundable of the capture (F2), and when the money is expected (F5)."""
     method = str(quote.method)
-    return (
-        f"Refund {money(quote.total, currency)} {words(DESTINATIONS, method, Role.support)}; "
-        f"{money(quote.refundable_after, currency)} remains refundable of "
-        f"{money(captured, currency)} captured; "
-        f"expected {date_range(expected.earliest, expected.latest)}."
+    return words._(
+        "Refund %(amount)s %(destination)s; %(left)s remains refundable of %(captured)s "
+        "captured; expected %(dates)s.",
+        amount=money(quote.total, currency, words),
+        destination=audience_words(DESTINATIONS, method, Role.support, words),
+        left=money(quote.refundable_after, currency, words),
+        captured=money(captured, currency, words),
+        dates=date_range(expected.earliest, expected.latest, words),
     )
 
 
@@ -160,47 +184,57 @@ class RefundCard:
     retryable: bool
 
 
-def steps(view: RefundView, audience: Role) -> list[Step]:
+def steps(view: RefundView, audience: Role, words: Words) -> list[Step]:
     """F4: Recorded → sent to the bank or provider → money sent (or failed)."""
     to_bank = view.method in ("card", "bank_transfer")
     if audience is Role.buyer:
-        sent = "Sent to your bank" if to_bank else "Sent to your provider"
+        sent = words._("Sent to your bank") if to_bank else words._("Sent to your provider")
     else:
-        sent = "Sent to the buyer's bank" if to_bank else "Sent to the payment provider"
+        sent = (
+            words._("Sent to the buyer's bank")
+            if to_bank
+            else words._("Sent to the payment provider")
+        )
     status = view.status
     result = [
-        Step("Recorded", view.created_at, "done"),
+        Step(words._("Recorded"), view.created_at, "done"),
         # A failed refund sent again is pending: not with the provider, whatever it was before.
         Step(sent, view.sent_at, "todo" if status == "pending" else "done"),
     ]
     if status == "failed":
-        result.append(Step("Failed", view.failed_at, "failed"))
+        result.append(Step(words._("Failed"), view.failed_at, "failed"))
     else:
         done = status == "succeeded"
-        result.append(Step("Money sent", view.succeeded_at, "done" if done else "todo"))
+        result.append(Step(words._("Money sent"), view.succeeded_at, "done" if done else "todo"))
     return result
 
 
-def attention(view: RefundView, audience: Role) -> str | None:
+def attention(view: RefundView, audience: Role, words: Words) -> str | None:
     """A calm sentence when a refund is in trouble; support reads the error itself."""
     if audience is Role.support:
         return None
     if view.status == "failed":
-        return "The payment provider could not send this refund. Our support team is on it."
+        return words._(
+            "The payment provider could not send this refund. Our support team is on it."
+        )
     if view.needs_attention and view.status == "pending":
-        return "Sending this refund is taking longer than usual. Our support team is on it."
+        return words._(
+            "Sending this refund is taking longer than usual. Our support team is on it."
+        )
     if view.needs_attention:
-        return (
+        return words._(
             "The payment provider returned this refund after sending it. Our support team is on it."
         )
     return None
 
 
-def reason_words(code: str | None) -> str | None:
+def reason_words(code: str | None, words: Words) -> str | None:
     """Support's reasons as its form names them; any other as the timeline words it."""
     if not code:
         return None
-    return REASONS.get(code) or str(reason_label(code)).capitalize()
+    if code in REASONS:
+        return words._(REASONS[code])
+    return str(reason_label(code, words)).capitalize()
 
 
 def retryable(view: RefundView) -> bool:
@@ -208,19 +242,19 @@ def retryable(view: RefundView) -> bool:
     return view.needs_attention and view.status in ("failed", "pending")
 
 
-def refund_card(view: RefundView, audience: Role, today: date) -> RefundCard:
+def refund_card(view: RefundView, audience: Role, today: date, words: Words) -> RefundCard:
     currency = view.currency
     parts = [
-        (label, money(value, currency))
-        for label, value in (
-            ("Items", view.items),
-            ("Tax", view.tax),
-            ("Shipping", view.shipping),
-            ("Fees", view.fees),
+        (name, money(value, currency, words))
+        for name, value in (
+            (words._("Items"), view.items),
+            (words._("Tax"), view.tax),
+            (words._("Shipping"), view.shipping),
+            (words._("Fees"), view.fees),
         )
         if value
     ]
-    all_steps = steps(view, audience)
+    all_steps = steps(view, audience, words)
     expected = (
         None
         if view.status == "failed"
@@ -228,24 +262,24 @@ def refund_card(view: RefundView, audience: Role, today: date) -> RefundCard:
             view.method,
             ExpectedBy(view.expected_earliest, view.expected_latest),
             audience,
+            words,
             today=today if view.status == "succeeded" else None,
         )
     )
+    statuses = SUPPORT_STATUS_LABELS if audience is Role.support else STATUS_LABELS
     return RefundCard(
         view=view,
-        amount=money(view.amount, currency),
-        destination=words(DESTINATIONS, view.method, audience),
-        cause=CAUSES.get(view.cause, view.cause.replace("_", " ").capitalize()),
-        reason=reason_words(view.reason),
-        status_label=(SUPPORT_STATUS_LABELS if audience is Role.support else STATUS_LABELS).get(
-            view.status, view.status
-        ),
+        amount=money(view.amount, currency, words),
+        destination=audience_words(DESTINATIONS, view.method, audience, words),
+        cause=label(CAUSES, view.cause, words),
+        reason=reason_words(view.reason, words),
+        status_label=words._(statuses[view.status]) if view.status in statuses else view.status,
         # A breakdown of one part only repeats the amount.
         parts=parts if len(parts) > 1 else [],
         steps=all_steps,
         current=max(i for i, s in enumerate(all_steps) if s.done),
         expected=expected,
-        attention=attention(view, audience),
+        attention=attention(view, audience, words),
         retryable=audience is Role.support and retryable(view),
     )
 
@@ -257,10 +291,15 @@ class RefundPanel:
     captured: int
     issued: int
     refundable: int
-    reasons: ClassVar[dict[str, str]] = REASONS
+    words: Words = ENGLISH
 
     def money(self, minor: int) -> str:
-        return money(minor, self.currency)
+        return money(minor, self.currency, self.words)
+
+    @property
+    def reasons(self) -> dict[str, str]:
+        """The form's reasons, in the reader's language."""
+        return {code: self.words._(msgid) for code, msgid in REASONS.items()}
 
     @property
     def digits(self) -> int:
@@ -271,35 +310,41 @@ class RefundPanel:
         return amount_example(self.currency)
 
 
-def panel(views: list[RefundView], detail: OrderDetail, audience: Role, today: date) -> RefundPanel:
+def panel(
+    views: list[RefundView], detail: OrderDetail, audience: Role, today: date, words: Words
+) -> RefundPanel:
     """Every refund of the order, newest first, and what can still go back (F2)."""
     order = detail.order
     so_far = RefundedSoFar(
         total=sum(v.amount for v in views if RefundStatus(v.status) in COUNTS_AGAINST_CAPTURE)
     )
     return RefundPanel(
-        cards=[refund_card(v, audience, today) for v in reversed(views)],
+        cards=[refund_card(v, audience, today, words) for v in reversed(views)],
         currency=order.currency,
         captured=order.payment.amount_captured,
         issued=so_far.total,
         refundable=refundable(order, so_far),
+        words=words,
     )
 
 
 @pass_context
 def order_refund_panel(context: TemplateContext) -> RefundPanel:
-    """The order pages' refund panel, read when the shared order template renders it.
+    """The order pages' refund panel, read when the shared order template renders it, in the
+    page's language (`words` in its context).
 
     The buyer's, seller's and support's order handlers build their context elsewhere; reading
     here keeps the panel on all three without each of them knowing about refunds."""
     request: Request = context["request"]
     detail: OrderDetail = context["detail"]
+    found = context.get("words")
+    words = found if isinstance(found, Words) else ENGLISH
     c: Container = request.app.state.container
-    tz = str(context.get("tz") or "UTC")
+    tz = str(context.get("tz") or words.tz)
     today = c.clock.now().astimezone(ZoneInfo(tz)).date()
     with c.read_session() as session:
         views = refund_queries.refunds_of_order(session, detail.order.id)
-    return panel(views, detail, Role(str(context["audience"])), today)
+    return panel(views, detail, Role(str(context["audience"])), today, words)
 
 
 templates.env.globals["order_refund_panel"] = order_refund_panel

@@ -21,9 +21,10 @@ from recourse.domain.accounts import User
 from recourse.domain.errors import DomainError, InvalidInput, NotFound
 from recourse.domain.refund import check_ceiling, check_refund_reason
 from recourse.domain.roles import Role
-from recourse.i18n import ENGLISH
+from recourse.i18n import Words
 from recourse.services import refunds
 from recourse.texts import error_message
+from recourse.web import language
 from recourse.web.deps import ContainerDep, ReadSession, check_csrf, flash
 from recourse.web.errors import status_for
 from recourse.web.pages.common import (
@@ -37,11 +38,11 @@ from recourse.web.pages.shared.present_refunds import (
     DESTINATIONS,
     REASONS,
     amount_example,
+    audience_words,
     manual_quote_sentence,
     money,
     panel,
     refund_card,
-    words,
 )
 from recourse.web.templating import render
 
@@ -60,31 +61,29 @@ def parse_amount(text: str, currency: str) -> int:
     example = amount_example(currency)
     raw = text.strip()
     if not raw:
-        raise InvalidInput("amount", f"Enter the amount to refund, for example {example}.")
+        raise InvalidInput("amount", "refund_form.amount_missing", example=example)
     if raw.startswith("-"):
-        raise InvalidInput("amount", "Enter a positive amount: a refund pays the buyer back.")
+        raise InvalidInput("amount", "refund_form.amount_negative")
     if not AMOUNT.fullmatch(raw):
         raise InvalidInput(
-            "amount",
-            f"Enter the amount in {currency} as digits, with a point before any decimals, "
-            f"for example {example}.",
+            "amount", "refund_form.amount_not_digits", currency=currency, example=example
         )
     whole, _, fraction = raw.partition(".")
     if len(fraction) > digits:
-        allowed = (
-            "no decimals"
-            if digits == 0
-            else f"at most {digits} decimal{'s' if digits != 1 else ''}"
-        )
         raise InvalidInput(
             "amount",
-            f"{currency} amounts have {allowed}; {raw} has {len(fraction)}. For example {example}.",
+            "refund_form.too_many_decimals",
+            currency=currency,
+            digits=digits,
+            typed=raw,
+            decimals=len(fraction),
+            example=example,
         )
     if len(whole.lstrip("0")) > MAX_DIGITS:
-        raise InvalidInput("amount", "That amount is larger than any payment; check the digits.")
+        raise InvalidInput("amount", "refund_form.amount_too_large")
     minor = Decimal(raw).scaleb(digits)
     if minor == 0:
-        raise InvalidInput("amount", "Enter an amount greater than zero.")
+        raise InvalidInput("amount", "refund_form.amount_zero")
     return int(minor)
 
 
@@ -96,23 +95,25 @@ def parse_reason(value: str, note: str | None) -> str:
 def parse_note(value: str) -> str | None:
     note = value.strip()
     if len(note) > NOTE_LIMIT:
-        raise InvalidInput("note", f"Keep the note under {NOTE_LIMIT:,} characters.")
+        raise InvalidInput("note", "refund_form.note_too_long", limit=NOTE_LIMIT)
     return note or None
 
 
-def error_sentence(error: DomainError, currency: str) -> str:
+def error_sentence(error: DomainError, currency: str, words: Words) -> str:
     """The error's sentence, with what can still be refunded when that is the point."""
+    sentence = error_message(error, words)
     left = error.facts.get("refundable")
     if isinstance(left, int) and not isinstance(left, bool) and error.code != "invalid":
-        return f"{error_message(error, ENGLISH)} {money(left, currency)} can still be refunded."
-    return error_message(error, ENGLISH)
+        still = words._("%(amount)s can still be refunded.", amount=money(left, currency, words))
+        return f"{sentence} {still}"
+    return sentence
 
 
 def _read_order(c: Container, user: User, order_id: int) -> OrderDetail:
     with c.read_session() as session:
         detail = order_detail(session, user.actor(), order_id, c.clock.now())
     if detail is None:
-        raise NotFound(f"No order {order_id}.")
+        raise NotFound("refunds.order_not_found", order_id=order_id)
     return detail
 
 
@@ -136,14 +137,15 @@ def _refund_page(
     status_code: int = 200,
 ) -> Response:
     """Support's manual refund for one order: the form with its error, or the quote to confirm."""
+    words = language.words(request)
     now = c.clock.now()
     with c.read_session() as session:
         detail = order_detail(session, user.actor(), order_id, now)
         if detail is None:
-            raise NotFound(f"No order {order_id}.")
+            raise NotFound("refunds.order_not_found", order_id=order_id)
         today = now.astimezone(ZoneInfo(user.timezone)).date()
         summary = panel(
-            refund_queries.refunds_of_order(session, order_id), detail, Role.support, today
+            refund_queries.refunds_of_order(session, order_id), detail, Role.support, today, words
         )
     currency = detail.order.currency
     field = None
@@ -158,9 +160,11 @@ def _refund_page(
             "summary": summary,
             "values": values,
             "quote": quote,
-            "error": error_sentence(error, currency) if error else None,
+            "error": error_sentence(error, currency, words) if error else None,
             "field": field,
-            "destination": words(DESTINATIONS, str(detail.order.payment.method), Role.support),
+            "destination": audience_words(
+                DESTINATIONS, str(detail.order.payment.method), Role.support, words
+            ),
         },
         status_code=status_code,
     )
@@ -170,12 +174,13 @@ def _refund_page(
 def refunds_needing_attention(
     request: Request, user: SupportUser, c: ContainerDep, session: ReadSession
 ) -> Response:
+    words = language.words(request)
     today = c.clock.now().astimezone(ZoneInfo(user.timezone)).date()
     views = refund_queries.refunds_needing_attention(session)
     return render(
         request,
         "refunds/support_refunds.html",
-        {"user": user, "cards": [refund_card(v, Role.support, today) for v in views]},
+        {"user": user, "cards": [refund_card(v, Role.support, today, words) for v in views]},
     )
 
 
@@ -187,7 +192,8 @@ def retry(
     refunds.retry_refund(
         c.uow(), c.ctx, actor=user.actor(), refund_id=refund_id, gateways=c.gateways
     )
-    flash(request, f"Refund #{refund_id} will be sent again.")
+    words = language.words(request)
+    flash(request, words._("Refund #%(refund_id)s will be sent again.", refund_id=refund_id))
     return see_other(safe_next(form.get("next")) or "/support/refunds")
 
 
@@ -197,6 +203,7 @@ def quote_refund(
 ) -> Response:
     """Step 1 of a manual refund: check the input and show what it would do, before it does."""
     values = _values(form)
+    words = language.words(request)
     try:
         check_csrf(request, form.get("csrf_token"))
         detail = _read_order(c, user, order_id)
@@ -225,9 +232,9 @@ def quote_refund(
         order_id,
         values=values,
         quote={
-            "sentence": manual_quote_sentence(quote, captured, expected, currency),
-            "amount": money(quote.total, currency),
-            "reason": REASONS[reason],
+            "sentence": manual_quote_sentence(quote, captured, expected, currency, words),
+            "amount": money(quote.total, currency, words),
+            "reason": words._(REASONS[reason]),
             "currency": currency,
             # One refund per confirmed quote, however often Confirm is pressed.
             "request_key": secrets.token_urlsafe(16),
@@ -268,10 +275,15 @@ def issue_refund(
         return _refund_page(
             request, c, user, order_id, values=values, error=error, status_code=status_for(error)
         )
+    words = language.words(request)
     flash(
         request,
-        f"Refund #{refund_id} of {money(amount, detail.order.currency)} issued. "
-        "The buyer is told by email and can follow it on their order page.",
+        words._(
+            "Refund #%(refund_id)s of %(amount)s issued. "
+            "The buyer is told by email and can follow it on their order page.",
+            refund_id=refund_id,
+            amount=money(amount, detail.order.currency, words),
+        ),
     )
     # The top of the page, where the flash is; the refund panel follows the status.
     return see_other(f"/support/orders/{order_id}")

@@ -11,7 +11,6 @@ from recourse.i18n import N_, Words
 from recourse.texts.core import Fact, Sentence, day, money, say, when
 
 ERRORS: dict[str, Sentence] = {
-    "order.not_found": say(N_("No order %(order_id)s.")),
     "order.no_buyer": say(N_("There is no buyer %(buyer_id)s.")),
     "order.no_store": say(N_("There is no store %(store_id)s.")),
     "order.unknown_currency": lambda words, facts: words._(
@@ -22,7 +21,6 @@ ERRORS: dict[str, Sentence] = {
     "duplicate_external_id": say(
         N_("An order with this external_id already exists for the store.")
     ),
-    "notification.not_found": say(N_("No notification %(notification_id)s.")),
 }
 
 BLOCKERS: dict[str, Sentence] = {}
@@ -31,6 +29,31 @@ BLOCKERS: dict[str, Sentence] = {}
 def short_day(name: str, pattern: str) -> Fact:
     """A day in a short pattern ('5 Mar', '5 Mar 2026'), as refunds are promised."""
     return lambda words, facts: words.day(facts.get(name), pattern)
+
+
+EVENT_DESCRIPTIONS: dict[str, str] = {
+    "refund.created": N_("A refund was recorded and will be sent to the payment provider."),
+    "refund.processing": N_("The payment provider accepted a refund."),
+    "refund.succeeded": N_("The money left the platform; carries the trace number when known."),
+    "refund.failed": N_("The payment provider refused a refund, or it kept failing."),
+    "order.shipped": N_("A parcel of the order left with the carrier."),
+    "order.delivered": N_("The carrier reports a parcel delivered."),
+    "order.cancelled": N_("Every line of the order was cancelled."),
+    "order.lines_cancelled": N_(
+        "Units of some lines were cancelled: SKUs and quantities to restock."
+    ),
+    "cancellation.requested": N_("A buyer asked the seller to cancel; carries the answer-by time."),
+    "cancellation.approved": N_("A cancellation took effect (at once, or the seller approved)."),
+    "cancellation.rejected": N_("The seller rejected a cancellation request, with the reason."),
+    "cancellation.expired": N_("The seller did not answer in time; the request was approved."),
+    "cancellation.withdrawn": N_("The buyer withdrew a cancellation request."),
+}
+"""What each webhook event type (services.events.EVENT_TYPES) means, for the catalogue's readers."""
+
+
+def event_description(event_type: str, words: Words) -> str:
+    msgid = EVENT_DESCRIPTIONS.get(event_type)
+    return words._(msgid) if msgid else ""
 
 
 DESTINATIONS: dict[str, str] = {
@@ -200,10 +223,12 @@ __all__ = [
     "BLOCKERS",
     "DESTINATIONS",
     "ERRORS",
+    "EVENT_DESCRIPTIONS",
     "NOTICES",
     "N_",
     "REJECTIONS",
     "day",
+    "event_description",
     "money",
     "notice",
     "say",

@@ -108,6 +108,6 @@ def read_one(
     check_csrf(request, form.get("csrf_token"))
     found = notification_queries.notification(session, user.id, notification_id)
     if found is None:
-        raise NotFound("notification.not_found", notification_id=notification_id)
+        raise NotFound("notification_not_found", notification_id=notification_id)
     notifications.mark_read(c.uow(), c.ctx, actor=user.actor(), notification_id=notification_id)
     return see_other(safe_next(found.link) or HOME)

@@ -19,6 +19,7 @@ from recourse.domain.roles import Role
 from recourse.domain.settlement import ExpectedBy
 from recourse.i18n import N_, Words
 from recourse.services import cancellations
+from recourse.texts.cancellations import destination_words, expected_sentence
 from recourse.web import language
 from recourse.web.deps import ContainerDep, PageUser, ReadSession, check_csrf, flash
 from recourse.web.errors import status_for
@@ -34,8 +35,6 @@ from recourse.web.pages.shared.cancellation_forms import (
 from recourse.web.pages.shared.cancellation_panel import FormState, order_page_with_form
 from recourse.web.pages.shared.present_cancellations import (
     blocker_words,
-    destination_words,
-    expected_sentence,
     how_sentence,
     items_text,
     money,

@@ -24,6 +24,7 @@ from recourse.domain.roles import Role
 from recourse.i18n import N_, Words
 from recourse.services import cancellations
 from recourse.services.ports import Cancellation
+from recourse.texts.cancellations import destination_words
 from recourse.web import language
 from recourse.web.deps import ContainerDep, ReadSession, check_csrf, flash
 from recourse.web.errors import status_for
@@ -39,12 +40,7 @@ from recourse.web.pages.shared.cancellation_forms import (
 )
 from recourse.web.pages.shared.cancellation_metrics import METRICS_NOTE, metric_rows
 from recourse.web.pages.shared.cancellation_panel import FormState, order_page_with_form
-from recourse.web.pages.shared.present_cancellations import (
-    countdown,
-    destination_words,
-    items_text,
-    money,
-)
+from recourse.web.pages.shared.present_cancellations import countdown, items_text, money
 from recourse.web.templating import render
 
 router = APIRouter()

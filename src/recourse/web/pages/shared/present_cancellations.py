@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from recourse.db.queries.cancellations import CancellationView
@@ -22,25 +22,18 @@ from recourse.domain.settlement import ExpectedBy
 from recourse.i18n import N_, Words
 from recourse.services.cancellations import REJECTION_REASONS
 from recourse.texts import blocker_message, error_message, label
+from recourse.texts.cancellations import (
+    ALTERNATIVES,
+    DELIVERED_RETURN,
+    INSTANT_NEXT,
+    REJECTION_LABELS,
+    STATUS_LABELS,
+    date_range,
+    destination_words,
+    duration_words,
+)
 from recourse.texts.web import reason_label
 from recourse.web.templating import local_time
-
-STATUS_LABELS = {
-    "pending_seller": N_("Waiting for the seller"),
-    "completed": N_("Cancelled"),
-    "approved": N_("Approved by the seller"),
-    "auto_approved": N_("Approved automatically"),
-    "rejected": N_("Declined by the seller"),
-    "withdrawn": N_("Withdrawn"),
-}
-
-# The seller's reasons for declining a request, in the order the form offers them.
-REJECTION_LABELS = {
-    "already_shipped": N_("The parcel has already left"),
-    "made_to_order": N_("The item is made to order"),
-    "buyer_agreed_to_keep": N_("The buyer agreed to keep the order"),
-    "other": N_("Another reason"),
-}
 
 
 def rejections(words: Words) -> dict[str, str]:
@@ -48,119 +41,8 @@ def rejections(words: Words) -> dict[str, str]:
     return {code: label(REJECTION_LABELS, code, words) for code in REJECTION_REASONS}
 
 
-# What to do instead (C1, §8): a short title and, where it helps, one sentence more.
-ALTERNATIVES: dict[str, tuple[str, str]] = {
-    "ask_seller": (
-        N_("Ask the seller to stop the parcel"),
-        N_(
-            "If the seller can still intercept it, the parcel comes back to them and you are "
-            "refunded."
-        ),
-    ),
-    "refuse_delivery": (
-        N_("Refuse the delivery"),
-        N_(
-            "Say no to the carrier at the door; you are refunded once the parcel is back with "
-            "the seller."
-        ),
-    ),
-    "return_after_delivery": (
-        N_("Return it after it arrives"),
-        N_("Once the parcel is delivered you can ask for a return from this page."),
-    ),
-    "wait": (N_("Wait"), N_("Once the check is done you can cancel from this page.")),
-    "withdraw_request": (
-        N_("Withdraw your request"),
-        N_("The order then goes ahead as placed."),
-    ),
-    "cancel_whole_order": (
-        N_("Cancel the whole order"),
-        N_("This store cancels whole orders only; you can cancel every item instead."),
-    ),
-    "contact_support": (
-        N_("Contact support"),
-        N_("Our support team can look into it with you."),
-    ),
-    "approve_request": (
-        N_("Approve the buyer's request"),
-        N_("Answer the request on this page: approve it, or reject it with a reason."),
-    ),
-}
-DELIVERED_RETURN = (N_("Return it"), N_("The parcel has arrived: you can ask for a return."))
-
-# Where a refund goes back, to follow "goes back to": (the buyer's words, everyone else's).
-DESTINATIONS: dict[str, tuple[str, str]] = {
-    "card": (N_("your card"), N_("the buyer's card")),
-    "wallet": (N_("your digital wallet"), N_("the buyer's digital wallet")),
-    "bank_transfer": (N_("your bank account"), N_("the buyer's bank account")),
-    "store_balance": (N_("your store balance"), N_("the buyer's store balance")),
-    "coupon": (N_("a new coupon"), N_("a new coupon")),
-}
-
-# Where the money shows up, by method: (the buyer's words, everyone else's words).
-LANDS = {
-    "store_balance": (N_("in your store balance"), N_("in the buyer's store balance")),
-    "coupon": (N_("in your account as a coupon"), N_("in the buyer's account as a coupon")),
-}
-STATEMENT = (N_("on your statement"), N_("on the buyer's statement"))
-
-
 def money(words: Words, minor: int, currency: str) -> str:
     return words.money(minor, currency)
-
-
-def _day(words: Words, value: date) -> str:
-    """'5 Mar 2026': the day without a leading zero."""
-    return words.day(value, "d MMM y")
-
-
-def date_range(words: Words, earliest: date, latest: date) -> str:
-    """'between 5 Mar and 30 Mar 2026', or 'on 2 Mar 2026' when it is one day."""
-    if earliest == latest:
-        return words._(N_("on %(day)s"), day=_day(words, latest))
-    start = words.day(earliest, "d MMM") if earliest.year == latest.year else _day(words, earliest)
-    return words._(N_("between %(start)s and %(end)s"), start=start, end=_day(words, latest))
-
-
-def expected_sentence(words: Words, method: str, expected: ExpectedBy, audience: Role) -> str:
-    """F5 in words: where the money shows up and when."""
-    pair = LANDS.get(method, STATEMENT)
-    where = words._(pair[0] if audience is Role.buyer else pair[1])
-    when = date_range(words, expected.earliest, expected.latest)
-    if audience is Role.buyer:
-        return words._(N_("Expect it %(where)s %(when)s."), where=where, when=when)
-    return words._(N_("Expected %(where)s %(when)s."), where=where, when=when)
-
-
-def duration_words(delta: timedelta, words: Words) -> str:
-    """'1 day 3 hours', '5 hours', '40 minutes': whole units, rounded down."""
-    seconds = max(int(delta.total_seconds()), 0)
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-
-    def in_days(n: int) -> str:
-        return words.ngettext("%(num)d day", "%(num)d days", n)
-
-    def in_hours(n: int) -> str:
-        return words.ngettext("%(num)d hour", "%(num)d hours", n)
-
-    def in_minutes(n: int) -> str:
-        return words.ngettext("%(num)d minute", "%(num)d minutes", n)
-
-    if days:
-        if not hours:
-            return in_days(days)
-        return words._(N_("%(days)s %(hours)s"), days=in_days(days), hours=in_hours(hours))
-    if hours:
-        if not minutes:
-            return in_hours(hours)
-        return words._(
-            N_("%(hours)s %(minutes)s"), hours=in_hours(hours), minutes=in_minutes(minutes)
-        )
-    if minutes:
-        return in_minutes(minutes)
-    return words._(N_("less than a minute"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,14 +156,6 @@ def error_words(error: DomainError, *, order: Order, words: Words) -> BlockerWor
     )
 
 
-def destination_words(method: str, audience: Role, words: Words) -> str:
-    """Where the refund goes, to follow "goes back to": "your card", "the buyer's bank account"."""
-    pair = DESTINATIONS.get(method)
-    if pair is None:
-        return method.replace("_", " ")
-    return words._(pair[0] if audience is Role.buyer else pair[1])
-
-
 @dataclass(frozen=True, slots=True)
 class QuoteWords:
     """C6: what is cancelled, what comes back (non-zero parts and the total), where, by when,
@@ -295,24 +169,6 @@ class QuoteWords:
     nothing: str | None
     next_step: str
     instant: bool
-
-
-# C6: what confirming does at once, by what is cancelled (as its reader says it) and whether
-# money comes back: (what, refund) → sentence.
-INSTANT_NEXT: dict[tuple[str, bool], str] = {
-    ("your_order", True): N_(
-        "Your order is cancelled at once and the refund is issued straight away."
-    ),
-    ("your_order", False): N_("Your order is cancelled at once."),
-    ("the_order", True): N_(
-        "The order is cancelled at once and the refund is issued straight away."
-    ),
-    ("the_order", False): N_("The order is cancelled at once."),
-    ("items", True): N_(
-        "These items are cancelled at once and the refund is issued straight away."
-    ),
-    ("items", False): N_("These items are cancelled at once."),
-}
 
 
 def quote_words(

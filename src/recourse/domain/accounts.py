@@ -49,7 +49,7 @@ class Store:
 def normalise_email(email: str) -> str:
     value = email.strip().lower()
     if not _EMAIL.match(value) or len(value) > 254:
-        raise InvalidInput("email", "Enter a valid email address.")
+        raise InvalidInput("email", "email_invalid")
     return value
 
 
@@ -57,46 +57,44 @@ def check_name(name: str) -> str:
     """T3: a name is shown on pages and put in mail headers, where a line break would end the
     header; so control characters and line separators are refused, not quietly cleaned."""
     if any(unicodedata.category(ch) in NOT_IN_NAMES for ch in name):
-        raise InvalidInput(
-            "name", "A name cannot contain line breaks, tabs or other control characters."
-        )
+        raise InvalidInput("name", "name_control_characters")
     value = name.strip()
     if not value:
-        raise InvalidInput("name", "Enter a name.")
+        raise InvalidInput("name", "name_missing")
     if len(value) > NAME_MAX:
-        raise InvalidInput("name", f"The name is too long ({NAME_MAX} characters at most).")
+        raise InvalidInput("name", "name_too_long")
     return value
 
 
 def check_country(country: str, field_name: str = "country") -> str:
     value = country.strip().upper()
     if not _COUNTRY.match(value):
-        raise InvalidInput(field_name, "Use a two-letter ISO 3166 country code, such as DE.")
+        raise InvalidInput(field_name, "country_code_invalid")
     return value
 
 
 def check_user_role(role: Role) -> Role:
     """§1: people sign in as buyers, sellers or support; the operator is an API token."""
     if role is Role.operator:
-        raise InvalidInput("role", "Operators use API tokens, not user accounts.")
+        raise InvalidInput("role", "role_operator_not_a_user")
     if role is Role.system:
-        raise InvalidInput("role", "The system acts on its own; it has no user account.")
+        raise InvalidInput("role", "role_system_not_a_user")
     return role
 
 
 def check_store_membership(role: Role, store_ids: Collection[int]) -> None:
     """§1: a seller is staff of one or more stores; nobody else belongs to a store."""
     if role is Role.seller and not store_ids:
-        raise InvalidInput("store_ids", "A seller belongs to at least one store.")
+        raise InvalidInput("store_ids", "seller_without_store")
     if role is not Role.seller and store_ids:
-        raise InvalidInput("store_ids", "Only sellers belong to stores.")
+        raise InvalidInput("store_ids", "store_member_not_seller")
 
 
 def check_timezone(tz: str) -> str:
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput("timezone", f"Unknown time zone {tz!r}; use an IANA name.") from None
+        raise InvalidInput("timezone", "timezone_unknown", timezone=tz) from None
     return tz
 
 
@@ -105,15 +103,15 @@ def check_locale(locale: str) -> str:
     language, _, region = locale.strip().replace("-", "_").partition("_")
     value = f"{language.lower()}_{region.upper()}" if region else language.lower()
     if not _LOCALE.match(value):
-        raise InvalidInput("locale", "Use a language tag such as en, de or pt_BR.")
+        raise InvalidInput("locale", "locale_invalid")
     return value
 
 
 def check_password(password: str) -> str:
     if len(password) < 8:
-        raise InvalidInput("password", "The password needs at least 8 characters.")
+        raise InvalidInput("password", "password_too_short")
     if len(password) > 256:
-        raise InvalidInput("password", "The password is too long (256 characters at most).")
+        raise InvalidInput("password", "password_too_long")
     return password
 
 
@@ -164,18 +162,16 @@ def check_sign_in_allowed(
     """T5: an account that failed too often waits, whoever tries it (a botnet gains nothing by
     spreading over addresses); an address that failed too often across accounts waits too
     (spraying one password over many accounts gains nothing either)."""
-    minutes = int(limits.window.total_seconds() // 60)
     retry_after = int(limits.window.total_seconds())
     if account_failures >= limits.per_account:
         raise TooManyAttempts(
-            f"Too many failed sign-ins for this account. Wait {minutes} minutes and try again.",
+            "too_many_sign_ins.account",
             retry_after=retry_after,
             limit="account",
         )
     if client_failures >= limits.per_client:
         raise TooManyAttempts(
-            "Too many failed sign-ins from your network address. "
-            f"Wait {minutes} minutes and try again.",
+            "too_many_sign_ins.client",
             retry_after=retry_after,
             limit="client",
         )

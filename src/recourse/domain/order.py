@@ -159,7 +159,7 @@ class Order:
         for line in self.lines:
             if line.id == line_id:
                 return line
-        raise NotFound(f"Line {line_id} is not on this order.", field="lines.line_id")
+        raise NotFound("line_not_on_order", field="lines.line_id", line_id=line_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +235,6 @@ def payment_transition(current: PaymentStatus, target: PaymentStatus) -> Payment
     if target not in PAYMENT_TRANSITIONS[current]:
         raise RuleConflict(
             "payment_state",
-            f"The payment is {current}; it cannot become {target}.",
             current=str(current),
             target=str(target),
         )
@@ -252,7 +251,7 @@ def record_payment(
 ) -> Payment:
     """§2 payment updates from the marketplace: captured (with amount), review or failed."""
     if all(line.qty.cancelled == line.qty.ordered for line in order.lines):
-        raise RuleConflict("order_cancelled", "The order is cancelled; it cannot be paid.")
+        raise RuleConflict("order_cancelled")
     if (
         order.payment.status in (PaymentStatus.pending, PaymentStatus.failed)
         and order.deadlines.pay_by is not None
@@ -261,7 +260,6 @@ def record_payment(
         # C2: the window closed, so the order is cancelled even if the worker has not said so.
         raise RuleConflict(
             "payment_window_closed",
-            "The payment window has closed and the order is cancelled; refund the payment.",
             pay_by=order.deadlines.pay_by.isoformat(),
         )
     payment_transition(order.payment.status, status)
@@ -269,17 +267,16 @@ def record_payment(
     if status is PaymentStatus.captured:
         expected = order_totals(order.currency, order.lines, order.shipping_fee).total.minor
         if amount is None:
-            raise InvalidInput("amount", "A captured payment needs the amount captured.")
+            raise InvalidInput("amount", "captured_without_amount")
         if amount != expected:
             raise RuleConflict(
                 "amount_is_not_the_total",
-                "The captured amount must equal the order total.",
                 field="amount",
                 order_total=expected,
                 amount=amount,
             )
         if not reference:
-            raise InvalidInput("reference", "A captured payment needs the gateway reference.")
+            raise InvalidInput("reference", "captured_without_reference")
         return replace(
             current, status=status, amount_captured=amount, captured_at=now, reference=reference
         )

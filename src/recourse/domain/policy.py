@@ -56,26 +56,22 @@ def make_policy(values: dict[str, Any], base: StorePolicy | None = None) -> Stor
     changes: dict[str, Any] = {}
     for name, value in values.items():
         if name not in known:
-            raise InvalidInput(f"policy.{name}", f"Unknown policy field {name!r}.")
+            raise InvalidInput(f"policy.{name}", "policy_field_unknown")
         if name == "buyer_cancel":
             try:
                 changes[name] = BuyerCancel(value)
             except ValueError:
-                raise InvalidInput(
-                    "policy.buyer_cancel", "buyer_cancel must be 'instant' or 'approval'."
-                ) from None
+                raise InvalidInput("policy.buyer_cancel", "policy_buyer_cancel_choice") from None
         elif isinstance(getattr(current, name), bool):
             if not isinstance(value, bool):
-                raise InvalidInput(f"policy.{name}", f"{name} must be true or false.")
+                raise InvalidInput(f"policy.{name}", "policy_not_boolean")
             changes[name] = value
         else:
             if isinstance(value, bool) or not isinstance(value, int):
-                raise InvalidInput(f"policy.{name}", f"{name} must be a whole number.")
+                raise InvalidInput(f"policy.{name}", "policy_not_whole")
             low, high = POLICY_LIMITS[name]
             if not low <= value <= high:
-                raise InvalidInput(
-                    f"policy.{name}", f"{name} must be between {low} and {high}.", min=low, max=high
-                )
+                raise InvalidInput(f"policy.{name}", "policy_out_of_range", min=low, max=high)
             changes[name] = value
     return replace(current, **changes)
 
@@ -179,9 +175,9 @@ def make_platform_policy(values: dict[str, Any], base: PlatformPolicy) -> Platfo
     changes: dict[str, int] = {}
     for name, value in values.items():
         if name not in known:
-            raise InvalidInput(name, f"Unknown platform setting {name!r}.", allowed=sorted(known))
+            raise InvalidInput(name, "platform_setting_unknown", allowed=sorted(known))
         low, high = WINDOW_LIMITS
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise InvalidInput(name, f"{name} must be a whole number from {low} to {high}.")
+            raise InvalidInput(name, "platform_setting_out_of_range")
         changes[name] = value
     return replace(base, **changes)

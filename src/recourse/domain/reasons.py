@@ -62,16 +62,14 @@ def check_reason(
 ) -> Reason:
     """C5: the reason exists, is active and is for this actor; `other` needs a note."""
     if reason is None or not reason.active or reason.actor is not actor:
-        raise NotFound(f"{code!r} is not a reason a {actor} can give.", field="reason", reason=code)
+        raise NotFound("reason_not_available", field="reason", reason=code, actor=str(actor))
     if reason.requires_note and not (note and note.strip()):
-        raise RuleConflict(
-            "note_required", "Tell us a little more: this reason needs a note.", field="note"
-        )
+        raise RuleConflict("note_required", field="note")
     return reason
 
 
 def check_new_reason(code: str, label: str) -> None:
     if not code or not code.replace("_", "").isalnum() or not code.islower() or len(code) > 64:
-        raise InvalidInput("code", "Use lowercase letters, digits and underscores (max 64).")
+        raise InvalidInput("code", "reason_code_invalid")
     if not label.strip():
-        raise InvalidInput("label", "Give the reason a label people will read.")
+        raise InvalidInput("label", "reason_label_missing")

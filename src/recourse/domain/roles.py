@@ -79,27 +79,10 @@ class OperatorTask(StrEnum):
     manage_webhooks = "manage_webhooks"
 
 
-_OPERATOR_ONLY = {
-    OperatorTask.create_users: "Only the marketplace operator creates users.",
-    OperatorTask.create_stores: "Only the marketplace operator creates stores.",
-    OperatorTask.ingest_orders: "Only the marketplace operator ingests orders.",
-    OperatorTask.report_payments: "Only the marketplace operator reports payments.",
-    OperatorTask.report_parcel_events: "Only the marketplace's carrier feed reports parcel events.",
-    OperatorTask.change_platform_settings: (
-        "Only the marketplace operator changes platform settings."
-    ),
-    OperatorTask.change_settlement_profiles: (
-        "Only the marketplace operator changes settlement profiles."
-    ),
-    OperatorTask.edit_reasons: "Only the marketplace operator edits the reason catalogue.",
-    OperatorTask.manage_webhooks: "Webhooks are managed with the marketplace operator's token.",
-}
-
-
 def check_operator(actor: Actor, task: OperatorTask) -> None:
     """§1: the marketplace's own token does `task`; no user does."""
     if actor.role is not Role.operator:
-        raise NotAllowed(_OPERATOR_ONLY[task])
+        raise NotAllowed(f"operator_only.{task.value}")
 
 
 def cancels_as(actor: Actor, *, buyer_id: int, store_id: int) -> Role:
@@ -109,37 +92,37 @@ def cancels_as(actor: Actor, *, buyer_id: int, store_id: int) -> Role:
         return Role.buyer
     if actor.role is Role.seller and store_id in actor.store_ids:
         return Role.seller
-    raise NotAllowed("Only the buyer or the store's staff can cancel this order.")
+    raise NotAllowed("cancel_not_party")
 
 
 def check_can_answer_cancellation(actor: Actor, *, store_id: int) -> None:
     """C4/C10: approving or rejecting a buyer's request is for the store's sellers."""
     if not can_answer_cancellation(actor, store_id=store_id):
-        raise NotAllowed("Only the store's staff can answer a cancellation request.")
+        raise NotAllowed("answer_cancellation_not_staff")
 
 
 def check_can_withdraw_cancellation(actor: Actor, *, buyer_id: int) -> None:
     """C10: the buyer who asked withdraws the request; nobody else does."""
     if actor.role is not Role.buyer or actor.user_id != buyer_id:
-        raise NotAllowed("Only the buyer can withdraw their cancellation request.")
+        raise NotAllowed("withdraw_cancellation_not_buyer")
 
 
 def check_can_ship(actor: Actor, *, store_id: int) -> None:
     """C9: the store's staff (or the operator's feed) ship its orders."""
     if not can_act_as_seller(actor, store_id=store_id):
-        raise NotAllowed("Only the store's staff can ship this order.")
+        raise NotAllowed("ship_not_staff")
 
 
 def check_can_refund_by_hand(actor: Actor) -> None:
     """F2: manual refunds are support's."""
     if actor.role is not Role.support:
-        raise NotAllowed("Only support agents issue manual refunds.")
+        raise NotAllowed("manual_refund_not_support")
 
 
 def check_can_retry_refund(actor: Actor) -> None:
     """F3: sending a failed or stuck refund again is support's."""
     if actor.role is not Role.support:
-        raise NotAllowed("Only support agents retry refunds.")
+        raise NotAllowed("retry_refund_not_support")
 
 
 def can_see_store(actor: Actor, *, store_id: int) -> bool:
@@ -150,12 +133,12 @@ def can_see_store(actor: Actor, *, store_id: int) -> bool:
 def check_can_edit_policy(actor: Actor, *, store_id: int) -> None:
     """§9: a store someone cannot see is not found; one they see but may not edit is refused."""
     if not can_see_store(actor, store_id=store_id):
-        raise NotFound("No such store.")
+        raise NotFound("store_not_found")
     if not can_edit_policy(actor, store_id=store_id):
-        raise NotAllowed("Only the store's staff or the operator may change its policy.")
+        raise NotAllowed("policy_not_staff")
 
 
 def check_sees_webhook_deliveries(actor: Actor, *, delivery_id: int) -> None:
     """M3: deliveries are the operator's and support's to see; for others none exists."""
     if actor.role not in (Role.operator, Role.support):
-        raise NotFound(f"No webhook delivery {delivery_id}.")
+        raise NotFound("webhook_delivery_not_found", delivery_id=delivery_id)

@@ -88,28 +88,27 @@ def plan_shipment(
     if order.payment.status is not PaymentStatus.captured:
         raise RuleConflict(
             "not_paid",
-            "The order is not paid yet; it cannot be shipped.",
             payment_status=str(order.payment.status),
         )
     if not carrier.strip():
-        raise InvalidInput("carrier", "Name the carrier.")
+        raise InvalidInput("carrier", "carrier_missing")
     if not tracking_number.strip():
-        raise InvalidInput("tracking_number", "Enter the tracking number.")
+        raise InvalidInput("tracking_number", "tracking_number_missing")
     if not lines:
-        raise InvalidInput("lines", "Choose at least one line to ship.")
+        raise InvalidInput("lines", "ship_no_lines")
     updated: dict[int, LineQuantities] = {}
     for i, item in enumerate(lines):
         if item.quantity <= 0:
-            raise InvalidInput(f"lines[{i}].quantity", "Quantity must be at least 1.")
+            raise InvalidInput(f"lines[{i}].quantity", "quantity_below_one")
         if item.line_id in updated:
-            raise InvalidInput(f"lines[{i}].line_id", "The same line is listed twice.")
+            raise InvalidInput(f"lines[{i}].line_id", "ship_line_twice")
         line = order.line(item.line_id)
         qty = line.qty
         if item.quantity > qty.unshipped:
             raise RuleConflict(
                 "quantity_not_shippable",
-                f"Only {qty.unshipped} of {line.title!r} can still ship.",
                 line_id=line.id,
+                title=line.title,
                 shippable=qty.unshipped,
                 requested=item.quantity,
             )
@@ -135,14 +134,12 @@ def check_event_time(happened: datetime, *, now: datetime, shipped_at: datetime)
     if happened > now:
         raise RuleConflict(
             "event_in_the_future",
-            "The event time is in the future.",
             field="at",
             now=now.isoformat(),
         )
     if happened < shipped_at:
         raise RuleConflict(
             "event_before_shipment",
-            "The event time is before the parcel was shipped.",
             field="at",
             shipped_at=shipped_at.isoformat(),
         )

@@ -47,12 +47,10 @@ def create_user(
     rules.check_store_membership(data.role, data.store_ids)
     with uow:
         if uow.users.by_email(email) is not None:
-            raise RuleConflict(
-                "email_taken", "A user with this email already exists.", field="email"
-            )
+            raise RuleConflict("email_taken", field="email")
         for i, store_id in enumerate(data.store_ids):
             if uow.stores.get(store_id) is None:
-                raise NotFound(f"There is no store {store_id}.", field=f"store_ids[{i}]")
+                raise NotFound("member_store_not_found", field=f"store_ids[{i}]", store_id=store_id)
         user_id = uow.users.add(
             NewUser(
                 email=email,
@@ -112,7 +110,7 @@ def authenticate(
         hasher.verify_decoy(password)
     ok = bool(user and user.password_hash and hasher.verify(user.password_hash, password))
     if not ok or user is None:
-        raise Unauthenticated("That email and password do not match an account.")
+        raise Unauthenticated("sign_in_failed")
     with uow:
         uow.login_attempts.succeeded(attempt)
         uow.commit()
@@ -165,7 +163,7 @@ def change_password(
     with uow:
         user = uow.users.by_email(email.strip().lower())
         if user is None:
-            raise InvalidInput("email", f"No user with email {email!r}.")
+            raise InvalidInput("email", "user_email_unknown", email=email)
         uow.users.set_password_hash(user.id, password_hash)
         ended = uow.web_sessions.end_all(user.id)
         uow.commit()
@@ -187,7 +185,7 @@ def create_token(
         if not operator:
             user = uow.users.by_email((email or "").strip().lower())
             if user is None:
-                raise InvalidInput("email", f"No user with email {email!r}.")
+                raise InvalidInput("email", "user_email_unknown", email=email)
             user_id = user.id
         uow.tokens.add(
             hash_token(token),
@@ -205,12 +203,12 @@ def actor_for_token(uow: UnitOfWork, token: str) -> Actor:
     with uow:
         record = uow.tokens.find(hash_token(token))
         if record is None or record.revoked:
-            raise Unauthenticated("The API token is missing, unknown or revoked.")
+            raise Unauthenticated("api_token_invalid")
         if record.operator:
             return Actor(Role.operator)
         user = uow.users.get(record.user_id) if record.user_id is not None else None
         if user is None:
-            raise Unauthenticated("The API token's user no longer exists.")
+            raise Unauthenticated("api_token_user_gone")
         return user.actor()
 
 

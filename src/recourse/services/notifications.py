@@ -14,7 +14,7 @@ def mark_read(uow: UnitOfWork, ctx: Context, *, actor: Actor, notification_id: i
         if actor.user_id is None or not uow.notifications.mark_read(
             notification_id, user_id=actor.user_id, at=ctx.clock.now()
         ):
-            raise NotFound(f"No notification {notification_id}.")
+            raise NotFound("notification_not_found", notification_id=notification_id)
         uow.commit()
 
 

@@ -24,15 +24,15 @@ def add_reason(
     try:
         who = ReasonActor(reason_actor)
     except ValueError:
-        raise InvalidInput("actor", "The actor is buyer or seller.") from None
+        raise InvalidInput("actor", "reason_actor_invalid") from None
     try:
         blame = Fault(fault)
     except ValueError:
-        raise InvalidInput("fault", "The fault is buyer, seller or none.") from None
+        raise InvalidInput("fault", "reason_fault_invalid") from None
     reason = Reason(code, label.strip(), who, blame, requires_note)
     with uow:
         if uow.reasons.get(code) is not None:
-            raise RuleConflict("reason_exists", f"A reason {code!r} already exists.", field="code")
+            raise RuleConflict("reason_exists", field="code", reason=code)
         uow.reasons.add(reason)
         uow.commit()
     return reason
@@ -43,5 +43,5 @@ def set_reason_active(uow: UnitOfWork, *, actor: Actor, code: str, active: bool)
     check_operator(actor, OperatorTask.edit_reasons)
     with uow:
         if not uow.reasons.set_active(code, active):
-            raise NotFound(f"No reason {code!r}.")
+            raise NotFound("reason_not_found", reason=code)
         uow.commit()

@@ -195,7 +195,7 @@ def record_carrier_event(
     with uow:
         peek = uow.shipments.get(shipment_id)
     if peek is None:
-        raise NotFound(f"No shipment {shipment_id}.")
+        raise NotFound("shipment_not_found", shipment_id=shipment_id)
     settle_due(uow, ctx, order_id=peek.order_id)
     with uow:
         order = load_order(uow, actor, peek.order_id, for_update=True)

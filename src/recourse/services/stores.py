@@ -24,7 +24,7 @@ def create_store(
     """P: a store starts with policy version 1, in force from its creation."""
     check_operator(actor, OperatorTask.create_stores)
     if not name.strip():
-        raise InvalidInput("name", "Enter the store's name.")
+        raise InvalidInput("name", "store_name_missing")
     country = rules.check_country(country)
     first = make_policy(policy or {})
     now = ctx.clock.now()
@@ -42,7 +42,7 @@ def update_store_policy(
     now = ctx.clock.now()
     with uow:
         if uow.stores.get(store_id) is None:
-            raise NotFound("No such store.")
+            raise NotFound("store_not_found")
         check_can_edit_policy(actor, store_id=store_id)
         versions = uow.stores.policy_versions(store_id)
         latest = max(versions, key=lambda v: v.version)

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from ipaddress import ip_address
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,7 +23,7 @@ from recourse.domain.roles import (
     check_operator,
     check_sees_webhook_deliveries,
 )
-from recourse.domain.webhooks import SCHEMES, IPAddress, Refusal, Refused, url_refusal
+from recourse.domain.webhooks import SCHEMES, Refusal, Refused, url_refusal
 from recourse.services.events import EVENT_TYPES
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import WebhookUnitOfWork
@@ -89,61 +88,28 @@ def subscribable() -> list[str]:
 def check_events(events: Sequence[str]) -> list[str]:
     """Known types only, each once; the error names the offending index and the catalogue."""
     if not events:
-        raise InvalidInput(
-            "events", "Subscribe to at least one event type, or to '*'.", allowed=subscribable()
-        )
+        raise InvalidInput("events", "webhook_events_missing", allowed=subscribable())
     allowed = set(subscribable())
     for i, value in enumerate(events):
         if value not in allowed:
             raise InvalidInput(
                 f"events[{i}]",
-                f"Unknown event type {value!r}. Choose from the catalogue, a family such as "
-                "'refund.*', or '*'.",
+                "webhook_event_unknown",
+                event_type=value,
                 allowed=subscribable(),
             )
     return list(dict.fromkeys(events))
 
 
-_ADDRESS_KINDS = {
-    Refusal.loopback: "a loopback address (this machine)",
-    Refusal.private: "a private network address",
-    Refusal.link_local: "a link-local address (such as a cloud metadata service)",
-    Refusal.multicast: "a multicast address",
-    Refusal.unspecified: "the unspecified address",
-    Refusal.shared: "a carrier-grade NAT address",
-    Refusal.reserved: "a reserved or special-purpose address",
-}
-_WHOLE_URL = "Give an http:// or https:// URL, e.g. https://shop.example/webhooks."
-
-
-def _spells(host: str, address: IPAddress) -> bool:
-    """Whether `host` is `address` in its usual notation (not `0x7f000001` for 127.0.0.1)."""
-    try:
-        return ip_address(host.removeprefix("[").removesuffix("]")) == address
-    except ValueError:
-        return False
-
-
-def refusal_message(refused: Refused, *, resolved: bool = False) -> str:
-    """T2 in a sentence; `resolved` when the address is what the host name resolved to."""
-    if refused.reason is Refusal.scheme or not refused.host:
-        return _WHOLE_URL
-    if refused.reason is Refusal.credentials:
-        return (
-            "Leave user names and passwords out of the URL; receivers check the "
-            "webhook-signature header instead."
-        )
-    if refused.reason is Refusal.host:
-        return (
-            f"Give a host name such as shop.example or a public IP address, not {refused.host!r}."
-        )
-    kind = _ADDRESS_KINDS[refused.reason]
-    if refused.address is None or _spells(refused.host, refused.address):
-        subject = f"{refused.host} is {kind}"
-    else:
-        verb = "resolves to" if resolved else "is"
-        subject = f"{refused.host} {verb} {refused.address}, {kind}"
-    return f"Webhooks go only to public addresses: {subject}."
+def refusal_facts(refused: Refused, *, resolved: bool = False) -> dict[str, Any]:
+    """T2 as facts (`recourse.texts` words them): why, the host as written, the address it
+    denotes; `resolved` when the address is what the host name resolved to."""
+    facts: dict[str, Any] = {"reason": str(refused.reason), "host": refused.host}
+    if refused.address is not None:
+        facts["address"] = str(refused.address)
+    if resolved:
+        facts["resolved"] = True
+    return facts
 
 
 def check_url(url: str, *, allow_private: bool = False) -> str:
@@ -157,21 +123,19 @@ def check_url(url: str, *, allow_private: bool = False) -> str:
         parts, valid = urlsplit(""), False
     if not valid or any(ch.isspace() or not ch.isprintable() for ch in url):
         reason = Refusal.host if parts.scheme in SCHEMES else Refusal.scheme
-        raise InvalidInput("url", _WHOLE_URL, reason=str(reason))
+        raise InvalidInput("url", "webhook_url_invalid", reason=str(reason))
     if len(url) > MAX_URL:
-        raise InvalidInput("url", f"Keep the URL under {MAX_URL} characters.")
+        raise InvalidInput("url", "webhook_url_too_long")
     refused = url_refusal(url, allow_private=allow_private)
     if refused is not None:
-        raise InvalidInput("url", refusal_message(refused), reason=str(refused.reason))
+        raise InvalidInput("url", "webhook_url_refused", **refusal_facts(refused))
     return url
 
 
 def check_description(description: str | None) -> str | None:
     text = (description or "").strip()
     if len(text) > MAX_DESCRIPTION:
-        raise InvalidInput(
-            "description", f"Keep the description under {MAX_DESCRIPTION} characters."
-        )
+        raise InvalidInput("description", "webhook_description_too_long")
     return text or None
 
 
@@ -225,7 +189,7 @@ def update_endpoint(
         values["description"] = check_description(description)
     with uow:
         if uow.webhooks.endpoint(endpoint_id) is None:
-            raise NotFound(f"No webhook endpoint {endpoint_id}.")
+            raise NotFound("webhook_endpoint_not_found", endpoint_id=endpoint_id)
         if values:
             uow.webhooks.update_endpoint(endpoint_id, **values)
         uow.commit()
@@ -236,7 +200,7 @@ def fan_out(uow: WebhookUnitOfWork, ctx: Context, *, event_id: str) -> list[int]
     with uow:
         found = uow.webhooks.event(event_id)
         if found is None:
-            raise NotFound(f"No event {event_id}.")
+            raise NotFound("webhook_event_not_found", event_id=event_id)
         event_type, created_at, _ = found
         now = ctx.clock.now()
         delivery_ids = []
@@ -298,7 +262,7 @@ def record_attempt(
     with uow:
         delivery = uow.webhooks.delivery(delivery_id, for_update=True)
         if delivery is None:
-            raise NotFound(f"No webhook delivery {delivery_id}.")
+            raise NotFound("webhook_delivery_not_found", delivery_id=delivery_id)
         excerpt = attempt.response_excerpt
         uow.webhooks.add_attempt(
             delivery_id,
@@ -333,13 +297,12 @@ def replay_delivery(
     with uow:
         delivery = uow.webhooks.delivery(delivery_id, for_update=True)
         if delivery is None:
-            raise NotFound(f"No webhook delivery {delivery_id}.")
+            raise NotFound("webhook_delivery_not_found", delivery_id=delivery_id)
         endpoint = uow.webhooks.endpoint(delivery.endpoint_id)
         assert endpoint is not None
         if not endpoint.active:
             raise RuleConflict(
                 "endpoint_disabled",
-                "The endpoint is disabled; enable it before replaying its deliveries.",
                 endpoint_id=endpoint.id,
             )
         uow.webhooks.update_delivery(

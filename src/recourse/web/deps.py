@@ -43,7 +43,7 @@ def api_actor(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Actor:
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthenticated("Send an API token: Authorization: Bearer <token>.")
+        raise Unauthenticated("api_token_missing")
     return accounts.actor_for_token(c.uow(), credentials.credentials)
 
 
@@ -54,7 +54,7 @@ def require_operator(actor: ApiActor) -> Actor:
     if actor.role is not Role.operator:
         from recourse.domain.errors import NotAllowed
 
-        raise NotAllowed("This endpoint is for the marketplace operator's token.")
+        raise NotAllowed("operator_token_only")
     return actor
 
 
@@ -118,9 +118,7 @@ def check_csrf(request: Request, submitted: str | None) -> None:
         or not submitted
         or not hmac.compare_digest(expected, submitted)
     ):
-        raise InvalidInput(
-            "csrf_token", "The form expired or came from elsewhere. Reload the page and try again."
-        )
+        raise InvalidInput("csrf_token", "csrf_invalid")
 
 
 def flash(request: Request, message: str, kind: str = "success") -> None:

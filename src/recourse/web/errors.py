@@ -25,8 +25,9 @@ from recourse.domain.errors import (
     TooManyAttempts,
     Unauthenticated,
 )
-from recourse.i18n import Words
+from recourse.i18n import ENGLISH, N_, Words
 from recourse.texts import error_message
+from recourse.texts.platform import field_problem, invalid_json
 from recourse.web import language
 from recourse.web.limits import BodyTooLarge, too_large
 
@@ -111,26 +112,48 @@ def field_path(loc: tuple[Any, ...]) -> str:
     return path or str(loc[0] if loc else "body")
 
 
-def _problem(error: dict[str, Any]) -> dict[str, str]:
-    """One failed check of a request: where (the field) and what."""
+def _problem(error: dict[str, Any], words: Words = ENGLISH) -> dict[str, str]:
+    """One failed check of a request: where (the field) and what, in the reader's words."""
     if error.get("type") == "json_invalid":
         # FastAPI puts the character offset where a field would be: the body is at fault.
         detail = (error.get("ctx") or {}).get("error", "")
         at = error.get("loc", ("body", None))[-1]
-        return {"field": "body", "message": f"Invalid JSON: {detail} at character {at}"}
+        return {"field": "body", "message": invalid_json(words, detail, at)}
     return {
         "field": field_path(tuple(error.get("loc", ()))),
-        "message": error.get("msg", "invalid"),
+        "message": field_problem(words, error),
     }
 
 
-def _unreadable(cause: BaseException) -> str:
+def _unreadable(cause: BaseException, words: Words = ENGLISH) -> str:
     """Why the body could not be parsed, when FastAPI fails before validation."""
     if isinstance(cause, UnicodeDecodeError):
-        return "Invalid JSON: not UTF-8 text"
+        return words._(N_("Invalid JSON: not UTF-8 text"))
     if isinstance(cause, RecursionError):
-        return "Invalid JSON: nested too deeply"
-    return "Could not be read"
+        return words._(N_("Invalid JSON: nested too deeply"))
+    return words._(N_("Could not be read"))
+
+
+# The reason phrases Starlette answers with for a path, method or body it does not take.
+HTTP_PHRASES = {
+    "Bad Request": N_("Bad Request"),
+    "Unauthorized": N_("Unauthorized"),
+    "Forbidden": N_("Forbidden"),
+    "Not Found": N_("Not Found"),
+    "Method Not Allowed": N_("Method Not Allowed"),
+    "Not Acceptable": N_("Not Acceptable"),
+    "Unsupported Media Type": N_("Unsupported Media Type"),
+    "Too Many Requests": N_("Too Many Requests"),
+    "Internal Server Error": N_("Internal Server Error"),
+    "Service Unavailable": N_("Service Unavailable"),
+}
+
+
+def http_phrase(detail: object, words: Words = ENGLISH) -> str:
+    """An HTTP error's detail in the reader's words when it is a bare reason phrase."""
+    text = str(detail)
+    msgid = HTTP_PHRASES.get(text)
+    return words._(msgid) if msgid else text
 
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
@@ -155,7 +178,7 @@ TEXT_TOO_LONG = "22001"
 BAD_CHARACTERS = ("22021", "22P05")
 
 
-def refused_value(exc: BaseException) -> tuple[str, str]:
+def refused_value(exc: BaseException, words: Words = ENGLISH) -> tuple[str, str]:
     """What kind of value a database refused, as (code, sentence): a number past its column
     (PostgreSQL; SQLite's driver raises OverflowError), text longer than its column, or text
     with a character no database stores (a NUL for PostgreSQL, half a surrogate pair for
@@ -163,9 +186,9 @@ def refused_value(exc: BaseException) -> tuple[str, str]:
     cause = getattr(exc, "orig", None) or exc
     sqlstate = getattr(cause, "sqlstate", None)
     if isinstance(exc, OverflowError) or sqlstate == NUMBER_OUT_OF_RANGE:
-        return "out_of_range", "A number in the request is too large."
+        return "out_of_range", words._(N_("A number in the request is too large."))
     if sqlstate == TEXT_TOO_LONG:
-        return "too_long", "A text in the request is longer than can be stored."
+        return "too_long", words._(N_("A text in the request is longer than can be stored."))
     if (
         isinstance(exc, UnicodeEncodeError)
         or sqlstate in BAD_CHARACTERS
@@ -173,10 +196,14 @@ def refused_value(exc: BaseException) -> tuple[str, str]:
     ):
         return (
             "invalid_text",
-            "A text in the request contains a character that cannot be stored "
-            "(a NUL, or half of a surrogate pair).",
+            words._(
+                N_(
+                    "A text in the request contains a character that cannot be stored "
+                    "(a NUL, or half of a surrogate pair)."
+                )
+            ),
         )
-    return "invalid", "A value in the request cannot be stored."
+    return "invalid", words._(N_("A value in the request cannot be stored."))
 
 
 class LoginRequired(Exception):
@@ -208,10 +235,14 @@ def install(app: FastAPI, page_error: Callable[[Request, int, str], Response]) -
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        return _malformed(request, [_problem(e) for e in exc.errors()])
+        words = language.words(request)
+        return _malformed(request, [_problem(e, words) for e in exc.errors()])
 
     def _malformed(request: Request, errors: list[dict[str, str]]) -> Response:
-        first = errors[0] if errors else {"field": "body", "message": "invalid request"}
+        words = language.words(request)
+        first = (
+            errors[0] if errors else {"field": "body", "message": words._(N_("invalid request"))}
+        )
         message = f"{first['field']}: {first['message']}"
         body = {
             "error": {
@@ -230,7 +261,7 @@ def install(app: FastAPI, page_error: Callable[[Request, int, str], Response]) -
         # failed, so its transaction rolled back and nothing was written. Say which kind.
         if isinstance(exc, UnicodeEncodeError) and exc.reason != "surrogates not allowed":
             raise exc
-        code, message = refused_value(exc)
+        code, message = refused_value(exc, language.words(request))
         body = {"error": {"code": code, "message": message, "field": "body"}}
         if wants_json(request):
             return JSONResponse(body, status_code=422)
@@ -252,19 +283,21 @@ def install(app: FastAPI, page_error: Callable[[Request, int, str], Response]) -
         # body over the limit (read in chunks, so the limit trips here) is 413, anything
         # else a malformed request.
         cause = exc.__cause__ if exc.status_code == 400 else None
+        words = language.words(request)
         if isinstance(cause, BodyTooLarge):
+            body = too_large(cause.max_bytes, words)
             if wants_json(request):
-                return JSONResponse(too_large(cause.max_bytes), status_code=413)
-            return page_error(request, 413, too_large(cause.max_bytes)["error"]["message"])
+                return JSONResponse(body, status_code=413)
+            return page_error(request, 413, body["error"]["message"])
         if cause is not None:
-            return _malformed(request, [{"field": "body", "message": _unreadable(cause)}])
+            return _malformed(request, [{"field": "body", "message": _unreadable(cause, words)}])
         headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 405:
             headers["Allow"] = allowed_methods(request)
         if wants_json(request):
             code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
             return JSONResponse(
-                {"error": {"code": code, "message": str(exc.detail)}},
+                {"error": {"code": code, "message": http_phrase(exc.detail, words)}},
                 status_code=exc.status_code,
                 headers=headers,
             )

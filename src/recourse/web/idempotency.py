@@ -16,6 +16,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from recourse.db import idempotency
 from recourse.domain.roles import Actor
+from recourse.i18n import N_
+from recourse.web import language
 
 MAX_KEY_LENGTH = 255
 
@@ -67,7 +69,10 @@ class IdempotencyMiddleware:
                     "error": {
                         "code": "invalid",
                         "field": "Idempotency-Key",
-                        "message": f"Idempotency-Key is longer than {MAX_KEY_LENGTH} characters.",
+                        "message": language.words(Request(scope))._(
+                            N_("Idempotency-Key is longer than %(max)s characters."),
+                            max=MAX_KEY_LENGTH,
+                        ),
                     }
                 },
             )
@@ -95,7 +100,9 @@ class IdempotencyMiddleware:
                     {
                         "error": {
                             "code": "idempotency_key_reused",
-                            "message": "This Idempotency-Key was used with a different request.",
+                            "message": language.words(Request(scope))._(
+                                N_("This Idempotency-Key was used with a different request.")
+                            ),
                             "idempotency_key": key,
                         }
                     },
@@ -107,7 +114,9 @@ class IdempotencyMiddleware:
                     {
                         "error": {
                             "code": "idempotency_in_progress",
-                            "message": "A request with this Idempotency-Key is still in progress.",
+                            "message": language.words(Request(scope))._(
+                                N_("A request with this Idempotency-Key is still in progress.")
+                            ),
                             "idempotency_key": key,
                         }
                     },

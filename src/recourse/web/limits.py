@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from recourse.i18n import ENGLISH, N_, Words
+from recourse.web import language
 
 MAX_BODY_BYTES = 1_000_000
 
@@ -16,11 +20,13 @@ class BodyTooLarge(Exception):
         self.max_bytes = max_bytes
 
 
-def too_large(max_bytes: int) -> dict[str, Any]:
+def too_large(max_bytes: int, words: Words = ENGLISH) -> dict[str, Any]:
     return {
         "error": {
             "code": "too_large",
-            "message": f"The request body is larger than {max_bytes} bytes.",
+            "message": words._(
+                N_("The request body is larger than %(max_bytes)s bytes."), max_bytes=max_bytes
+            ),
         }
     }
 
@@ -36,7 +42,7 @@ class BodyLimitMiddleware:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await self._refuse(scope, send)
             return
         seen = 0
         started = False
@@ -58,10 +64,11 @@ class BodyLimitMiddleware:
             await self.app(scope, counted, watched)
         except BodyTooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(scope, send)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps(too_large(self.max_bytes)).encode()
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        words = language.words(Request(scope))
+        body = json.dumps(too_large(self.max_bytes, words)).encode()
         await send(
             {
                 "type": "http.response.start",

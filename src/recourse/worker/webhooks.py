@@ -37,8 +37,10 @@ from recourse.domain.webhooks import (
     host_refusal,
     url_refusal,
 )
+from recourse.i18n import ENGLISH
 from recourse.services import webhooks
 from recourse.services.ports import Resolver, WebhookAttempt, WebhookUnitOfWork
+from recourse.texts.platform import url_refusal as refusal_sentence
 from recourse.worker.deps import WorkerDeps
 
 TIMEOUT_SECONDS = 10.0
@@ -107,12 +109,17 @@ def signed_request(out: webhooks.Outgoing) -> tuple[bytes, dict[str, str]]:
     return body.encode(), headers
 
 
+def _refusal(refused: Refused, *, resolved: bool = False) -> str:
+    """T2 in a sentence for the attempt's record (kept in English, as a log line is)."""
+    return refusal_sentence(ENGLISH, webhooks.refusal_facts(refused, resolved=resolved))
+
+
 def pinned(url: str, resolver: Resolver, *, allow_private: bool) -> tuple[httpx.URL, str, str]:
     """T2: the URL with its host replaced by the one checked address to connect to, and the
     Host header and TLS server name of the host as written. Raises NotSent."""
     refused = url_refusal(url, allow_private=allow_private)
     if refused is not None:
-        raise NotSent(webhooks.refusal_message(refused))
+        raise NotSent(_refusal(refused))
     try:
         target = httpx.URL(url)
     except httpx.InvalidURL as exc:
@@ -125,7 +132,7 @@ def pinned(url: str, resolver: Resolver, *, allow_private: bool) -> tuple[httpx.
     else:
         refused = host_refusal(host, allow_private=allow_private)
     if refused is not None:
-        raise NotSent(webhooks.refusal_message(refused))
+        raise NotSent(_refusal(refused))
     literal = host_address(host)
     port = target.port or (443 if target.scheme == "https" else 80)
     try:
@@ -138,7 +145,7 @@ def pinned(url: str, resolver: Resolver, *, allow_private: bool) -> tuple[httpx.
         reason = address_refusal(address)
         if reason is not None and not allow_private:
             refused = Refused(reason, host, address)
-            raise NotSent(webhooks.refusal_message(refused, resolved=literal is None))
+            raise NotSent(_refusal(refused, resolved=literal is None))
     return target.copy_with(host=str(addresses[0])), target.netloc.decode("ascii"), host
 
 

@@ -27,7 +27,7 @@ OrderTab = Literal["all", "to_pay", "to_ship", "shipped", "delivered", "complete
 def _detail(s: ReadSession, c: ContainerDep, actor: Actor, order_id: int) -> Order:
     found = order_detail(s, actor, order_id, c.clock.now())
     if found is None:
-        raise NotFound(f"No order {order_id}.")
+        raise NotFound("order_not_found", order_id=order_id)
     return Order.of(found)
 
 
@@ -145,7 +145,7 @@ def carrier_event(
 ) -> Shipment:
     """The carrier feed: in_transit, delivered, refused, returned_to_sender, delivered_to_sender."""
     if body.at is not None and body.at.tzinfo is None:
-        raise InvalidInput("at", "Give the time with a UTC offset, e.g. 2026-03-02T10:00:00Z.")
+        raise InvalidInput("at", "time_without_offset")
     shipping.record_carrier_event(
         c.uow(),
         c.ctx,

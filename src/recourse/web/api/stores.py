@@ -18,7 +18,7 @@ router = APIRouter(tags=["stores"])
 def _store(s: ReadSession, c: ContainerDep, store_id: int) -> Store:
     found = store_with_policy(s, store_id, c.clock.now())
     if found is None:
-        raise NotFound(f"No store {store_id}.")
+        raise NotFound("store_id_not_found", store_id=store_id)
     return Store.of(found)
 
 
@@ -38,7 +38,7 @@ def create_store(body: StoreIn, actor: OperatorActor, c: ContainerDep, s: ReadSe
 @router.get("/stores/{store_id}")
 def get_store(store_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Store:
     if not (actor.sees_everything or store_id in actor.store_ids):
-        raise NotFound(f"No store {store_id}.")
+        raise NotFound("store_id_not_found", store_id=store_id)
     return _store(s, c, store_id)
 
 

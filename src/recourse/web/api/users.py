@@ -19,7 +19,7 @@ router = APIRouter(tags=["users"])
 def _user(s: ReadSession, user_id: int) -> User:
     found = user_view(s, user_id)
     if found is None:
-        raise NotFound(f"No user {user_id}.")
+        raise NotFound("user_not_found", user_id=user_id)
     return User.of(found)
 
 
@@ -55,5 +55,5 @@ def me(actor: ApiActor, s: ReadSession) -> Me:
 @router.get("/users/{user_id}")
 def get_user(user_id: Id, actor: ApiActor, s: ReadSession) -> User:
     if not (actor.sees_everything or actor.user_id == user_id):
-        raise NotFound(f"No user {user_id}.")
+        raise NotFound("user_not_found", user_id=user_id)
     return _user(s, user_id)

@@ -76,7 +76,7 @@ class EndpointPatch(Strict):
 def _endpoint(s: ReadSession, endpoint_id: int) -> EndpointView:
     found = endpoint_view(s, endpoint_id)
     if found is None:
-        raise NotFound(f"No webhook endpoint {endpoint_id}.")
+        raise NotFound("webhook_endpoint_not_found", endpoint_id=endpoint_id)
     return found
 
 

@@ -372,7 +372,7 @@ def action_sentence(entry: TimelineView, currency: str, words: Words) -> str:
     return f"{text[:1].upper()}{text[1:]}."
 
 
-def reason_label(code: str | None, words: Words = ENGLISH) -> str | None:
+def reason_label(code: str | None, words: Words) -> str | None:
     """A timeline entry's reason, as the timeline words it ('Reason: changed my mind')."""
     if not code:
         return None
@@ -445,7 +445,7 @@ def timeline_rows(
     return rows
 
 
-def hidden_from(visible_to_buyer: bool, visible_to_seller: bool, words: Words = ENGLISH) -> str:
+def hidden_from(visible_to_buyer: bool, visible_to_seller: bool, words: Words) -> str:
     if not visible_to_buyer and not visible_to_seller:
         return words._("Hidden from buyer and seller")
     if not visible_to_buyer:
@@ -484,17 +484,12 @@ def order_page(
     viewer_id: int,
     now: datetime,
     names: dict[int, str],
-    words: Words | None = None,
-    tz: str | None = None,
+    words: Words,
     entries: list[TimelineView] | None = None,
     hidden: list[str] | None = None,
 ) -> dict[str, Any]:
     """Context shared by the buyer's, the seller's and support's order pages, in the words of
-    the request's reader (`recourse.web.language.words`).
-
-    TRANSITIONAL: a caller still passing only `tz` reads English in that time zone."""
-    if words is None:
-        words = Words(ENGLISH.lang, tz or ENGLISH.tz)
+    the request's reader (`recourse.web.language.words`)."""
     return {
         "detail": detail,
         "view": order_view(detail, words),

@@ -172,7 +172,8 @@ def load_order(uow: UnitOfWork, actor: Actor, order_id: int, *, for_update: bool
     """The order if the actor may see it; otherwise NotFound (§1: never confirm it exists)."""
     order = uow.orders.get(order_id, for_update=for_update)
     if order is None or not can_see_order(actor, buyer_id=order.buyer_id, store_id=order.store_id):
-        raise NotFound("order_not_found", order_id=order_id)
+        # No facts: someone else's order and a missing one read the same (§1).
+        raise NotFound("order.no_such")
     return order
 
 

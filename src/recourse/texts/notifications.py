@@ -11,6 +11,7 @@ from recourse.i18n import N_, Words
 from recourse.texts.core import Fact, Sentence, day, money, say, when
 
 ERRORS: dict[str, Sentence] = {
+    "order.no_such": say(N_("No such order.")),
     "order.no_buyer": say(N_("There is no buyer %(buyer_id)s.")),
     "order.no_store": say(N_("There is no store %(store_id)s.")),
     "order.unknown_currency": lambda words, facts: words._(

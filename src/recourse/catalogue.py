@@ -34,7 +34,7 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%%")
 def extract() -> Catalog:
     """Every sentence marked in the source and the templates, with where it is used."""
     with (ROOT / "babel.cfg").open() as handle:
-        method_map, options_map = parse_mapping_cfg(handle)
+        method_map, options_map = parse_mapping_cfg(handle)  # type: ignore[no-untyped-call]
     catalogue = Catalog(project="Recourse", domain=DOMAIN, charset="utf-8")
     found = extract_from_dir(
         ROOT, method_map, options_map, keywords=KEYWORDS, strip_comment_tags=True
@@ -95,6 +95,21 @@ def _placeholders(text: str) -> set[str]:
     return {m.group(1) for m in PLACEHOLDER.finditer(text) if m.group(1)}
 
 
+def _forms(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ("",)
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _same_placeholders(english: tuple[str, ...], translated: tuple[str, ...]) -> bool:
+    """A translation fills the English placeholders; a plural form may leave out the count
+    ("una hora"), never name a fact the English does not have."""
+    known = set().union(*(_placeholders(text) for text in english))
+    if len(english) > 1:
+        return all(_placeholders(text) <= known for text in translated)
+    return all(_placeholders(text) == known for text in translated)
+
+
 def problems(lang: str, template: Catalog | None = None) -> list[Problem]:
     """Sentences of the source without a usable translation in `lang`: missing, empty, fuzzy,
     or with other placeholders than the English; and translations no source uses any more."""
@@ -109,23 +124,13 @@ def problems(lang: str, template: Catalog | None = None) -> list[Problem]:
         if translated is None:
             found.append(Problem(lang, key, "no translation"))
             continue
-        strings = (
-            translated.string
-            if isinstance(translated.string, tuple | list)
-            else (translated.string,)
-        )
+        strings = _forms(translated.string)
         if not all(strings):
             found.append(Problem(lang, key, "empty translation"))
         elif translated.fuzzy:
             found.append(Problem(lang, key, "fuzzy translation"))
-        else:
-            english = _placeholders(
-                " ".join(message.id if isinstance(message.id, tuple) else (message.id,))
-            )
-            for text in strings:
-                if _placeholders(text) - english or (english - _placeholders(text) - {"num"}):
-                    found.append(Problem(lang, key, "placeholders differ"))
-                    break
+        elif not _same_placeholders(_forms(message.id), strings):
+            found.append(Problem(lang, key, "placeholders differ"))
     used = {(m.id if isinstance(m.id, str) else m.id[0], m.context) for m in template if m.id}
     for message in catalogue:
         if message.id:

@@ -162,3 +162,23 @@ def test_demo_history_lies_in_the_past_and_the_worker_has_caught_up(settings: Se
     assert pending == 0
     assert dead == []
     assert {"order_shipped", "order_delivered", "cancellation_completed"} <= mail
+
+
+def test_demo_has_a_buyer_who_reads_it_in_spanish_with_orders_in_several_states(
+    container: Container,
+) -> None:
+    info = _seed(container)
+    email, password = info["in_spanish"]
+    user = accounts.authenticate(
+        container.uow(),
+        container.ctx,
+        container.hasher,
+        email=email,
+        password=password,
+        client="test",
+        limits=LoginLimits(per_account=5, per_client=20),
+    )
+    mine = _orders(container, user.actor())
+
+    assert user.locale == "es"
+    assert len({o.status for o in mine}) >= 4

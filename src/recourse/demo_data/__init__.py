@@ -20,6 +20,7 @@ from recourse.demo_data.marketplace import (
     BUYER_LOGIN,
     PEOPLE,
     SELLER_LOGIN,
+    SPANISH_BUYER_LOGIN,
     STORES,
     SUPPORT_LOGIN,
     setup,
@@ -33,6 +34,7 @@ __all__ = ["WORKER_CADENCE", "DemoInfo", "demo_logins", "seed"]
 
 class DemoInfo(TypedDict):
     logins: dict[str, tuple[str, str]]
+    in_spanish: tuple[str, str]
     token: str
 
 
@@ -61,5 +63,7 @@ def demo_logins(container: Container) -> DemoInfo:
     )
     return {
         "logins": {"buyer": BUYER_LOGIN, "seller": SELLER_LOGIN, "support": SUPPORT_LOGIN},
+        # the same marketplace read in Spanish, by a buyer whose language is Spanish
+        "in_spanish": SPANISH_BUYER_LOGIN,
         "token": token,
     }

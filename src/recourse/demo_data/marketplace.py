@@ -16,6 +16,7 @@ OPERATOR = Actor(Role.operator)
 BUYER_LOGIN = ("buyer@demo.recourse.test", "demo-buyer-1")
 SELLER_LOGIN = ("seller@demo.recourse.test", "demo-seller-1")
 SUPPORT_LOGIN = ("support@demo.recourse.test", "demo-support-1")
+SPANISH_BUYER_LOGIN = ("lucia@demo.recourse.test", "demo-buyer-8")  # reads Recourse in Spanish
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +246,7 @@ PEOPLE = _people(
     buyer   | lucas   | Lucas Oliveira    | BR | America/Sao_Paulo   | pt_BR |
     buyer   | jordan  | Jordan Miller     | US | America/Los_Angeles | en_US |
     buyer   | noah    | Noah de Vries     | NL | Europe/Amsterdam    | nl    |
+    buyer   | lucia   | Lucía Fernández   | ES | Europe/Madrid       | es    |
     """
 )
 

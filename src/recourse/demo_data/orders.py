@@ -48,6 +48,8 @@ PLAN = """
     jordan kanade  delivered completed:bank_transfer
     noah   volt    awaiting_shipment delivered delivered completed completed
     noah   lune    shipped delivered
+    lucia  volt    awaiting_shipment shipped delivered cancelled:by_buyer
+    lucia  lune    awaiting_shipment:requested completed
 """
 
 

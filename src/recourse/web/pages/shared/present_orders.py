@@ -12,12 +12,20 @@ from typing import Any
 
 from recourse.db.queries.orders import LineSummary, OrderDetail, OrderSummary
 from recourse.db.queries.timeline import TimelineView
-from recourse.domain.money import Money
 from recourse.domain.order import OrderLine
 from recourse.domain.roles import Role
-from recourse.i18n import ENGLISH, N_, Words
+from recourse.i18n import N_, Words
 from recourse.texts.web import policy_sentences
-from recourse.web.templating import status_label
+from recourse.web.pages.shared.present_timeline import (
+    REASONS,
+    action_sentence,
+    actor_ids,
+    actor_label,
+    hidden_from,
+    reason_label,
+    table_label,
+    timeline_rows,
+)
 
 TABS = ("all", "to_pay", "to_ship", "shipped", "delivered", "completed", "cancelled")
 
@@ -65,25 +73,6 @@ def payment_status_label(code: str, words: Words) -> str:
     return code
 
 
-REASONS = {
-    "payment_window_expired": N_("not paid in time"),
-    "protection_ended": N_("buyer protection ended"),
-    "changed_mind": N_("changed my mind"),
-    "ordered_by_mistake": N_("ordered by mistake"),
-    "found_cheaper": N_("found it cheaper elsewhere"),
-    "wrong_address": N_("wrong delivery address"),
-    "wrong_payment_method": N_("wrong payment method"),
-    "shipping_too_slow": N_("shipping takes too long"),
-    "seller_asked": N_("the seller asked me to cancel"),
-    "not_shipped_in_time": N_("not shipped in time"),
-    "out_of_stock": N_("out of stock"),
-    "cannot_ship_to_address": N_("cannot ship to the address"),
-    "pricing_error": N_("pricing error"),
-    "buyer_requested": N_("the buyer asked"),
-    "suspected_fraud": N_("suspected fraud"),
-    "other": N_("other"),
-}
-
 STATUS_MEANINGS = {
     "awaiting_payment": N_("The order is placed and waits for payment."),
     "payment_review": N_("The payment is being verified by the bank or for fraud."),
@@ -97,14 +86,16 @@ STATUS_MEANINGS = {
 
 QUANTITY_NAMES = ("cancelled", "shipped", "delivered", "returned", "refunded")
 
-# Roles as support reads them next to a person's name, and alone when the name is unknown.
-ROLE_NAMES = {"buyer": N_("buyer"), "seller": N_("seller"), "support": N_("support")}
-ROLE_TITLES = {"buyer": N_("Buyer"), "seller": N_("Seller"), "support": N_("Support")}
-
-
-def _table(table: dict[str, str], code: str, words: Words, default: str) -> str:
-    msgid = table.get(code)
-    return words._(msgid) if msgid is not None else default
+__all__ = [
+    "REASONS",
+    "action_sentence",
+    "actor_ids",
+    "actor_label",
+    "hidden_from",
+    "order_page",
+    "reason_label",
+    "timeline_rows",
+]
 
 
 def tabs(counts: dict[str, int], active: str, words: Words) -> list[dict[str, Any]]:
@@ -262,203 +253,6 @@ def deadline_notes(detail: OrderDetail, now: datetime, words: Words, audience: R
     return notes
 
 
-def _money(data: dict[str, Any] | None, key: str, currency: str, words: Words) -> str | None:
-    value = (data or {}).get(key)
-    if isinstance(value, bool) or not isinstance(value, int):
-        return None
-    return words.money(Money(value, currency))
-
-
-def _units(data: dict[str, Any] | None) -> int:
-    lines = (data or {}).get("lines")
-    if not isinstance(lines, dict):
-        return 0
-    return sum(int(v) for v in lines.values() if isinstance(v, int))
-
-
-# Parcel events: the sentence alone, and with the carrier and tracking number when known.
-PARCEL_SENTENCES: dict[str, tuple[str, str]] = {
-    "parcel.in_transit": (
-        N_("The parcel is on its way."),
-        N_("The parcel is on its way (%(carrier)s, tracking %(tracking)s)."),
-    ),
-    "parcel.delivered": (
-        N_("The carrier delivered the parcel."),
-        N_("The carrier delivered the parcel (%(carrier)s, tracking %(tracking)s)."),
-    ),
-    "parcel.refused": (
-        N_("The parcel was refused at delivery."),
-        N_("The parcel was refused at delivery (%(carrier)s, tracking %(tracking)s)."),
-    ),
-    "parcel.returned_to_sender": (
-        N_("The parcel is being sent back to the seller."),
-        N_("The parcel is being sent back to the seller (%(carrier)s, tracking %(tracking)s)."),
-    ),
-    "parcel.delivered_to_sender": (
-        N_("The parcel is back with the seller."),
-        N_("The parcel is back with the seller (%(carrier)s, tracking %(tracking)s)."),
-    ),
-    "cancellation.rejected": (
-        N_("The seller declined to cancel."),
-        N_("The seller declined to cancel (%(carrier)s, tracking %(tracking)s)."),
-    ),
-}
-
-PLAIN_SENTENCES: dict[str, str] = {
-    "payment.review": N_("The payment was sent for verification."),
-    "payment.failed": N_("The payment failed."),
-    "payment.pending": N_("The payment is waiting to be made."),
-    "order.cancelled": N_("The order was cancelled."),
-    "order.completed": N_("The order was completed."),
-    "cancellation.requested": N_("Asked the seller to cancel."),
-    "cancellation.withdrawn": N_("The cancellation request was withdrawn."),
-    "refund.failed": N_("The refund failed at the payment provider."),
-}
-
-# Events with an amount: with it when it is known, without it when it is not.
-AMOUNT_SENTENCES: dict[str, tuple[str, str, str]] = {
-    "order.placed": ("total", N_("Order placed for %(amount)s."), N_("Order placed.")),
-    "payment.captured": (
-        "amount",
-        N_("Payment of %(amount)s received."),
-        N_("Payment received."),
-    ),
-    "refund.created": ("amount", N_("Refund of %(amount)s recorded."), N_("Refund recorded.")),
-    "refund.processing": (
-        "amount",
-        N_("Refund of %(amount)s sent to the bank."),
-        N_("Refund sent to the bank."),
-    ),
-    "refund.succeeded": ("amount", N_("Refund of %(amount)s paid out."), N_("Refund paid out.")),
-}
-
-
-def action_sentence(entry: TimelineView, currency: str, words: Words) -> str:
-    """`payment.captured` → 'Payment of €54.49 received.'"""
-    data = entry.data or {}
-    carrier = data.get("carrier")
-    tracking = data.get("tracking_number")
-    parcel = {"carrier": carrier, "tracking": tracking} if carrier and tracking else None
-    action = entry.action
-    if action in PLAIN_SENTENCES:
-        return words._(PLAIN_SENTENCES[action])
-    if action in PARCEL_SENTENCES:
-        alone, with_parcel = PARCEL_SENTENCES[action]
-        return words._(with_parcel, **parcel) if parcel else words._(alone)
-    if action in AMOUNT_SENTENCES:
-        key, with_amount, alone = AMOUNT_SENTENCES[action]
-        amount = _money(data, key, currency, words)
-        return words._(with_amount, amount=amount) if amount else words._(alone)
-    if action == "shipment.created":
-        units = _units(data)
-        if units and parcel:
-            return words.ngettext(
-                "%(num)d item shipped (%(carrier)s, tracking %(tracking)s).",
-                "%(num)d items shipped (%(carrier)s, tracking %(tracking)s).",
-                units,
-                **parcel,
-            )
-        if units:
-            return words.ngettext("%(num)d item shipped.", "%(num)d items shipped.", units)
-        if parcel:
-            return words._("Items shipped (%(carrier)s, tracking %(tracking)s).", **parcel)
-        return words._("Items shipped.")
-    if action == "order.lines_cancelled":
-        units = sum(int(v) for v in (data.get("units") or {}).values())
-        return words.ngettext("%(num)d item cancelled.", "%(num)d items cancelled.", units)
-    # An action this page has no sentence for yet reads as its code made readable.
-    subject, _, verb = action.partition(".")
-    text = f"{subject} {verb}".replace("_", " ").strip()
-    return f"{text[:1].upper()}{text[1:]}."
-
-
-def reason_label(code: str | None, words: Words) -> str | None:
-    """A timeline entry's reason, as the timeline words it ('Reason: changed my mind')."""
-    if not code:
-        return None
-    return _table(REASONS, code, words, code.replace("_", " "))
-
-
-def actor_label(
-    entry: TimelineView,
-    audience: Role,
-    viewer_id: int,
-    store_name: str,
-    names: dict[int, str],
-    words: Words = ENGLISH,
-) -> str:
-    """Who did it, said the way this viewer knows them."""
-    _ = words._
-    role = entry.actor_role
-    if role == "system":
-        return _("Recourse (automatic)")
-    if role == "operator":
-        return _("Carrier") if entry.action.startswith("parcel.") else _("Marketplace")
-    if entry.actor_id == viewer_id:
-        return _("You")
-    name = names.get(entry.actor_id or -1)
-    if audience is Role.support:
-        if name:
-            return _(
-                "%(name)s (%(role)s #%(id)s)",
-                name=name,
-                role=_table(ROLE_NAMES, role, words, role),
-                id=entry.actor_id,
-            )
-        return _table(ROLE_TITLES, role, words, role.capitalize())
-    if role == "seller":
-        return _("Seller (%(store)s)", store=store_name)
-    if role == "buyer":
-        return _("Buyer")
-    return _("Support")
-
-
-def timeline_rows(
-    entries: list[TimelineView],
-    detail: OrderDetail,
-    audience: Role,
-    viewer_id: int,
-    names: dict[int, str],
-    words: Words,
-    hidden: list[str] | None = None,
-) -> list[dict[str, Any]]:
-    rows = []
-    store = str(detail.store["name"])
-    for i, entry in enumerate(entries):
-        moved = entry.from_state != entry.to_state and entry.to_state
-        rows.append(
-            {
-                "at": entry.at,
-                "who": actor_label(entry, audience, viewer_id, store, names, words),
-                "what": action_sentence(entry, detail.order.currency, words),
-                "code": entry.action,
-                "from": status_label(words, entry.from_state)
-                if moved and entry.from_state
-                else None,
-                "to": status_label(words, entry.to_state) if moved and entry.to_state else None,
-                "reason": reason_label(entry.reason, words),
-                "reason_code": entry.reason,
-                "note": entry.note,
-                "hidden": hidden[i] if hidden else "",
-            }
-        )
-    return rows
-
-
-def hidden_from(visible_to_buyer: bool, visible_to_seller: bool, words: Words) -> str:
-    if not visible_to_buyer and not visible_to_seller:
-        return words._("Hidden from buyer and seller")
-    if not visible_to_buyer:
-        return words._("Hidden from buyer")
-    if not visible_to_seller:
-        return words._("Hidden from seller")
-    return ""
-
-
-def actor_ids(entries: list[TimelineView]) -> set[int]:
-    return {e.actor_id for e in entries if e.actor_id is not None}
-
-
 def order_view(detail: OrderDetail, words: Words) -> dict[str, Any]:
     """The parts of the order page that do not depend on who looks."""
     order = detail.order
@@ -469,10 +263,10 @@ def order_view(detail: OrderDetail, words: Words) -> dict[str, Any]:
             {"line": line, "chips": quantity_chips(line, words), "unshipped": line.qty.unshipped}
             for line in order.lines
         ],
-        "payment_method": _table(PAYMENT_METHODS, method, words, method),
+        "payment_method": table_label(PAYMENT_METHODS, method, words, method),
         "payment_status": payment_status_label(payment_status, words),
         "policy": policy_sentences(detail.policy.policy, words),
-        "meaning": _table(STATUS_MEANINGS, str(detail.status), words, ""),
+        "meaning": table_label(STATUS_MEANINGS, str(detail.status), words, ""),
         "shippable": [line for line in order.lines if line.qty.unshipped > 0],
     }
 

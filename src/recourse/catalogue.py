@@ -73,12 +73,28 @@ def update() -> dict[str, int]:
         catalogue = read(lang)
         catalogue.update(template, no_fuzzy_matching=True, update_creation_date=False)
         catalogue.obsolete.clear()
+        _header(catalogue)
         path = po_path(lang)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
             write_po(handle, catalogue, width=100, sort_output=True, include_lineno=False)
         missing[lang] = len(problems(lang, template))
     return missing
+
+
+def _header(catalogue: Catalog) -> None:
+    catalogue.project = "Recourse"
+    catalogue.version = ""
+    catalogue.copyright_holder = "the Recourse developers"
+    catalogue.msgid_bugs_address = ""
+    catalogue.last_translator = "the Recourse developers"
+    catalogue.language_team = f"Recourse ({catalogue.locale_identifier})"
+    catalogue.fuzzy = False
+    catalogue.header_comment = (
+        f"# Recourse in {catalogue.locale.english_name if catalogue.locale else '?'}: every "
+        "sentence of its pages, emails, notifications and API errors.\n"
+        "# `recourse catalogue update` merges new sentences in; CI fails on a missing one."
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,8 +44,8 @@ class RuleConflict(DomainError):
 
     code = "conflict"
 
-    def __init__(self, code: str, /, *legacy: str, **facts: Any) -> None:
-        super().__init__(legacy[0] if legacy else code, **facts)  # TRANSITIONAL
+    def __init__(self, code: str, /, **facts: Any) -> None:
+        super().__init__(code, **facts)
         self.code = code
 
 

@@ -80,8 +80,6 @@ def error_message(error: DomainError, words: Words) -> str:
     sentence = _registry().get(error.key)
     if sentence is not None:
         return sentence(words, error.facts)
-    if " " in error.key:  # TRANSITIONAL: a sentence raised before its key existed
-        return error.key
     log.warning("no sentence for the error key %r", error.key)
     for cls, msgid in _FALLBACK.items():
         if isinstance(error, cls):

@@ -16,6 +16,7 @@ from recourse import i18n
 from recourse.domain.money import Money
 from recourse.i18n import N_, Words
 from recourse.texts import label
+from recourse.texts.web import reason_label
 from recourse.web import language
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -77,6 +78,9 @@ templates.env.filters["local_time"] = pass_context(
 )
 templates.env.filters["local_date"] = pass_context(
     lambda ctx, value, tz=None: local_date(reader(ctx), value, tz)
+)
+templates.env.filters["reason_label"] = pass_context(
+    lambda ctx, reason: reason_label(reason.code, reason.label, reader(ctx))
 )
 templates.env.filters["status_label"] = pass_context(
     lambda ctx, value: status_label(reader(ctx), value)

@@ -13,10 +13,11 @@ from recourse.domain.policy import (
     PlatformPolicy,
     PolicyVersion,
     StorePolicy,
-    describe_policy,
     make_policy,
     policy_in_force,
 )
+from recourse.i18n import ENGLISH, Words
+from recourse.texts.web import policy_sentences
 from tests.unit.builders import T0
 
 
@@ -172,7 +173,7 @@ def test_platform_overrides_ignore_unknown_keys() -> None:
 
 
 def test_the_default_policy_in_plain_words() -> None:
-    assert describe_policy(StorePolicy()) == [
+    assert policy_sentences(StorePolicy(), ENGLISH) == [
         "Cancelling a paid order asks the seller, who has 2 days to answer; "
         "no answer means it is approved.",
         "Cancellations cover the whole order; single items cannot be cancelled.",
@@ -194,7 +195,7 @@ def test_a_generous_policy_in_plain_words() -> None:
         return_response_business_days=1,
     )
 
-    assert describe_policy(policy) == [
+    assert policy_sentences(policy, ENGLISH) == [
         "You can cancel an unshipped order at once, without asking the seller.",
         "You may cancel some items of an order and keep the rest.",
         "The seller ships within 1 business day.",
@@ -206,7 +207,7 @@ def test_a_generous_policy_in_plain_words() -> None:
 
 
 def test_a_store_without_remorse_returns_says_so() -> None:
-    sentences = describe_policy(StorePolicy(accepts_remorse_returns=False))
+    sentences = policy_sentences(StorePolicy(accepts_remorse_returns=False), ENGLISH)
 
     assert "This store does not take back items you simply no longer want." in sentences
 
@@ -216,6 +217,13 @@ def test_a_store_without_remorse_returns_says_so() -> None:
     [(1, "1 hour"), (24, "24 hours"), (36, "36 hours"), (48, "2 days"), (72, "3 days")],
 )
 def test_the_seller_answer_time_reads_naturally(hours: int, words: str) -> None:
-    first = describe_policy(StorePolicy(cancel_response_hours=hours))[0]
+    first = policy_sentences(StorePolicy(cancel_response_hours=hours), ENGLISH)[0]
 
     assert f"who has {words} to answer" in first
+
+
+def test_the_policy_reads_in_spanish_for_a_spanish_reader() -> None:
+    sentences = policy_sentences(StorePolicy(), Words("es"))
+
+    assert sentences[2] == "El vendedor envía en un plazo de 7 días hábiles."
+    assert all(english not in sentences for english in policy_sentences(StorePolicy(), ENGLISH))

@@ -119,52 +119,6 @@ class PlatformPolicy:
         return cls(**{k: int(v) for k, v in overrides.items() if k in known})
 
 
-def describe_policy(policy: StorePolicy) -> list[str]:
-    """§9: the store's policy in plain words, as buyers see it on every order page."""
-    lines: list[str] = []
-    if policy.buyer_cancel is BuyerCancel.instant:
-        lines.append("You can cancel an unshipped order at once, without asking the seller.")
-    else:
-        lines.append(
-            "Cancelling a paid order asks the seller, who has "
-            f"{_hours(policy.cancel_response_hours)} to answer; no answer means it is approved."
-        )
-    if policy.allow_partial_cancel:
-        lines.append("You may cancel some items of an order and keep the rest.")
-    else:
-        lines.append("Cancellations cover the whole order; single items cannot be cancelled.")
-    lines.append(f"The seller ships within {_plural(policy.processing_days, 'business day')}.")
-    if policy.accepts_remorse_returns:
-        fee = (
-            f" A restocking fee of {policy.restocking_fee_percent}% applies."
-            if policy.restocking_fee_percent
-            else ""
-        )
-        who = "you pay" if policy.buyer_pays_remorse_return_shipping else "the seller pays"
-        lines.append(
-            f"Changed your mind? Return within {_plural(policy.return_window_days, 'day')} "
-            f"of delivery; {who} the return shipping.{fee}"
-        )
-    else:
-        lines.append("This store does not take back items you simply no longer want.")
-    lines.append(
-        "Items that are damaged, faulty or not as described can be returned at the seller's "
-        "cost while buyer protection lasts; the seller answers within "
-        f"{_plural(policy.return_response_business_days, 'business day')}."
-    )
-    return lines
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def _hours(hours: int) -> str:
-    if hours % 24 == 0 and hours >= 48:
-        return _plural(hours // 24, "day")
-    return _plural(hours, "hour")
-
-
 # The bounds of every platform-wide window (hours, minutes or days alike).
 WINDOW_LIMITS = (1, 100_000)
 

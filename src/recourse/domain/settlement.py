@@ -66,17 +66,3 @@ def make_profile(method: str, min_business_days: int, max_business_days: int) ->
     if not min_business_days <= max_business_days <= 60:
         raise InvalidInput("max_business_days", "settlement.max_days_range")
     return SettlementProfile(payment_method, min_business_days, max_business_days)
-
-
-REFUND_DESTINATIONS: dict[PaymentMethod, str] = {
-    PaymentMethod.card: "your card",
-    PaymentMethod.wallet: "your digital wallet",
-    PaymentMethod.bank_transfer: "your bank account",
-    PaymentMethod.store_balance: "your store balance",
-    PaymentMethod.coupon: "a new coupon",
-}
-
-
-def refund_destination(method: str) -> str:
-    """Where the money goes back, in words for the buyer ("your card")."""
-    return REFUND_DESTINATIONS[PaymentMethod(method)]

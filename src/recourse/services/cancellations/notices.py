@@ -13,7 +13,6 @@ from recourse.domain.cancellation import Initiator, every_unshipped_unit, seller
 from recourse.domain.money import Money
 from recourse.domain.order import Order
 from recourse.domain.refund import RefundQuote
-from recourse.domain.settlement import refund_destination
 from recourse.services import events
 from recourse.services.notify import money_fact, notify_store_staff, notify_user
 from recourse.services.ports.cancellations import Cancellation
@@ -189,8 +188,6 @@ def _tell_buyer_completed(
             "items": items(order, cancellation.units),
             "refund": amount if refund else None,
             "method": method,
-            # TRANSITIONAL: the domain's English words for `method`, until the email words it.
-            "destination": refund_destination(method),
             "earliest": refund.expected_earliest.isoformat() if refund else None,
             "latest": refund.expected_latest.isoformat() if refund else None,
         },

@@ -12,7 +12,7 @@ from typing import Any
 from recourse.domain.money import Money
 from recourse.domain.order import Order
 from recourse.domain.refund import RefundQuote, RefundStatus
-from recourse.domain.settlement import ExpectedBy, refund_destination
+from recourse.domain.settlement import ExpectedBy
 from recourse.services import events
 from recourse.services.notify import money_fact, notify_user
 from recourse.services.ports.common import Context
@@ -77,8 +77,6 @@ def announce_created(
             "refund_id": refund.id,
             "amount": amount,
             "method": method,
-            # TRANSITIONAL: the domain's English words for `method`, until the email words it.
-            "destination": refund_destination(method),
             "cause": str(quote.cause),
             "earliest": expected.earliest.isoformat(),
             "latest": expected.latest.isoformat(),

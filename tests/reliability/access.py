@@ -305,6 +305,14 @@ RULES: tuple[Rule, ...] = (
         body=lambda w, party: {"email": w.emails["buyer"], "password": PASSWORD},
     ),
     Rule("POST", "/logout", (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN), always_fresh=True),
+    # Anyone may choose the language; a signed-in person's choice is saved on their account.
+    Rule(
+        "POST",
+        "/language",
+        (LOGIN, AWAY, AWAY, AWAY, AWAY, AWAY, LOGIN),
+        body=lambda w, party: {"lang": "es"},
+        always_fresh=True,
+    ),
     Rule("GET", "/orders", (LOGIN, 200, AWAY, 200, AWAY, AWAY, LOGIN)),
     Rule(
         "GET",

@@ -55,6 +55,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NC_(context: str, message: str) -> tuple[str, str]:
+    """Marks a msgid with its context ('orders tab' / 'Shipped'), for tables read by `label`."""
+    return (context, message)
+
+
 def language(tag: str | None) -> str:
     """The supported language for a stored locale tag: 'es_MX' → 'es', 'de' → 'en'."""
     if not tag:

@@ -6,11 +6,9 @@ it to the API and the pages (`ERRORS`, `cancellation_blocked.<code>`): the same 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
-from recourse.domain.roles import Role
-from recourse.domain.settlement import ExpectedBy
 from recourse.i18n import N_, Words
 from recourse.texts.core import Sentence, day, money, say, when
 from recourse.texts.web import reason_label
@@ -177,45 +175,6 @@ ALTERNATIVES: dict[str, tuple[str, str]] = {
 }
 DELIVERED_RETURN = (N_("Return it"), N_("The parcel has arrived: you can ask for a return."))
 
-# Where a refund goes back, to follow "goes back to": (the buyer's words, everyone else's).
-DESTINATIONS: dict[str, tuple[str, str]] = {
-    "card": (N_("your card"), N_("the buyer's card")),
-    "wallet": (N_("your digital wallet"), N_("the buyer's digital wallet")),
-    "bank_transfer": (N_("your bank account"), N_("the buyer's bank account")),
-    "store_balance": (N_("your store balance"), N_("the buyer's store balance")),
-    "coupon": (N_("a new coupon"), N_("a new coupon")),
-}
-
-# Where the money shows up, by method: (the buyer's words, everyone else's words).
-LANDS = {
-    "store_balance": (N_("in your store balance"), N_("in the buyer's store balance")),
-    "coupon": (N_("in your account as a coupon"), N_("in the buyer's account as a coupon")),
-}
-STATEMENT = (N_("on your statement"), N_("on the buyer's statement"))
-
-
-def _day(words: Words, value: date) -> str:
-    """'5 Mar 2026': the day without a leading zero."""
-    return words.day(value, "d MMM y")
-
-
-def date_range(words: Words, earliest: date, latest: date) -> str:
-    """'between 5 Mar and 30 Mar 2026', or 'on 2 Mar 2026' when it is one day."""
-    if earliest == latest:
-        return words._(N_("on %(day)s"), day=_day(words, latest))
-    start = words.day(earliest, "d MMM") if earliest.year == latest.year else _day(words, earliest)
-    return words._(N_("between %(start)s and %(end)s"), start=start, end=_day(words, latest))
-
-
-def expected_sentence(words: Words, method: str, expected: ExpectedBy, audience: Role) -> str:
-    """F5 in words: where the money shows up and when."""
-    pair = LANDS.get(method, STATEMENT)
-    where = words._(pair[0] if audience is Role.buyer else pair[1])
-    when = date_range(words, expected.earliest, expected.latest)
-    if audience is Role.buyer:
-        return words._(N_("Expect it %(where)s %(when)s."), where=where, when=when)
-    return words._(N_("Expected %(where)s %(when)s."), where=where, when=when)
-
 
 def duration_words(delta: timedelta, words: Words) -> str:
     """'1 day 3 hours', '5 hours', '40 minutes': whole units, rounded down."""
@@ -248,14 +207,6 @@ def duration_words(delta: timedelta, words: Words) -> str:
     return words._(N_("less than a minute"))
 
 
-def destination_words(method: str, audience: Role, words: Words) -> str:
-    """Where the refund goes, to follow "goes back to": "your card", "the buyer's bank account"."""
-    pair = DESTINATIONS.get(method)
-    if pair is None:
-        return method.replace("_", " ")
-    return words._(pair[0] if audience is Role.buyer else pair[1])
-
-
 # C6: what confirming does at once, by what is cancelled (as its reader says it) and whether
 # money comes back: (what, refund) → sentence.
 INSTANT_NEXT: dict[tuple[str, bool], str] = {
@@ -278,17 +229,13 @@ __all__ = [
     "ALTERNATIVES",
     "BLOCKERS",
     "DELIVERED_RETURN",
-    "DESTINATIONS",
     "ERRORS",
     "INSTANT_NEXT",
     "N_",
     "REJECTION_LABELS",
     "STATUS_LABELS",
-    "date_range",
     "day",
-    "destination_words",
     "duration_words",
-    "expected_sentence",
     "money",
     "say",
     "when",

@@ -52,14 +52,18 @@ def say(msgid: str, /, **formats: Fact) -> Sentence:
     return sentence
 
 
-def label(table: Mapping[str, str], code: str | None, words: Words) -> str:
-    """A code's label from a table of msgids (a status, a reason, an action), translated; an
-    unknown code reads as itself made readable."""
+def label(
+    table: Mapping[str, str] | Mapping[str, tuple[str, str]], code: str | None, words: Words
+) -> str:
+    """A code's label from a table of msgids (`N_`) or of msgids with a context (`NC_`): a
+    status, a reason, an action, translated; an unknown code reads as itself made readable."""
     if not code:
         return ""
     msgid = table.get(code)
     if msgid is None:
         return code.replace("_", " ").capitalize()
+    if isinstance(msgid, tuple):
+        return words.pgettext(*msgid)
     return words._(msgid)
 
 

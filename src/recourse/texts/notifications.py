@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from recourse.domain.roles import Role
 from recourse.i18n import N_, Words
 from recourse.texts.core import Fact, Sentence, day, money, say, when
+from recourse.texts.refund_dates import destination_words
 
 ERRORS: dict[str, Sentence] = {
     "order.no_such": say(N_("No such order.")),
@@ -57,15 +59,6 @@ def event_description(event_type: str, words: Words) -> str:
     return words._(msgid) if msgid else ""
 
 
-DESTINATIONS: dict[str, str] = {
-    "card": N_("your card"),
-    "wallet": N_("your digital wallet"),
-    "bank_transfer": N_("your bank account"),
-    "store_balance": N_("your store balance"),
-    "coupon": N_("a new coupon"),
-}
-"""Where a refund goes back, by payment method."""
-
 REJECTIONS: dict[str, str] = {
     "already_shipped": N_("already shipped"),
     "made_to_order": N_("made to order"),
@@ -76,9 +69,7 @@ REJECTIONS: dict[str, str] = {
 
 
 def destination(words: Words, facts: Mapping[str, Any]) -> str:
-    method = str(facts.get("method") or "")
-    msgid = DESTINATIONS.get(method)
-    return words._(msgid) if msgid else method.replace("_", " ")
+    return destination_words(str(facts.get("method") or ""), Role.buyer, words)
 
 
 def _order_cancelled(words: Words, facts: Mapping[str, Any]) -> str:
@@ -222,7 +213,6 @@ def notice(
 
 __all__ = [
     "BLOCKERS",
-    "DESTINATIONS",
     "ERRORS",
     "EVENT_DESCRIPTIONS",
     "NOTICES",

@@ -19,7 +19,7 @@ from recourse.domain.roles import Role
 from recourse.domain.settlement import ExpectedBy
 from recourse.i18n import N_, Words
 from recourse.services import cancellations
-from recourse.texts.cancellations import destination_words, expected_sentence
+from recourse.texts.refund_dates import destination_words, expected_sentence
 from recourse.web import language
 from recourse.web.deps import ContainerDep, PageUser, ReadSession, check_csrf, flash
 from recourse.web.errors import status_for
@@ -300,10 +300,10 @@ def _paid_back_words(paid_back: RefundView | None, words: Words) -> dict[str, st
         "amount": money(words, paid_back.amount, paid_back.currency),
         "destination": destination_words(paid_back.method, Role.buyer, words),
         "expected": expected_sentence(
-            words,
             paid_back.method,
             ExpectedBy(paid_back.expected_earliest, paid_back.expected_latest),
             Role.buyer,
+            words,
         ),
     }
 

@@ -24,7 +24,7 @@ from recourse.domain.roles import Role
 from recourse.i18n import N_, Words
 from recourse.services import cancellations
 from recourse.services.ports import Cancellation
-from recourse.texts.cancellations import destination_words
+from recourse.texts.refund_dates import destination_words
 from recourse.web import language
 from recourse.web.deps import ContainerDep, ReadSession, check_csrf, flash
 from recourse.web.errors import status_for

@@ -28,10 +28,9 @@ from recourse.texts.cancellations import (
     INSTANT_NEXT,
     REJECTION_LABELS,
     STATUS_LABELS,
-    date_range,
-    destination_words,
     duration_words,
 )
+from recourse.texts.refund_dates import date_range, destination_words
 from recourse.texts.web import reason_label
 from recourse.web.templating import local_time
 
@@ -233,7 +232,7 @@ def quote_words(
         parts=parts,
         total=money(words, quote.total, currency) if quote is not None and refund else None,
         destination=destination,
-        expected=date_range(words, expected.earliest, expected.latest)
+        expected=date_range(expected.earliest, expected.latest, words)
         if expected and refund
         else None,
         nothing=nothing,

@@ -14,7 +14,8 @@ from recourse.db.queries.orders import LineSummary, OrderDetail, OrderSummary
 from recourse.db.queries.timeline import TimelineView
 from recourse.domain.order import OrderLine
 from recourse.domain.roles import Role
-from recourse.i18n import N_, Words
+from recourse.i18n import N_, NC_, Words
+from recourse.texts import label
 from recourse.texts.web import policy_sentences
 from recourse.web.pages.shared.present_timeline import (
     REASONS,
@@ -30,25 +31,21 @@ from recourse.web.pages.shared.present_timeline import (
 TABS = ("all", "to_pay", "to_ship", "shipped", "delivered", "completed", "cancelled")
 
 
+# A tab is plural where a language says so ('Enviados'), hence a context apart from an order's
+# status ('Shipped').
+TAB_LABELS = {
+    "all": NC_("orders tab", "All"),
+    "to_pay": NC_("orders tab", "To pay"),
+    "to_ship": NC_("orders tab", "To ship"),
+    "shipped": NC_("orders tab", "Shipped"),
+    "delivered": NC_("orders tab", "Delivered"),
+    "completed": NC_("orders tab", "Completed"),
+    "cancelled": NC_("orders tab", "Cancelled"),
+}
+
+
 def tab_label(key: str, words: Words) -> str:
-    """A tab of the order lists: plural in languages that say so ('Enviados'), hence its own
-    context apart from an order's status ('Shipped')."""
-    match key:
-        case "all":
-            return words.pgettext("orders tab", "All")
-        case "to_pay":
-            return words.pgettext("orders tab", "To pay")
-        case "to_ship":
-            return words.pgettext("orders tab", "To ship")
-        case "shipped":
-            return words.pgettext("orders tab", "Shipped")
-        case "delivered":
-            return words.pgettext("orders tab", "Delivered")
-        case "completed":
-            return words.pgettext("orders tab", "Completed")
-        case "cancelled":
-            return words.pgettext("orders tab", "Cancelled")
-    return key
+    return label(TAB_LABELS, key, words) if key in TAB_LABELS else key
 
 
 PAYMENT_METHODS = {
@@ -60,17 +57,16 @@ PAYMENT_METHODS = {
 }
 
 
+PAYMENT_STATUSES = {
+    "pending": NC_("payment", "Not paid yet"),
+    "review": NC_("payment", "Being verified"),
+    "captured": NC_("payment", "Paid"),
+    "failed": NC_("payment", "Failed"),
+}
+
+
 def payment_status_label(code: str, words: Words) -> str:
-    match code:
-        case "pending":
-            return words.pgettext("payment", "Not paid yet")
-        case "review":
-            return words.pgettext("payment", "Being verified")
-        case "captured":
-            return words.pgettext("payment", "Paid")
-        case "failed":
-            return words.pgettext("payment", "Failed")
-    return code
+    return label(PAYMENT_STATUSES, code, words) if code in PAYMENT_STATUSES else code
 
 
 STATUS_MEANINGS = {

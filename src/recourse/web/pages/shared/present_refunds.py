@@ -29,6 +29,11 @@ from recourse.domain.roles import Role
 from recourse.domain.settlement import ExpectedBy
 from recourse.i18n import ENGLISH, N_, Words
 from recourse.texts import label
+from recourse.texts.refund_dates import (
+    audience_words,
+    date_range,
+    expected_sentence,
+)
 from recourse.web.pages.shared.present_orders import reason_label
 from recourse.web.templating import templates
 
@@ -75,67 +80,9 @@ DESTINATIONS = {
     "coupon": (N_("as a coupon"), N_("as a coupon")),
 }
 
-# Where the money shows up, by method: (the buyer's words, everyone else's words).
-LANDS = {
-    "store_balance": (N_("in your store balance"), N_("in the buyer's store balance")),
-    "coupon": (N_("in your account as a coupon"), N_("in the buyer's account as a coupon")),
-}
-STATEMENT = (N_("on your statement"), N_("on the buyer's statement"))
-
-# Refunds are promised by day, the day of the month without a leading zero: '5 Mar 2026'.
-DAY = "d MMM y"
-DAY_OF_YEAR = "d MMM"
-
-
-def audience_words(
-    table: dict[str, tuple[str, str]], key: str, audience: Role, words: Words = ENGLISH
-) -> str:
-    """A phrase of `table` as the buyer (first) or anyone else (second) reads it."""
-    pair = table.get(key)
-    if pair is None:
-        return key.replace("_", " ")
-    return words._(pair[0] if audience is Role.buyer else pair[1])
-
 
 def money(minor: int, currency: str, words: Words = ENGLISH) -> str:
     return words.money(minor, currency)
-
-
-def day(value: date, words: Words = ENGLISH) -> str:
-    return words.day(value, DAY)
-
-
-def date_range(earliest: date, latest: date, words: Words = ENGLISH) -> str:
-    """'between 5 Mar and 30 Mar 2026', or 'on 2 Mar 2026' when it is one day."""
-    if earliest == latest:
-        return words._("on %(day)s", day=day(latest, words))
-    first = (
-        words.day(earliest, DAY_OF_YEAR) if earliest.year == latest.year else day(earliest, words)
-    )
-    return words._("between %(earliest)s and %(latest)s", earliest=first, latest=day(latest, words))
-
-
-def expected_sentence(
-    method: str,
-    expected: ExpectedBy,
-    audience: Role,
-    words: Words = ENGLISH,
-    *,
-    today: date | None = None,
-) -> str:
-    """F5 in words: where the money shows up and when."""
-    pair = LANDS.get(method, STATEMENT)
-    where = words._(pair[0] if audience is Role.buyer else pair[1])
-    if today is not None and today > expected.latest:
-        return words._(
-            "It should have arrived %(where)s by %(day)s.",
-            where=where,
-            day=day(expected.latest, words),
-        )
-    dates = date_range(expected.earliest, expected.latest, words)
-    if audience is Role.buyer:
-        return words._("Expect it %(where)s %(dates)s.", where=where, dates=dates)
-    return words._("Expected %(where)s %(dates)s.", where=where, dates=dates)
 
 
 def manual_quote_sentence(

@@ -24,6 +24,7 @@ from recourse.domain.roles import Role
 from recourse.i18n import Words
 from recourse.services import refunds
 from recourse.texts import error_message
+from recourse.texts.refund_dates import audience_words
 from recourse.web import language
 from recourse.web.deps import ContainerDep, ReadSession, check_csrf, flash
 from recourse.web.errors import status_for
@@ -38,7 +39,6 @@ from recourse.web.pages.shared.present_refunds import (
     DESTINATIONS,
     REASONS,
     amount_example,
-    audience_words,
     manual_quote_sentence,
     money,
     panel,

@@ -12,9 +12,9 @@ from recourse.db.queries.webhooks import (
     list_endpoints,
 )
 from recourse.domain.errors import NotFound, RuleConflict
-from recourse.i18n import Words
+from recourse.i18n import NC_, Words
 from recourse.services import webhooks
-from recourse.texts import error_message
+from recourse.texts import error_message, label
 from recourse.web.deps import ContainerDep, ReadSession, check_csrf, flash
 from recourse.web.language import words
 from recourse.web.pages.common import (
@@ -43,20 +43,19 @@ STATUSES = {
 }
 
 
+# 'la entrega' in Spanish: a delivery's status has its own context apart from an order's.
+DELIVERY_STATUSES = {
+    "pending": NC_("webhook delivery", "Pending"),
+    "failed": NC_("webhook delivery", "Retrying"),
+    "delivered": NC_("webhook delivery", "Delivered"),
+    "dead": NC_("webhook delivery", "Gave up"),
+    "skipped": NC_("webhook delivery", "Skipped"),
+}
+
+
 def status_label(code: str, words: Words) -> str:
-    """A delivery's status ('la entrega' in Spanish: its own context apart from an order's)."""
-    match code:
-        case "pending":
-            return words.pgettext("webhook delivery", "Pending")
-        case "failed":
-            return words.pgettext("webhook delivery", "Retrying")
-        case "delivered":
-            return words.pgettext("webhook delivery", "Delivered")
-        case "dead":
-            return words.pgettext("webhook delivery", "Gave up")
-        case "skipped":
-            return words.pgettext("webhook delivery", "Skipped")
-    return code
+    """A delivery's status, in the reader's words."""
+    return label(DELIVERY_STATUSES, code, words) if code in DELIVERY_STATUSES else code
 
 
 def _context(request: Request, user: SupportUser) -> dict[str, object]:

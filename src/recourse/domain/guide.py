@@ -1,0 +1,13 @@
+"""H1: the paths of every capability that has landed, in the order the pages list them. A new
+capability adds its one path function here (see `domain/options.py`)."""
+
+from __future__ import annotations
+
+from recourse.domain.options import Option, PathFunction, Situation, options
+
+PATHS: tuple[PathFunction, ...] = ()
+
+
+def guide(situation: Situation) -> list[Option]:
+    """Every path open or closed for this order, viewer and moment."""
+    return options(situation, PATHS)

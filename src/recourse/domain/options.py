@@ -1,0 +1,87 @@
+"""H1, "what can I do now?": for an order, a viewer and a moment, every path open or closed —
+why it is closed (a blocker code and its facts, worded at the edge), when it opens or closes,
+what to do instead and which help article explains it.
+
+One function per capability (`PathFunction`) says its paths; `PATHS` lists them, so a new
+capability adds its paths by adding one function here and nothing else decides on its own what
+is allowed: the API's `/options` and the order pages of all three audiences read this answer.
+A capability that has not landed has no function, so its paths are absent, never faked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from recourse.domain.order import Order
+from recourse.domain.policy import PlatformPolicy, StorePolicy
+from recourse.domain.roles import Actor
+
+
+class PathName(StrEnum):
+    """Every path the guide knows; later capabilities add theirs."""
+
+    # the buyer's
+    cancel = "cancel"
+    cancel_items = "cancel_items"
+    withdraw_request = "withdraw_request"
+    confirm_receipt = "confirm_receipt"
+    contact_support = "contact_support"
+    # the seller's
+    approve_request = "approve_request"
+    reject_request = "reject_request"
+    ship = "ship"
+    cancel_as_seller = "cancel_as_seller"
+    extend_protection = "extend_protection"
+    # support's
+    refund = "refund"
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRequest:
+    """The buyer's cancellation request waiting for the seller, if there is one (C4)."""
+
+    id: int
+    respond_by: datetime | None
+    line_ids: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """What the paths decide on: the order as it stands, who looks, and when."""
+
+    order: Order
+    viewer: Actor
+    now: datetime
+    policy: StorePolicy
+    platform: PlatformPolicy
+    pending: PendingRequest | None = None
+    refundable: int = 0
+    """What support could still refund of the capture (F2), in minor units."""
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One path for this viewer now: open, or closed with why (`blocker` + `facts`) and when it
+    opens (`opens_at`, if it will); `closes_at` when an open path stops being open; what to do
+    instead (`alternatives`: other paths' names or help slugs); the article that explains it."""
+
+    path: PathName
+    open: bool
+    blocker: str | None = None
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    alternatives: tuple[str, ...] = ()
+    help: str | None = None
+
+
+PathFunction = Callable[[Situation], Sequence[Option]]
+
+
+def options(situation: Situation, paths: Sequence[PathFunction]) -> list[Option]:
+    """Every path of every capability for this situation, in the capabilities' order."""
+    return [option for path_function in paths for option in path_function(situation)]

@@ -353,3 +353,28 @@ def test_the_item_lines_keep_the_quantity_and_the_title() -> None:
     text, html = parts(render(CASES[0], "es"))
     assert "  - 2 x Desk lamp\n" in text
     assert "<li>2 \u00d7 Desk lamp</li>" in html
+
+
+@pytest.mark.parametrize(
+    ("method", "lang", "where"),
+    [
+        ("card", "en", "It should be on your statement between"),
+        ("store_balance", "en", "It should be in your store balance between"),
+        ("coupon", "en", "The coupon should be in your account between"),
+        ("store_balance", "es", "Debería estar en tu saldo de la tienda entre"),
+    ],
+)
+def test_a_refund_says_where_it_shows_up_by_payment_method(
+    method: str, lang: str, where: str
+) -> None:
+    case = Case(
+        "cancellation_completed",
+        {**CASES[0].context, "method": method},
+        {},
+    )
+    text, html = parts(render(case, lang))
+
+    assert where in text
+    assert where in untagged(html)
+    if method != "card":
+        assert "statement" not in text and "extracto" not in text

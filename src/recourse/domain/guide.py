@@ -3,9 +3,10 @@ capability adds its one path function here (see `domain/options.py`)."""
 
 from __future__ import annotations
 
+from recourse.domain.cancellation_paths import cancellation_paths
 from recourse.domain.options import Option, PathFunction, Situation, options
 
-PATHS: tuple[PathFunction, ...] = ()
+PATHS: tuple[PathFunction, ...] = (cancellation_paths,)
 
 
 def guide(situation: Situation) -> list[Option]:

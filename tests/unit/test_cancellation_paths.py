@@ -10,7 +10,7 @@ import pytest
 
 from recourse.domain.cancellation_paths import cancellation_paths
 from recourse.domain.guide import PATHS, guide
-from recourse.domain.options import Option, PathName, PendingRequest, Situation
+from recourse.domain.options import Option, PendingRequest, Situation
 from recourse.domain.order import Deadlines, Order, PaymentStatus
 from recourse.domain.policy import BuyerCancel, PlatformPolicy, StorePolicy
 from recourse.domain.roles import Actor, Role

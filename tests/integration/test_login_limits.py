@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from sqlalchemy import select
 
 from recourse.container import Container
+from recourse.db.models.accounts import LoginAttemptRow
 from recourse.domain.accounts import LoginLimits
 from recourse.domain.errors import DomainError
+from recourse.integrations.clock import FixedClock
 from recourse.integrations.passwords import Argon2Hasher
 from recourse.services import accounts
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 
 LIMITS = LoginLimits(per_account=5, per_client=1000)
 
@@ -81,3 +86,34 @@ def test_an_unknown_email_costs_the_same_password_check_as_a_known_one(
     assert (
         (unknown_answer, unknown.checks) == (known_answer, known.checks) == ("unauthenticated", 1)
     )
+
+
+def test_attempts_older_than_the_window_are_cleared_by_a_sign_in_and_recent_ones_kept(
+    container: Container, clock: FixedClock
+) -> None:
+    make_user(container, email="ana@example.com")
+    make_user(container, email="ben@example.com")
+    for n in range(3):
+        _guess(container, n)
+    clock.advance(LIMITS.window + timedelta(minutes=1))
+    _guess(container, 99)  # a recent failure, inside the window
+
+    accounts.authenticate(
+        container.uow(),
+        container.ctx,
+        container.hasher,
+        email="ben@example.com",
+        password=PASSWORD,
+        client="203.0.113.7",
+        limits=LIMITS,
+    )
+
+    with container.read_session() as session:
+        left = session.scalars(select(LoginAttemptRow.key)).all()
+    assert sorted(set(left)) == [
+        "account:ana@example.com",
+        "account:ben@example.com",
+        "client:198.51.100.99",
+        "client:203.0.113.7",
+    ]
+    assert len(left) == 4

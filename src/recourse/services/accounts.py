@@ -113,6 +113,8 @@ def authenticate(
         raise Unauthenticated("sign_in_failed")
     with uow:
         uow.login_attempts.succeeded(attempt)
+        # past the window no cap counts them (a success older than it resets nothing more)
+        uow.login_attempts.forget_before(since)
         uow.commit()
     return user
 

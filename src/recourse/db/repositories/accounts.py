@@ -170,6 +170,10 @@ class SqlLoginAttempts:
     def forget(self, attempt_ids: Sequence[int]) -> None:
         self.s.execute(delete(m.LoginAttemptRow).where(m.LoginAttemptRow.id.in_(attempt_ids)))
 
+    def forget_before(self, at: datetime) -> int:
+        result = self.s.execute(delete(m.LoginAttemptRow).where(m.LoginAttemptRow.at < at))
+        return int(getattr(result, "rowcount", 0) or 0)
+
 
 class SqlWebSessions:
     """T4: signed-in browsers, kept on the server so that logging out or a new password

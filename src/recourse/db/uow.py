@@ -12,6 +12,7 @@ from recourse.db.outbox import mark_delivered_in
 from recourse.db.reference import ReferenceCache
 from recourse.db.repositories.accounts import SqlLoginAttempts, SqlTokens, SqlUsers, SqlWebSessions
 from recourse.db.repositories.cancellations import SqlCancellations, SqlReasons
+from recourse.db.repositories.help import SqlHelpArticles
 from recourse.db.repositories.notifications import SqlNotifications
 from recourse.db.repositories.orders import SqlOrders
 from recourse.db.repositories.outbox import SqlOutbox
@@ -79,6 +80,7 @@ class SqlUnitOfWork:
             self.cancellations = SqlCancellations(session)
             self.reasons = SqlReasons(session, cache)
             self.webhooks = SqlWebhooks(session)
+            self.help_articles = SqlHelpArticles(session)
         self._depth += 1
         return self
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib.resources import files
 from typing import Any
 
@@ -73,7 +75,15 @@ DOCS_ASSETS_DIR = files("fastapi_offline") / "static"
 
 
 def create_app(container: Container) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from recourse.web.pages.help import sync_at_start
+
+        sync_at_start(container)  # the help centre's table follows its Markdown files
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Recourse API",
         version=__version__,
         description=(

@@ -8,6 +8,7 @@ from typing import Protocol, Self
 from recourse.services.ports.accounts import LoginAttempts, Tokens, Users, WebSessions
 from recourse.services.ports.cancellations import Cancellations
 from recourse.services.ports.common import Outbox, Timeline
+from recourse.services.ports.help import HelpArticles
 from recourse.services.ports.notifications import Notifications
 from recourse.services.ports.orders import Orders
 from recourse.services.ports.platform import Platform, Reasons, Settlement
@@ -50,6 +51,8 @@ class UnitOfWork(Protocol):
     def cancellations(self) -> Cancellations: ...
     @property
     def reasons(self) -> Reasons: ...
+    @property
+    def help_articles(self) -> HelpArticles: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request
 
 from recourse.web.deps import MaybeUser
 from recourse.web.pages import auth, buyer, mail, notifications, seller, support
+from recourse.web.pages import help as help_pages
 
 
 def remember_user(request: Request, user: MaybeUser) -> None:
@@ -21,3 +22,4 @@ router.include_router(seller.router)
 router.include_router(support.router)
 router.include_router(mail.router)
 router.include_router(notifications.router)
+router.include_router(help_pages.router)

@@ -1,0 +1,34 @@
+"""H2: which help article explains a blocker, a deadline or an outcome, by its code.
+
+Pages link a blocker's sentence to `help_url(HELP_FOR[code])` (the `help_for` template global
+does both); a capability that adds blocker codes adds their article here."""
+
+from __future__ import annotations
+
+HELP_FOR: dict[str, str] = {
+    # cancellation blockers (C1 to C9)
+    "already_shipped": "cancel-before-shipping",
+    "order_cancelled": "seller-cancels",
+    "order_closed": "confirm-receipt-and-protection",
+    "payment_under_review": "cancel-before-shipping",
+    "request_pending": "seller-does-not-answer",
+    "partial_cancel_not_allowed": "cancel-some-items",
+    "seller_not_late": "seller-does-not-answer",
+    # deadlines and what they decide (C4)
+    "respond_by_passed": "seller-does-not-answer",
+    "overdue_autocancelled": "seller-does-not-answer",
+    "cancellation_pending": "seller-does-not-answer",
+    # refunds (F2, F5)
+    "nothing_to_refund": "refund-timing",
+    "refund_expected": "refund-timing",
+    # policies and protection (§9, §2)
+    "store_policy": "store-policies",
+    "protection": "confirm-receipt-and-protection",
+}
+
+DEFAULT_ARTICLE = "common-mistakes"
+
+
+def help_slug(code: str | None) -> str | None:
+    """The article for a code, or None when no article explains it (yet)."""
+    return HELP_FOR.get(code) if code else None

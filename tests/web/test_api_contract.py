@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from recourse.container import Container
-from recourse.db.queries import TABS
+from recourse.db.queries.orders import TABS
 from recourse.domain.policy import PlatformPolicy as PlatformPolicyRules
 from recourse.integrations.clock import FixedClock
 from recourse.web.api.orders import OrderTab

@@ -7,14 +7,14 @@ from typing import Literal
 from fastapi import APIRouter, Request, status
 from pydantic import ConfigDict, Field, StrictBool
 
-from recourse.db.cancellation_queries import (
+from recourse.db.queries.cancellations import (
     CancellationView,
     cancellation,
     cancellations_of_order,
     store_metrics,
 )
-from recourse.db.queries import order_detail
-from recourse.db.refund_queries import refund
+from recourse.db.queries.orders import order_detail
+from recourse.db.queries.refunds import refund
 from recourse.domain.errors import InvalidInput, NotFound
 from recourse.domain.roles import Actor
 from recourse.services import cancellations, reasons

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 
-from recourse.db.queries import list_orders, order_detail, shipment_order_id
+from recourse.db.queries.orders import list_orders, order_detail, shipment_order_id
 from recourse.domain.errors import InvalidInput, NotFound
 from recourse.domain.order import NewLine, OrderStatus, PaymentMethod, PaymentStatus
 from recourse.domain.roles import Actor

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Request, status
 from pydantic import ConfigDict, Field, StrictInt
 
-from recourse.db.queries import order_detail
-from recourse.db.refund_queries import refund, refunds_of, refunds_of_order
+from recourse.db.queries.orders import order_detail
+from recourse.db.queries.refunds import refund, refunds_of, refunds_of_order
 from recourse.domain.errors import NotFound
 from recourse.domain.money import MAX_AMOUNT
 from recourse.domain.refund import RefundReason

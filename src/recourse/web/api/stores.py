@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from recourse.db.queries import store_with_policy
+from recourse.db.queries.stores import store_with_policy
 from recourse.domain.errors import NotFound
 from recourse.services import stores
 from recourse.web.api.fields import Id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from recourse.db.queries import user_view
+from recourse.db.queries.users import user_view
 from recourse.domain.errors import NotFound
 from recourse.domain.roles import Role
 from recourse.services import accounts

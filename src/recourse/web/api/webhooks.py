@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from pydantic import Field, StrictBool, WithJsonSchema
 
-from recourse.db.webhooks import (
+from recourse.db.queries.webhooks import (
     EndpointView,
     deliveries_page,
     delivery_view,

@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from recourse.db.cancellation_queries import CancellationView
-from recourse.db.cancellation_queries import StoreMetrics as StoreFigures
+from recourse.db.queries.cancellations import CancellationView
+from recourse.db.queries.cancellations import StoreMetrics as StoreFigures
 from recourse.domain.cancellation import CancellationStatus
 from recourse.domain.order import PaymentMethod
 from recourse.domain.reasons import Reason

@@ -7,7 +7,8 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from recourse.db import queries
+from recourse.db.queries import orders as order_queries
+from recourse.db.queries.timeline import TimelineView as TimelineRow
 from recourse.domain.order import Order as PlacedOrder
 from recourse.domain.order import OrderStatus, PaymentMethod, PaymentStatus, Totals
 from recourse.domain.roles import Role
@@ -95,7 +96,7 @@ class Shipment(ResponseBody):
     events: list[ShipmentEvent]
 
     @classmethod
-    def of(cls, s: queries.ShipmentView) -> Shipment:
+    def of(cls, s: order_queries.ShipmentView) -> Shipment:
         return cls(
             id=s.id,
             carrier=s.carrier,
@@ -129,7 +130,7 @@ class TimelineEntry(ResponseBody):
     data: dict[str, Any] | None
 
     @classmethod
-    def of(cls, t: queries.TimelineView) -> TimelineEntry:
+    def of(cls, t: TimelineRow) -> TimelineEntry:
         return cls(
             at=t.at,
             actor=TimelineActor(role=t.actor_role, id=t.actor_id),
@@ -188,7 +189,7 @@ class Order(ResponseBody):
     timeline: list[TimelineEntry] = Field(description="oldest first, as far as the caller may see")
 
     @classmethod
-    def of(cls, d: queries.OrderDetail) -> Order:
+    def of(cls, d: order_queries.OrderDetail) -> Order:
         o = d.order
         return cls(
             id=o.id,
@@ -243,7 +244,7 @@ class OrderSummary(ResponseBody):
     ship_by: Moment | None
 
     @classmethod
-    def of(cls, s: queries.OrderSummary) -> OrderSummary:
+    def of(cls, s: order_queries.OrderSummary) -> OrderSummary:
         return cls(
             id=s.id,
             external_id=s.external_id,
@@ -266,5 +267,5 @@ class OrderPage(ResponseBody):
     next_cursor: int | None = Field(description="null on the last page")
 
     @classmethod
-    def of(cls, page: queries.OrderPage) -> OrderPage:
+    def of(cls, page: order_queries.OrderPage) -> OrderPage:
         return cls(data=[OrderSummary.of(o) for o in page.items], next_cursor=page.next_cursor)

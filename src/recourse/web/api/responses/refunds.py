@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import Field
 
-from recourse.db.refund_queries import RefundView
+from recourse.db.queries.refunds import RefundView
 from recourse.domain.order import PaymentMethod
 from recourse.domain.refund import RefundCause, RefundStatus
 from recourse.web.api.responses.common import Moment, Money, ResponseBody, money

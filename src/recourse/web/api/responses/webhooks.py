@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from recourse.db.webhooks import AttemptView, DeliveryView, EndpointView
+from recourse.db.queries.webhooks import AttemptView, DeliveryView, EndpointView
 from recourse.services.webhooks import DeliveryStatus
 from recourse.web.api.responses.common import Moment, ResponseBody
 

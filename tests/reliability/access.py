@@ -99,6 +99,10 @@ RULES: tuple[Rule, ...] = (
     Rule("GET", "/healthz", PUBLIC),
     Rule("GET", "/readyz", PUBLIC),
     Rule("GET", "/metrics", PUBLIC),
+    # The help centre (H2) is for everyone, signed in or not.
+    Rule("GET", "/help", PUBLIC),
+    Rule("GET", "/help/search", PUBLIC, query=lambda w: "q=refund+card"),
+    Rule("GET", "/help/{slug}", PUBLIC, {"slug": lambda w: "refund-timing"}),
     Rule(
         "POST",
         "/api/v1/stores",
@@ -141,6 +145,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("GET", "/api/v1/orders", EVERYONE),
     Rule("GET", "/api/v1/orders/{order_id}", ORDER_READ, _order("requested_order")),
+    Rule("GET", "/api/v1/orders/{order_id}/options", ORDER_READ, _order("requested_order")),
     Rule(
         "POST",
         "/api/v1/orders/{order_id}/payment",

@@ -227,7 +227,7 @@ def _ship(s: Situation) -> Option:
                     open=False,
                     blocker=conflict.code,
                     facts=dict(conflict.facts),
-                    alternatives=(str(PathName.approve_request), str(PathName.reject_request)),
+                    alternatives=(str(Alternative.approve_request),),
                     help=HELP[path],
                 )
     return _open(path, overdue_autocancel_at(order, s.platform))

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from recourse.texts import accounts, cancellations, notifications, platform, refunds, web
+from recourse.texts import accounts, cancellations, notifications, options, platform, refunds, web
 from recourse.texts.core import Sentence
 
-MODULES = (accounts, cancellations, notifications, platform, refunds, web)
+MODULES = (accounts, cancellations, notifications, options, platform, refunds, web)
 
 ERRORS: Mapping[str, Sentence] = {
     key: sentence for module in MODULES for key, sentence in module.ERRORS.items()

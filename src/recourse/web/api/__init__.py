@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from recourse.web.api import (
     cancellations,
     gateway,
+    options,
     orders,
     platform,
     refunds,
@@ -20,6 +21,7 @@ router = APIRouter(prefix="/api/v1", responses=API_ERRORS)
 router.include_router(stores.router)
 router.include_router(users.router)
 router.include_router(orders.router)
+router.include_router(options.router)
 router.include_router(refunds.router)
 router.include_router(cancellations.router)
 router.include_router(platform.router)

@@ -72,7 +72,20 @@ def plain_text(markdown: str) -> str:
     return "\n".join(b for b in blocks if b)
 
 
+# An article file already read, by its path, modification time and size: every app start in
+# one process (tests make many) reads each file once.
+_read: dict[tuple[Path, int, int], HelpArticle] = {}
+
+
 def read_article(path: Path, lang: str) -> HelpArticle:
+    stat = path.stat()
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    if key not in _read:
+        _read[key] = _parse(path, lang)
+    return _read[key]
+
+
+def _parse(path: Path, lang: str) -> HelpArticle:
     source = path.read_text(encoding="utf-8")
     meta, body = split_front_matter(source, f"{lang}/{path.name}")
     return HelpArticle(

@@ -12,31 +12,36 @@ from recourse.services.ports.help import HelpArticle
 class SqlHelpArticles:
     def __init__(self, session: Session) -> None:
         self.s = session
+        self._rows: dict[tuple[str, str], HelpArticleRow] = {}
+        self._loaded = False
 
     def hashes(self) -> dict[tuple[str, str], str]:
-        rows = self.s.execute(
-            select(HelpArticleRow.slug, HelpArticleRow.lang, HelpArticleRow.content_hash)
-        )
-        return {(slug, lang): content_hash for slug, lang, content_hash in rows}
+        self._rows = {(r.slug, r.lang): r for r in self.s.scalars(select(HelpArticleRow))}
+        self._loaded = True
+        return {key: row.content_hash for key, row in self._rows.items()}
 
     def upsert(self, article: HelpArticle) -> None:
-        row = self.s.scalar(
-            select(HelpArticleRow).where(
-                HelpArticleRow.slug == article.slug, HelpArticleRow.lang == article.lang
+        if self._loaded:  # hashes() has read every row: one not among them is new
+            row = self._rows.get((article.slug, article.lang))
+        else:
+            row = self.s.scalar(
+                select(HelpArticleRow).where(
+                    HelpArticleRow.slug == article.slug, HelpArticleRow.lang == article.lang
+                )
             )
-        )
         if row is None:
             row = HelpArticleRow(slug=article.slug, lang=article.lang)
             self.s.add(row)
+            self._rows[(article.slug, article.lang)] = row
         row.title = article.title
         row.summary = article.summary
         row.keywords = article.keywords
         row.body = article.body
         row.body_text = article.text
         row.content_hash = article.content_hash
-        self.s.flush()
 
     def remove(self, slug: str, lang: str) -> None:
+        self._rows.pop((slug, lang), None)
         self.s.execute(
             delete(HelpArticleRow).where(HelpArticleRow.slug == slug, HelpArticleRow.lang == lang)
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -93,7 +93,13 @@ def help_search(
 ) -> Response:
     words = language.words(request)
     query = q.strip()
-    context = {"user": user, "q": query, "max_query": MAX_QUERY, "hits": [], "error": None}
+    context: dict[str, Any] = {
+        "user": user,
+        "q": query,
+        "max_query": MAX_QUERY,
+        "hits": [],
+        "error": None,
+    }
     if len(query) > MAX_QUERY:
         context["q"] = query[:MAX_QUERY]
         context["error"] = words._(

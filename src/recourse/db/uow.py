@@ -20,6 +20,7 @@ from recourse.db.repositories.platform import SqlPlatform
 from recourse.db.repositories.refunds import SqlRefunds, SqlSettlement
 from recourse.db.repositories.shipments import SqlShipments
 from recourse.db.repositories.stores import SqlStores
+from recourse.db.repositories.tickets import SqlSupportTickets
 from recourse.db.repositories.timeline import SqlTimeline
 from recourse.db.repositories.webhooks import SqlEvents, SqlWebhooks
 
@@ -81,6 +82,7 @@ class SqlUnitOfWork:
             self.reasons = SqlReasons(session, cache)
             self.webhooks = SqlWebhooks(session)
             self.help_articles = SqlHelpArticles(session)
+            self.support_tickets = SqlSupportTickets(session)
         self._depth += 1
         return self
 

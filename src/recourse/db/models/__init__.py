@@ -26,6 +26,7 @@ from recourse.db.models.refunds import (
 )
 from recourse.db.models.shipments import ShipmentEventRow, ShipmentLineRow, ShipmentRow
 from recourse.db.models.stores import StorePolicyRow, StoreRow, StoreStaffRow
+from recourse.db.models.tickets import SupportTicketRow
 from recourse.db.models.webhooks import (
     EventRow,
     WebhookAttemptRow,
@@ -62,6 +63,7 @@ __all__ = [
     "StorePolicyRow",
     "StoreRow",
     "StoreStaffRow",
+    "SupportTicketRow",
     "TimelineRow",
     "UserRow",
     "WebSessionRow",

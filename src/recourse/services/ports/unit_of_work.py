@@ -15,6 +15,7 @@ from recourse.services.ports.platform import Platform, Reasons, Settlement
 from recourse.services.ports.refunds import Refunds
 from recourse.services.ports.shipments import Shipments
 from recourse.services.ports.stores import Stores
+from recourse.services.ports.tickets import SupportTickets
 from recourse.services.ports.webhooks import Events, Webhooks
 
 
@@ -53,6 +54,8 @@ class UnitOfWork(Protocol):
     def reasons(self) -> Reasons: ...
     @property
     def help_articles(self) -> HelpArticles: ...
+    @property
+    def support_tickets(self) -> SupportTickets: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

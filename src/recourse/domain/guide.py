@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from recourse.domain.cancellation_paths import cancellation_paths
 from recourse.domain.options import Option, PathFunction, Situation, options
+from recourse.domain.support_paths import support_paths
 
-PATHS: tuple[PathFunction, ...] = (cancellation_paths,)
+PATHS: tuple[PathFunction, ...] = (cancellation_paths, support_paths)
 
 
 def guide(situation: Situation) -> list[Option]:

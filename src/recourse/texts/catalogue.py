@@ -5,10 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from recourse.texts import accounts, cancellations, notifications, options, platform, refunds, web
+from recourse.texts import (
+    accounts,
+    cancellations,
+    notifications,
+    options,
+    platform,
+    refunds,
+    tickets,
+    web,
+)
 from recourse.texts.core import Sentence
 
-MODULES = (accounts, cancellations, notifications, options, platform, refunds, web)
+MODULES = (accounts, cancellations, notifications, options, platform, refunds, web, tickets)
 
 ERRORS: Mapping[str, Sentence] = {
     key: sentence for module in MODULES for key, sentence in module.ERRORS.items()

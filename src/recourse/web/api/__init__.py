@@ -12,6 +12,7 @@ from recourse.web.api import (
     platform,
     refunds,
     stores,
+    tickets,
     users,
     webhooks,
 )
@@ -27,3 +28,4 @@ router.include_router(cancellations.router)
 router.include_router(platform.router)
 router.include_router(webhooks.router)
 router.include_router(gateway.router)
+router.include_router(tickets.router)

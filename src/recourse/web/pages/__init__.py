@@ -8,6 +8,8 @@ from fastapi import APIRouter, Depends, Request
 from recourse.web.deps import MaybeUser
 from recourse.web.pages import auth, buyer, mail, notifications, seller, support
 from recourse.web.pages import help as help_pages
+from recourse.web.pages.shared import tickets as ticket_forms
+from recourse.web.pages.support import tickets as ticket_queue
 
 
 def remember_user(request: Request, user: MaybeUser) -> None:
@@ -23,3 +25,5 @@ router.include_router(support.router)
 router.include_router(mail.router)
 router.include_router(notifications.router)
 router.include_router(help_pages.router)
+router.include_router(ticket_forms.router)
+router.include_router(ticket_queue.router)

@@ -27,11 +27,8 @@ from recourse.domain.order import record_payment as decide_payment
 from recourse.domain.policy import PlatformPolicy, policy_in_force
 from recourse.domain.roles import Actor, OperatorTask, Role, can_see_order, check_operator
 from recourse.domain.timeline import TimelineEntry
-from recourse.services.notify import (
-    notify_user,
-    schedule_deadline,
-    schedule_reminder,
-)
+from recourse.services.events import PaymentReminderDue
+from recourse.services.notify import schedule_deadline, schedule_reminder
 from recourse.services.ports.common import Context
 from recourse.services.ports.orders import NewOrder
 from recourse.services.ports.unit_of_work import UnitOfWork
@@ -141,6 +138,10 @@ def _schedule_overdue(
 
 def payment_reminder(uow: UnitOfWork, ctx: Context, *, order_id: int) -> bool:
     """M2/C2: remind the buyer before an unpaid order cancels itself."""
+    # Imported here: the subscribers' table reaches the cancellation package, which imports
+    # this module.
+    from recourse.services import subscribers
+
     now = ctx.clock.now()
     with uow:
         order = uow.orders.get(order_id)
@@ -148,21 +149,10 @@ def payment_reminder(uow: UnitOfWork, ctx: Context, *, order_id: int) -> bool:
             return False
         assert order.deadlines.pay_by is not None
         total = order_totals(order.currency, order.lines, order.shipping_fee).total
-        notify_user(
+        subscribers.record(
             uow,
-            user_id=order.buyer_id,
-            kind="order.payment_reminder",
-            params={"order_id": order.id, "pay_by": order.deadlines.pay_by.isoformat()},
-            order_id=order.id,
-            link=f"/orders/{order.id}",
-            now=now,
-            dedupe_key=f"order:{order.id}:payment_reminder",
-            email_template="payment_reminder",
-            email_context={
-                "order_id": order.id,
-                "pay_by": order.deadlines.pay_by.isoformat(),
-                "total": {"amount": total.minor, "currency": total.currency},
-            },
+            ctx,
+            PaymentReminderDue(order=order, pay_by=order.deadlines.pay_by, total=total, at=now),
         )
         uow.commit()
     return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -13,7 +13,6 @@ from recourse.domain.order import Order, derive_status
 from recourse.domain.roles import SYSTEM, Actor, OperatorTask, check_can_ship, check_operator
 from recourse.domain.shipment import (
     CarrierEvent,
-    Shipment,
     ShipmentLine,
     ShipmentStatus,
     apply_carrier_event,
@@ -23,8 +22,8 @@ from recourse.domain.shipment import (
     protection_end,
 )
 from recourse.domain.timeline import TimelineEntry
-from recourse.services import events
-from recourse.services.notify import queue_email, schedule_deadline
+from recourse.services.events import Happened, OrderDelivered, OrderShipped
+from recourse.services.notify import schedule_deadline
 from recourse.services.orders import load_order, refresh_status
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
@@ -84,7 +83,7 @@ def record_shipment(
     now: datetime,
 ) -> int:
     """Inside the caller's transaction (order row locked): the parcel, quantities, protection
-    deadline, timeline, the buyer's email and the `order.shipped` event."""
+    deadline, timeline, and the fact that the parcel left (the buyer's email, `order.shipped`)."""
     before = derive_status(order, now)
     changes = plan_shipment(order, lines, carrier=carrier, tracking_number=tracking_number)
     shipment_id = uow.shipments.add(
@@ -116,7 +115,18 @@ def record_shipment(
             data={**parcel, "lines": {str(k): v for k, v in units.items()}},
         )
     )
-    _announce_shipped(uow, order, units, shipment_id, carrier.strip(), tracking_number.strip(), now)
+    _record(
+        uow,
+        ctx,
+        OrderShipped(
+            order=order,
+            shipment_id=shipment_id,
+            units=units,
+            carrier=carrier.strip(),
+            tracking_number=tracking_number.strip(),
+            at=now,
+        ),
+    )
     return shipment_id
 
 
@@ -129,48 +139,6 @@ def _start_protection(uow: UnitOfWork, order: Order, now: datetime) -> Order:
     uow.orders.save_deadlines(order.id, deadlines)
     schedule_deadline(uow, name=PROTECTION_ENDS, subject_id=order.id, due_at=ends)
     return replace(order, first_shipped_at=now, deadlines=deadlines)
-
-
-def _announce_shipped(
-    uow: UnitOfWork,
-    order: Order,
-    units: Mapping[int, int],
-    shipment_id: int,
-    carrier: str,
-    tracking_number: str,
-    now: datetime,
-) -> None:
-    """The buyer's email and the `order.shipped` event."""
-    items = [{"title": order.line(lid).title, "quantity": qty} for lid, qty in units.items()]
-    queue_email(
-        uow,
-        template="order_shipped",
-        to_user_id=order.buyer_id,
-        context={
-            "order_id": order.id,
-            "carrier": carrier,
-            "tracking_number": tracking_number,
-            "items": items,
-        },
-        now=now,
-        dedupe_key=f"shipment:{shipment_id}:shipped",
-    )
-    events.publish(
-        uow,
-        event_type="order.shipped",
-        data={
-            "order_id": order.id,
-            "external_id": order.external_id,
-            "shipment_id": shipment_id,
-            "carrier": carrier,
-            "tracking_number": tracking_number,
-            "lines": [
-                {"line_id": lid, "sku": order.line(lid).sku, "quantity": qty}
-                for lid, qty in units.items()
-            ],
-        },
-        now=now,
-    )
 
 
 def record_carrier_event(
@@ -226,51 +194,17 @@ def record_carrier_event(
             )
         )
         if status is ShipmentStatus.delivered:
-            _tell_delivered(uow, order, shipment, now)
+            _record(uow, ctx, OrderDelivered(order=order, shipment=shipment, at=now))
         uow.commit()
     return status
 
 
-def _tell_delivered(uow: UnitOfWork, order: Order, shipment: Shipment, now: datetime) -> None:
-    """§4/M3: the buyer hears that the parcel arrived and until when protection runs; the
-    `order.delivered` event goes to the webhooks."""
-    queue_email(
-        uow,
-        template="order_delivered",
-        to_user_id=order.buyer_id,
-        context={
-            "order_id": order.id,
-            "carrier": shipment.carrier,
-            "tracking_number": shipment.tracking_number,
-            "protection_ends_at": (
-                order.deadlines.protection_ends_at.isoformat()
-                if order.deadlines.protection_ends_at
-                else None
-            ),
-        },
-        now=now,
-        dedupe_key=f"shipment:{shipment.id}:delivered",
-    )
-    events.publish(
-        uow,
-        event_type="order.delivered",
-        data={
-            "order_id": order.id,
-            "external_id": order.external_id,
-            "shipment_id": shipment.id,
-            "carrier": shipment.carrier,
-            "tracking_number": shipment.tracking_number,
-            "lines": [
-                {
-                    "line_id": line.line_id,
-                    "sku": order.line(line.line_id).sku,
-                    "quantity": line.quantity,
-                }
-                for line in shipment.lines
-            ],
-        },
-        now=now,
-    )
+def _record(uow: UnitOfWork, ctx: Context, event: Happened) -> None:
+    """STYLE 10: what happened, to its subscribers. Imported here: the subscribers' table
+    reaches the cancellation package, which records parcels through this module."""
+    from recourse.services import subscribers
+
+    subscribers.record(uow, ctx, event)
 
 
 def protection_ended(uow: UnitOfWork, ctx: Context, *, order_id: int) -> None:

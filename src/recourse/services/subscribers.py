@@ -1,9 +1,17 @@
 """STYLE 10: the one table that turns what happened into what is told — in-app notifications,
 emails and webhook events, written in the transaction of the change (the outbox).
 
-A use case records a past-tense fact with `record`; it never calls another use case for that
-use case's messages. One email per thing that happened: a refund a cancellation made is told in
-the cancellation's email (C11), so its subscriber publishes the webhook event only.
+A use case decides, then records a past-tense fact (services/events.py) with `record`; it never
+calls another use case, or a notification helper, for its messages. Every fact has an entry
+here, even one that tells no one (tests/unit/test_subscribers.py checks).
+
+One email per thing that happened: a refund a cancellation made is told in the cancellation's
+email (C11), so its handler publishes the webhook event only.
+
+Cancellations and refunds keep their handlers in their `notices` modules; the few for orders
+and parcels live below. Nothing here imports a use case, so use cases may import this module;
+`orders` and `shipping`, which the cancellation package imports by name, import it when they
+record (see `record`'s callers).
 """
 
 from __future__ import annotations
@@ -11,49 +19,153 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from recourse.services.cancellations.notices import announce_completed
-from recourse.services.events import CancellationCompleted, RefundRecorded
+from recourse.services import events
+from recourse.services.cancellations.notices import (
+    announce_completed,
+    announce_rejected,
+    announce_requested,
+    announce_withdrawn,
+    remind_seller,
+    remind_seller_overdue,
+)
+from recourse.services.events import (
+    AnswerReminderDue,
+    CancellationCompleted,
+    CancellationRejected,
+    CancellationRequested,
+    CancellationWithdrawn,
+    Happened,
+    OrderDelivered,
+    OrderShipped,
+    OverdueReminderDue,
+    PaymentReminderDue,
+    RefundNeedsAttention,
+    RefundRecorded,
+    RefundStatusChanged,
+)
+from recourse.services.notify import money_fact, notify_user, queue_email
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
-from recourse.services.refunds.notices import announce_created
+from recourse.services.refunds.notices import announce_created, announce_status
 
 Handler = Callable[[UnitOfWork, Context, Any], None]
 
 
-def on_cancellation_completed(uow: UnitOfWork, ctx: Context, e: CancellationCompleted) -> None:
-    announce_completed(
+def announce_shipped(uow: UnitOfWork, ctx: Context, e: OrderShipped) -> None:
+    """C9: the buyer's email and the `order.shipped` event."""
+    order = e.order
+    items = [{"title": order.line(lid).title, "quantity": qty} for lid, qty in e.units.items()]
+    queue_email(
         uow,
-        ctx,
-        e.order,
-        e.cancellation,
-        event=e.event,
-        whole=e.whole,
-        quote=e.quote,
-        refund_id=e.refund_id,
+        template="order_shipped",
+        to_user_id=order.buyer_id,
+        context={
+            "order_id": order.id,
+            "carrier": e.carrier,
+            "tracking_number": e.tracking_number,
+            "items": items,
+        },
+        now=e.at,
+        dedupe_key=f"shipment:{e.shipment_id}:shipped",
+    )
+    events.publish(
+        uow,
+        event_type="order.shipped",
+        data={
+            "order_id": order.id,
+            "external_id": order.external_id,
+            "shipment_id": e.shipment_id,
+            "carrier": e.carrier,
+            "tracking_number": e.tracking_number,
+            "lines": [
+                {"line_id": lid, "sku": order.line(lid).sku, "quantity": qty}
+                for lid, qty in e.units.items()
+            ],
+        },
         now=e.at,
     )
 
 
-def on_refund_recorded(uow: UnitOfWork, ctx: Context, e: RefundRecorded) -> None:
-    announce_created(
+def announce_delivered(uow: UnitOfWork, ctx: Context, e: OrderDelivered) -> None:
+    """§4/M3: the buyer hears that the parcel arrived and until when protection runs; the
+    `order.delivered` event goes to the webhooks."""
+    order, shipment = e.order, e.shipment
+    ends = order.deadlines.protection_ends_at
+    queue_email(
         uow,
-        ctx,
-        e.order,
-        e.refund,
-        e.quote,
-        e.expected,
-        e.at,
-        tell_buyer=not e.caused_by_cancellation,
+        template="order_delivered",
+        to_user_id=order.buyer_id,
+        context={
+            "order_id": order.id,
+            "carrier": shipment.carrier,
+            "tracking_number": shipment.tracking_number,
+            "protection_ends_at": ends.isoformat() if ends else None,
+        },
+        now=e.at,
+        dedupe_key=f"shipment:{shipment.id}:delivered",
+    )
+    events.publish(
+        uow,
+        event_type="order.delivered",
+        data={
+            "order_id": order.id,
+            "external_id": order.external_id,
+            "shipment_id": shipment.id,
+            "carrier": shipment.carrier,
+            "tracking_number": shipment.tracking_number,
+            "lines": [
+                {
+                    "line_id": line.line_id,
+                    "sku": order.line(line.line_id).sku,
+                    "quantity": line.quantity,
+                }
+                for line in shipment.lines
+            ],
+        },
+        now=e.at,
     )
 
 
-SUBSCRIBERS: dict[type, tuple[Handler, ...]] = {
-    CancellationCompleted: (on_cancellation_completed,),
-    RefundRecorded: (on_refund_recorded,),
+def remind_buyer_to_pay(uow: UnitOfWork, ctx: Context, e: PaymentReminderDue) -> None:
+    """M2/C2: the buyer, reminded before an unpaid order cancels itself."""
+    order = e.order
+    notify_user(
+        uow,
+        user_id=order.buyer_id,
+        kind="order.payment_reminder",
+        params={"order_id": order.id, "pay_by": e.pay_by.isoformat()},
+        order_id=order.id,
+        link=f"/orders/{order.id}",
+        now=e.at,
+        dedupe_key=f"order:{order.id}:payment_reminder",
+        email_template="payment_reminder",
+        email_context={
+            "order_id": order.id,
+            "pay_by": e.pay_by.isoformat(),
+            "total": money_fact(e.total),
+        },
+    )
+
+
+SUBSCRIBERS: dict[type[Happened], tuple[Handler, ...]] = {
+    CancellationRequested: (announce_requested,),
+    # Approved at once or by the seller, by silence, or by the platform (unpaid, overdue).
+    CancellationCompleted: (announce_completed,),
+    CancellationRejected: (announce_rejected,),
+    CancellationWithdrawn: (announce_withdrawn,),
+    AnswerReminderDue: (remind_seller,),
+    OverdueReminderDue: (remind_seller_overdue,),
+    RefundRecorded: (announce_created,),
+    RefundStatusChanged: (announce_status,),
+    # Support reads it on its refunds page (the timeline has it); nobody is sent anything.
+    RefundNeedsAttention: (),
+    OrderShipped: (announce_shipped,),
+    OrderDelivered: (announce_delivered,),
+    PaymentReminderDue: (remind_buyer_to_pay,),
 }
 
 
-def record(uow: UnitOfWork, ctx: Context, event: CancellationCompleted | RefundRecorded) -> None:
+def record(uow: UnitOfWork, ctx: Context, event: Happened) -> None:
     """Hand what happened to its subscribers, in the caller's transaction."""
     for handler in SUBSCRIBERS[type(event)]:
         handler(uow, ctx, event)

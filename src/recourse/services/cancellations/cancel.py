@@ -18,6 +18,7 @@ from recourse.domain.cancellation import (
 from recourse.domain.order import Order
 from recourse.domain.reasons import Reason, ReasonActor, check_reason
 from recourse.domain.roles import Actor, Role, cancels_as
+from recourse.services import settle
 from recourse.services.cancellations.completion import complete
 from recourse.services.cancellations.preview import blocked_error, eligibility_for, quote_for
 from recourse.services.cancellations.requests import open_request
@@ -25,7 +26,6 @@ from recourse.services.orders import load_order
 from recourse.services.ports.cancellations import Cancellation, NewCancellation
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
-from recourse.services.settle import settle_due
 
 
 def cancel_order(
@@ -45,7 +45,7 @@ def cancel_order(
     `request_key` identifies the caller's request: the same request again (a retry whose
     first answer was lost) returns the cancellation it made instead of a rule conflict."""
     now = ctx.clock.now()
-    settle_due(uow, ctx, order_id=order_id)
+    settle.settle_due(uow, ctx, order_id=order_id)
     with uow:
         order = load_order(uow, actor, order_id, for_update=True)
         earlier = _made_by(uow, order.id, request_key)

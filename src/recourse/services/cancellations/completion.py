@@ -18,7 +18,7 @@ from recourse.services.orders import refresh_status
 from recourse.services.ports.cancellations import Cancellation
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
-from recourse.services.refunds import record_refund
+from recourse.services.refunds.ledger import record_refund
 
 
 def complete(

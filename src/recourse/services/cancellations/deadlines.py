@@ -19,8 +19,9 @@ from recourse.domain.cancellation import (
 from recourse.domain.cancellation_request import reminder_useful, request_expired
 from recourse.domain.order import Order, unpaid_expired
 from recourse.domain.roles import SYSTEM
+from recourse.services import subscribers
 from recourse.services.cancellations.completion import complete
-from recourse.services.cancellations.notices import remind_seller, remind_seller_overdue
+from recourse.services.events import AnswerReminderDue, OverdueReminderDue
 from recourse.services.ports.cancellations import NewCancellation
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
@@ -60,7 +61,16 @@ def request_reminder(uow: UnitOfWork, ctx: Context, *, cancellation_id: int) -> 
         assert cancellation.respond_by is not None
         order = uow.orders.get(cancellation.order_id)
         assert order is not None
-        remind_seller(uow, order, cancellation, cancellation.respond_by, now)
+        subscribers.record(
+            uow,
+            ctx,
+            AnswerReminderDue(
+                order=order,
+                cancellation=cancellation,
+                respond_by=cancellation.respond_by,
+                at=now,
+            ),
+        )
         uow.commit()
     return True
 
@@ -136,6 +146,6 @@ def overdue_reminder(uow: UnitOfWork, ctx: Context, *, order_id: int) -> bool:
             return False
         cancels_at = overdue_autocancel_at(order, platform)
         assert cancels_at is not None
-        remind_seller_overdue(uow, order, cancels_at, now)
+        subscribers.record(uow, ctx, OverdueReminderDue(order=order, cancels_at=cancels_at, at=now))
         uow.commit()
     return True

@@ -1,5 +1,6 @@
 """C11/M2/M3: what a cancellation tells — webhook events, in-app notifications and emails,
-written in the same transaction as the change they report.
+written in the same transaction as the change they report. Each `announce_*`/`remind_*` is a
+handler of a fact in services/events.py; services/subscribers.py maps the facts to them.
 
 They carry facts (ids, codes, amounts as {"amount", "currency"}, times as ISO text); the reader's
 words are chosen when a notification is read or an email rendered (STYLE 11)."""
@@ -14,6 +15,14 @@ from recourse.domain.money import Money
 from recourse.domain.order import Order
 from recourse.domain.refund import RefundQuote
 from recourse.services import events
+from recourse.services.events import (
+    AnswerReminderDue,
+    CancellationCompleted,
+    CancellationRejected,
+    CancellationRequested,
+    CancellationWithdrawn,
+    OverdueReminderDue,
+)
 from recourse.services.notify import money_fact, notify_store_staff, notify_user
 from recourse.services.ports.cancellations import Cancellation
 from recourse.services.ports.common import Context
@@ -50,21 +59,13 @@ def event_data(order: Order, c: Cancellation, **extra: object) -> dict[str, obje
     }
 
 
-def announce_requested(
-    uow: UnitOfWork,
-    ctx: Context,
-    order: Order,
-    cancellation: Cancellation,
-    respond_by: datetime,
-    now: datetime,
-    *,
-    quote: RefundQuote | None,
-) -> None:
+def announce_requested(uow: UnitOfWork, ctx: Context, e: CancellationRequested) -> None:
     """C11: the event, and each of the store's sellers told the answer-by time in their zone,
     the items asked for and the refund the buyer was quoted."""
+    order, cancellation, respond_by, now = e.order, e.cancellation, e.respond_by, e.at
     refund = (
-        money_fact(Money(quote.total, order.currency))
-        if quote is not None and quote.total
+        money_fact(Money(e.quote.total, order.currency))
+        if e.quote is not None and e.quote.total
         else None
     )
     events.publish(
@@ -101,19 +102,10 @@ def announce_requested(
         )
 
 
-def announce_completed(
-    uow: UnitOfWork,
-    ctx: Context,
-    order: Order,
-    cancellation: Cancellation,
-    *,
-    event: str,
-    whole: bool,
-    quote: RefundQuote | None,
-    refund_id: int | None,
-    now: datetime,
-) -> None:
+def announce_completed(uow: UnitOfWork, ctx: Context, e: CancellationCompleted) -> None:
     """C11: the events, the buyer's confirmation with the refund, and the store's notice."""
+    order, cancellation, event, whole, now = e.order, e.cancellation, e.event, e.whole, e.at
+    quote, refund_id = e.quote, e.refund_id
     data = event_data(order, cancellation, refund_id=refund_id)
     events.publish(uow, event_type=event, data=data, now=now)
     events.publish(uow, event_type="order.lines_cancelled", data=data, now=now)
@@ -194,18 +186,9 @@ def _tell_buyer_completed(
     )
 
 
-def announce_rejected(
-    uow: UnitOfWork,
-    order: Order,
-    cancellation: Cancellation,
-    *,
-    reason: str,
-    note: str | None,
-    carrier: str | None,
-    tracking_number: str | None,
-    now: datetime,
-) -> None:
+def announce_rejected(uow: UnitOfWork, ctx: Context, e: CancellationRejected) -> None:
     """C10: the event, and the buyer told the seller's reason."""
+    order, cancellation, reason, note, now = e.order, e.cancellation, e.reason, e.note, e.at
     events.publish(
         uow,
         event_type="cancellation.rejected",
@@ -231,16 +214,25 @@ def announce_rejected(
             "order_id": order.id,
             "reason": reason,
             "note": note,
-            "carrier": carrier,
-            "tracking_number": tracking_number,
+            "carrier": e.carrier,
+            "tracking_number": e.tracking_number,
         },
     )
 
 
-def remind_seller(
-    uow: UnitOfWork, order: Order, cancellation: Cancellation, respond_by: datetime, now: datetime
-) -> None:
+def announce_withdrawn(uow: UnitOfWork, ctx: Context, e: CancellationWithdrawn) -> None:
+    """C10: the event only; the seller's page shows the request gone."""
+    events.publish(
+        uow,
+        event_type="cancellation.withdrawn",
+        data=event_data(e.order, e.cancellation),
+        now=e.at,
+    )
+
+
+def remind_seller(uow: UnitOfWork, ctx: Context, e: AnswerReminderDue) -> None:
     """C11: the store's sellers, reminded before silence approves the request."""
+    order, cancellation, respond_by, now = e.order, e.cancellation, e.respond_by, e.at
     notify_store_staff(
         uow,
         store_id=order.store_id,
@@ -262,10 +254,9 @@ def remind_seller(
     )
 
 
-def remind_seller_overdue(
-    uow: UnitOfWork, order: Order, cancels_at: datetime, now: datetime
-) -> None:
+def remind_seller_overdue(uow: UnitOfWork, ctx: Context, e: OverdueReminderDue) -> None:
     """M2/C4: the store's sellers, reminded before the overdue auto-cancel decides against them."""
+    order, cancels_at, now = e.order, e.cancels_at, e.at
     notify_store_staff(
         uow,
         store_id=order.store_id,

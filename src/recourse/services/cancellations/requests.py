@@ -19,19 +19,18 @@ from recourse.domain.roles import (
 )
 from recourse.domain.shipment import ShipmentLine
 from recourse.domain.timeline import TimelineEntry
-from recourse.services import events
+from recourse.services import settle, subscribers
 from recourse.services.cancellations.completion import complete
-from recourse.services.cancellations.notices import (
-    announce_rejected,
-    announce_requested,
-    event_data,
+from recourse.services.events import (
+    CancellationRejected,
+    CancellationRequested,
+    CancellationWithdrawn,
 )
 from recourse.services.notify import schedule_deadline, schedule_reminder
 from recourse.services.orders import load_order
 from recourse.services.ports.cancellations import Cancellation
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
-from recourse.services.settle import settle_for_cancellation
 from recourse.services.shipping import record_shipment
 
 RESPOND_BY = "cancellation.respond_by"
@@ -78,7 +77,13 @@ def open_request(
             },
         )
     )
-    announce_requested(uow, ctx, order, cancellation, respond_by, now, quote=quote)
+    subscribers.record(
+        uow,
+        ctx,
+        CancellationRequested(
+            order=order, cancellation=cancellation, respond_by=respond_by, quote=quote, at=now
+        ),
+    )
 
 
 def _pending(uow: UnitOfWork, actor: Actor, cancellation_id: int) -> tuple[Cancellation, Order]:
@@ -114,7 +119,7 @@ def approve_cancellation(
 ) -> Cancellation:
     """C4: the seller approves; the units are cancelled and refunded."""
     now = ctx.clock.now()
-    settle_for_cancellation(uow, ctx, cancellation_id=cancellation_id)
+    settle.settle_for_cancellation(uow, ctx, cancellation_id=cancellation_id)
     with uow:
         cancellation, order = _pending(uow, actor, cancellation_id)
         check_can_answer_cancellation(actor, store_id=order.store_id)
@@ -142,7 +147,7 @@ def reject_cancellation(
     now = ctx.clock.now()
     code = check_rejection(reason, note=note, carrier=carrier, tracking_number=tracking_number)
     parcel = {"carrier": carrier, "tracking_number": tracking_number}
-    settle_for_cancellation(uow, ctx, cancellation_id=cancellation_id)
+    settle.settle_for_cancellation(uow, ctx, cancellation_id=cancellation_id)
     with uow:
         cancellation, order = _pending(uow, actor, cancellation_id)
         check_can_answer_cancellation(actor, store_id=order.store_id)
@@ -156,34 +161,40 @@ def reject_cancellation(
             rejection_note=note,
             **parcel,
         )
-        uow.timeline.add(
-            TimelineEntry(
-                order_id=order.id,
-                at=now,
-                actor=actor,
-                action="cancellation.rejected",
-                reason=reason,
-                note=note,
-                data={"cancellation_id": cancellation.id, **parcel},
-            )
-        )
-        if rejection_ships(code):
-            assert carrier is not None and tracking_number is not None
-            _record_parcel(uow, ctx, actor, order, cancellation, carrier, tracking_number, now)
-        announce_rejected(
-            uow,
-            order,
-            cancellation,
+        rejected = CancellationRejected(
+            order=order,
+            cancellation=cancellation,
             reason=reason,
             note=note,
             carrier=carrier,
             tracking_number=tracking_number,
-            now=now,
+            at=now,
         )
+        uow.timeline.add(_rejection_entry(rejected, actor))
+        if rejection_ships(code):
+            assert carrier is not None and tracking_number is not None
+            _record_parcel(uow, ctx, actor, order, cancellation, carrier, tracking_number, now)
+        subscribers.record(uow, ctx, rejected)
         uow.commit()
         final = uow.cancellations.get(cancellation.id)
     assert final is not None
     return final
+
+
+def _rejection_entry(e: CancellationRejected, actor: Actor) -> TimelineEntry:
+    return TimelineEntry(
+        order_id=e.order.id,
+        at=e.at,
+        actor=actor,
+        action="cancellation.rejected",
+        reason=e.reason,
+        note=e.note,
+        data={
+            "cancellation_id": e.cancellation.id,
+            "carrier": e.carrier,
+            "tracking_number": e.tracking_number,
+        },
+    )
 
 
 def _record_parcel(
@@ -214,7 +225,7 @@ def withdraw_cancellation(
 ) -> Cancellation:
     """C10: the buyer withdraws a request that the seller has not answered."""
     now = ctx.clock.now()
-    settle_for_cancellation(uow, ctx, cancellation_id=cancellation_id)
+    settle.settle_for_cancellation(uow, ctx, cancellation_id=cancellation_id)
     with uow:
         cancellation, order = _pending(uow, actor, cancellation_id)
         check_can_withdraw_cancellation(actor, buyer_id=order.buyer_id)
@@ -228,11 +239,8 @@ def withdraw_cancellation(
                 data={"cancellation_id": cancellation.id},
             )
         )
-        events.publish(
-            uow,
-            event_type="cancellation.withdrawn",
-            data=event_data(order, cancellation),
-            now=now,
+        subscribers.record(
+            uow, ctx, CancellationWithdrawn(order=order, cancellation=cancellation, at=now)
         )
         uow.commit()
         final = uow.cancellations.get(cancellation.id)

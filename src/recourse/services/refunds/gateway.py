@@ -12,12 +12,13 @@ from recourse.domain.errors import GatewayUnreachable, NotFound
 from recourse.domain.refund import AnswerEffect, RefundStatus, gateway_answer_effect
 from recourse.domain.roles import SYSTEM
 from recourse.domain.timeline import TimelineEntry
+from recourse.services import subscribers
+from recourse.services.events import RefundNeedsAttention, RefundStatusChanged
 from recourse.services.orders import refresh_status
 from recourse.services.ports.common import Context
 from recourse.services.ports.gateway import GatewayRefund, GatewayUnavailable, PaymentGateway
 from recourse.services.ports.refunds import Refund
 from recourse.services.ports.unit_of_work import UnitOfWork
-from recourse.services.refunds.notices import announce_status
 
 CHECK = "refund.check"
 FIRST_CHECK_AFTER = timedelta(minutes=30)
@@ -60,7 +61,7 @@ def apply_answer(
     target = RefundStatus(str(answer.status))
     effect = gateway_answer_effect(refund.status, target)
     if effect is AnswerEffect.reversed:
-        _flag_reversal(uow, refund, answer, now)
+        _flag_reversal(uow, ctx, refund, answer, now)
         return refund.status
     if effect is AnswerEffect.unchanged:
         return refund.status
@@ -73,13 +74,12 @@ def apply_answer(
     return target
 
 
-def _flag_reversal(uow: UnitOfWork, refund: Refund, answer: GatewayRefund, now: datetime) -> None:
+def _flag_reversal(
+    uow: UnitOfWork, ctx: Context, refund: Refund, answer: GatewayRefund, now: datetime
+) -> None:
     """The provider reversed a refund it had paid (e.g. a closed card): support acts."""
-    uow.refunds.update(
-        refund.id,
-        needs_attention=True,
-        last_error=answer.failure_reason or "reversed by the provider after success",
-    )
+    error = answer.failure_reason or "reversed by the provider after success"
+    uow.refunds.update(refund.id, needs_attention=True, last_error=error)
     uow.timeline.add(
         TimelineEntry(
             order_id=refund.order_id,
@@ -90,6 +90,11 @@ def _flag_reversal(uow: UnitOfWork, refund: Refund, answer: GatewayRefund, now: 
             data={"refund_id": refund.id},
             visible_to_seller=False,
         )
+    )
+    subscribers.record(
+        uow,
+        ctx,
+        RefundNeedsAttention(refund_id=refund.id, order_id=refund.order_id, error=error, at=now),
     )
 
 
@@ -137,9 +142,11 @@ def _status_changed(
             },
         )
     )
-    announce_status(uow, ctx, refund, now)
     order = uow.orders.get(refund.order_id)
     assert order is not None
+    subscribers.record(
+        uow, ctx, RefundStatusChanged(order=order, refund=refund, previous=previous, at=now)
+    )
     refresh_status(uow, order, now)  # §2: a settled refund may close the order
 
 
@@ -238,6 +245,13 @@ def record_send_failure(
                     visible_to_buyer=False,
                     visible_to_seller=False,
                 )
+            )
+            subscribers.record(
+                uow,
+                ctx,
+                RefundNeedsAttention(
+                    refund_id=refund.id, order_id=refund.order_id, error=error[:2000], at=now
+                ),
             )
         uow.commit()
 

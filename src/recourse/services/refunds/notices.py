@@ -1,5 +1,6 @@
 """F4/M2/M3: what a refund tells — the `refund.*` webhook events and the buyer's notifications
-and emails, written in the same transaction as the change they report.
+and emails, written in the same transaction as the change they report. Each `announce_*` is a
+handler of a fact in services/events.py; services/subscribers.py maps the facts to them.
 
 They carry facts (ids, codes, amounts as {"amount", "currency"}, days as ISO text); the reader's
 words are chosen when a notification is read or an email rendered (STYLE 11)."""
@@ -11,9 +12,9 @@ from typing import Any
 
 from recourse.domain.money import Money
 from recourse.domain.order import Order
-from recourse.domain.refund import RefundQuote, RefundStatus
-from recourse.domain.settlement import ExpectedBy
+from recourse.domain.refund import RefundStatus
 from recourse.services import events
+from recourse.services.events import RefundRecorded, RefundStatusChanged
 from recourse.services.notify import money_fact, notify_user
 from recourse.services.ports.common import Context
 from recourse.services.ports.refunds import Refund
@@ -37,23 +38,14 @@ def payload(refund: Refund) -> dict[str, Any]:
     }
 
 
-def announce_created(
-    uow: UnitOfWork,
-    ctx: Context,
-    order: Order,
-    refund: Refund,
-    quote: RefundQuote,
-    expected: ExpectedBy,
-    now: datetime,
-    *,
-    tell_buyer: bool = True,
-) -> None:
-    """F4/F5: the event, and (unless another message carries it) the buyer told how much goes
-    back, where, and by when."""
+def announce_created(uow: UnitOfWork, ctx: Context, e: RefundRecorded) -> None:
+    """F4/F5: the event, and the buyer told how much goes back, where, and by when — unless a
+    cancellation made the refund: its email carries all that (C11, one email per thing)."""
+    order, refund, quote, expected, now = e.order, e.refund, e.quote, e.expected, e.at
     amount = money_fact(Money(quote.total, quote.currency))
     method = str(order.payment.method)
     events.publish(uow, event_type="refund.created", data=payload(refund), now=now)
-    if not tell_buyer:
+    if e.caused_by_cancellation:
         return
     notify_user(
         uow,
@@ -84,11 +76,10 @@ def announce_created(
     )
 
 
-def announce_status(uow: UnitOfWork, ctx: Context, refund: Refund, now: datetime) -> None:
+def announce_status(uow: UnitOfWork, ctx: Context, e: RefundStatusChanged) -> None:
     """F4: the event of every step; the buyer hears when the money left, or that it is late."""
+    order, refund, now = e.order, e.refund, e.at
     events.publish(uow, event_type=f"refund.{refund.status}", data=payload(refund), now=now)
-    order = uow.orders.get(refund.order_id)
-    assert order is not None
     amount = money_fact(Money(refund.amount, refund.currency))
     if refund.status is RefundStatus.succeeded:
         _tell_succeeded(uow, order, refund, amount, now)

@@ -281,4 +281,5 @@ def test_lines_the_buyer_did_not_ask_to_cancel_still_ship() -> None:
 def test_the_guide_lists_the_cancellation_paths() -> None:
     assert cancellation_paths in PATHS
     s = situation("shipped", BUYER)
-    assert guide(s) == cancellation_paths(s)
+    paths = cancellation_paths(s)
+    assert guide(s)[: len(paths)] == paths

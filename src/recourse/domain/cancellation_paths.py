@@ -10,7 +10,7 @@ accepted, and a closed path carries the same blocker code and facts the action r
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from recourse.domain.cancellation import (
@@ -46,7 +46,6 @@ HELP: Mapping[PathName, str] = {
 # A blocker explained better by another article than its path's.
 BLOCKER_HELP: Mapping[str, str] = {
     "request_pending": "seller-does-not-answer",
-    "partial_cancel_not_allowed": "store-policies",
 }
 
 # What an alternative (a blocker's "do this instead") links to when it is no path of its own.
@@ -54,7 +53,6 @@ ALTERNATIVE_HELP: Mapping[str, str] = {
     "ask_seller": "cancel-before-shipping",
     "refuse_delivery": "common-mistakes",
     "return_after_delivery": "confirm-receipt-and-protection",
-    "wait": "common-mistakes",
 }
 
 
@@ -233,15 +231,25 @@ def _ship(s: Situation) -> Option:
     return _open(path, overdue_autocancel_at(order, s.platform))
 
 
+# What a seller can do instead; the rest of a shared blocker's alternatives are the buyer's.
+SELLER_ALTERNATIVES = frozenset(
+    {str(Alternative.approve_request), str(Alternative.contact_support)}
+)
+
+
 def seller_paths(s: Situation) -> list[Option]:
     cancel = seller_eligibility(
         s.order, now=s.now, lines=None, pending_request=s.pending is not None
     )
+    as_seller = _eligibility_option(PathName.cancel_as_seller, cancel, s)
     return [
         _answer(PathName.approve_request, s),
         _answer(PathName.reject_request, s),
         _ship(s),
-        _eligibility_option(PathName.cancel_as_seller, cancel, s),
+        replace(
+            as_seller,
+            alternatives=tuple(a for a in as_seller.alternatives if a in SELLER_ALTERNATIVES),
+        ),
     ]
 
 

@@ -18,9 +18,9 @@ PATH_LABELS: dict[str, str] = {
     "withdraw_request": N_("Withdraw your request"),
     "approve_request": N_("Approve the cancellation request"),
     "reject_request": N_("Reject the cancellation request"),
-    "ship": N_("Mark as shipped"),
+    "ship": N_("Ship the order"),
     "cancel_as_seller": N_("Cancel items"),
-    "refund": N_("Issue a refund"),
+    "refund": N_("Refund the buyer"),
 }
 
 

@@ -27,6 +27,7 @@ from recourse.domain.roles import Role
 from recourse.i18n import Words
 from recourse.services import cancellations
 from recourse.web import language
+from recourse.web.pages.shared import present_options as present_options  # its global
 from recourse.web.pages.shared import present_orders
 from recourse.web.pages.shared.present_cancellations import (
     BlockerWords,

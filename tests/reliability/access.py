@@ -422,6 +422,38 @@ RULES: tuple[Rule, ...] = (
         BUYER_ACTION,
         _request(),
     ),
+    # H2 "Contact support": the order's buyer and sellers write; support reads and closes.
+    Rule("GET", "/orders/{order_id}/support", BUYER_PAGE, _order("requested_order")),
+    Rule(
+        "POST",
+        "/orders/{order_id}/support",
+        BUYER_ACTION,
+        _order("requested_order"),
+        _same({"message": "Where is my parcel?"}),
+    ),
+    Rule("GET", "/seller/orders/{order_id}/support", SELLER_PAGE, _order("requested_order")),
+    Rule(
+        "POST",
+        "/seller/orders/{order_id}/support",
+        SELLER_ACTION,
+        _order("requested_order"),
+        _same({"message": "The address looks wrong."}),
+    ),
+    Rule("GET", "/support/tickets", SUPPORT_PAGE),
+    Rule(
+        "POST",
+        "/support/tickets/{ticket_id}/close",
+        SUPPORT_ACTION,
+        {"ticket_id": lambda w: w.ticket},
+    ),
+    Rule(
+        "POST",
+        "/api/v1/orders/{order_id}/support-tickets",
+        (401, 404, 404, 201, 201, 403, 403),
+        _order("requested_order"),
+        _same({"message": "Where is my parcel?"}),
+    ),
+    Rule("GET", "/api/v1/support-tickets", (401, 403, 403, 403, 403, 200, 200)),
     Rule("GET", "/seller/requests", (LOGIN, 404, 200, 404, 200, 404, LOGIN)),
     Rule("GET", "/support/metrics", SUPPORT_PAGE),
     Rule(

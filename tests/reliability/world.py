@@ -25,7 +25,7 @@ from recourse.domain.roles import Actor, Role
 from recourse.domain.shipment import ShipmentLine
 from recourse.integrations.clock import FixedClock
 from recourse.integrations.gateways.sandbox import SandboxGateway, SandboxSettings
-from recourse.services import accounts, cancellations, refunds, shipping, webhooks
+from recourse.services import accounts, cancellations, refunds, shipping, tickets, webhooks
 from tests.factories import actor_of, make_order, make_store, make_user, pay
 
 OPERATOR = Actor(Role.operator)
@@ -55,6 +55,7 @@ class World:
     dead_letter: int
     notification: int
     mail_key: str
+    ticket: int = 0
 
     def headers(self, party: str) -> dict[str, str]:
         """The party's API token as a bearer header (none for anonymous)."""
@@ -168,4 +169,11 @@ def build_world(c: Container, clock: FixedClock) -> World:
         dead_letter=int(dead[0]["id"]),
         notification=notes[0].id,
         mail_key=str(mail[0]["key"]),
+        ticket=tickets.open_ticket(
+            c.uow(),
+            c.ctx,
+            actor=actor_of(c, users["buyer"]),
+            order_id=requested_order,
+            message="Hi",
+        ).ticket_id,
     )

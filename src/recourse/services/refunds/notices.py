@@ -112,6 +112,7 @@ def _tell_succeeded(
             "amount": amount,
             "trace_number": refund.trace_number,
             "latest": refund.expected_latest.isoformat(),
+            "method": refund.method,
         },
     )
 

@@ -94,6 +94,8 @@ PLAIN_SENTENCES: dict[str, str] = {
     "cancellation.requested": N_("Asked the seller to cancel."),
     "cancellation.withdrawn": N_("The cancellation request was withdrawn."),
     "refund.failed": N_("The refund failed at the payment provider."),
+    "support_ticket.opened": N_("Asked support for help."),
+    "support_ticket.closed": N_("Support closed the request for help."),
 }
 
 # Events with an amount: with it when it is known, without it when it is not.

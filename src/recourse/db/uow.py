@@ -17,6 +17,7 @@ from recourse.db.repositories.notifications import SqlNotifications
 from recourse.db.repositories.orders import SqlOrders
 from recourse.db.repositories.outbox import SqlOutbox
 from recourse.db.repositories.platform import SqlPlatform
+from recourse.db.repositories.protection import SqlProtection
 from recourse.db.repositories.refunds import SqlRefunds, SqlSettlement
 from recourse.db.repositories.shipments import SqlShipments
 from recourse.db.repositories.stores import SqlStores
@@ -83,6 +84,7 @@ class SqlUnitOfWork:
             self.webhooks = SqlWebhooks(session)
             self.help_articles = SqlHelpArticles(session)
             self.support_tickets = SqlSupportTickets(session)
+            self.protection = SqlProtection(session)
         self._depth += 1
         return self
 

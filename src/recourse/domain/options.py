@@ -61,6 +61,8 @@ class Situation:
     pending: PendingRequest | None = None
     refundable: int = 0
     """What support could still refund of the capture (F2), in minor units."""
+    extension_request: int | None = None
+    """The buyer's request for more protection waiting for the seller (its id), if any (§2)."""
 
 
 @dataclass(frozen=True, slots=True)

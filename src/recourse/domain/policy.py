@@ -112,6 +112,7 @@ class PlatformPolicy:
     returned_parcel_refund_days: int = 5
     return_ship_days: int = 10
     refund_after_receipt_business_days: int = 2
+    protection_extension_max_days: int = 30
 
     @classmethod
     def from_overrides(cls, overrides: dict[str, int]) -> PlatformPolicy:

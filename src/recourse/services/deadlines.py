@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from recourse.services import cancellations, orders, shipping
+from recourse.services import cancellations, orders, protection, shipping
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
 
@@ -44,6 +44,10 @@ def _overdue_reminder(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
     cancellations.overdue_reminder(uow, ctx, order_id=subject_id)
 
 
+def _protection_reminder(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    protection.protection_reminder(uow, ctx, order_id=subject_id)
+
+
 HANDLERS: dict[str, Handler] = {
     cancellations.RESPOND_BY: _respond_by,
     cancellations.RESPOND_REMINDER: _cancellation_reminder,
@@ -52,6 +56,7 @@ HANDLERS: dict[str, Handler] = {
     orders.PAYMENT_REMINDER: _payment_reminder,
     orders.PAYMENT_WINDOW_ENDS: _payment_window_ends,
     shipping.PROTECTION_ENDS: _protection_ends,
+    shipping.PROTECTION_REMINDER: _protection_reminder,
 }
 
 

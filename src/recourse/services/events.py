@@ -21,6 +21,7 @@ from recourse.domain.refund import RefundQuote, RefundStatus
 from recourse.domain.settlement import ExpectedBy
 from recourse.domain.shipment import Shipment
 from recourse.services.ports.cancellations import Cancellation
+from recourse.services.ports.protection import ProtectionExtension
 from recourse.services.ports.refunds import Refund
 from recourse.services.ports.unit_of_work import UnitOfWork
 
@@ -168,6 +169,46 @@ class PaymentReminderDue:
     at: datetime
 
 
+# What happened to buyer protection (§2, M2).
+
+
+@dataclass(frozen=True)
+class ReceiptConfirmed:
+    """§2: the buyer confirmed receipt; protection ended and the order completed."""
+
+    order: Order
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ProtectionEndingSoon:
+    """M2/§2: the time came to remind the buyer before protection ends (`ends_at`)."""
+
+    order: Order
+    ends_at: datetime
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ProtectionExtensionRequested:
+    """§2: the buyer asked the seller to extend protection by some days."""
+
+    order: Order
+    extension: ProtectionExtension
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ProtectionExtensionAnswered:
+    """§2: the seller granted (protection now ends at `ends_at`) or declined the request."""
+
+    order: Order
+    extension: ProtectionExtension
+    granted: bool
+    ends_at: datetime
+    at: datetime
+
+
 Happened = (
     CancellationRequested
     | CancellationCompleted
@@ -181,6 +222,10 @@ Happened = (
     | OrderShipped
     | OrderDelivered
     | PaymentReminderDue
+    | ReceiptConfirmed
+    | ProtectionEndingSoon
+    | ProtectionExtensionRequested
+    | ProtectionExtensionAnswered
 )
 """Every fact a use case records; services/subscribers.py has an entry for each."""
 
@@ -194,6 +239,7 @@ EVENT_TYPES: dict[str, str] = {
     "order.delivered": "The carrier reports a parcel delivered.",
     "order.cancelled": "Every line of the order was cancelled.",
     "order.lines_cancelled": "Units of some lines were cancelled: SKUs and quantities to restock.",
+    "order.completed": "The buyer confirmed receipt: buyer protection ended, the order completed.",
     "cancellation.requested": "A buyer asked the seller to cancel; carries the answer-by time.",
     "cancellation.approved": "A cancellation took effect (at once, or the seller approved).",
     "cancellation.rejected": "The seller rejected a cancellation request, with the reason.",

@@ -67,6 +67,7 @@ def situation_for(uow: UnitOfWork, order: Order, viewer: Actor, now: datetime) -
         if pending is not None
         else None,
         refundable=refundable(order, uow.refunds.so_far(order.id)),
+        extension_request=getattr(uow.protection.pending_extension(order.id), "id", None),
     )
 
 

@@ -23,12 +23,13 @@ from recourse.domain.shipment import (
 )
 from recourse.domain.timeline import TimelineEntry
 from recourse.services.events import Happened, OrderDelivered, OrderShipped
-from recourse.services.notify import schedule_deadline
+from recourse.services.notify import schedule_deadline, schedule_reminder
 from recourse.services.orders import load_order, refresh_status
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
 
 PROTECTION_ENDS = "order.protection_ends"
+PROTECTION_REMINDER = "order.protection_reminder"
 
 
 def ship_order(
@@ -138,6 +139,14 @@ def _start_protection(uow: UnitOfWork, order: Order, now: datetime) -> Order:
     deadlines = replace(order.deadlines, protection_ends_at=ends)
     uow.orders.save_deadlines(order.id, deadlines)
     schedule_deadline(uow, name=PROTECTION_ENDS, subject_id=order.id, due_at=ends)
+    schedule_reminder(
+        uow,
+        name=PROTECTION_REMINDER,
+        subject_id=order.id,
+        due_at=ends,
+        remind_before_hours=platform.remind_before_hours,
+        now=now,
+    )
     return replace(order, first_shipped_at=now, deadlines=deadlines)
 
 

@@ -17,8 +17,10 @@ record (see `record`'s callers).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
+from recourse.domain.order import Order
 from recourse.services import events
 from recourse.services.cancellations.notices import (
     announce_completed,
@@ -39,6 +41,10 @@ from recourse.services.events import (
     OrderShipped,
     OverdueReminderDue,
     PaymentReminderDue,
+    ProtectionEndingSoon,
+    ProtectionExtensionAnswered,
+    ProtectionExtensionRequested,
+    ReceiptConfirmed,
     RefundNeedsAttention,
     RefundRecorded,
     RefundStatusChanged,
@@ -147,6 +153,113 @@ def remind_buyer_to_pay(uow: UnitOfWork, ctx: Context, e: PaymentReminderDue) ->
     )
 
 
+# Buyer protection (§2, M2): the sellers hear in-app of a confirmed receipt and of a request for
+# more time; the buyer of the answer, and in-app and by email before protection ends.
+
+
+def _tell_sellers(
+    uow: UnitOfWork,
+    order: Order,
+    *,
+    kind: str,
+    params: dict[str, Any],
+    now: datetime,
+    dedupe_key: str,
+) -> None:
+    """In-app, to every member of the store's staff, once each."""
+    for seller_id in uow.users.staff_ids(order.store_id):
+        notify_user(
+            uow,
+            user_id=seller_id,
+            kind=kind,
+            params=params,
+            order_id=order.id,
+            link=f"/seller/orders/{order.id}",
+            now=now,
+            dedupe_key=f"{dedupe_key}:{seller_id}",
+        )
+
+
+def announce_receipt_confirmed(uow: UnitOfWork, ctx: Context, e: ReceiptConfirmed) -> None:
+    """§2/M3: the sellers hear that the buyer confirmed receipt; `order.completed` to the
+    webhooks."""
+    order = e.order
+    _tell_sellers(
+        uow,
+        order,
+        kind="order.receipt_confirmed",
+        params={"order_id": order.id, "confirmed_at": e.at.isoformat()},
+        now=e.at,
+        dedupe_key=f"order:{order.id}:receipt_confirmed",
+    )
+    events.publish(
+        uow,
+        event_type="order.completed",
+        data={
+            "order_id": order.id,
+            "external_id": order.external_id,
+            "reason": "receipt_confirmed",
+            "completed_at": e.at.isoformat(),
+        },
+        now=e.at,
+    )
+
+
+def remind_buyer_protection(uow: UnitOfWork, ctx: Context, e: ProtectionEndingSoon) -> None:
+    """M2/§2: the buyer, in-app and by email, before protection ends."""
+    order = e.order
+    ends = e.ends_at.isoformat()
+    notify_user(
+        uow,
+        user_id=order.buyer_id,
+        kind="order.protection_ending",
+        params={"order_id": order.id, "protection_ends_at": ends},
+        order_id=order.id,
+        link=f"/orders/{order.id}",
+        now=e.at,
+        dedupe_key=f"order:{order.id}:protection_ending:{ends}",
+        email_template="protection_ending",
+        email_context={"order_id": order.id, "protection_ends_at": ends},
+    )
+
+
+def announce_extension_requested(
+    uow: UnitOfWork, ctx: Context, e: ProtectionExtensionRequested
+) -> None:
+    """§2: the sellers hear the buyer asks for more protection, and how many days."""
+    order, ext = e.order, e.extension
+    _tell_sellers(
+        uow,
+        order,
+        kind="protection.extension_requested",
+        params={"order_id": order.id, "request_id": ext.id, "days": ext.days},
+        now=e.at,
+        dedupe_key=f"protection_extension:{ext.id}:requested",
+    )
+
+
+def announce_extension_answered(
+    uow: UnitOfWork, ctx: Context, e: ProtectionExtensionAnswered
+) -> None:
+    """§2: the buyer hears the seller's answer, and when protection ends now."""
+    order, ext = e.order, e.extension
+    notify_user(
+        uow,
+        user_id=order.buyer_id,
+        kind="protection.extension_granted" if e.granted else "protection.extension_declined",
+        params={
+            "order_id": order.id,
+            "request_id": ext.id,
+            "days": ext.days,
+            "protection_ends_at": e.ends_at.isoformat(),
+        },
+        order_id=order.id,
+        link=f"/orders/{order.id}",
+        now=e.at,
+        dedupe_key=f"protection_extension:{ext.id}:answered",
+    )
+
+
 SUBSCRIBERS: dict[type[Happened], tuple[Handler, ...]] = {
     CancellationRequested: (announce_requested,),
     # Approved at once or by the seller, by silence, or by the platform (unpaid, overdue).
@@ -162,6 +275,10 @@ SUBSCRIBERS: dict[type[Happened], tuple[Handler, ...]] = {
     OrderShipped: (announce_shipped,),
     OrderDelivered: (announce_delivered,),
     PaymentReminderDue: (remind_buyer_to_pay,),
+    ReceiptConfirmed: (announce_receipt_confirmed,),
+    ProtectionEndingSoon: (remind_buyer_protection,),
+    ProtectionExtensionRequested: (announce_extension_requested,),
+    ProtectionExtensionAnswered: (announce_extension_answered,),
 }
 
 

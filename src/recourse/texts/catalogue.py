@@ -11,6 +11,7 @@ from recourse.texts import (
     notifications,
     options,
     platform,
+    receipt,
     refunds,
     tickets,
     web,
@@ -18,6 +19,7 @@ from recourse.texts import (
 from recourse.texts.core import Sentence
 
 MODULES = (accounts, cancellations, notifications, options, platform, refunds, web, tickets)
+MODULES += (receipt,)
 
 ERRORS: Mapping[str, Sentence] = {
     key: sentence for module in MODULES for key, sentence in module.ERRORS.items()

@@ -45,6 +45,9 @@ EVENT_DESCRIPTIONS: dict[str, str] = {
     "order.lines_cancelled": N_(
         "Units of some lines were cancelled: SKUs and quantities to restock."
     ),
+    "order.completed": N_(
+        "The buyer confirmed receipt: buyer protection ended, the order completed."
+    ),
     "cancellation.requested": N_("A buyer asked the seller to cancel; carries the answer-by time."),
     "cancellation.approved": N_("A cancellation took effect (at once, or the seller approved)."),
     "cancellation.rejected": N_("The seller rejected a cancellation request, with the reason."),
@@ -129,6 +132,15 @@ def _refund_sent_body(words: Words, facts: Mapping[str, Any]) -> str:
     )
 
 
+def _extension_days(words: Words, facts: Mapping[str, Any]) -> str:
+    days = int(facts.get("days") or 0)
+    return words.ngettext(
+        "They ask to extend buyer protection by %(num)d day. Grant or decline it on the order.",
+        "They ask to extend buyer protection by %(num)d days. Grant or decline it on the order.",
+        days,
+    )
+
+
 NOTICES: dict[str, tuple[Sentence, Sentence]] = {
     "cancellation.requested": (
         say(N_("Order #%(order_id)s: the buyer asks to cancel")),
@@ -162,6 +174,38 @@ NOTICES: dict[str, tuple[Sentence, Sentence]] = {
                 "Order #%(order_id)s is still waiting for your payment. If it has not arrived "
                 "by the deadline, the order cancels itself."
             )
+        ),
+    ),
+    "order.receipt_confirmed": (
+        say(N_("Order #%(order_id)s: the buyer confirmed receipt")),
+        say(N_("Buyer protection has ended and the order is completed.")),
+    ),
+    "order.protection_ending": (
+        say(N_("Order #%(order_id)s: buyer protection ends soon")),
+        say(
+            N_(
+                "Buyer protection ends on %(protection_ends_at)s. If all is well, confirm "
+                "receipt; if something is wrong, act before then."
+            ),
+            protection_ends_at=when("protection_ends_at"),
+        ),
+    ),
+    "protection.extension_requested": (
+        say(N_("Order #%(order_id)s: the buyer asks for more protection")),
+        _extension_days,
+    ),
+    "protection.extension_granted": (
+        say(N_("Order #%(order_id)s: buyer protection extended")),
+        say(
+            N_("The seller agreed. Buyer protection now ends on %(protection_ends_at)s."),
+            protection_ends_at=when("protection_ends_at"),
+        ),
+    ),
+    "protection.extension_declined": (
+        say(N_("Order #%(order_id)s: the seller declined to extend protection")),
+        say(
+            N_("Buyer protection still ends on %(protection_ends_at)s."),
+            protection_ends_at=when("protection_ends_at"),
         ),
     ),
     "refund.created": (

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from recourse.i18n import N_, Words
-from recourse.texts import cancellations
+from recourse.texts import cancellations, receipt
 from recourse.texts.core import Sentence, label, say
 
 # A path's name, as the button or link that takes it reads.
@@ -21,6 +21,7 @@ PATH_LABELS: dict[str, str] = {
     "ship": N_("Ship the order"),
     "cancel_as_seller": N_("Cancel items"),
     "refund": N_("Refund the buyer"),
+    **receipt.PATH_LABELS,
 }
 
 

@@ -17,6 +17,7 @@ from recourse.db.models.platform import (
     OutboxRow,
     PlatformSettingRow,
 )
+from recourse.db.models.protection import ProtectionExtensionRow
 from recourse.db.models.refunds import (
     RefundLineRow,
     RefundRow,
@@ -52,6 +53,7 @@ __all__ = [
     "OrderRow",
     "OutboxRow",
     "PlatformSettingRow",
+    "ProtectionExtensionRow",
     "RefundLineRow",
     "RefundRow",
     "SandboxRefundRow",

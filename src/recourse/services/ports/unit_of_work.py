@@ -12,6 +12,7 @@ from recourse.services.ports.help import HelpArticles
 from recourse.services.ports.notifications import Notifications
 from recourse.services.ports.orders import Orders
 from recourse.services.ports.platform import Platform, Reasons, Settlement
+from recourse.services.ports.protection import Protection
 from recourse.services.ports.refunds import Refunds
 from recourse.services.ports.shipments import Shipments
 from recourse.services.ports.stores import Stores
@@ -56,6 +57,8 @@ class UnitOfWork(Protocol):
     def help_articles(self) -> HelpArticles: ...
     @property
     def support_tickets(self) -> SupportTickets: ...
+    @property
+    def protection(self) -> Protection: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -454,6 +454,32 @@ RULES: tuple[Rule, ...] = (
         _same({"message": "Where is my parcel?"}),
     ),
     Rule("GET", "/api/v1/support-tickets", (401, 403, 403, 403, 403, 200, 200)),
+    # §2 confirm receipt and protection: the buyer confirms or asks for more time; the store's
+    # sellers answer (the world has no request: an unknown one is not found, even for them).
+    Rule("GET", "/orders/{order_id}/confirm-receipt", BUYER_PAGE, _order("shipped_order")),
+    Rule("POST", "/orders/{order_id}/confirm-receipt", BUYER_ACTION, _order("shipped_order")),
+    Rule(
+        "POST",
+        "/orders/{order_id}/protection-extension",
+        BUYER_ACTION,
+        _order("shipped_order"),
+        _same({"days": "5", "reason": "Away until then"}),
+    ),
+    *(
+        Rule(
+            method,
+            f"/seller/orders/{{order_id}}/protection-extension/{{request_id}}{tail}",
+            (LOGIN, 404, 404, 404, 404, 404, LOGIN),
+            {"order_id": lambda w: w.shipped_order, "request_id": lambda w: 999_999},
+        )
+        for method, tail in (("GET", ""), ("POST", "/grant"), ("POST", "/decline"))
+    ),
+    Rule(
+        "POST",
+        "/api/v1/orders/{order_id}/confirm-receipt",
+        (401, 404, 404, 200, 403, 403, 403),
+        _order("shipped_order"),
+    ),
     Rule("GET", "/seller/requests", (LOGIN, 404, 200, 404, 200, 404, LOGIN)),
     Rule("GET", "/support/metrics", SUPPORT_PAGE),
     Rule(

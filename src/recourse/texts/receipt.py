@@ -52,6 +52,7 @@ ERRORS: dict[str, Sentence] = {
     "protection.reason_control_character": say(
         N_("The reason contains a character that cannot be sent (%(character)s).")
     ),
+    "protection.days_not_a_number": say(N_("Give the number of days as a whole number.")),
     "protection.days_out_of_range": say(
         N_("Choose between 1 and %(limit)s days."), limit=number("limit")
     ),

@@ -10,6 +10,7 @@ from recourse.web.api import (
     options,
     orders,
     platform,
+    receipt,
     refunds,
     stores,
     tickets,
@@ -29,3 +30,4 @@ router.include_router(platform.router)
 router.include_router(webhooks.router)
 router.include_router(gateway.router)
 router.include_router(tickets.router)
+router.include_router(receipt.router)

@@ -31,6 +31,7 @@ class PlatformPolicy(ResponseBody):
     returned_parcel_refund_days: int
     return_ship_days: int
     refund_after_receipt_business_days: int
+    protection_extension_max_days: int
 
 
 class SettlementProfile(ResponseBody):

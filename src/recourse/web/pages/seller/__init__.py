@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from recourse.web.pages.seller import cancellations, orders, shipping
+from recourse.web.pages.seller import cancellations, orders, protection, shipping
 
 router = APIRouter()
 router.include_router(orders.router)
 router.include_router(shipping.router)
 router.include_router(cancellations.router)
+router.include_router(protection.router)

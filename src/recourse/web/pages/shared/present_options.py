@@ -30,7 +30,9 @@ from recourse.web.templating import local_time, templates
 
 # Closed paths the page says otherwise: nothing to answer or withdraw, or the request's own
 # card (the buyer's, the seller's answer) says it.
-NOT_SHOWN = frozenset({"no_request_pending", "request_pending", "cancellation_pending"})
+NOT_SHOWN = frozenset(
+    {"no_request_pending", "request_pending", "cancellation_pending", "no_extension_request"}
+)
 
 # Where an alternative that is a path of this page is taken.
 ON_THIS_PAGE = {
@@ -110,6 +112,10 @@ def _href(option: Option, order_id: int, audience: str) -> tuple[str | None, boo
             return "#cancel-items", False
         case "refund":
             return "#refund-form", False
+        case "confirm_receipt":
+            return f"/orders/{order_id}/confirm-receipt", False
+        case "extend_protection":
+            return f"/seller/orders/{order_id}/protection-extension/{request_id}", False
     return None, False
 
 

@@ -272,6 +272,29 @@ def test_rejection_with_tracking_shows_the_buyer_the_reason_and_the_parcel(
     assert derive_status(get_order(container, order), clock.now()) is OrderStatus.shipped
 
 
+def test_after_a_refusal_the_closed_cancel_is_explained_once(
+    client: TestClient, container: Container, clock: FixedClock
+) -> None:
+    order = request_cancellation(client, container, clock)
+    login(client, SELLER)
+    page = client.get(f"/seller/orders/{order}")
+    client.post(
+        f"/seller/orders/{order}/cancellations/{pending_id(container, order)}/reject",
+        data={
+            "csrf_token": csrf_from(page),
+            "reason": "already_shipped",
+            "carrier": "DHL",
+            "tracking_number": "JJD42",
+            "note": "",
+        },
+    )
+    login(client, BUYER)
+    buyer_page = client.get(f"/orders/{order}").text
+
+    assert "The seller declined to cancel" in buyer_page
+    assert buyer_page.count('class="blocker-sentence"') == 1
+
+
 def test_buyer_withdraws_a_pending_request(
     client: TestClient, container: Container, clock: FixedClock
 ) -> None:

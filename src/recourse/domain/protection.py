@@ -46,12 +46,7 @@ def extension_transition(current: ExtensionStatus, target: ExtensionStatus) -> E
 def protection_running(order: Order, now: datetime) -> bool:
     """Something shipped, the buyer has not confirmed receipt and protection has not ended."""
     ends = order.deadlines.protection_ends_at
-    return (
-        order.first_shipped_at is not None
-        and ends is not None
-        and now < ends
-        and derive_status(order, now) in RUNNING
-    )
+    return ends is not None and now < ends and derive_status(order, now) in RUNNING
 
 
 def check_is_buyer(actor: Actor, order: Order) -> None:

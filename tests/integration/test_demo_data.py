@@ -7,12 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from rich.console import Console
+from sqlalchemy import select
 
 from recourse import demo_data
 from recourse.bootstrap import build
 from recourse.config import Settings
 from recourse.container import Container
 from recourse.db import outbox
+from recourse.db.models.tickets import SupportTicketRow
 from recourse.db.queries import orders as order_queries
 from recourse.db.queries import stores as store_queries
 from recourse.domain.accounts import LoginLimits
@@ -182,3 +184,12 @@ def test_demo_has_a_buyer_who_reads_it_in_spanish_with_orders_in_several_states(
 
     assert user.locale == "es"
     assert len({o.status for o in mine}) >= 4
+
+
+def test_demo_has_requests_for_help_open_and_closed(container: Container) -> None:
+    _seed(container)
+    with container.read_session() as session:
+        statuses = sorted(session.scalars(select(SupportTicketRow.status)).all())
+
+    assert statuses.count("open") >= 2
+    assert statuses.count("closed") >= 1

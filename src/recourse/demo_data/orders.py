@@ -50,6 +50,8 @@ PLAN = """
     noah   lune    shipped delivered
     lucia  volt    awaiting_shipment shipped delivered cancelled:by_buyer
     lucia  lune    awaiting_shipment:requested completed
+    buyer  volt    shipped:ticket delivered:ticket_closed
+    lucia  volt    shipped:ticket
 """
 
 
@@ -65,6 +67,7 @@ class Order:
     shipping_fee: int
     method: PaymentMethod
     id: int = 0
+    ticket_id: int = 0
     line_ids: dict[str, int] = field(default_factory=dict)
     parcels: dict[int, int] = field(default_factory=dict)
 

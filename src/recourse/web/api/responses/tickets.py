@@ -31,9 +31,9 @@ class SupportTicket(ResponseBody):
             order_id=view.order_id,
             store_id=view.store_id,
             opened_by=view.opened_by_id,
-            opener_role=view.opener_role,  # type: ignore[arg-type]
+            opener_role=view.opener_role,
             message=view.message,
-            status=view.status,  # type: ignore[arg-type]
+            status=view.status,
             created_at=view.created_at,
             updated_at=view.updated_at,
             closed_at=view.closed_at,

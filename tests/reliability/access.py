@@ -465,14 +465,20 @@ RULES: tuple[Rule, ...] = (
         _order("shipped_order"),
         _same({"days": "5", "reason": "Away until then"}),
     ),
+    Rule(
+        "GET",
+        "/seller/orders/{order_id}/protection-extension",
+        SELLER_PAGE,
+        _order("shipped_order"),
+    ),
     *(
         Rule(
-            method,
-            f"/seller/orders/{{order_id}}/protection-extension/{{request_id}}{tail}",
+            "POST",
+            f"/seller/orders/{{order_id}}/protection-extension/{{request_id}}/{answer}",
             (LOGIN, 404, 404, 404, 404, 404, LOGIN),
             {"order_id": lambda w: w.shipped_order, "request_id": lambda w: 999_999},
         )
-        for method, tail in (("GET", ""), ("POST", "/grant"), ("POST", "/decline"))
+        for answer in ("grant", "decline")
     ),
     Rule(
         "POST",

@@ -104,10 +104,10 @@ def test_buyer_asks_for_more_time_and_the_seller_grants(
     login(client, "sam@example.com")
     page = client.get(f"/seller/orders/{order}")
     prefix = f"/seller/orders/{order}/protection-extension/"
-    assert prefix in page.text
-    request_id = int(page.text.split(prefix)[1].split('"')[0])
-    request_page = client.get(f"{prefix}{request_id}")
+    assert f'href="{prefix[:-1]}"' in page.text  # the panel's link
+    request_page = client.get(prefix[:-1])
     assert request_page.status_code == 200
+    request_id = int(request_page.text.split(f'action="{prefix}')[1].split("/")[0])
     assert "Travelling" in request_page.text and "by 7 days" in request_page.text
     granted = client.post(
         f"{prefix}{request_id}/grant", data={"csrf_token": csrf_from(request_page)}
@@ -119,7 +119,13 @@ def test_buyer_asks_for_more_time_and_the_seller_grants(
         f"{prefix}{request_id}/decline", data={"csrf_token": csrf_from(request_page)}
     )
     assert late.status_code == 409 and "already been answered" in late.text
-    assert client.get(f"{prefix}{request_id + 1}").status_code == 404
+    assert (
+        client.post(
+            f"{prefix}{request_id + 1}/grant", data={"csrf_token": csrf_from(request_page)}
+        ).status_code
+        == 404
+    )
+    assert "has not asked for more protection" in client.get(prefix[:-1]).text
 
 
 def test_the_seller_declines(client: TestClient, container: Container) -> None:
@@ -133,10 +139,10 @@ def test_the_seller_declines(client: TestClient, container: Container) -> None:
         data={"csrf_token": csrf_from(form), "days": "2", "reason": "Late parcel"},
     )
     login(client, "sam@example.com")
-    page = client.get(f"/seller/orders/{order}")
     prefix = f"/seller/orders/{order}/protection-extension/"
-    request_id = int(page.text.split(prefix)[1].split('"')[0])
+    page = client.get(prefix[:-1])
+    request_id = int(page.text.split(f'action="{prefix}')[1].split("/")[0])
     declined = client.post(f"{prefix}{request_id}/decline", data={"csrf_token": csrf_from(page)})
     assert declined.status_code == 303
     assert get_order(container, order).deadlines.protection_ends_at == ends
-    assert prefix not in client.get(f"/seller/orders/{order}").text
+    assert prefix[:-1] not in client.get(f"/seller/orders/{order}").text

@@ -1,7 +1,8 @@
 """§2 the buyer's request for more protection, the seller's side: the request page
-(`/seller/orders/{id}/protection-extension/{request_id}`, which the order page's "What you can
-do" panel links to while it waits) with Grant and Decline; each posts and goes back to the
-order page with a confirmation."""
+(`/seller/orders/{id}/protection-extension`, which the order page's "What you can do" panel
+links to while a request waits) with Grant and Decline
+(`…/protection-extension/{request_id}/grant|decline`); each posts and goes back to the order
+page with a confirmation. With no request waiting the page says so."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from recourse.container import Container
-from recourse.db.queries.protection import extension
+from recourse.db.queries.protection import ExtensionView, extension, pending_extension
 from recourse.domain.accounts import User
 from recourse.domain.errors import DomainError, NotFound
 from recourse.i18n import N_
@@ -35,14 +36,18 @@ def _page(
     c: Container,
     user: User,
     order_id: int,
-    request_id: int,
+    request_id: int | None = None,
     *,
     error: DomainError | None = None,
 ) -> Response:
     detail = read_order(c, user, order_id)
+    found: ExtensionView | None
     with c.read_session() as session:
-        found = extension(session, request_id)
-    if found is None or found.order_id != order_id:
+        if request_id is None:
+            found = pending_extension(session, order_id)
+        else:
+            found = extension(session, request_id)
+    if request_id is not None and (found is None or found.order_id != order_id):
         raise NotFound("protection.no_such_request", request_id=request_id)
     ends = detail.order.deadlines.protection_ends_at
     return render(
@@ -52,21 +57,20 @@ def _page(
             "user": user,
             "detail": detail,
             "order_url": f"/seller/orders/{order_id}",
-            "action": f"/seller/orders/{order_id}/protection-extension/{request_id}",
+            "action": f"/seller/orders/{order_id}/protection-extension/"
+            + (str(found.id) if found else ""),
             "ext": found,
             "ends_at": ends,
-            "new_end": ends + timedelta(days=found.days) if ends is not None else None,
+            "new_end": ends + timedelta(days=found.days) if ends and found else None,
             "error": error_message(error, words(request)) if error is not None else None,
         },
         status_code=status_for(error) if error is not None else 200,
     )
 
 
-@router.get("/seller/orders/{order_id}/protection-extension/{request_id}")
-def request_page(
-    request: Request, order_id: int, request_id: int, user: SellerUser, c: ContainerDep
-) -> Response:
-    return _page(request, c, user, order_id, request_id)
+@router.get("/seller/orders/{order_id}/protection-extension")
+def request_page(request: Request, order_id: int, user: SellerUser, c: ContainerDep) -> Response:
+    return _page(request, c, user, order_id)
 
 
 def _answer(

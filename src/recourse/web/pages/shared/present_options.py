@@ -115,7 +115,7 @@ def _href(option: Option, order_id: int, audience: str) -> tuple[str | None, boo
         case "confirm_receipt":
             return f"/orders/{order_id}/confirm-receipt", False
         case "extend_protection":
-            return f"/seller/orders/{order_id}/protection-extension/{request_id}", False
+            return f"/seller/orders/{order_id}/protection-extension", False
     return None, False
 
 

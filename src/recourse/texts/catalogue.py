@@ -18,8 +18,17 @@ from recourse.texts import (
 )
 from recourse.texts.core import Sentence
 
-MODULES = (accounts, cancellations, notifications, options, platform, refunds, web, tickets)
-MODULES += (receipt,)
+MODULES = (
+    accounts,
+    cancellations,
+    notifications,
+    options,
+    platform,
+    receipt,
+    refunds,
+    tickets,
+    web,
+)
 
 ERRORS: Mapping[str, Sentence] = {
     key: sentence for module in MODULES for key, sentence in module.ERRORS.items()

@@ -17,6 +17,7 @@ from recourse.web.templating import status_label
 REASONS = {
     "payment_window_expired": N_("not paid in time"),
     "protection_ended": N_("buyer protection ended"),
+    "receipt_confirmed": N_("the buyer confirmed receipt"),
     "changed_mind": N_("changed my mind"),
     "ordered_by_mistake": N_("ordered by mistake"),
     "found_cheaper": N_("found it cheaper elsewhere"),
@@ -146,6 +147,8 @@ def action_sentence(entry: TimelineView, currency: str, words: Words) -> str:
         if parcel:
             return words._("Items shipped (%(carrier)s, tracking %(tracking)s).", **parcel)
         return words._("Items shipped.")
+    if action.startswith("protection.extension_"):
+        return extension_sentence(action, int(data.get("days") or 0), words)
     if action == "order.lines_cancelled":
         units = sum(int(v) for v in (data.get("units") or {}).values())
         return words.ngettext("%(num)d item cancelled.", "%(num)d items cancelled.", units)
@@ -153,6 +156,27 @@ def action_sentence(entry: TimelineView, currency: str, words: Words) -> str:
     subject, _, verb = action.partition(".")
     text = f"{subject} {verb}".replace("_", " ").strip()
     return f"{text[:1].upper()}{text[1:]}."
+
+
+def extension_sentence(action: str, days: int, words: Words) -> str:
+    """Buyer protection moved on request, by how many days."""
+    if action == "protection.extension_granted":
+        return words.ngettext(
+            "Buyer protection extended by %(num)d day.",
+            "Buyer protection extended by %(num)d days.",
+            days,
+        )
+    if action == "protection.extension_declined":
+        return words.ngettext(
+            "Declined to extend buyer protection by %(num)d day.",
+            "Declined to extend buyer protection by %(num)d days.",
+            days,
+        )
+    return words.ngettext(
+        "Asked for %(num)d more day of buyer protection.",
+        "Asked for %(num)d more days of buyer protection.",
+        days,
+    )
 
 
 def reason_label(code: str | None, words: Words) -> str | None:

@@ -22,6 +22,6 @@ def confirm_receipt(order_id: Id, actor: ApiActor, c: ContainerDep) -> ReceiptCo
     done = protection.confirm_receipt(c.uow(), c.ctx, actor=actor, order_id=order_id)
     return ReceiptConfirmed(
         order_id=order_id,
-        status=done.status.value,  # type: ignore[arg-type]
+        status=done.status.value,
         completed_at=done.completed_at,
     )

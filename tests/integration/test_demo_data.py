@@ -14,6 +14,8 @@ from recourse.bootstrap import build
 from recourse.config import Settings
 from recourse.container import Container
 from recourse.db import outbox
+from recourse.db.models.orders import OrderRow
+from recourse.db.models.protection import ProtectionExtensionRow
 from recourse.db.models.tickets import SupportTicketRow
 from recourse.db.queries import orders as order_queries
 from recourse.db.queries import stores as store_queries
@@ -193,3 +195,19 @@ def test_demo_has_requests_for_help_open_and_closed(container: Container) -> Non
 
     assert statuses.count("open") >= 2
     assert statuses.count("closed") >= 1
+
+
+def test_demo_has_a_confirmed_receipt_and_a_pending_protection_extension(
+    container: Container,
+) -> None:
+    _seed(container)
+    with container.read_session() as session:
+        confirmed = session.scalars(
+            select(OrderRow.id).where(OrderRow.receipt_confirmed_at.is_not(None))
+        ).all()
+        waiting = session.scalars(
+            select(ProtectionExtensionRow.id).where(ProtectionExtensionRow.status == "pending")
+        ).all()
+
+    assert len(confirmed) >= 2
+    assert len(waiting) >= 1

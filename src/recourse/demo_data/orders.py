@@ -52,6 +52,8 @@ PLAN = """
     lucia  lune    awaiting_shipment:requested completed
     buyer  volt    shipped:ticket delivered:ticket_closed
     lucia  volt    shipped:ticket
+    buyer  lune    completed:confirmed delivered:extension
+    lucia  volt    completed:confirmed
 """
 
 

@@ -21,6 +21,7 @@ PATH_LABELS: dict[str, str] = {
     "ship": N_("Ship the order"),
     "cancel_as_seller": N_("Cancel items"),
     "refund": N_("Refund the buyer"),
+    "contact_support": N_("Contact support"),
     **receipt.PATH_LABELS,
 }
 

@@ -12,6 +12,7 @@ from recourse.bootstrap import Container
 from recourse.domain.roles import Role
 from recourse.texts.help import HELP_FOR
 from recourse.web.pages.help import help_for, help_url
+from tests.factories import make_order, make_store, pay, ship_all
 from tests.web.test_pages import signed_in
 
 SPANISH = {"accept-language": "es"}
@@ -142,3 +143,23 @@ def test_blocker_codes_link_to_their_article() -> None:
 def test_every_code_points_at_an_article_that_exists(client: TestClient) -> None:
     for code, slug in HELP_FOR.items():
         assert client.get(f"/help/{slug}").status_code == 200, code
+
+
+def test_an_order_page_links_its_dates_and_a_cancel_blocker_to_their_articles(
+    client: TestClient, container: Container
+) -> None:
+    buyer = signed_in(client, container, role=Role.buyer)
+    store = make_store(container)
+    waiting = make_order(container, buyer_id=buyer, store_id=store)
+    pay(container, waiting)
+    shipped = make_order(container, buyer_id=buyer, store_id=store)
+    pay(container, shipped)
+    ship_all(container, shipped)
+
+    order_page = client.get(f"/orders/{waiting}").text
+    cancel_form = client.get(f"/orders/{shipped}/cancel").text
+
+    assert "<dt>Ship by</dt>" in order_page
+    assert 'href="/help/seller-does-not-answer">Learn more' in order_page
+    assert 'class="blocker-sentence"' in cancel_form
+    assert 'class="small blocker-help"><a href="/help/cancel-before-shipping">' in cancel_form

@@ -21,6 +21,9 @@ HELP_FOR: dict[str, str] = {
     # refunds (F2, F5)
     "nothing_to_refund": "refund-timing",
     "refund_expected": "refund-timing",
+    # the dates on an order page (§10)
+    "pay_by": "common-mistakes",
+    "ship_by": "seller-does-not-answer",
     # policies and protection (§9, §2)
     "store_policy": "store-policies",
     "protection": "confirm-receipt-and-protection",

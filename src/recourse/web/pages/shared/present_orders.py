@@ -170,6 +170,8 @@ class Note:
     label: str
     sentence: str
     urgent: bool = False
+    topic: str | None = None
+    """The code whose help article explains this date (`texts/help.py`)."""
 
 
 def deadline_notes(detail: OrderDetail, now: datetime, words: Words, audience: Role) -> list[Note]:
@@ -194,7 +196,7 @@ def deadline_notes(detail: OrderDetail, now: datetime, words: Words, audience: R
                 time=time,
             )
         )
-        notes.append(Note(_("Pay by"), sentence))
+        notes.append(Note(_("Pay by"), sentence, topic="pay_by"))
     if status == "payment_review" and d.review_until:
         notes.append(
             Note(
@@ -204,6 +206,7 @@ def deadline_notes(detail: OrderDetail, now: datetime, words: Words, audience: R
                     "the order cannot be cancelled until then.",
                     time=words.when(d.review_until),
                 ),
+                topic="payment_under_review",
             )
         )
     if status == "awaiting_shipment" and d.ship_by:
@@ -221,7 +224,7 @@ def deadline_notes(detail: OrderDetail, now: datetime, words: Words, audience: R
                 if late
                 else _("The seller ships by %(time)s.", time=time)
             )
-        notes.append(Note(_("Ship by"), sentence, urgent=late))
+        notes.append(Note(_("Ship by"), sentence, urgent=late, topic="ship_by"))
     if d.protection_ends_at and status in ("shipped", "delivered"):
         time = words.when(d.protection_ends_at)
         sentence = (
@@ -237,7 +240,7 @@ def deadline_notes(detail: OrderDetail, now: datetime, words: Words, audience: R
                 time=time,
             )
         )
-        notes.append(Note(_("Protection ends"), sentence))
+        notes.append(Note(_("Protection ends"), sentence, topic="protection"))
     if d.protection_ends_at and status in ("completed", "closed"):
         time = words.when(d.protection_ends_at)
         sentence = (
@@ -245,7 +248,7 @@ def deadline_notes(detail: OrderDetail, now: datetime, words: Words, audience: R
             if d.protection_ends_at <= now
             else _("Buyer protection ends on %(time)s.", time=time)
         )
-        notes.append(Note(_("Protection"), sentence))
+        notes.append(Note(_("Protection"), sentence, topic="protection"))
     return notes
 
 

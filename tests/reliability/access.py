@@ -454,14 +454,14 @@ RULES: tuple[Rule, ...] = (
         _same({"message": "Where is my parcel?"}),
     ),
     Rule("GET", "/api/v1/support-tickets", (401, 403, 403, 403, 403, 200, 200)),
-    # §2 confirm receipt and protection: the buyer confirms or asks for more time; the store's
-    # sellers answer (the world has no request: an unknown one is not found, even for them).
+    # §2 confirm receipt and protection: the buyer confirms or asks for more time (the world's
+    # buyer already waits for an answer: one request at a time); the store's sellers answer.
     Rule("GET", "/orders/{order_id}/confirm-receipt", BUYER_PAGE, _order("shipped_order")),
     Rule("POST", "/orders/{order_id}/confirm-receipt", BUYER_ACTION, _order("shipped_order")),
     Rule(
         "POST",
         "/orders/{order_id}/protection-extension",
-        BUYER_ACTION,
+        (LOGIN, 404, 404, 409, 404, 404, LOGIN),
         _order("shipped_order"),
         _same({"days": "5", "reason": "Away until then"}),
     ),
@@ -475,8 +475,9 @@ RULES: tuple[Rule, ...] = (
         Rule(
             "POST",
             f"/seller/orders/{{order_id}}/protection-extension/{{request_id}}/{answer}",
-            (LOGIN, 404, 404, 404, 404, 404, LOGIN),
-            {"order_id": lambda w: w.shipped_order, "request_id": lambda w: 999_999},
+            SELLER_ACTION,
+            {"order_id": lambda w: w.shipped_order, "request_id": lambda w: w.extension},
+            always_fresh=True,
         )
         for answer in ("grant", "decline")
     ),

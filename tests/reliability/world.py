@@ -25,7 +25,15 @@ from recourse.domain.roles import Actor, Role
 from recourse.domain.shipment import ShipmentLine
 from recourse.integrations.clock import FixedClock
 from recourse.integrations.gateways.sandbox import SandboxGateway, SandboxSettings
-from recourse.services import accounts, cancellations, refunds, shipping, tickets, webhooks
+from recourse.services import (
+    accounts,
+    cancellations,
+    protection,
+    refunds,
+    shipping,
+    tickets,
+    webhooks,
+)
 from tests.factories import actor_of, make_order, make_store, make_user, pay
 
 OPERATOR = Actor(Role.operator)
@@ -56,6 +64,7 @@ class World:
     notification: int
     mail_key: str
     ticket: int = 0
+    extension: int = 0
 
     def headers(self, party: str) -> dict[str, str]:
         """The party's API token as a bearer header (none for anonymous)."""
@@ -176,4 +185,13 @@ def build_world(c: Container, clock: FixedClock) -> World:
             order_id=requested_order,
             message="Hi",
         ).ticket_id,
+        # the buyer of the shipped order waits for the seller to extend protection
+        extension=protection.request_extension(
+            c.uow(),
+            c.ctx,
+            actor=actor_of(c, users["buyer"]),
+            order_id=shipped_order,
+            days=5,
+            reason="Away until then",
+        ),
     )

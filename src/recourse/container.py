@@ -15,8 +15,10 @@ from recourse.db.reference import ReferenceCache
 from recourse.db.secrets import stored_root_secret
 from recourse.db.uow import SqlUnitOfWork
 from recourse.integrations.calendars import HolidaysCalendar
+from recourse.integrations.files import LocalFileStore
 from recourse.integrations.mail import EmailRenderer, FileMailbox, Mailer
 from recourse.services.ports import Clock, Context, PasswordHasher, PaymentGateway
+from recourse.services.ports.files import FileStore
 
 
 @dataclass
@@ -31,6 +33,7 @@ class Container:
     renderer: EmailRenderer
     gateways: dict[str, PaymentGateway] = field(default_factory=dict)
     ctx: Context = field(init=False)
+    files: FileStore = field(init=False)
     _sessions: sessionmaker[Session] = field(init=False)
     _reads: sessionmaker[Session] = field(init=False)
     _reference: ReferenceCache = field(init=False)
@@ -47,6 +50,8 @@ class Container:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._reads = sessionmaker(self.read_engine, expire_on_commit=False)
         self._reference = ReferenceCache(self.settings.reference_cache_seconds)
+        # Evidence files (issue 12): a folder of the data directory, outside the web root.
+        self.files = LocalFileStore(self.settings.data_dir / "evidence")
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._sessions, self._reference)

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from recourse.texts import (
     accounts,
     cancellations,
+    evidence,
     notifications,
     options,
     platform,
@@ -21,6 +22,7 @@ from recourse.texts.core import Sentence
 MODULES = (
     accounts,
     cancellations,
+    evidence,
     notifications,
     options,
     platform,

@@ -1,0 +1,31 @@
+"""Sentences of evidence files (issue 12, item 5): the error keys an upload can be refused with."""
+
+from __future__ import annotations
+
+from recourse.i18n import N_
+from recourse.texts.core import Sentence, say
+from recourse.texts.platform import number
+
+ERRORS: dict[str, Sentence] = {
+    "evidence.empty": say(N_("This file is empty.")),
+    "evidence.unsupported_type": say(
+        N_("Send a photo (JPEG, PNG or WebP) or a PDF: this file is none of them.")
+    ),
+    "evidence.too_large": say(
+        N_("Each file can be at most %(limit_mb)s MB."), limit_mb=number("limit_mb")
+    ),
+    "evidence.too_many": say(N_("A case can have at most %(limit)s files."), limit=number("limit")),
+    "evidence.too_many_pixels": say(
+        N_("This image is too large: at most %(limit_megapixels)s megapixels."),
+        limit_megapixels=number("limit_megapixels"),
+    ),
+    "evidence.unreadable": say(N_("This file could not be read: it may be damaged or cut short.")),
+    "evidence.pdf_active_content": say(
+        N_(
+            "This PDF contains scripts, actions or attached files, which are not accepted: "
+            "save it as a plain PDF or send a photo."
+        )
+    ),
+}
+
+BLOCKERS: dict[str, Sentence] = {}

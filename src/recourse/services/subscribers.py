@@ -16,7 +16,7 @@ record (see `record`'s callers).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -57,6 +57,23 @@ from recourse.services.refunds.notices import announce_created, announce_status
 Handler = Callable[[UnitOfWork, Context, Any], None]
 
 
+def _parcel_data(
+    order: Order, shipment_id: int, carrier: str, tracking: str, units: Mapping[int, int]
+) -> dict[str, object]:
+    """The `order.shipped` / `order.delivered` payload: the parcel and what it carries."""
+    return {
+        "order_id": order.id,
+        "external_id": order.external_id,
+        "shipment_id": shipment_id,
+        "carrier": carrier,
+        "tracking_number": tracking,
+        "lines": [
+            {"line_id": lid, "sku": order.line(lid).sku, "quantity": qty}
+            for lid, qty in units.items()
+        ],
+    }
+
+
 def announce_shipped(uow: UnitOfWork, ctx: Context, e: OrderShipped) -> None:
     """C9: the buyer's email and the `order.shipped` event."""
     order = e.order
@@ -77,17 +94,7 @@ def announce_shipped(uow: UnitOfWork, ctx: Context, e: OrderShipped) -> None:
     events.publish(
         uow,
         event_type="order.shipped",
-        data={
-            "order_id": order.id,
-            "external_id": order.external_id,
-            "shipment_id": e.shipment_id,
-            "carrier": e.carrier,
-            "tracking_number": e.tracking_number,
-            "lines": [
-                {"line_id": lid, "sku": order.line(lid).sku, "quantity": qty}
-                for lid, qty in e.units.items()
-            ],
-        },
+        data=_parcel_data(order, e.shipment_id, e.carrier, e.tracking_number, e.units),
         now=e.at,
     )
 
@@ -113,21 +120,13 @@ def announce_delivered(uow: UnitOfWork, ctx: Context, e: OrderDelivered) -> None
     events.publish(
         uow,
         event_type="order.delivered",
-        data={
-            "order_id": order.id,
-            "external_id": order.external_id,
-            "shipment_id": shipment.id,
-            "carrier": shipment.carrier,
-            "tracking_number": shipment.tracking_number,
-            "lines": [
-                {
-                    "line_id": line.line_id,
-                    "sku": order.line(line.line_id).sku,
-                    "quantity": line.quantity,
-                }
-                for line in shipment.lines
-            ],
-        },
+        data=_parcel_data(
+            order,
+            shipment.id,
+            shipment.carrier,
+            shipment.tracking_number,
+            {line.line_id: line.quantity for line in shipment.lines},
+        ),
         now=e.at,
     )
 

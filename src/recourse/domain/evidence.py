@@ -1,4 +1,5 @@
-"""Evidence files (issue 12, item 5): which files a case accepts, how big and how many.
+"""T6 evidence files (for R1 returns, D2 disputes, M1 attachments): which files a case accepts,
+how big and how many.
 
 Rules as data and pure functions: the kind of a file is decided by its first bytes, never by
 its name or by what the sender claims; the limits are one frozen value with defaults. Every

@@ -8,6 +8,7 @@ from recourse.db.models.cancellations import (
     CancellationReasonRow,
     CancellationRow,
 )
+from recourse.db.models.evidence import EvidenceFileRow
 from recourse.db.models.notifications import NotificationRow
 from recourse.db.models.orders import OrderLineRow, OrderRow, TimelineRow
 from recourse.db.models.platform import (
@@ -44,6 +45,7 @@ __all__ = [
     "CancellationRow",
     "DemoClockRow",
     "EventRow",
+    "EvidenceFileRow",
     "Id",
     "IdempotencyKeyRow",
     "InstallSecretRow",

@@ -26,6 +26,7 @@ from recourse.db.models.refunds import (
     SandboxSettingRow,
     SettlementProfileRow,
 )
+from recourse.db.models.returns import ReturnLineRow, ReturnRow
 from recourse.db.models.shipments import ShipmentEventRow, ShipmentLineRow, ShipmentRow
 from recourse.db.models.stores import StorePolicyRow, StoreRow, StoreStaffRow
 from recourse.db.models.tickets import SupportTicketRow
@@ -58,6 +59,8 @@ __all__ = [
     "ProtectionExtensionRow",
     "RefundLineRow",
     "RefundRow",
+    "ReturnLineRow",
+    "ReturnRow",
     "SandboxRefundRow",
     "SandboxSettingRow",
     "SettlementProfileRow",

@@ -18,6 +18,11 @@ class ShipmentRow(Base):
     tracking_number: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(24))
     shipped_at: Mapped[datetime]
+    # "outbound" (the seller's parcel) or "return" (the buyer's parcel back, for `return_id`)
+    direction: Mapped[str] = mapped_column(
+        String(16), default="outbound", server_default="outbound"
+    )
+    return_id: Mapped[int | None] = mapped_column(ForeignKey("returns.id", use_alter=True))
     lines: Mapped[list[ShipmentLineRow]] = relationship(lazy="selectin")
 
 

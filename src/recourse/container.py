@@ -15,7 +15,7 @@ from recourse.db.reference import ReferenceCache
 from recourse.db.secrets import stored_root_secret
 from recourse.db.uow import SqlUnitOfWork
 from recourse.integrations.calendars import HolidaysCalendar
-from recourse.integrations.files import LocalFileStore
+from recourse.integrations.files import LocalFileStore, PillowInspector
 from recourse.integrations.mail import EmailRenderer, FileMailbox, Mailer
 from recourse.services.ports import Clock, Context, PasswordHasher, PaymentGateway
 from recourse.services.ports.files import FileStore
@@ -40,18 +40,20 @@ class Container:
     _root_secret: str | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
+        # Evidence files (issue 12): a folder of the data directory, outside the web root.
+        self.files = LocalFileStore(self.settings.data_dir / "evidence")
         self.ctx = Context(
             clock=self.clock,
             holidays=HolidaysCalendar(),
             currencies=BabelCurrencies(),
             gateway=self.settings.gateway,
             webhook_allow_private=self.settings.webhook_allow_private,
+            files=self.files,
+            inspector=PillowInspector(),
         )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._reads = sessionmaker(self.read_engine, expire_on_commit=False)
         self._reference = ReferenceCache(self.settings.reference_cache_seconds)
-        # Evidence files (issue 12): a folder of the data directory, outside the web root.
-        self.files = LocalFileStore(self.settings.data_dir / "evidence")
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._sessions, self._reference)

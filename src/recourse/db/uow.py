@@ -12,6 +12,8 @@ from recourse.db.outbox import mark_delivered_in
 from recourse.db.reference import ReferenceCache
 from recourse.db.repositories.accounts import SqlLoginAttempts, SqlTokens, SqlUsers, SqlWebSessions
 from recourse.db.repositories.cancellations import SqlCancellations, SqlReasons
+from recourse.db.repositories.conversation import SqlConversation
+from recourse.db.repositories.evidence import SqlEvidenceFiles
 from recourse.db.repositories.help import SqlHelpArticles
 from recourse.db.repositories.notifications import SqlNotifications
 from recourse.db.repositories.orders import SqlOrders
@@ -85,6 +87,8 @@ class SqlUnitOfWork:
             self.help_articles = SqlHelpArticles(session)
             self.support_tickets = SqlSupportTickets(session)
             self.protection = SqlProtection(session)
+            self.conversation = SqlConversation(session)
+            self.evidence = SqlEvidenceFiles(session)
         self._depth += 1
         return self
 

@@ -9,6 +9,7 @@ refusal is `InvalidInput("files", key, **facts)`; the sentences live in `recours
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from recourse.domain.errors import InvalidInput
@@ -140,3 +141,34 @@ def check_pdf(data: bytes) -> None:
         raise InvalidInput(FIELD, "evidence.unreadable")
     if _pdf_names(data) & PDF_ACTIVE_NAMES:
         raise InvalidInput(FIELD, "evidence.pdf_active_content")
+
+
+NAME_MAX = 200
+"""The longest display name kept for a file (the `evidence_files.name` column)."""
+
+_NAME_DROP = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean_name(name: str | None) -> str:
+    """The sender's file name made fit for display only: the last path segment, no control or
+    direction-changing characters, spaces collapsed, at most NAME_MAX characters (keeping the
+    extension), "file" when nothing is left. Never used to decide a type or to build a path."""
+    text = unicodedata.normalize("NFC", name or "")
+    text = text.replace("\\", "/").rsplit("/", 1)[-1]
+    text = " ".join(_NAME_DROP.sub("", text).split())
+    if len(text) > NAME_MAX:
+        stem, dot, ext = text.rpartition(".")
+        if dot and stem and len(ext) <= 10:
+            text = stem[: NAME_MAX - len(ext) - 1] + "." + ext
+        else:
+            text = text[:NAME_MAX]
+    return text.strip(" .") or "file"
+
+
+def check_subject(subject: str) -> None:
+    """What a file may be attached to (R1 returns, M1 messages, D2 disputes)."""
+    if subject not in SUBJECTS:
+        raise ValueError(f"evidence cannot be attached to {subject!r}")
+
+
+SUBJECTS: tuple[str, ...] = ("return", "message", "dispute")

@@ -113,6 +113,9 @@ class PlatformPolicy:
     return_ship_days: int = 10
     refund_after_receipt_business_days: int = 2
     protection_extension_max_days: int = 30
+    message_digest_minutes: int = 15
+    """M1: unread messages are emailed in one digest this long after the first of a batch."""
+    evidence_unattached_hours: int = 24
 
     @classmethod
     def from_overrides(cls, overrides: dict[str, int]) -> PlatformPolicy:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from recourse.services import cancellations, orders, protection, shipping
+from recourse.services import cancellations, evidence, orders, protection, shipping
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
 
@@ -48,9 +48,14 @@ def _protection_reminder(uow: UnitOfWork, ctx: Context, subject_id: int) -> None
     protection.protection_reminder(uow, ctx, order_id=subject_id)
 
 
+def _evidence_purge(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    evidence.purge_unattached(uow, ctx, file_id=subject_id)
+
+
 HANDLERS: dict[str, Handler] = {
     cancellations.RESPOND_BY: _respond_by,
     cancellations.RESPOND_REMINDER: _cancellation_reminder,
+    evidence.PURGE: _evidence_purge,
     orders.OVERDUE_AUTOCANCEL: _overdue_autocancel,
     orders.OVERDUE_REMINDER: _overdue_reminder,
     orders.PAYMENT_REMINDER: _payment_reminder,

@@ -1,12 +1,30 @@
-"""Sentences of evidence files (issue 12, item 5): the error keys an upload can be refused with."""
+"""Sentences of evidence files (issue 12, item 5): the error keys an upload can be refused with.
+A refusal about one file names it ("scan.pdf: This file is empty.")."""
 
 from __future__ import annotations
 
-from recourse.i18n import N_
+from collections.abc import Mapping
+from typing import Any
+
+from recourse.i18n import N_, Words
 from recourse.texts.core import Sentence, say
 from recourse.texts.platform import number
 
-ERRORS: dict[str, Sentence] = {
+
+def _named(sentence: Sentence) -> Sentence:
+    """The sentence, led by the file's name when the refusal is about one file."""
+
+    def named(words: Words, facts: Mapping[str, Any]) -> str:
+        problem = sentence(words, facts)
+        name = facts.get("name")
+        if not name:
+            return problem
+        return words._(N_("%(name)s: %(problem)s"), name=name, problem=problem)
+
+    return named
+
+
+_ERRORS: dict[str, Sentence] = {
     "evidence.empty": say(N_("This file is empty.")),
     "evidence.unsupported_type": say(
         N_("Send a photo (JPEG, PNG or WebP) or a PDF: this file is none of them.")
@@ -26,6 +44,11 @@ ERRORS: dict[str, Sentence] = {
             "save it as a plain PDF or send a photo."
         )
     ),
+    "evidence.none": say(N_("Choose at least one file to upload.")),
+    "evidence.no_such_file": say(N_("This file was not found.")),
+    "evidence.already_attached": say(N_("This file is already attached elsewhere.")),
 }
+
+ERRORS: dict[str, Sentence] = {key: _named(sentence) for key, sentence in _ERRORS.items()}
 
 BLOCKERS: dict[str, Sentence] = {}

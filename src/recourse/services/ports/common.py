@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from recourse.domain.money import Money
 from recourse.domain.timeline import TimelineEntry
 from recourse.domain.webhooks import IPAddress
+from recourse.services.ports.files import EvidenceInspector, FileStore
 
 
 class Clock(Protocol):
@@ -70,3 +71,6 @@ class Context:
     gateway: str = "sandbox"
     # T2: webhooks may go to loopback and private addresses (tests and local demos only).
     webhook_allow_private: bool = False
+    # T6: where evidence files are kept, and what cleans an upload (set by the container).
+    files: FileStore | None = None
+    inspector: EvidenceInspector | None = None

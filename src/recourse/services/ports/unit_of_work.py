@@ -8,6 +8,8 @@ from typing import Protocol, Self
 from recourse.services.ports.accounts import LoginAttempts, Tokens, Users, WebSessions
 from recourse.services.ports.cancellations import Cancellations
 from recourse.services.ports.common import Outbox, Timeline
+from recourse.services.ports.conversation import Conversation
+from recourse.services.ports.files import EvidenceFiles
 from recourse.services.ports.help import HelpArticles
 from recourse.services.ports.notifications import Notifications
 from recourse.services.ports.orders import Orders
@@ -59,6 +61,10 @@ class UnitOfWork(Protocol):
     def support_tickets(self) -> SupportTickets: ...
     @property
     def protection(self) -> Protection: ...
+    @property
+    def conversation(self) -> Conversation: ...
+    @property
+    def evidence(self) -> EvidenceFiles: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

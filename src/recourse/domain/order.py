@@ -58,7 +58,12 @@ TERMINAL_STATUSES = frozenset({OrderStatus.completed, OrderStatus.cancelled, Ord
 
 @dataclass(frozen=True, slots=True)
 class LineQuantities:
-    """§2: every unit of a line is accounted for; the counts never contradict each other."""
+    """§2: every unit of a line is accounted for; the counts never contradict each other.
+
+    `returned` counts units that came back to the seller, delivered or not: a buyer's return
+    (R4) sends back delivered units, a refused or intercepted parcel (S1/S2) brings back units
+    that were shipped and never delivered. So a returned unit is a shipped one; nothing says
+    it was delivered."""
 
     ordered: int
     cancelled: int = 0
@@ -77,8 +82,8 @@ class LineQuantities:
             problems.append("cancelled + shipped exceeds ordered")
         if self.delivered > self.shipped:
             problems.append("delivered exceeds shipped")
-        if self.returned > self.delivered:
-            problems.append("returned exceeds delivered")
+        if self.returned > self.shipped:
+            problems.append("returned exceeds shipped")
         if self.refunded > self.ordered:
             problems.append("refunded exceeds ordered")
         if problems:
@@ -92,6 +97,11 @@ class LineQuantities:
     @property
     def active(self) -> int:
         return self.ordered - self.cancelled
+
+    @property
+    def all_back(self) -> bool:
+        """Every unit that shipped came back (true of a line that never shipped)."""
+        return self.returned == self.shipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +213,13 @@ def derive_status(
 ) -> OrderStatus:
     """§2: the status follows from line quantities, the payment and the clock; never stored alone.
 
+    `completed` is reached when the buyer confirms receipt or protection ends, and also as soon
+    as every unit that shipped came back to the seller (a refused or intercepted parcel, S1/S2,
+    or a buyer's return of everything, R4) with nothing left to ship: nothing is with the buyer
+    or on its way, so there is nothing left for receipt or protection to settle. When every
+    shipped unit came back but some are still to ship, the order waits for the seller again
+    (`awaiting_shipment`).
+
     `closed` is reached by a completed or cancelled order that had something to settle (a case
     or a refund) once all of it is settled.
     """
@@ -221,6 +238,10 @@ def derive_status(
     elif order.receipt_confirmed_at is not None or (
         order.deadlines.protection_ends_at is not None and now >= order.deadlines.protection_ends_at
     ):
+        status = OrderStatus.completed
+    elif all(q.all_back for q in qty):
+        if any(q.unshipped for q in qty):
+            return OrderStatus.awaiting_shipment
         status = OrderStatus.completed
     elif any(q.delivered for q in qty):
         return OrderStatus.delivered

@@ -20,6 +20,18 @@ class ShipmentStatus(StrEnum):
     delivered_to_sender = "delivered_to_sender"
 
 
+class ShipmentDirection(StrEnum):
+    """Which way a parcel travels: the seller's parcel to the buyer, or a buyer's return (R3)."""
+
+    outbound = "outbound"
+    back = "return"
+
+
+# S2: what the carrier reports when an outbound parcel turns back (refused at the door, or sent
+# back by the carrier), and when it reaches the seller again.
+TURNED_BACK = frozenset({ShipmentStatus.refused, ShipmentStatus.returned_to_sender})
+
+
 class CarrierEvent(StrEnum):
     in_transit = "in_transit"
     delivered = "delivered"
@@ -76,6 +88,13 @@ class Shipment:
     status: ShipmentStatus
     lines: tuple[ShipmentLine, ...]
     shipped_at: datetime
+    direction: ShipmentDirection = ShipmentDirection.outbound
+    # the return this parcel carries back (direction "return" only)
+    return_id: int | None = None
+
+    @property
+    def units(self) -> dict[int, int]:
+        return {x.line_id: x.quantity for x in self.lines}
 
 
 def plan_shipment(
@@ -119,10 +138,14 @@ def plan_shipment(
 def apply_carrier_event(
     order: Order, shipment: Shipment, event: CarrierEvent
 ) -> tuple[ShipmentStatus, dict[int, LineQuantities]]:
-    """A carrier event moves the parcel; `delivered` also delivers its units."""
+    """A carrier event moves the parcel; `delivered` also delivers an outbound parcel's units.
+
+    A parcel turning back (S2) changes no quantity here: its units count as returned when the
+    return that opens for them is refunded, and a return parcel's delivery is the return's own
+    step (R4), not the buyer's."""
     status = shipment_transition(shipment.status, event)
     changed: dict[int, LineQuantities] = {}
-    if status is ShipmentStatus.delivered:
+    if status is ShipmentStatus.delivered and shipment.direction is ShipmentDirection.outbound:
         for item in shipment.lines:
             qty = order.line(item.line_id).qty
             changed[item.line_id] = replace(qty, delivered=qty.delivered + item.quantity)

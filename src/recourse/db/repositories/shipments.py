@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
-from recourse.domain.shipment import Shipment, ShipmentLine, ShipmentStatus
+from recourse.domain.shipment import Shipment, ShipmentDirection, ShipmentLine, ShipmentStatus
 
 
 def _shipment(row: m.ShipmentRow) -> Shipment:
@@ -21,6 +21,8 @@ def _shipment(row: m.ShipmentRow) -> Shipment:
         status=ShipmentStatus(row.status),
         lines=tuple(ShipmentLine(line_id=x.line_id, quantity=x.quantity) for x in row.lines),
         shipped_at=row.shipped_at,
+        direction=ShipmentDirection(row.direction or "outbound"),
+        return_id=row.return_id,
     )
 
 
@@ -61,6 +63,12 @@ class SqlShipments:
     def set_status(self, shipment_id: int, status: ShipmentStatus) -> None:
         self.s.execute(
             update(m.ShipmentRow).where(m.ShipmentRow.id == shipment_id).values(status=str(status))
+        )
+
+    def set_return(self, shipment_id: int, return_id: int) -> None:
+        """S1/S2: the return an outbound parcel coming back belongs to (it comes back once)."""
+        self.s.execute(
+            update(m.ShipmentRow).where(m.ShipmentRow.id == shipment_id).values(return_id=return_id)
         )
 
     def add_event(self, shipment_id: int, event: str, at: datetime, recorded_at: datetime) -> int:

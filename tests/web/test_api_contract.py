@@ -35,7 +35,10 @@ def successes(spec: Spec) -> Iterator[tuple[str, Spec | None]]:
     for label, operation in operations(spec):
         for status, response in operation["responses"].items():
             if status.startswith("2"):
-                content = response.get("content", {}).get("application/json")
+                media = response.get("content", {})
+                if media and "application/json" not in media:
+                    continue  # bytes of a documented type (an evidence file), not a JSON shape
+                content = media.get("application/json")
                 yield f"{label} {status}", None if content is None else content.get("schema")
 
 

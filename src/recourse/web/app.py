@@ -21,7 +21,7 @@ from recourse.container import Container
 from recourse.i18n import N_
 from recourse.web import errors, language
 from recourse.web.idempotency import IdempotencyMiddleware, document_idempotency_key
-from recourse.web.limits import MAX_BODY_BYTES, BodyLimitMiddleware
+from recourse.web.limits import MAX_BODY_BYTES, UPLOAD_MAX_BODY_BYTES, BodyLimitMiddleware
 from recourse.web.metrics import METRICS, MetricsMiddleware
 from recourse.web.templating import TEMPLATES, render
 
@@ -106,7 +106,9 @@ def create_app(container: Container) -> FastAPI:
     # database is migrated; the key is per install, never one that ships with the code.
     secret = _SecretOnFirstUse(container, "session-cookie")
     app.add_middleware(IdempotencyMiddleware)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES, multipart_max_bytes=UPLOAD_MAX_BODY_BYTES
+    )
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret,

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from recourse.web.api import (
     cancellations,
+    files,
     gateway,
     options,
     orders,
@@ -26,6 +27,7 @@ router.include_router(orders.router)
 router.include_router(options.router)
 router.include_router(refunds.router)
 router.include_router(cancellations.router)
+router.include_router(files.router)
 router.include_router(platform.router)
 router.include_router(webhooks.router)
 router.include_router(gateway.router)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 
 from recourse.web.deps import MaybeUser
-from recourse.web.pages import auth, buyer, mail, notifications, seller, support
+from recourse.web.pages import auth, buyer, files, mail, notifications, seller, support
 from recourse.web.pages import help as help_pages
 from recourse.web.pages.shared import tickets as ticket_forms
 from recourse.web.pages.support import tickets as ticket_queue
@@ -24,6 +24,7 @@ router.include_router(seller.router)
 router.include_router(support.router)
 router.include_router(mail.router)
 router.include_router(notifications.router)
+router.include_router(files.router)
 router.include_router(help_pages.router)
 router.include_router(ticket_forms.router)
 router.include_router(ticket_queue.router)

@@ -224,17 +224,6 @@ class ParcelReturning:
     at: datetime
 
 
-@dataclass(frozen=True)
-class ParcelBack:
-    """S2: the carrier delivered the parcel back to the seller; the refund follows when the
-    seller confirms it, or by itself at `refund_by`."""
-
-    order: Order
-    ret: Return
-    refund_by: datetime
-    at: datetime
-
-
 Happened = (
     CancellationRequested
     | CancellationCompleted
@@ -253,7 +242,6 @@ Happened = (
     | ProtectionExtensionRequested
     | ProtectionExtensionAnswered
     | ParcelReturning
-    | ParcelBack
 )
 """Every fact a use case records; services/subscribers.py has an entry for each."""
 

@@ -10,9 +10,13 @@ from recourse.domain.cancellation_request import check_shipping_allowed
 from recourse.domain.deadlines import check_not_autocancelled
 from recourse.domain.errors import NotFound
 from recourse.domain.order import Order, derive_status
+from recourse.domain.returns import ReturnKind
 from recourse.domain.roles import SYSTEM, Actor, OperatorTask, check_can_ship, check_operator
 from recourse.domain.shipment import (
+    TURNED_BACK,
     CarrierEvent,
+    Shipment,
+    ShipmentDirection,
     ShipmentLine,
     ShipmentStatus,
     apply_carrier_event,
@@ -159,11 +163,14 @@ def record_carrier_event(
     event: CarrierEvent,
     at: datetime | None = None,
 ) -> ShipmentStatus:
-    """The carrier feed moves a parcel; delivery delivers its units and tells the buyer. What a
-    passed deadline decided applies first (§10), so a protection that ran out while the worker
-    was down completes the order before a late report is recorded."""
+    """The carrier feed moves a parcel; delivery delivers its units and tells the buyer; a
+    parcel refused or returned to sender opens its return by itself, and once delivered back
+    to the seller the refund clock runs (S2); a buyer's return parcel is the return's (R3/R4).
+    What a passed deadline decided applies first (§10), so a protection that ran out while the
+    worker was down completes the order before a late report is recorded."""
     # Imported here: settling runs the cancellation handlers, which record parcels through
-    # this module.
+    # this module; the returns package does too.
+    from recourse.services.returns.parcels import open_parcel_return
     from recourse.services.settle import settle_due
 
     check_operator(actor, OperatorTask.report_parcel_events)
@@ -202,10 +209,65 @@ def record_carrier_event(
                 },
             )
         )
-        if status is ShipmentStatus.delivered:
+        if shipment.direction is ShipmentDirection.back:
+            _return_parcel_event(uow, ctx, order, shipment, event, happened, now)
+        elif status is ShipmentStatus.delivered:
             _record(uow, ctx, OrderDelivered(order=order, shipment=shipment, at=now))
+        elif status in TURNED_BACK:
+            open_parcel_return(
+                uow,
+                ctx,
+                order=order,
+                shipment_ids=[shipment.id],
+                kind=ReturnKind.refused_delivery,
+                actor=SYSTEM,
+                now=now,
+            )
+        elif status is ShipmentStatus.delivered_to_sender:
+            # S2: back with the seller; a parcel nobody said turned back opens its return now
+            return_id = shipment.return_id or open_parcel_return(
+                uow,
+                ctx,
+                order=order,
+                shipment_ids=[shipment.id],
+                kind=ReturnKind.refused_delivery,
+                actor=SYSTEM,
+                now=now,
+            )
+            _return_parcel_event(
+                uow, ctx, order, replace(shipment, return_id=return_id), event, happened, now
+            )
         uow.commit()
     return status
+
+
+def _return_parcel_event(
+    uow: UnitOfWork,
+    ctx: Context,
+    order: Order,
+    shipment: Shipment,
+    event: CarrierEvent,
+    happened: datetime,
+    now: datetime,
+) -> None:
+    """R3/R4/S2: the carrier reports on a parcel that carries a return (a buyer's parcel
+    back, or an outbound one delivered back to the seller); the return takes it from there."""
+    from recourse.services.returns.receiving import return_parcel_event
+
+    if shipment.return_id is None:
+        return
+    ret = uow.returns.get(shipment.return_id, for_update=True)
+    assert ret is not None
+    return_parcel_event(
+        uow,
+        ctx,
+        order=order,
+        ret=ret,
+        shipment_id=shipment.id,
+        event=event,
+        happened_at=happened,
+        now=now,
+    )
 
 
 def _record(uow: UnitOfWork, ctx: Context, event: Happened) -> None:

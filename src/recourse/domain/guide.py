@@ -4,11 +4,17 @@ capability adds its one path function here (see `domain/options.py`)."""
 from __future__ import annotations
 
 from recourse.domain.cancellation_paths import cancellation_paths
+from recourse.domain.conversation_paths import conversation_paths
 from recourse.domain.options import Option, PathFunction, Situation, options
 from recourse.domain.receipt_paths import receipt_paths
 from recourse.domain.support_paths import support_paths
 
-PATHS: tuple[PathFunction, ...] = (cancellation_paths, receipt_paths, support_paths)
+PATHS: tuple[PathFunction, ...] = (
+    cancellation_paths,
+    receipt_paths,
+    conversation_paths,
+    support_paths,
+)
 
 
 def guide(situation: Situation) -> list[Option]:

@@ -19,6 +19,7 @@ from typing import Any
 from recourse.domain.order import Order
 from recourse.domain.policy import PlatformPolicy, StorePolicy
 from recourse.domain.roles import Actor
+from recourse.domain.shipment import ShipmentStatus
 
 
 class PathName(StrEnum):
@@ -30,12 +31,16 @@ class PathName(StrEnum):
     withdraw_request = "withdraw_request"
     confirm_receipt = "confirm_receipt"
     contact_support = "contact_support"
+    message_seller = "message_seller"
+    ask_intercept = "ask_intercept"
     # the seller's
     approve_request = "approve_request"
     reject_request = "reject_request"
     ship = "ship"
     cancel_as_seller = "cancel_as_seller"
     extend_protection = "extend_protection"
+    message_buyer = "message_buyer"
+    answer_intercept = "answer_intercept"
     # support's
     refund = "refund"
 
@@ -63,6 +68,10 @@ class Situation:
     """What support could still refund of the capture (F2), in minor units."""
     extension_request: int | None = None
     """The buyer's request for more protection waiting for the seller (its id), if any (§2)."""
+    parcels: tuple[ShipmentStatus, ...] = ()
+    """Where each of the seller's parcels stands (S1: may one still be stopped?)."""
+    intercept_request: int | None = None
+    """The buyer's request to stop a parcel waiting for the seller (its id), if any (S1)."""
 
 
 @dataclass(frozen=True, slots=True)

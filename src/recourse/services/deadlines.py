@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from recourse.services import cancellations, evidence, orders, protection, shipping
+from recourse.services.conversation import send_digest
+from recourse.services.conversation_notices import DIGEST
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
 
@@ -52,6 +54,10 @@ def _evidence_purge(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
     evidence.purge_unattached(uow, ctx, file_id=subject_id)
 
 
+def _conversation_digest(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    send_digest(uow, ctx, message_id=subject_id)
+
+
 HANDLERS: dict[str, Handler] = {
     cancellations.RESPOND_BY: _respond_by,
     cancellations.RESPOND_REMINDER: _cancellation_reminder,
@@ -62,6 +68,7 @@ HANDLERS: dict[str, Handler] = {
     orders.PAYMENT_WINDOW_ENDS: _payment_window_ends,
     shipping.PROTECTION_ENDS: _protection_ends,
     shipping.PROTECTION_REMINDER: _protection_reminder,
+    DIGEST: _conversation_digest,
 }
 
 

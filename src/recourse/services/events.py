@@ -22,6 +22,7 @@ from recourse.domain.returns import Return
 from recourse.domain.settlement import ExpectedBy
 from recourse.domain.shipment import Shipment
 from recourse.services.ports.cancellations import Cancellation
+from recourse.services.ports.conversation import InterceptRequest, Message
 from recourse.services.ports.protection import ProtectionExtension
 from recourse.services.ports.refunds import Refund
 from recourse.services.ports.unit_of_work import UnitOfWork
@@ -224,6 +225,49 @@ class ParcelReturning:
     at: datetime
 
 
+# The order's conversation (M1) and intercept requests (S1).
+
+
+@dataclass(frozen=True)
+class MessagePosted:
+    """M1: a participant wrote in the order's conversation (text and/or files)."""
+
+    order: Order
+    message: Message
+    at: datetime
+
+
+@dataclass(frozen=True)
+class MessagesWaiting:
+    """M1/M2: the digest — messages `recipient_id` has neither read nor been emailed about
+    since their batch started (`message_ids`, oldest first)."""
+
+    order: Order
+    recipient_id: int
+    message_ids: tuple[int, ...]
+    at: datetime
+
+
+@dataclass(frozen=True)
+class InterceptRequested:
+    """S1: the buyer asks the sellers to stop a parcel going out."""
+
+    order: Order
+    request: InterceptRequest
+    message: Message
+    at: datetime
+
+
+@dataclass(frozen=True)
+class InterceptAnswered:
+    """S1: a seller answered: the parcel was intercepted (it comes back), or it cannot be."""
+
+    order: Order
+    request: InterceptRequest
+    message: Message
+    at: datetime
+
+
 Happened = (
     CancellationRequested
     | CancellationCompleted
@@ -241,6 +285,10 @@ Happened = (
     | ProtectionEndingSoon
     | ProtectionExtensionRequested
     | ProtectionExtensionAnswered
+    | MessagePosted
+    | MessagesWaiting
+    | InterceptRequested
+    | InterceptAnswered
     | ParcelReturning
 )
 """Every fact a use case records; services/subscribers.py has an entry for each."""

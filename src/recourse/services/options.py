@@ -68,6 +68,8 @@ def situation_for(uow: UnitOfWork, order: Order, viewer: Actor, now: datetime) -
         else None,
         refundable=refundable(order, uow.refunds.so_far(order.id)),
         extension_request=getattr(uow.protection.pending_extension(order.id), "id", None),
+        parcels=tuple(status for _, status in uow.conversation.outbound_parcels(order.id)),
+        intercept_request=getattr(uow.conversation.waiting_intercept(order.id), "id", None),
     )
 
 

@@ -30,6 +30,12 @@ from recourse.services.cancellations.notices import (
     remind_seller,
     remind_seller_overdue,
 )
+from recourse.services.conversation_notices import (
+    announce_intercept_answered,
+    announce_intercept_requested,
+    announce_message,
+    email_waiting,
+)
 from recourse.services.events import (
     AnswerReminderDue,
     CancellationCompleted,
@@ -37,6 +43,10 @@ from recourse.services.events import (
     CancellationRequested,
     CancellationWithdrawn,
     Happened,
+    InterceptAnswered,
+    InterceptRequested,
+    MessagePosted,
+    MessagesWaiting,
     OrderDelivered,
     OrderShipped,
     OverdueReminderDue,
@@ -278,6 +288,10 @@ SUBSCRIBERS: dict[type[Happened], tuple[Handler, ...]] = {
     ProtectionEndingSoon: (remind_buyer_protection,),
     ProtectionExtensionRequested: (announce_extension_requested,),
     ProtectionExtensionAnswered: (announce_extension_answered,),
+    MessagePosted: (announce_message,),
+    MessagesWaiting: (email_waiting,),
+    InterceptRequested: (announce_intercept_requested,),
+    InterceptAnswered: (announce_intercept_answered,),
 }
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from recourse.texts import (
     accounts,
     cancellations,
+    conversation,
     evidence,
     notifications,
     options,
@@ -22,6 +23,7 @@ from recourse.texts.core import Sentence
 MODULES = (
     accounts,
     cancellations,
+    conversation,
     evidence,
     notifications,
     options,

@@ -9,6 +9,7 @@ from typing import Any
 
 from recourse.domain.roles import Role
 from recourse.i18n import N_, Words
+from recourse.texts import conversation
 from recourse.texts.core import Fact, Sentence, day, money, say, when
 from recourse.texts.refund_dates import destination_words
 
@@ -234,6 +235,7 @@ NOTICES: dict[str, tuple[Sentence, Sentence]] = {
             )
         ),
     ),
+    **conversation.NOTICES,
 }
 """Each kind's title and body, from the facts the notification was stored with."""
 

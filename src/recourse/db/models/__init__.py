@@ -8,6 +8,11 @@ from recourse.db.models.cancellations import (
     CancellationReasonRow,
     CancellationRow,
 )
+from recourse.db.models.conversation import (
+    ConversationReadRow,
+    InterceptRequestRow,
+    OrderMessageRow,
+)
 from recourse.db.models.evidence import EvidenceFileRow
 from recourse.db.models.notifications import NotificationRow
 from recourse.db.models.orders import OrderLineRow, OrderRow, TimelineRow
@@ -44,15 +49,18 @@ __all__ = [
     "CancellationLineRow",
     "CancellationReasonRow",
     "CancellationRow",
+    "ConversationReadRow",
     "DemoClockRow",
     "EventRow",
     "EvidenceFileRow",
     "Id",
     "IdempotencyKeyRow",
     "InstallSecretRow",
+    "InterceptRequestRow",
     "LoginAttemptRow",
     "NotificationRow",
     "OrderLineRow",
+    "OrderMessageRow",
     "OrderRow",
     "OutboxRow",
     "PlatformSettingRow",

@@ -32,6 +32,7 @@ class PlatformPolicy(ResponseBody):
     return_ship_days: int
     refund_after_receipt_business_days: int
     protection_extension_max_days: int
+    message_digest_minutes: int
 
 
 class SettlementProfile(ResponseBody):

@@ -21,7 +21,7 @@ from recourse.domain.order import LineQuantities
         ({"ordered": 2, "shipped": 3}, "cancelled \\+ shipped exceeds ordered"),
         ({"ordered": 2, "cancelled": 1, "shipped": 2}, "cancelled \\+ shipped exceeds ordered"),
         ({"ordered": 2, "shipped": 1, "delivered": 2}, "delivered exceeds shipped"),
-        ({"ordered": 2, "shipped": 2, "delivered": 1, "returned": 2}, "returned exceeds delivered"),
+        ({"ordered": 2, "shipped": 1, "returned": 2}, "returned exceeds shipped"),
         ({"ordered": 2, "refunded": 3}, "refunded exceeds ordered"),
     ],
     ids=[
@@ -34,7 +34,7 @@ from recourse.domain.order import LineQuantities
         "shipped_more_than_ordered",
         "a_unit_both_cancelled_and_shipped",
         "delivered_more_than_shipped",
-        "returned_more_than_delivered",
+        "returned_more_than_shipped",
         "refunded_more_than_ordered",
     ],
 )
@@ -51,8 +51,19 @@ def test_impossible_quantities_are_refused(counts: dict[str, Any], problem: str)
         ({"ordered": 3, "cancelled": 1, "shipped": 2}, 0, 2),
         ({"ordered": 3, "shipped": 3, "delivered": 3, "returned": 3, "refunded": 3}, 0, 3),
         ({"ordered": 3, "cancelled": 3, "refunded": 3}, 0, 0),
+        # S2: a refused parcel comes back without ever being delivered
+        ({"ordered": 3, "shipped": 3, "returned": 3, "refunded": 3}, 0, 3),
+        ({"ordered": 3, "shipped": 3, "delivered": 1, "returned": 3, "refunded": 3}, 0, 3),
     ],
-    ids=["fresh", "part_cancelled", "rest_shipped", "all_returned", "all_cancelled"],
+    ids=[
+        "fresh",
+        "part_cancelled",
+        "rest_shipped",
+        "all_returned",
+        "all_cancelled",
+        "refused_parcel_back_undelivered",
+        "one_delivered_and_returned_two_refused",
+    ],
 )
 def test_possible_quantities_tell_what_is_left_to_ship(
     counts: dict[str, Any], unshipped: int, active: int
@@ -60,3 +71,18 @@ def test_possible_quantities_tell_what_is_left_to_ship(
     qty = LineQuantities(**counts)
 
     assert (qty.unshipped, qty.active) == (unshipped, active)
+
+
+@pytest.mark.parametrize(
+    ("counts", "all_back"),
+    [
+        ({"ordered": 2}, True),
+        ({"ordered": 2, "shipped": 2}, False),
+        ({"ordered": 2, "shipped": 2, "returned": 1}, False),
+        ({"ordered": 2, "shipped": 2, "returned": 2}, True),
+        ({"ordered": 2, "shipped": 2, "delivered": 2, "returned": 2}, True),
+    ],
+    ids=["never_shipped", "out", "half_back", "refused_all_back", "returned_all_back"],
+)
+def test_all_back_when_every_shipped_unit_came_back(counts: dict[str, Any], all_back: bool) -> None:
+    assert LineQuantities(**counts).all_back is all_back

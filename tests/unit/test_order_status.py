@@ -91,6 +91,49 @@ CASES = {
     "in_review_all_cancelled": Case(PaymentStatus.review, ((1, 1, 0, 0),), OrderStatus.cancelled),
 }
 
+# S1/S2: (ordered, cancelled, shipped, delivered, returned) — parcels that came back.
+BACK_CASES = {
+    "refused_parcel_on_its_way_back": (((2, 0, 2, 0, 0),), OrderStatus.shipped),
+    "refused_parcel_back_and_refunded": (((2, 0, 2, 0, 2),), OrderStatus.completed),
+    "every_parcel_back_rest_cancelled": (((2, 1, 1, 0, 1), (1, 1, 0, 0, 0)), OrderStatus.completed),
+    "parcel_back_units_still_to_ship": (((2, 0, 1, 0, 1),), OrderStatus.awaiting_shipment),
+    "one_parcel_back_other_delivered": (((1, 0, 1, 0, 1), (1, 0, 1, 1, 0)), OrderStatus.delivered),
+    "one_parcel_back_other_on_its_way": (((1, 0, 1, 0, 1), (1, 0, 1, 0, 0)), OrderStatus.shipped),
+    "delivered_then_all_returned": (((2, 0, 2, 2, 2),), OrderStatus.completed),
+}
+
+
+@pytest.mark.parametrize("case", BACK_CASES.values(), ids=BACK_CASES.keys())
+def test_an_order_whose_shipped_units_all_came_back_is_completed(
+    case: tuple[tuple[tuple[int, int, int, int, int], ...], OrderStatus],
+) -> None:
+    lines, expected = case
+    order = an_order(
+        payment_status=PaymentStatus.captured,
+        lines=[
+            a_line(id=i, quantity=o, cancelled=c, shipped=s, delivered=d, returned=r)
+            for i, (o, c, s, d, r) in enumerate(lines, start=1)
+        ],
+        deadlines=Deadlines(protection_ends_at=NOW + timedelta(days=30)),
+        first_shipped_at=T0,
+    )
+
+    assert derive_status(order, NOW) is expected
+
+
+def test_a_parcel_back_and_refunded_closes_once_the_refund_settles() -> None:
+    order = an_order(
+        payment_status=PaymentStatus.captured,
+        lines=[a_line(quantity=1, shipped=1, returned=1, refunded=1)],
+        deadlines=Deadlines(protection_ends_at=NOW + timedelta(days=30)),
+        first_shipped_at=T0,
+    )
+
+    assert derive_status(order, NOW, unsettled_refunds=1, had_cases_or_refunds=True) is (
+        OrderStatus.completed
+    )
+    assert derive_status(order, NOW, had_cases_or_refunds=True) is OrderStatus.closed
+
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_status_is_derived_from_quantities_payment_and_clock(case: Case) -> None:
@@ -162,7 +205,7 @@ def consistent_quantities(draw: st.DrawFn, *, paid: bool) -> LineQuantities:
     cancelled = draw(st.integers(min_value=0, max_value=ordered))
     shipped = draw(st.integers(min_value=0, max_value=(ordered - cancelled) * paid))
     delivered = draw(st.integers(min_value=0, max_value=shipped))
-    returned = draw(st.integers(min_value=0, max_value=delivered))
+    returned = draw(st.integers(min_value=0, max_value=shipped))
     refunded = draw(st.integers(min_value=0, max_value=ordered))
     return LineQuantities(ordered, cancelled, shipped, delivered, returned, refunded)
 
@@ -212,6 +255,10 @@ def test_derived_status_never_contradicts_the_quantities(
     all_cancelled = all(q.cancelled == q.ordered for q in qty)
     shipped = sum(q.shipped for q in qty)
     delivered = sum(q.delivered for q in qty)
+    # S1/S2: every shipped unit came back; the order waits for the rest to ship, or is done
+    all_back = shipped > 0 and all(q.returned == q.shipped for q in qty)
+    left_to_ship = any(q.unshipped for q in qty)
+    waits_again = all_back and left_to_ship and not finished
     on_its_way = status in (OrderStatus.shipped, OrderStatus.delivered, OrderStatus.completed)
 
     assert (status is OrderStatus.cancelled) == all_cancelled
@@ -222,10 +269,12 @@ def test_derived_status_never_contradicts_the_quantities(
         not all_cancelled and payment is PaymentStatus.review
     )
     assert (status is OrderStatus.awaiting_shipment) == (
-        not all_cancelled and payment is PaymentStatus.captured and shipped == 0
+        not all_cancelled and payment is PaymentStatus.captured and (shipped == 0 or waits_again)
     )
-    assert on_its_way == (shipped > 0)
-    assert (status is OrderStatus.completed) == (shipped > 0 and finished)
+    assert on_its_way == (shipped > 0 and not waits_again)
+    assert (status is OrderStatus.completed) == (
+        shipped > 0 and (finished or (all_back and not left_to_ship))
+    )
     assert status is not OrderStatus.shipped or delivered == 0
     assert status is not OrderStatus.delivered or delivered > 0
     assert status is not OrderStatus.closed

@@ -50,6 +50,7 @@ from recourse.services.events import (
     OrderDelivered,
     OrderShipped,
     OverdueReminderDue,
+    ParcelReturning,
     PaymentReminderDue,
     ProtectionEndingSoon,
     ProtectionExtensionAnswered,
@@ -63,6 +64,7 @@ from recourse.services.notify import money_fact, notify_user, queue_email
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
 from recourse.services.refunds.notices import announce_created, announce_status
+from recourse.services.returns.parcel_notices import announce_parcel_returning
 
 Handler = Callable[[UnitOfWork, Context, Any], None]
 
@@ -292,6 +294,7 @@ SUBSCRIBERS: dict[type[Happened], tuple[Handler, ...]] = {
     MessagesWaiting: (email_waiting,),
     InterceptRequested: (announce_intercept_requested,),
     InterceptAnswered: (announce_intercept_answered,),
+    ParcelReturning: (announce_parcel_returning,),
 }
 
 

@@ -63,6 +63,11 @@ class Settings(BaseSettings):
         default=False,
         description="T2: let webhooks reach loopback and private addresses (tests, local demos)",
     )
+    file_store_url: str | None = Field(
+        default=None,
+        description="T6: s3://bucket?endpoint=…&region=… for an S3-compatible bucket (AWS "
+        "credentials from the standard AWS settings); default: evidence/ in data_dir",
+    )
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

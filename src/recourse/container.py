@@ -15,8 +15,9 @@ from recourse.db.reference import ReferenceCache
 from recourse.db.secrets import stored_root_secret
 from recourse.db.uow import SqlUnitOfWork
 from recourse.integrations.calendars import HolidaysCalendar
-from recourse.integrations.files import LocalFileStore, PillowInspector
+from recourse.integrations.files import PillowInspector
 from recourse.integrations.mail import EmailRenderer, FileMailbox, Mailer
+from recourse.integrations.s3files import file_store
 from recourse.services.ports import Clock, Context, PasswordHasher, PaymentGateway
 from recourse.services.ports.files import FileStore
 
@@ -40,8 +41,9 @@ class Container:
     _root_secret: str | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        # Evidence files (issue 12): a folder of the data directory, outside the web root.
-        self.files = LocalFileStore(self.settings.data_dir / "evidence")
+        # Evidence files (issue 12): a folder of the data directory, outside the web root, or
+        # the S3-compatible bucket RECOURSE_FILE_STORE_URL names.
+        self.files = file_store(self.settings.file_store_url, self.settings.data_dir / "evidence")
         self.ctx = Context(
             clock=self.clock,
             holidays=HolidaysCalendar(),

@@ -1,0 +1,127 @@
+"""S1/S2: a parcel refused at the door, sent back by the carrier or intercepted opens its
+return by itself; the refund comes when the seller confirms the parcel is back, or by itself
+`returned_parcel_refund_days` after the carrier brought it back, worker or not."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from recourse.container import Container
+from recourse.domain.returns import ReturnKind, ReturnStatus
+from recourse.domain.roles import SYSTEM
+from recourse.domain.shipment import CarrierEvent
+from recourse.integrations.clock import FixedClock
+from recourse.services.returns.parcels import open_parcel_return
+from recourse.services.settle import settle_due
+from tests.factories import carrier_event, get_order, make_order, pay, ship_all
+from tests.integration.support import Parties
+
+
+@pytest.fixture
+def order_id(container: Container, parties: Parties) -> int:
+    placed = make_order(container, buyer_id=parties.buyer_id, store_id=parties.store_id)
+    pay(container, placed)
+    return placed
+
+
+@pytest.fixture
+def shipment_id(container: Container, clock: FixedClock, order_id: int) -> int:
+    clock.advance(timedelta(hours=5))
+    shipped = ship_all(container, order_id)
+    clock.advance(timedelta(days=1))
+    return shipped
+
+
+def returns_of(c: Container, order_id: int) -> list:  # type: ignore[type-arg]
+    with c.uow() as uow:
+        return uow.returns.for_order(order_id)
+
+
+@pytest.mark.parametrize("event", [CarrierEvent.refused, CarrierEvent.returned_to_sender])
+def test_a_parcel_turned_back_opens_its_return_without_anyone_acting(
+    container: Container, order_id: int, shipment_id: int, event: CarrierEvent
+) -> None:
+    carrier_event(container, shipment_id, event)
+
+    [ret] = returns_of(container, order_id)
+    assert (ret.kind, ret.status) == (ReturnKind.refused_delivery, ReturnStatus.parcel_returning)
+    assert ret.outbound_shipment_id == shipment_id
+    assert ret.units == {line.id: line.quantity for line in get_order(container, order_id).lines}
+
+
+def test_a_second_report_for_the_same_parcel_opens_no_second_return(
+    container: Container, order_id: int, shipment_id: int
+) -> None:
+    carrier_event(container, shipment_id, CarrierEvent.refused)
+    carrier_event(container, shipment_id, CarrierEvent.returned_to_sender)
+
+    assert len(returns_of(container, order_id)) == 1
+
+
+def test_back_with_the_seller_the_refund_waits_returned_parcel_refund_days(
+    container: Container, clock: FixedClock, order_id: int, shipment_id: int
+) -> None:
+    carrier_event(container, shipment_id, CarrierEvent.refused)
+    clock.advance(timedelta(days=2))
+    carrier_event(container, shipment_id, CarrierEvent.delivered_to_sender)
+
+    [ret] = returns_of(container, order_id)
+    with container.uow() as uow:
+        days = uow.platform.policy().returned_parcel_refund_days
+    assert ret.status is ReturnStatus.delivered
+    assert ret.refund_by == clock.now() + timedelta(days=days)
+    assert ret.due_at == ret.refund_by
+
+
+def test_silence_refunds_by_itself_even_with_the_worker_down(
+    container: Container, clock: FixedClock, order_id: int, shipment_id: int
+) -> None:
+    carrier_event(container, shipment_id, CarrierEvent.refused)
+    carrier_event(container, shipment_id, CarrierEvent.delivered_to_sender)
+    [ret] = returns_of(container, order_id)
+    assert ret.refund_by is not None
+    clock.set(ret.refund_by)
+
+    # no worker ran: the read settles what the deadline decided
+    settle_due(container.uow(), container.ctx, order_id=order_id)
+
+    [after] = returns_of(container, order_id)
+    order = get_order(container, order_id)
+    assert after.status is ReturnStatus.refunded and after.refund_id is not None
+    assert [line.qty.returned for line in order.lines] == [line.qty.shipped for line in order.lines]
+    # the worker's late firing changes nothing
+    assert settle_due(container.uow(), container.ctx, order_id=order_id) is False
+
+
+def test_an_intercepted_parcel_comes_back_through_open_parcel_return(
+    container: Container, clock: FixedClock, order_id: int, shipment_id: int
+) -> None:
+    with container.uow() as uow:
+        order = uow.orders.get(order_id, for_update=True)
+        assert order is not None
+        first = open_parcel_return(
+            uow,
+            container.ctx,
+            order=order,
+            shipment_ids=[shipment_id],
+            kind=ReturnKind.intercepted,
+            actor=SYSTEM,
+            now=clock.now(),
+        )
+        again = open_parcel_return(
+            uow,
+            container.ctx,
+            order=order,
+            shipment_ids=[shipment_id],
+            kind=ReturnKind.intercepted,
+            actor=SYSTEM,
+            now=clock.now(),
+        )
+        uow.commit()
+    carrier_event(container, shipment_id, CarrierEvent.returned_to_sender)
+
+    [ret] = returns_of(container, order_id)
+    assert first == again == ret.id
+    assert ret.kind is ReturnKind.intercepted

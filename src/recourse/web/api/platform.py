@@ -53,6 +53,7 @@ class PlatformPolicyIn(Strict):
     refund_after_receipt_business_days: Window | None = None
     protection_extension_max_days: Window | None = None
     message_digest_minutes: Window | None = None
+    evidence_unattached_hours: Window | None = None
 
     def changes(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)

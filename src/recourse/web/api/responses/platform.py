@@ -33,6 +33,7 @@ class PlatformPolicy(ResponseBody):
     refund_after_receipt_business_days: int
     protection_extension_max_days: int
     message_digest_minutes: int
+    evidence_unattached_hours: int
 
 
 class SettlementProfile(ResponseBody):

@@ -16,6 +16,7 @@ from recourse.texts import (
     platform,
     receipt,
     refunds,
+    returns_pages,
     tickets,
     web,
 )
@@ -32,6 +33,7 @@ MODULES = (
     platform,
     receipt,
     refunds,
+    returns_pages,
     tickets,
     web,
 )

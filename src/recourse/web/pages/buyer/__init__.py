@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from recourse.web.pages.buyer import cancellations, orders, receipt, refunds
+from recourse.web.pages.buyer import cancellations, orders, receipt, refunds, returns
 
 router = APIRouter()
 router.include_router(orders.router)
 router.include_router(refunds.router)
 router.include_router(cancellations.router)
 router.include_router(receipt.router)
+router.include_router(returns.router)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from recourse.web.pages.seller import cancellations, orders, protection, shipping
+from recourse.web.pages.seller import cancellations, orders, protection, returns, shipping
 
 router = APIRouter()
 router.include_router(orders.router)
 router.include_router(shipping.router)
 router.include_router(cancellations.router)
 router.include_router(protection.router)
+router.include_router(returns.router)

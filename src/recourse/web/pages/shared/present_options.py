@@ -116,7 +116,33 @@ def _href(option: Option, order_id: int, audience: str) -> tuple[str | None, boo
             return f"/orders/{order_id}/confirm-receipt", False
         case "extend_protection":
             return f"/seller/orders/{order_id}/protection-extension", False
-    return None, False
+    return _return_href(option, order_id)
+
+
+# §4: the returns' paths, to the return's page and the form on it (the return's id is a fact).
+RETURN_ANCHORS = {
+    "ship_return": ("/orders/{o}/returns/{r}#ship", "/orders/{o}#returns"),
+    "answer_offer": ("/orders/{o}/returns/{r}#offer", "/orders/{o}#returns"),
+    "give_reason": ("/orders/{o}/returns/{r}#why", "/orders/{o}#returns"),
+    "answer_return": ("/seller/orders/{o}/returns/{r}#approve", "/seller/returns"),
+    "receive_return": ("/seller/orders/{o}/returns/{r}#receive", "/seller/returns"),
+    "confirm_parcel_back": ("/seller/orders/{o}/returns/{r}#parcel-back", "/seller/returns"),
+}
+
+
+def _return_href(option: Option, order_id: int) -> tuple[str | None, bool]:
+    return_id = option.facts.get("return_id")
+    path = str(option.path)
+    if path == "return_items":
+        return f"/orders/{order_id}/return", False
+    if path == "withdraw_return" and return_id is not None:
+        return f"/orders/{order_id}/returns/{return_id}/withdraw", True
+    found = RETURN_ANCHORS.get(path)
+    if found is None:
+        return None, False
+    with_id, without = found
+    target = with_id if return_id is not None else without
+    return target.format(o=order_id, r=return_id), False
 
 
 def _alternatives(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from recourse.web.pages.support import cancellations, orders, outbox, refunds, webhooks
+from recourse.web.pages.support import cancellations, orders, outbox, refunds, returns, webhooks
 
 router = APIRouter()
 router.include_router(orders.router)
@@ -13,3 +13,4 @@ router.include_router(outbox.router)
 router.include_router(webhooks.router)
 router.include_router(refunds.router)
 router.include_router(cancellations.router)
+router.include_router(returns.router)

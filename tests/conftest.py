@@ -61,6 +61,9 @@ def _truncate_all(url: str) -> None:
                     "requires_note": r.requires_note,
                     "active": True,
                     "position": i,
+                    "for_cancellation": r.for_cancellation,
+                    "for_return": r.for_return,
+                    "category": r.category,
                 }
                 for i, r in enumerate(DEFAULT_REASONS)
             ],

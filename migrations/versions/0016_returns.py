@@ -8,6 +8,10 @@ One `returns` row per return of any kind with its lines and every deadline it ru
 `due_at` is the deadline the current step waits for (the seller's inbox sorts on it). A parcel
 gets a direction: the seller's parcels go `outbound`, the buyer's return parcels go `return`
 and name their return, so the carrier feed reports on both through one endpoint.
+
+The reason catalogue (C5) serves both: a reason is offered for cancellations, for returns or
+both, and a return reason has a category (R1: remorse, or not as described). Stores keep the
+address returns go to.
 """
 
 from __future__ import annotations
@@ -24,8 +28,68 @@ depends_on = None
 
 Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
+# R1: the return reasons a new installation starts with (code, label, category, fault);
+# `ordered_by_mistake` exists already and is offered for returns too.
+RETURN_REASONS = (
+    ("no_longer_needed", "I no longer need it", "remorse", "buyer"),
+    ("wrong_size", "It is the wrong size", "remorse", "buyer"),
+    ("found_better_price", "I found a better price", "remorse", "buyer"),
+    ("not_as_described", "It is not as described", "not_as_described", "seller"),
+    ("damaged", "It arrived damaged", "not_as_described", "seller"),
+    ("defective", "It does not work", "not_as_described", "seller"),
+    ("wrong_item", "I received the wrong item", "not_as_described", "seller"),
+    ("missing_parts", "Parts are missing", "not_as_described", "seller"),
+    ("counterfeit", "It is counterfeit", "not_as_described", "seller"),
+)
+
 
 def upgrade() -> None:
+    with op.batch_alter_table("cancellation_reasons") as batch:
+        batch.add_column(
+            sa.Column("for_cancellation", sa.Boolean(), nullable=False, server_default=sa.true())
+        )
+        batch.add_column(
+            sa.Column("for_return", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch.add_column(sa.Column("category", sa.String(length=24), nullable=True))
+    reasons = sa.table(
+        "cancellation_reasons",
+        sa.column("code", sa.String),
+        sa.column("label", sa.String),
+        sa.column("actor", sa.String),
+        sa.column("fault", sa.String),
+        sa.column("requires_note", sa.Boolean),
+        sa.column("active", sa.Boolean),
+        sa.column("position", sa.Integer),
+        sa.column("for_cancellation", sa.Boolean),
+        sa.column("for_return", sa.Boolean),
+        sa.column("category", sa.String),
+    )
+    op.execute(
+        reasons.update()
+        .where(reasons.c.code == "ordered_by_mistake")
+        .values(for_return=True, category="remorse")
+    )
+    op.bulk_insert(
+        reasons,
+        [
+            {
+                "code": code,
+                "label": label,
+                "actor": "buyer",
+                "fault": fault,
+                "requires_note": False,
+                "active": True,
+                "position": 100 + i,
+                "for_cancellation": False,
+                "for_return": True,
+                "category": category,
+            }
+            for i, (code, label, category, fault) in enumerate(RETURN_REASONS)
+        ],
+    )
+    with op.batch_alter_table("stores") as batch:
+        batch.add_column(sa.Column("return_address", sa.Text(), nullable=True))
     op.create_table(
         "returns",
         sa.Column("id", Id, autoincrement=True, nullable=False),
@@ -128,3 +192,11 @@ def downgrade() -> None:
     op.drop_index("ix_returns_store_id_status_due_at", table_name="returns")
     op.drop_index("ix_returns_order_id_status", table_name="returns")
     op.drop_table("returns")
+    with op.batch_alter_table("stores") as batch:
+        batch.drop_column("return_address")
+    reasons = sa.table("cancellation_reasons", sa.column("code", sa.String))
+    op.execute(reasons.delete().where(reasons.c.code.in_([r[0] for r in RETURN_REASONS])))
+    with op.batch_alter_table("cancellation_reasons") as batch:
+        batch.drop_column("category")
+        batch.drop_column("for_return")
+        batch.drop_column("for_cancellation")

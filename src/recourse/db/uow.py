@@ -21,6 +21,7 @@ from recourse.db.repositories.outbox import SqlOutbox
 from recourse.db.repositories.platform import SqlPlatform
 from recourse.db.repositories.protection import SqlProtection
 from recourse.db.repositories.refunds import SqlRefunds, SqlSettlement
+from recourse.db.repositories.returns import SqlReturns
 from recourse.db.repositories.shipments import SqlShipments
 from recourse.db.repositories.stores import SqlStores
 from recourse.db.repositories.tickets import SqlSupportTickets
@@ -87,6 +88,7 @@ class SqlUnitOfWork:
             self.help_articles = SqlHelpArticles(session)
             self.support_tickets = SqlSupportTickets(session)
             self.protection = SqlProtection(session)
+            self.returns = SqlReturns(session)
             self.conversation = SqlConversation(session)
             self.evidence = SqlEvidenceFiles(session)
         self._depth += 1

@@ -20,6 +20,7 @@ from recourse.domain.cancellation_request import request_expired
 from recourse.domain.errors import RuleConflict
 from recourse.domain.order import Order, derive_status, unpaid_expired
 from recourse.domain.policy import PlatformPolicy
+from recourse.domain.returns import Return, return_due
 
 
 class Deadline(StrEnum):
@@ -29,6 +30,11 @@ class Deadline(StrEnum):
     overdue_autocancel = "order.overdue_autocancel"
     payment_window_ends = "order.payment_window_ends"
     protection_ends = "order.protection_ends"
+    # §4 a return's deadlines (the subject is the return)
+    return_respond_by = "return.respond_by"
+    return_offer_answer_by = "return.offer_answer_by"
+    return_ship_by = "return.ship_by"
+    return_refund_by = "return.refund_by"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +64,20 @@ def due_now(
     now: datetime,
     *,
     stored_status: str | None = None,
+    returns: Iterable[Return] = (),
 ) -> list[Due]:
-    """C2/C4/§2: the consequences still to apply, in the order they apply: silence approves a
-    request before the order's own deadlines are looked at."""
+    """C2/C4/§2/§4: the consequences still to apply, in the order they apply: silence approves
+    a request, and a return's passed deadline decides it, before the order's own deadlines are
+    looked at."""
     due = [
         Due(Deadline.respond_by, r.id, r.respond_by)
         for r in requests
         if r.respond_by is not None and request_expired(r.status, r.respond_by, now)
     ]
+    for ret in returns:
+        passed = return_due(ret, now)
+        if passed is not None:
+            due.append(Due(Deadline(passed.name), passed.return_id, passed.at))
     autocancel_at = overdue_autocancel_at(order, platform)
     if autocancel_at is not None and overdue_autocancel_due(order, now, platform):
         due.append(Due(Deadline.overdue_autocancel, order.id, autocancel_at))

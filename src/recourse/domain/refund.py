@@ -33,6 +33,19 @@ def cancellation_of(cause_ref: str | None) -> int | None:
     return int(ref)
 
 
+def return_ref(return_id: int) -> str:
+    """R4/S2: the cause reference of a refund a return caused."""
+    return f"return:{return_id}"
+
+
+def return_of(cause_ref: str | None) -> int | None:
+    """R4/S2: the return a refund's cause reference names, or None for other causes."""
+    kind, _, ref = (cause_ref or "").partition(":")
+    if kind != "return" or not (ref.isascii() and ref.isdigit()):
+        return None
+    return int(ref)
+
+
 class RefundReason(StrEnum):
     """Why support refunds by hand (F1). Refunds recorded before this catalogue may carry a
     reason in free text; it still reads."""

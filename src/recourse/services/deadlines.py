@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from recourse.services import cancellations, evidence, orders, protection, shipping
+from recourse.services import cancellations, evidence, orders, protection, returns, shipping
 from recourse.services.conversation import send_digest
 from recourse.services.conversation_notices import DIGEST
 from recourse.services.ports.common import Context
@@ -58,6 +58,15 @@ def _conversation_digest(uow: UnitOfWork, ctx: Context, subject_id: int) -> None
     send_digest(uow, ctx, message_id=subject_id)
 
 
+def _return(fire: Callable[..., bool]) -> Handler:
+    """A return deadline's handler: the use case for the return `subject_id`."""
+
+    def handler(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+        fire(uow, ctx, return_id=subject_id)
+
+    return handler
+
+
 HANDLERS: dict[str, Handler] = {
     cancellations.RESPOND_BY: _respond_by,
     cancellations.RESPOND_REMINDER: _cancellation_reminder,
@@ -68,6 +77,13 @@ HANDLERS: dict[str, Handler] = {
     orders.PAYMENT_WINDOW_ENDS: _payment_window_ends,
     shipping.PROTECTION_ENDS: _protection_ends,
     shipping.PROTECTION_REMINDER: _protection_reminder,
+    returns.RESPOND_BY: _return(returns.return_respond_by_passed),
+    returns.RESPOND_REMINDER: _return(returns.respond_reminder),
+    returns.OFFER_ANSWER_BY: _return(returns.offer_answer_by_passed),
+    returns.SHIP_BY: _return(returns.ship_by_passed),
+    returns.SHIP_REMINDER: _return(returns.ship_reminder),
+    returns.REFUND_BY: _return(returns.refund_by_passed),
+    returns.REFUND_REMINDER: _return(returns.refund_reminder),
     DIGEST: _conversation_digest,
 }
 

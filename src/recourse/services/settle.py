@@ -37,12 +37,48 @@ def _protection(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
     protection_ended(uow, ctx, order_id=subject_id)
 
 
+# The returns' handlers are imported when they run: every return action settles through this
+# module first.
+
+
+def _return_respond_by(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    from recourse.services.returns.deadlines import return_respond_by_passed
+
+    return_respond_by_passed(uow, ctx, return_id=subject_id)
+
+
+def _return_offer(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    from recourse.services.returns.deadlines import offer_answer_by_passed
+
+    offer_answer_by_passed(uow, ctx, return_id=subject_id)
+
+
+def _return_ship_by(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    from recourse.services.returns.deadlines import ship_by_passed
+
+    ship_by_passed(uow, ctx, return_id=subject_id)
+
+
+def _return_refund_by(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    from recourse.services.returns.receiving import refund_by_passed
+
+    refund_by_passed(uow, ctx, return_id=subject_id)
+
+
 CONSEQUENCES: dict[Deadline, Callable[[UnitOfWork, Context, int], None]] = {
     Deadline.respond_by: _respond_by,
     Deadline.overdue_autocancel: _overdue,
     Deadline.payment_window_ends: _unpaid,
     Deadline.protection_ends: _protection,
+    Deadline.return_respond_by: _return_respond_by,
+    Deadline.return_offer_answer_by: _return_offer,
+    Deadline.return_ship_by: _return_ship_by,
+    Deadline.return_refund_by: _return_refund_by,
 }
+
+# A consequence can start a step whose own deadline has passed too (a lapsed offer gives the
+# sellers a fresh answer-by counted from the lapse): settling looks again, this many times.
+ROUNDS = 4
 
 
 def due_for(uow: UnitOfWork, ctx: Context, *, order_id: int) -> list[Due]:
@@ -58,15 +94,21 @@ def due_for(uow: UnitOfWork, ctx: Context, *, order_id: int) -> list[Due]:
             uow.platform.policy(),
             ctx.clock.now(),
             stored_status=uow.orders.stored_status(order_id),
+            returns=uow.returns.for_order(order_id),
         )
 
 
 def settle_due(uow: UnitOfWork, ctx: Context, *, order_id: int) -> bool:
     """Apply what the order's passed deadlines decide; True when something was due."""
-    due = due_for(uow, ctx, order_id=order_id)
-    for item in due:
-        CONSEQUENCES[item.deadline](uow, ctx, item.subject_id)
-    return bool(due)
+    settled = False
+    for _ in range(ROUNDS):
+        due = due_for(uow, ctx, order_id=order_id)
+        for item in due:
+            CONSEQUENCES[item.deadline](uow, ctx, item.subject_id)
+        settled = settled or bool(due)
+        if not any(item.deadline.startswith("return.") for item in due):
+            break
+    return settled
 
 
 def settle_orders(uow: UnitOfWork, ctx: Context, order_ids: Iterable[int]) -> bool:
@@ -84,3 +126,12 @@ def settle_for_cancellation(uow: UnitOfWork, ctx: Context, *, cancellation_id: i
     if cancellation is None:
         return False
     return settle_due(uow, ctx, order_id=cancellation.order_id)
+
+
+def settle_for_return(uow: UnitOfWork, ctx: Context, *, return_id: int) -> bool:
+    """`settle_due` for the order this return belongs to (nothing if there is none)."""
+    with uow:
+        ret = uow.returns.get(return_id)
+    if ret is None:
+        return False
+    return settle_due(uow, ctx, order_id=ret.order_id)

@@ -64,6 +64,7 @@ from recourse.services.notify import money_fact, notify_user, queue_email
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
 from recourse.services.refunds.notices import announce_created, announce_status
+from recourse.services.returns import notices as returns
 from recourse.services.returns.parcel_notices import announce_parcel_returning
 
 Handler = Callable[[UnitOfWork, Context, Any], None]
@@ -289,6 +290,19 @@ SUBSCRIBERS: dict[type[Happened], tuple[Handler, ...]] = {
     ReceiptConfirmed: (announce_receipt_confirmed,),
     ProtectionEndingSoon: (remind_buyer_protection,),
     ProtectionExtensionRequested: (announce_extension_requested,),
+    events.ReturnRequested: (returns.announce_requested,),
+    events.ReturnApproved: (returns.announce_approved,),
+    events.ReturnDeclined: (returns.announce_declined,),
+    events.ReturnOffered: (returns.announce_offered,),
+    events.ReturnOfferAnswered: (returns.announce_offer_answered,),
+    events.ReturnShipped: (returns.announce_shipped,),
+    events.ReturnDelivered: (returns.announce_delivered,),
+    events.ReturnReceived: (returns.announce_problem,),
+    # the buyer's email is the refund's own (RefundRecorded)
+    events.ReturnRefunded: (returns.announce_refunded,),
+    events.ReturnClosed: (returns.announce_closed,),
+    events.ReturnWithdrawn: (returns.announce_withdrawn,),
+    events.ReturnReminderDue: (returns.remind,),
     ProtectionExtensionAnswered: (announce_extension_answered,),
     MessagePosted: (announce_message,),
     MessagesWaiting: (email_waiting,),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recourse.db.models.base import Base, Id
@@ -19,6 +19,10 @@ class CancellationReasonRow(Base):
     requires_note: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(default=0)
+    # C5/R1: where the reason is offered, and a return reason's category
+    for_cancellation: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    for_return: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    category: Mapped[str | None] = mapped_column(String(24))
 
 
 class CancellationRow(Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from recourse.db.models.base import Base, Id
@@ -16,6 +16,8 @@ class StoreRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     country: Mapped[str] = mapped_column(String(2))
     created_at: Mapped[datetime]
+    # R2: where approved returns go (asked of the seller when none is on file)
+    return_address: Mapped[str | None] = mapped_column(Text)
 
 
 class StoreStaffRow(Base):

@@ -116,6 +116,9 @@ def _reason(row: m.CancellationReasonRow) -> Reason:
         fault=Fault(row.fault),
         requires_note=row.requires_note,
         active=row.active,
+        for_cancellation=row.for_cancellation,
+        for_return=row.for_return,
+        category=row.category,
     )
 
 
@@ -136,8 +139,14 @@ class SqlReasons:
     def get(self, code: str) -> Reason | None:
         return next((r for r in self._catalogue() if r.code == code), None)
 
-    def all(self, *, include_retired: bool = False) -> list[Reason]:
-        return [r for r in self._catalogue() if include_retired or r.active]
+    def all(self, *, include_retired: bool = False, for_return: bool = False) -> list[Reason]:
+        """The cancellation reasons (C5), or with `for_return` the return reasons (R1)."""
+        return [
+            r
+            for r in self._catalogue()
+            if (include_retired or r.active)
+            and (r.for_return if for_return else r.for_cancellation)
+        ]
 
     def add(self, reason: Reason) -> None:
         self.cache.clear()
@@ -150,6 +159,9 @@ class SqlReasons:
                 fault=str(reason.fault),
                 requires_note=reason.requires_note,
                 active=reason.active,
+                for_cancellation=reason.for_cancellation,
+                for_return=reason.for_return,
+                category=reason.category,
                 position=position + 1,
             )
         )

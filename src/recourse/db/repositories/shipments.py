@@ -38,6 +38,8 @@ class SqlShipments:
         tracking_number: str,
         lines: Sequence[ShipmentLine],
         shipped_at: datetime,
+        direction: ShipmentDirection = ShipmentDirection.outbound,
+        return_id: int | None = None,
     ) -> int:
         row = m.ShipmentRow(
             order_id=order_id,
@@ -45,6 +47,8 @@ class SqlShipments:
             tracking_number=tracking_number,
             status=str(ShipmentStatus.shipped),
             shipped_at=shipped_at,
+            direction=str(direction),
+            return_id=return_id,
         )
         row.lines = [
             m.ShipmentLineRow(line_id=item.line_id, quantity=item.quantity) for item in lines

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from recourse.domain.shipment import Shipment, ShipmentLine, ShipmentStatus
+from recourse.domain.shipment import Shipment, ShipmentDirection, ShipmentLine, ShipmentStatus
 
 
 class Shipments(Protocol):
@@ -18,6 +18,8 @@ class Shipments(Protocol):
         tracking_number: str,
         lines: Sequence[ShipmentLine],
         shipped_at: datetime,
+        direction: ShipmentDirection = ShipmentDirection.outbound,
+        return_id: int | None = None,
     ) -> int: ...
     def get(self, shipment_id: int, *, for_update: bool = False) -> Shipment | None: ...
     def set_status(self, shipment_id: int, status: ShipmentStatus) -> None: ...

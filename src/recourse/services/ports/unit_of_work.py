@@ -15,6 +15,7 @@ from recourse.services.ports.notifications import Notifications
 from recourse.services.ports.orders import Orders
 from recourse.services.ports.platform import Platform, Reasons, Settlement
 from recourse.services.ports.protection import Protection
+from recourse.services.ports.returns import Returns
 from recourse.services.ports.refunds import Refunds
 from recourse.services.ports.shipments import Shipments
 from recourse.services.ports.stores import Stores
@@ -61,6 +62,8 @@ class UnitOfWork(Protocol):
     def support_tickets(self) -> SupportTickets: ...
     @property
     def protection(self) -> Protection: ...
+    @property
+    def returns(self) -> Returns: ...
     @property
     def conversation(self) -> Conversation: ...
     @property

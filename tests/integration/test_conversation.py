@@ -293,3 +293,29 @@ def test_nothing_to_intercept_once_delivered(container: Container, world: dict[s
         "intercept_nothing_going_out",
         {"delivered": True},
     )
+
+
+def test_an_intercepted_parcel_opens_its_return_and_the_order_waits_for_it(
+    container: Container, world: dict[str, int]
+) -> None:
+    shipment = ship_all(container, world["order"])
+    asked = conversation.request_intercept(
+        container.uow(),
+        container.ctx,
+        actor=actor_of(container, world["buyer"]),
+        order_id=world["order"],
+    )
+    done = conversation.answer_intercept(
+        container.uow(),
+        container.ctx,
+        actor=actor_of(container, world["seller"]),
+        order_id=world["order"],
+        request_id=asked.request_id,
+        outcome="intercepted",
+    )
+    assert done.return_id is not None
+    with container.read_session() as s:
+        ret = s.get(m.ReturnRow, done.return_id)
+        parcel = s.get(m.ShipmentRow, shipment)
+    assert ret is not None and (ret.kind, ret.status) == ("intercepted", "parcel_returning")
+    assert parcel is not None and parcel.return_id == done.return_id

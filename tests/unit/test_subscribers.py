@@ -20,6 +20,7 @@ TELLERS = {
     "notify.py",
     "cancellations/notices.py",
     "refunds/notices.py",
+    "conversation_notices.py",
     "returns/notices.py",
 }
 TELLING = {"notify_user", "notify_store_staff", "queue_email", "publish"}

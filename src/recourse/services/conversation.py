@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from recourse.domain.conversation import (
+    GOING_OUT,
     InterceptStatus,
     MessageKind,
     check_can_post,
@@ -27,9 +28,11 @@ from recourse.domain.conversation import (
     digest_ids,
     intercept_transition,
     parse_outcome,
+    poster_role,
 )
 from recourse.domain.errors import InvalidInput, NotFound
 from recourse.domain.order import Order
+from recourse.domain.returns import ReturnKind
 from recourse.domain.roles import Actor, Role
 from recourse.services import evidence
 from recourse.services.conversation_notices import recipients
@@ -44,6 +47,7 @@ from recourse.services.orders import load_order
 from recourse.services.ports.common import Context
 from recourse.services.ports.conversation import InterceptRequest, Message, NewMessage
 from recourse.services.ports.unit_of_work import UnitOfWork
+from recourse.services.returns.parcels import open_parcel_return
 from recourse.services.settle import settle_due
 
 SUBJECT = "message"
@@ -62,6 +66,33 @@ class Intercept:
     message_id: int
     status: InterceptStatus
     return_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """Who reads the conversation: their side, and whether they may write in it now."""
+
+    order_id: int
+    user_id: int | None
+    role: Role
+    may_post: bool
+
+
+def reader(uow: UnitOfWork, ctx: Context, *, actor: Actor, order_id: int) -> Reader:
+    """M1: the order's buyer, its store's sellers and support read the conversation (after the
+    order's passed deadlines are settled); anyone who may not see the order gets 404, the
+    operator's token 403."""
+    settle_due(uow, ctx, order_id=order_id)
+    with uow:
+        order = load_order(uow, actor, order_id)
+        check_can_read(actor, buyer_id=order.buyer_id, store_id=order.store_id)
+        role = poster_role(
+            actor,
+            buyer_id=order.buyer_id,
+            store_id=order.store_id,
+            support_joined=support_joined(uow, order),
+        )
+    return Reader(order.id, actor.user_id, role or actor.role, role is not None)
 
 
 def _record(uow: UnitOfWork, ctx: Context, event: Happened) -> None:
@@ -244,10 +275,24 @@ def _parcels_come_back(
     request: InterceptRequest,
     now: datetime,
 ) -> int | None:
-    """S1 → S2: once intercepted, the order waits for the parcels that were going out."""
+    """S1 → S2: once intercepted, the order waits for the parcels that were going out (a
+    return of kind `intercepted` opens by itself, in this transaction)."""
     if request.status is not InterceptStatus.intercepted:
         return None
-    return None
+    going = [
+        sid for sid, status in uow.conversation.outbound_parcels(order.id) if status in GOING_OUT
+    ]
+    if not going:
+        return None
+    return open_parcel_return(
+        uow,
+        ctx,
+        order=order,
+        shipment_ids=going,
+        kind=ReturnKind.intercepted,
+        actor=actor,
+        now=now,
+    )
 
 
 def send_digest(uow: UnitOfWork, ctx: Context, *, message_id: int) -> int:

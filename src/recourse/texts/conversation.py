@@ -18,6 +18,17 @@ def _nothing_going_out(words: Words, facts: Mapping[str, Any]) -> str:
     return words._(N_("No parcel of this order is on its way to you any more."))
 
 
+_INTERCEPT: dict[str, Sentence] = {
+    "intercept_nothing_shipped": say(
+        N_("Nothing has shipped yet: to stop the order, cancel it instead.")
+    ),
+    "intercept_nothing_going_out": _nothing_going_out,
+    "intercept_waiting": say(
+        N_("A request to stop the parcel is already waiting for the seller's answer.")
+    ),
+}
+"""Why the buyer may not ask to stop a parcel: the guide's blocker and the refusal alike."""
+
 ERRORS: dict[str, Sentence] = {
     "conversation.not_participant": say(
         N_("Only the order's buyer and the store's sellers take part in this conversation.")
@@ -53,17 +64,12 @@ ERRORS: dict[str, Sentence] = {
     "illegal_transition.intercept_request": say(
         N_("This request to stop a parcel has already been answered.")
     ),
-    "intercept_nothing_shipped": say(
-        N_("Nothing has shipped yet: to stop the order, cancel it instead.")
-    ),
-    "intercept_nothing_going_out": _nothing_going_out,
-    "intercept_waiting": say(
-        N_("A request to stop the parcel is already waiting for the seller's answer.")
-    ),
+    **_INTERCEPT,
 }
 
 BLOCKERS: dict[str, Sentence] = {
     "no_intercept_request": say(N_("The buyer has not asked to stop a parcel.")),
+    **_INTERCEPT,
 }
 
 PATH_LABELS: dict[str, str] = {
@@ -104,10 +110,7 @@ NOTICES: dict[str, tuple[Sentence, Sentence]] = {
     "conversation.intercept_cannot": (
         say(N_("Order #%(order_id)s: the parcel could not be stopped")),
         say(
-            N_(
-                "The seller could not intercept it. Once it arrives you can refuse it or "
-                "return it."
-            )
+            N_("The seller could not intercept it. Once it arrives you can refuse it or return it.")
         ),
     ),
 }

@@ -8,6 +8,7 @@ from recourse.web.api import (
     cancellations,
     files,
     gateway,
+    messages,
     options,
     orders,
     platform,
@@ -33,3 +34,4 @@ router.include_router(webhooks.router)
 router.include_router(gateway.router)
 router.include_router(tickets.router)
 router.include_router(receipt.router)
+router.include_router(messages.router)

@@ -105,6 +105,8 @@ def alternative_words(
             pair = DELIVERED_RETURN
         if code == "cancel_whole_order":
             href = f"/orders/{order_id}/cancel"
+        if code == "ask_seller":
+            href = f"/orders/{order_id}/messages#intercept"
         if pair is None:
             title, detail = code.replace("_", " ").capitalize(), ""
         else:

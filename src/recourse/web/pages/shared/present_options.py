@@ -116,6 +116,10 @@ def _href(option: Option, order_id: int, audience: str) -> tuple[str | None, boo
             return f"/orders/{order_id}/confirm-receipt", False
         case "extend_protection":
             return f"/seller/orders/{order_id}/protection-extension", False
+        case "message_seller" | "message_buyer":
+            return f"{_order_url(order_id, audience)}/messages", False
+        case "ask_intercept" | "answer_intercept":
+            return f"{_order_url(order_id, audience)}/messages#intercept", False
     return _return_href(option, order_id)
 
 

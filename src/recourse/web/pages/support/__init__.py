@@ -6,8 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from recourse.web.pages.support import cancellations, orders, outbox, refunds, returns, webhooks
+from recourse.web.pages.support import conversation as conversation_pages
 
 router = APIRouter()
+router.include_router(conversation_pages.router)
 router.include_router(orders.router)
 router.include_router(outbox.router)
 router.include_router(webhooks.router)

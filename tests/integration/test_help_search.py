@@ -21,6 +21,7 @@ SLUGS = {
     "store-policies",
     "confirm-receipt-and-protection",
     "common-mistakes",
+    "refusing-a-delivery",
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from recourse.domain.cancellation_paths import cancellation_paths
 from recourse.domain.conversation_paths import conversation_paths
 from recourse.domain.options import Option, PathFunction, Situation, options
+from recourse.domain.parcel_paths import parcel_paths
 from recourse.domain.receipt_paths import receipt_paths
 from recourse.domain.support_paths import support_paths
 
@@ -13,6 +14,7 @@ PATHS: tuple[PathFunction, ...] = (
     cancellation_paths,
     receipt_paths,
     conversation_paths,
+    parcel_paths,
     support_paths,
 )
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from recourse.domain.order import Order
 from recourse.domain.policy import PlatformPolicy, StorePolicy
+from recourse.domain.returns import Return
 from recourse.domain.roles import Actor
 from recourse.domain.shipment import ShipmentStatus
 
@@ -33,6 +34,8 @@ class PathName(StrEnum):
     contact_support = "contact_support"
     message_seller = "message_seller"
     ask_intercept = "ask_intercept"
+    refuse_delivery = "refuse_delivery"
+    give_reason = "give_reason"
     # the seller's
     approve_request = "approve_request"
     reject_request = "reject_request"
@@ -41,6 +44,7 @@ class PathName(StrEnum):
     extend_protection = "extend_protection"
     message_buyer = "message_buyer"
     answer_intercept = "answer_intercept"
+    confirm_parcel_back = "confirm_parcel_back"
     # support's
     refund = "refund"
 
@@ -72,6 +76,8 @@ class Situation:
     """Where each of the seller's parcels stands (S1: may one still be stopped?)."""
     intercept_request: int | None = None
     """The buyer's request to stop a parcel waiting for the seller (its id), if any (S1)."""
+    parcel_returns: tuple[Return, ...] = ()
+    """The order's parcels coming back to the seller, open or settled (S1/S2)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,15 +78,25 @@ def parcel_refund_by(
     return delivered_to_sender_at + timedelta(days=returned_parcel_refund_days)
 
 
+def parcel_reason_blocker(ret: Return) -> tuple[str, dict[str, object]] | None:
+    """Why the buyer may not explain this return now (a code and its facts), or None: only a
+    parcel coming back, once, before it is refunded."""
+    if not ret.is_parcel:
+        return "parcel_return.not_a_parcel", {"return_id": ret.id}
+    if ret.status not in (ReturnStatus.parcel_returning, ReturnStatus.delivered):
+        return "parcel_return.already_refunded", {"status": str(ret.status)}
+    if ret.reason is not None:
+        return "parcel_return.reason_given", {"reason": ret.reason}
+    return None
+
+
 def check_parcel_reason(ret: Return, reason: Reason | None, code: str) -> Reason:
     """S2: the buyer explains a parcel coming back once, before it is refunded, with a reason
     of the return catalogue (R1); its fault decides who pays the outbound shipping."""
-    if not ret.is_parcel:
-        raise RuleConflict("parcel_return.not_a_parcel", return_id=ret.id)
-    if ret.status not in (ReturnStatus.parcel_returning, ReturnStatus.delivered):
-        raise RuleConflict("parcel_return.already_refunded", status=str(ret.status))
-    if ret.reason is not None:
-        raise RuleConflict("parcel_return.reason_given", reason=ret.reason)
+    blocker = parcel_reason_blocker(ret)
+    if blocker is not None:
+        key, facts = blocker
+        raise RuleConflict(key, **facts)
     return check_reason(reason, code, actor=ReasonActor.buyer, note=None, for_return=True)
 
 

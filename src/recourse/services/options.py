@@ -70,6 +70,7 @@ def situation_for(uow: UnitOfWork, order: Order, viewer: Actor, now: datetime) -
         extension_request=getattr(uow.protection.pending_extension(order.id), "id", None),
         parcels=tuple(status for _, status in uow.conversation.outbound_parcels(order.id)),
         intercept_request=getattr(uow.conversation.waiting_intercept(order.id), "id", None),
+        parcel_returns=tuple(r for r in uow.returns.for_order(order.id) if r.is_parcel),
     )
 
 

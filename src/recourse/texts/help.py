@@ -27,6 +27,11 @@ HELP_FOR: dict[str, str] = {
     # policies and protection (§9, §2)
     "store_policy": "store-policies",
     "protection": "confirm-receipt-and-protection",
+    # parcels coming back (S1, S2)
+    "parcel.delivered": "refusing-a-delivery",
+    "parcel.nothing_going_out": "refusing-a-delivery",
+    "parcel_return.reason_given": "refusing-a-delivery",
+    "parcel_return.already_refunded": "refusing-a-delivery",
 }
 
 DEFAULT_ARTICLE = "common-mistakes"

@@ -31,11 +31,12 @@ BLOCKERS: dict[str, Sentence] = {
         N_("The parcel has already been delivered; you can ask for a return instead.")
     ),
     "parcel.nothing_going_out": say(N_("No parcel of this order is on its way to you.")),
-    "parcel.reason_given": say(N_("You already said why the parcel came back.")),
-    "parcel.not_back_yet": say(N_("The parcel is not back with you yet.")),
+    # the action's own refusals (ERRORS), worded for the buyer's closed path
+    "parcel_return.reason_given": say(N_("You already said why the parcel came back.")),
+    "parcel_return.already_refunded": ERRORS["parcel_return.already_refunded"],
 }
 
-PATH_NAMES: dict[str, str] = {
+PATH_LABELS: dict[str, str] = {
     "refuse_delivery": N_("Refuse the parcel at the door"),
     "give_reason": N_("Say why the parcel came back"),
     "confirm_parcel_back": N_("Confirm the parcel is back"),

@@ -24,15 +24,17 @@ from recourse.domain.returns import (
     ReturnKind,
     ReturnStatus,
     category_of,
+    check_buyer,
 )
-from recourse.domain.roles import Actor, Role
+from recourse.domain.roles import Actor
 from recourse.domain.shipment import Shipment
 from recourse.domain.timeline import TimelineEntry
+from recourse.services import settle
 from recourse.services.events import ParcelReturning
-from recourse.services.orders import load_order
 from recourse.services.ports.common import Context
 from recourse.services.ports.returns import NewReturn
 from recourse.services.ports.unit_of_work import UnitOfWork
+from recourse.services.returns.common import load
 
 
 def open_parcel_return(
@@ -105,22 +107,14 @@ def open_parcel_return(
 def give_parcel_reason(
     uow: UnitOfWork, ctx: Context, *, actor: Actor, return_id: int, reason: str
 ) -> None:
-    """S2: the buyer says why the parcel came back (once, before the refund); the reason's
-    fault decides whether the outbound shipping is refunded."""
-    from recourse.services.settle import settle_due
-
+    """S2: the order's buyer says why the parcel came back (once, before the refund); the
+    reason's fault decides whether the outbound shipping is refunded. What a passed deadline
+    decided applies first, so a reason given after the automatic refund gets 409."""
     now = ctx.clock.now()
+    settle.settle_for_return(uow, ctx, return_id=return_id)
     with uow:
-        peek = uow.returns.get(return_id)
-    if peek is None:
-        raise NotFound("return_not_found", return_id=return_id)
-    settle_due(uow, ctx, order_id=peek.order_id)
-    with uow:
-        order = load_order(uow, actor, peek.order_id, for_update=True)
-        if actor.role is not Role.buyer or actor.user_id != order.buyer_id:
-            raise NotFound("return_not_found", return_id=return_id)
-        ret = uow.returns.get(return_id, for_update=True)
-        assert ret is not None
+        ret, order = load(uow, actor, return_id, for_update=True)
+        check_buyer(actor, buyer_id=order.buyer_id)
         chosen = check_parcel_reason(ret, uow.reasons.get(reason), reason)
         uow.returns.update(
             ret.id,

@@ -524,6 +524,74 @@ RULES: tuple[Rule, ...] = (
         (LOGIN, 404, 404, AWAY, 404, 404, LOGIN),
         {"notification_id": lambda w: w.notification},
     ),
+    # M1/S1 the order's conversation: the parties read and write, support reads; the buyer of
+    # the shipped order already waits for an answer to stop its parcel (one at a time).
+    Rule(
+        "GET",
+        "/api/v1/orders/{order_id}/messages",
+        (401, 404, 404, 200, 200, 200, 403),
+        _order("shipped_order"),
+    ),
+    Rule(
+        "POST",
+        "/api/v1/orders/{order_id}/messages",
+        (401, 404, 404, 201, 201, 403, 403),
+        _order("shipped_order"),
+        _same({"body": "Hello"}),
+    ),
+    Rule(
+        "POST",
+        "/api/v1/orders/{order_id}/messages/read",
+        (401, 404, 404, 200, 200, 200, 403),
+        _order("shipped_order"),
+        _same({"up_to": 0}),
+    ),
+    Rule(
+        "POST",
+        "/api/v1/orders/{order_id}/intercept",
+        (401, 404, 404, 409, 403, 403, 403),
+        _order("shipped_order"),
+        _same({}),
+    ),
+    Rule(
+        "POST",
+        "/api/v1/orders/{order_id}/intercept/{request_id}/answer",
+        (401, 404, 404, 403, 200, 403, 403),
+        {"order_id": lambda w: w.shipped_order, "request_id": lambda w: w.intercept},
+        _same({"outcome": "cannot"}),
+    ),
+    Rule("GET", "/orders/{order_id}/messages", BUYER_PAGE, _order("shipped_order")),
+    Rule(
+        "POST",
+        "/orders/{order_id}/messages",
+        BUYER_ACTION,
+        _order("shipped_order"),
+        _same({"body": "Hello"}),
+    ),
+    Rule(
+        "POST",
+        "/orders/{order_id}/messages/intercept",
+        (LOGIN, 404, 404, 409, 404, 404, LOGIN),
+        _order("shipped_order"),
+        _same({"note": ""}),
+    ),
+    Rule("GET", "/seller/orders/{order_id}/messages", SELLER_PAGE, _order("shipped_order")),
+    Rule(
+        "POST",
+        "/seller/orders/{order_id}/messages",
+        SELLER_ACTION,
+        _order("shipped_order"),
+        _same({"body": "Hello"}),
+    ),
+    Rule(
+        "POST",
+        "/seller/orders/{order_id}/messages/intercept/{request_id}/answer",
+        SELLER_ACTION,
+        {"order_id": lambda w: w.shipped_order, "request_id": lambda w: w.intercept},
+        _same({"outcome": "cannot", "note": ""}),
+        always_fresh=True,
+    ),
+    Rule("GET", "/support/orders/{order_id}/messages", SUPPORT_PAGE, _order("shipped_order")),
 )
 
 

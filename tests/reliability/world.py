@@ -28,6 +28,7 @@ from recourse.integrations.gateways.sandbox import SandboxGateway, SandboxSettin
 from recourse.services import (
     accounts,
     cancellations,
+    conversation,
     protection,
     refunds,
     shipping,
@@ -65,6 +66,7 @@ class World:
     mail_key: str
     ticket: int = 0
     extension: int = 0
+    intercept: int = 0  # the buyer of the shipped order asked to stop its parcel
 
     def headers(self, party: str) -> dict[str, str]:
         """The party's API token as a bearer header (none for anonymous)."""
@@ -194,4 +196,7 @@ def build_world(c: Container, clock: FixedClock) -> World:
             days=5,
             reason="Away until then",
         ),
+        intercept=conversation.request_intercept(
+            c.uow(), c.ctx, actor=actor_of(c, users["buyer"]), order_id=shipped_order
+        ).request_id,
     )

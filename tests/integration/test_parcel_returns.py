@@ -5,15 +5,19 @@ return by itself; the refund comes when the seller confirms the parcel is back, 
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 
 from recourse.container import Container
+from recourse.domain.errors import NotAllowed, NotFound, RuleConflict
+from recourse.domain.order import OrderStatus, derive_status
 from recourse.domain.returns import ReturnKind, ReturnStatus
-from recourse.domain.roles import SYSTEM
+from recourse.domain.roles import SYSTEM, Actor, Role
 from recourse.domain.shipment import CarrierEvent
 from recourse.integrations.clock import FixedClock
-from recourse.services.returns.parcels import open_parcel_return
+from recourse.services.returns.parcels import give_parcel_reason, open_parcel_return
+from recourse.services.returns.receiving import receive_return
 from recourse.services.settle import settle_due
 from tests.factories import carrier_event, get_order, make_order, pay, ship_all
 from tests.integration.support import Parties
@@ -125,3 +129,89 @@ def test_an_intercepted_parcel_comes_back_through_open_parcel_return(
     [ret] = returns_of(container, order_id)
     assert first == again == ret.id
     assert ret.kind is ReturnKind.intercepted
+
+
+def refund_of(c: Container, order_id: int) -> tuple[int, int]:
+    """(total, shipping) refunded so far."""
+    with c.uow() as uow:
+        so_far = uow.refunds.so_far(order_id)
+    return so_far.total, so_far.shipping
+
+
+def test_the_seller_confirming_the_parcel_back_refunds_at_once(
+    container: Container, parties: Parties, order_id: int, shipment_id: int
+) -> None:
+    carrier_event(container, shipment_id, CarrierEvent.refused)
+    [ret] = returns_of(container, order_id)
+
+    # before the carrier's last scan: the parcel may be back before the carrier says so
+    receive_return(
+        container.uow(), container.ctx, actor=parties.seller, return_id=ret.id, condition="ok"
+    )
+
+    [after] = returns_of(container, order_id)
+    assert after.status is ReturnStatus.refunded and after.refund_id is not None
+    # the units' price and tax (2 x 25.00 + 4.75); no reason given: the shipping stays paid
+    assert refund_of(container, order_id) == (5475, 0)
+    order = get_order(container, order_id)
+    assert derive_status(order, container.ctx.clock.now()) is OrderStatus.completed
+    # the carrier's late report changes nothing
+    carrier_event(container, shipment_id, CarrierEvent.delivered_to_sender)
+    [still] = returns_of(container, order_id)
+    assert still.status is ReturnStatus.refunded and still.refund_by is None
+
+
+@pytest.mark.parametrize(
+    ("reason", "shipping"), [("damaged", 499), ("no_longer_needed", 0)], ids=["seller", "buyer"]
+)
+def test_the_outbound_shipping_follows_the_fault_of_the_buyers_reason(
+    container: Container,
+    parties: Parties,
+    order_id: int,
+    shipment_id: int,
+    reason: str,
+    shipping: int,
+) -> None:
+    carrier_event(container, shipment_id, CarrierEvent.refused)
+    [ret] = returns_of(container, order_id)
+
+    give_parcel_reason(
+        container.uow(), container.ctx, actor=parties.buyer, return_id=ret.id, reason=reason
+    )
+    receive_return(
+        container.uow(), container.ctx, actor=parties.seller, return_id=ret.id, condition="ok"
+    )
+
+    assert refund_of(container, order_id) == (5475 + shipping, shipping)
+
+
+def test_a_reason_is_given_once_by_the_buyer_only_before_the_refund(
+    container: Container, clock: FixedClock, parties: Parties, order_id: int, shipment_id: int
+) -> None:
+    carrier_event(container, shipment_id, CarrierEvent.refused)
+    carrier_event(container, shipment_id, CarrierEvent.delivered_to_sender)
+    [ret] = returns_of(container, order_id)
+    give = partial(give_parcel_reason, container.uow(), container.ctx, return_id=ret.id)
+
+    with pytest.raises(NotAllowed):
+        give(actor=parties.seller, reason="damaged")
+    with pytest.raises(NotFound):
+        give(actor=Actor(Role.buyer, user_id=parties.buyer_id + 999), reason="damaged")
+    with pytest.raises(NotFound) as unknown:
+        give(actor=parties.buyer, reason="out_of_stock")  # a cancellation reason, not a return's
+    assert unknown.value.key == "reason_not_available"
+    give(actor=parties.buyer, reason="wrong_item")
+    with pytest.raises(RuleConflict) as again:
+        give(actor=parties.buyer, reason="damaged")
+    assert again.value.code == "parcel_return.reason_given"
+
+    # past refund_by with the worker down: the refund already happened when the buyer acts
+    assert ret.refund_by is not None
+    clock.set(ret.refund_by)
+    with pytest.raises(RuleConflict) as late:
+        give(actor=parties.buyer, reason="damaged")
+    assert late.value.code in {"parcel_return.reason_given", "parcel_return.already_refunded"}
+    [after] = returns_of(container, order_id)
+    assert (after.status, after.reason) == (ReturnStatus.refunded, "wrong_item")
+    # the seller was at fault: the shipping came back with the units
+    assert refund_of(container, order_id) == (5974, 499)

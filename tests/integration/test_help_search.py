@@ -21,6 +21,7 @@ SLUGS = {
     "store-policies",
     "confirm-receipt-and-protection",
     "common-mistakes",
+    "messages-and-stopping-a-parcel",
     "refusing-a-delivery",
 }
 

@@ -27,6 +27,11 @@ HELP_FOR: dict[str, str] = {
     # policies and protection (§9, §2)
     "store_policy": "store-policies",
     "protection": "confirm-receipt-and-protection",
+    # the order's conversation and stopping a parcel (M1, S1)
+    "intercept_nothing_shipped": "messages-and-stopping-a-parcel",
+    "intercept_nothing_going_out": "messages-and-stopping-a-parcel",
+    "intercept_waiting": "messages-and-stopping-a-parcel",
+    "no_intercept_request": "messages-and-stopping-a-parcel",
     # parcels coming back (S1, S2)
     "parcel.delivered": "refusing-a-delivery",
     "parcel.nothing_going_out": "refusing-a-delivery",

@@ -55,6 +55,7 @@ class Audience:
     orders: list[int] = field(default_factory=list)
     mail: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
+    returns: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -86,6 +87,7 @@ def _fills(world: World, who: Audience) -> dict[str, list[Any]]:
         "order_id": who.orders,
         "key": who.mail[:1],
         "endpoint_id": [world.endpoint],
+        "return_id": who.returns,
         # articles share a template: a few for the visitor, one for the signed in
         "slug": world.help_slugs[:3] if who.login is None else world.help_slugs[:1],
     }
@@ -120,6 +122,21 @@ def _orders_by_status(c: Container, where: Any) -> list[int]:
         first.setdefault(str(st), order_id)
     mine = {order_id for order_id, _ in rows}
     return sorted(set(first.values()) | set(sorted(set(pending) & mine)[:1]))
+
+
+def _returns_by_status(c: Container, where: Any) -> list[tuple[int, int]]:
+    """(order, return) for one return of each kind and status (the oldest)."""
+    with c.read_session() as s:
+        rows = s.execute(
+            select(m.ReturnRow.order_id, m.ReturnRow.id, m.ReturnRow.kind, m.ReturnRow.status)
+            .join(m.OrderRow, m.OrderRow.id == m.ReturnRow.order_id)
+            .where(where)
+            .order_by(m.ReturnRow.id)
+        ).all()
+    first: dict[tuple[str, str], tuple[int, int]] = {}
+    for order_id, return_id, kind, status in rows:
+        first.setdefault((kind, status), (order_id, return_id))
+    return sorted(first.values())
 
 
 def _user(c: Container, email: str) -> m.UserRow:
@@ -170,6 +187,12 @@ def build_world(c: Container) -> World:
             .where(m.OrderRow.buyer_id == buyer.id)
         ).all()
     buyer_extra = [f"/orders/{o}/cancel/done?c={cid}" for o, cid in done]
+    # §4 returns: one of each kind and status for each audience, at its own address
+    buyer_returns = _returns_by_status(c, m.OrderRow.buyer_id == buyer.id)
+    seller_returns = _returns_by_status(c, m.OrderRow.store_id.in_(stores))
+    support_returns = _returns_by_status(c, m.OrderRow.id > 0)
+    buyer_extra += [f"/orders/{o}/returns/{r}" for o, r in buyer_returns]
+    buyer_extra += sorted({f"/orders/{o}/return" for o, _ in buyer_returns})
     audiences = {
         "visitor": Audience(
             "visitor",
@@ -182,20 +205,29 @@ def build_world(c: Container) -> World:
             orders=buyer_orders,
             mail=[str(x["key"]) for x in c.mailbox.list(to=buyer.email)],
             extra=[*buyer_extra, "/orders/999999"],
+            returns=[r for _, r in buyer_returns],
         ),
         "seller": Audience(
             "seller",
             logins["seller"],
             orders=_orders_by_status(c, m.OrderRow.store_id.in_(stores)),
             mail=[str(x["key"]) for x in c.mailbox.list(to=seller.email)],
-            extra=["/seller/orders/999999"],
+            extra=[
+                "/seller/orders/999999",
+                *(f"/seller/orders/{o}/returns/{r}" for o, r in seller_returns),
+            ],
+            returns=[r for _, r in seller_returns],
         ),
         "support": Audience(
             "support",
             logins["support"],
             orders=_orders_by_status(c, m.OrderRow.id > 0),
             mail=[str(x["key"]) for x in c.mailbox.list(to=support.email)],
-            extra=["/support/orders/999999"],
+            extra=[
+                "/support/orders/999999",
+                *(f"/support/orders/{o}/returns/{r}" for o, r in support_returns),
+            ],
+            returns=[r for _, r in support_returns],
         ),
     }
     spanish_orders = _orders_by_status(c, m.OrderRow.buyer_id == spanish.id)

@@ -35,7 +35,6 @@ from recourse.web.pages.common import (
 from recourse.web.pages.shared.present_refunds import amount_example
 from recourse.web.pages.shared.present_returns import (
     LIMITS,
-    STATUS_LABELS,
     inbox_rows,
     read_return,
     return_page_context,
@@ -53,8 +52,17 @@ RECEIVED = N_("Receipt confirmed. The buyer is refunded.")
 PROBLEM = N_("Problem reported. Support looks into it; the buyer has been told.")
 PARCEL_BACK = N_("Thank you. The buyer is refunded.")
 
-# The inbox's filters, in the order a seller works through them.
-FILTERS = ("open", "requested", "offered", "approved", "shipped", "delivered", "problem", "all")
+# The inbox's filters, in the order a seller works through them, with the seller's words.
+FILTERS = {
+    "open": N_("Open"),
+    "requested": N_("To answer"),
+    "offered": N_("Offer sent"),
+    "approved": N_("Approved"),
+    "shipped": N_("On its way"),
+    "delivered": N_("To confirm"),
+    "problem": N_("Problem"),
+    "all": N_("All"),
+}
 
 
 @router.get("/returns")
@@ -85,11 +93,11 @@ def inbox(
             "filters": [
                 {
                     "key": key,
-                    "label": _filter_label(key, words),
+                    "label": words._(name),
                     "active": key == status,
                     "query": query_string(status=None if key == "open" else key),
                 }
-                for key in FILTERS
+                for key, name in FILTERS.items()
             ],
             "status": status,
             "rows": inbox_rows(items, words),
@@ -97,14 +105,6 @@ def inbox(
             "newest": query_string(status=status) if cursor else None,
         },
     )
-
-
-def _filter_label(key: str, words: Any) -> str:
-    if key == "open":
-        return str(words._(N_("Waiting on someone")))
-    if key == "all":
-        return str(words._(N_("All")))
-    return str(words._(STATUS_LABELS[key]))
 
 
 def _page(

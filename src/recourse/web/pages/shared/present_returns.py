@@ -83,7 +83,9 @@ CONDITION_LABELS = {
 }
 
 
-def status_label(status: str, words: Words) -> str:
+def status_label(status: str, words: Words, audience: str = "buyer") -> str:
+    if audience == "seller" and status in SELLER_STATUS_LABELS:
+        return label(SELLER_STATUS_LABELS, status, words)
     return label(STATUS_LABELS, status, words)
 
 
@@ -349,12 +351,42 @@ def deadline_of(view: Any) -> datetime | None:
     return _at(view, "due_at")
 
 
+# Every deadline a return stores, said for each reader (buyer, seller, support).
 DEADLINE_LABELS = (
-    ("respond_by", N_("The seller answers by")),
-    ("offer_answer_by", N_("The buyer answers the offer by")),
-    ("ship_by", N_("Send back by")),
-    ("refund_by", N_("Refund at the latest by")),
+    (
+        "respond_by",
+        (N_("The seller answers by"), N_("Answer by"), N_("The seller answers by")),
+    ),
+    (
+        "offer_answer_by",
+        (
+            N_("Answer the offer by"),
+            N_("The buyer answers the offer by"),
+            N_("The buyer answers the offer by"),
+        ),
+    ),
+    (
+        "ship_by",
+        (N_("Send it back by"), N_("The buyer sends it back by"), N_("The buyer sends it back by")),
+    ),
+    (
+        "refund_by",
+        (
+            N_("Refunded at the latest by"),
+            N_("Confirm receipt by"),
+            N_("Refunded at the latest by"),
+        ),
+    ),
 )
+AUDIENCES = ("buyer", "seller", "support")
+
+# What a status means to the seller, where it differs from the buyer's words.
+SELLER_STATUS_LABELS: dict[str, str] = {
+    ReturnStatus.requested: N_("Waiting for your answer"),
+    ReturnStatus.offered: N_("Offer sent"),
+    ReturnStatus.approved: N_("Approved: the buyer sends it back"),
+    ReturnStatus.delivered: N_("Back with you: confirm receipt"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,9 +452,10 @@ def return_words(
     tz: str | None = None,
 ) -> ReturnWords:
     found_steps, current = steps(view, words)
+    reader = AUDIENCES.index(audience) if audience in AUDIENCES else 2
     deadlines = [
-        (words._(name), at)
-        for field, name in DEADLINE_LABELS
+        (words._(names[reader]), at)
+        for field, names in DEADLINE_LABELS
         if (at := _at(view, field)) is not None
     ]
     offer_amount = getattr(view, "offer_amount", None)
@@ -433,7 +466,7 @@ def return_words(
         id=int(view.id),
         url=return_url(audience, int(view.order_id), int(view.id)),
         status=str(view.status),
-        status_label=status_label(str(view.status), words),
+        status_label=status_label(str(view.status), words, audience),
         kind=kind_label(str(view.kind), words),
         parcel=str(view.kind) in {str(k) for k in PARCEL_KINDS},
         items=items_text(view.lines, titles),
@@ -820,7 +853,7 @@ def inbox_rows(views: Iterable[Any], words: Words, audience: str = "seller") -> 
             if getattr(v, "reason", None)
             else "",
             status=str(v.status),
-            status_label=status_label(str(v.status), words),
+            status_label=status_label(str(v.status), words, audience),
             kind=kind_label(str(v.kind), words),
             due_at=_at(v, "due_at"),
         )

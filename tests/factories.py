@@ -17,7 +17,14 @@ PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
 
 
-def make_store(c: Container, *, name: str | None = None, country: str = "DE", **policy: Any) -> int:
+def make_store(
+    c: Container,
+    *,
+    name: str | None = None,
+    country: str = "DE",
+    return_address: str | None = None,
+    **policy: Any,
+) -> int:
     return stores.create_store(
         c.uow(),
         c.ctx,
@@ -25,6 +32,7 @@ def make_store(c: Container, *, name: str | None = None, country: str = "DE", **
         name=name or f"Store {next(_seq)}",
         country=country,
         policy=policy or None,
+        return_address=return_address,
     )
 
 

@@ -33,6 +33,15 @@ class Carrier:
     transit_days: tuple[float, float]
 
 
+# R2: where each demo store's approved returns go (one store has none on file, so a return
+# approved by silence asks its sellers for one).
+RETURN_ADDRESSES: dict[str, str] = {
+    "volt": "Volt & Vector Returns, Lagerstraße 12, 10115 Berlin, Germany",
+    "lune": "Maison Lune — Retours, 8 rue des Archives, 75004 Paris, France",
+    "kanade": "Kanade Living Returns, 3-1-1 Shibuya, Tokyo 150-0002, Japan",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class StoreSpec:
     key: str
@@ -263,6 +272,7 @@ def setup(history: History, start: datetime) -> None:
             name=spec.name,
             country=spec.country,
             policy=spec.policy,
+            return_address=RETURN_ADDRESSES.get(spec.key),
         )
         history.progress.advance(history.task)
     for i, person in enumerate(PEOPLE):

@@ -7,6 +7,7 @@ from typing import Any
 from recourse.domain import accounts as rules
 from recourse.domain.errors import InvalidInput, NotFound
 from recourse.domain.policy import PolicyVersion, make_policy
+from recourse.domain.returns import check_address
 from recourse.domain.roles import Actor, OperatorTask, check_can_edit_policy, check_operator
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
@@ -20,8 +21,10 @@ def create_store(
     name: str,
     country: str,
     policy: dict[str, Any] | None = None,
+    return_address: str | None = None,
 ) -> int:
-    """P: a store starts with policy version 1, in force from its creation."""
+    """P: a store starts with policy version 1, in force from its creation (and, R2, the
+    address approved returns go to, when it has one)."""
     check_operator(actor, OperatorTask.create_stores)
     if not name.strip():
         raise InvalidInput("name", "store_name_missing")
@@ -31,8 +34,22 @@ def create_store(
     with uow:
         store_id = uow.stores.add(name.strip(), country, now)
         uow.stores.add_policy_version(store_id, first, now)
+        if return_address is not None:
+            uow.returns.set_store_return_address(store_id, check_address(return_address))
         uow.commit()
     return store_id
+
+
+def set_return_address(
+    uow: UnitOfWork, ctx: Context, *, actor: Actor, store_id: int, address: str | None
+) -> None:
+    """R2: the store's sellers (or the operator) say where approved returns go."""
+    with uow:
+        if uow.stores.get(store_id) is None:
+            raise NotFound("store_not_found")
+        check_can_edit_policy(actor, store_id=store_id)
+        uow.returns.set_store_return_address(store_id, check_address(address))
+        uow.commit()
 
 
 def update_store_policy(

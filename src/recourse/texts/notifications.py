@@ -9,7 +9,7 @@ from typing import Any
 
 from recourse.domain.roles import Role
 from recourse.i18n import N_, Words
-from recourse.texts import conversation, parcels
+from recourse.texts import conversation, parcels, returns
 from recourse.texts.core import Fact, Sentence, day, money, say, when
 from recourse.texts.refund_dates import destination_words
 
@@ -55,6 +55,7 @@ EVENT_DESCRIPTIONS: dict[str, str] = {
     "cancellation.expired": N_("The seller did not answer in time; the request was approved."),
     "cancellation.withdrawn": N_("The buyer withdrew a cancellation request."),
     **parcels.EVENT_DESCRIPTIONS,
+    **returns.EVENT_DESCRIPTIONS,
 }
 """What each webhook event type (services.events.EVENT_TYPES) means, for the catalogue's readers."""
 
@@ -238,6 +239,7 @@ NOTICES: dict[str, tuple[Sentence, Sentence]] = {
     ),
     **conversation.NOTICES,
     **parcels.NOTICES,
+    **returns.NOTICES,
 }
 """Each kind's title and body, from the facts the notification was stored with."""
 

@@ -63,30 +63,34 @@ def _views(session: Session, rows: Iterable[m.ReturnRow], *, api: bool = False) 
         o.id: o for o in session.scalars(select(m.OrderRow).where(m.OrderRow.id.in_(order_ids)))
     }
     titles: dict[int, str] = dict(
-        session.execute(
+        (k, v)
+        for k, v in session.execute(
             select(m.OrderLineRow.id, m.OrderLineRow.title).where(
                 m.OrderLineRow.order_id.in_(order_ids)
             )
-        ).tuples()
+        ).all()
     )
     users = dict(
-        session.execute(
+        (k, v)
+        for k, v in session.execute(
             select(m.UserRow.id, m.UserRow.name).where(
                 m.UserRow.id.in_({o.buyer_id for o in orders.values()})
             )
-        ).tuples()
+        ).all()
     )
     stores = dict(
-        session.execute(
+        (k, v)
+        for k, v in session.execute(
             select(m.StoreRow.id, m.StoreRow.name).where(
                 m.StoreRow.id.in_({r.store_id for r in rows})
             )
-        ).tuples()
+        ).all()
     )
     labels = dict(
-        session.execute(
+        (k, v)
+        for k, v in session.execute(
             select(m.CancellationReasonRow.code, m.CancellationReasonRow.label)
-        ).tuples()
+        ).all()
     )
     files = files_of(session, "return", [r.id for r in rows], api=api)
     result = []

@@ -28,6 +28,7 @@ def store_with_policy(session: Session, store_id: int, now: datetime) -> dict[st
         "id": store.id,
         "name": store.name,
         "country": store.country,
+        "return_address": store.return_address,
         "policy_version": current.version,
         "policy": current.policy.as_dict(),
     }

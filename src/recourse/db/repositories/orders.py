@@ -20,6 +20,7 @@ from recourse.domain.order import (
     PaymentStatus,
     order_totals,
 )
+from recourse.domain.returns import FINAL_STATUSES
 from recourse.services.ports import NewOrder
 from recourse.services.ports.orders import Settlement
 
@@ -214,9 +215,17 @@ def settlement_of(session: Session, order_id: int) -> Settlement:
     refunds = session.execute(
         select(m.RefundRow.status).where(m.RefundRow.order_id == order_id)
     ).scalars()
-    cases, money = list(requests), list(refunds)
+    returns = session.execute(
+        select(m.ReturnRow.status).where(m.ReturnRow.order_id == order_id)
+    ).scalars()
+    cases, money, back = list(requests), list(refunds), list(returns)
     return Settlement(
-        open_cases=sum(1 for status in cases if status == "pending_seller"),
+        open_cases=sum(1 for status in cases if status == "pending_seller")
+        + sum(1 for status in back if status not in CLOSED_RETURN),
         unsettled_refunds=sum(1 for status in money if status != "succeeded"),
-        had_cases_or_refunds=bool(cases or money),
+        had_cases_or_refunds=bool(cases or money or back),
     )
+
+
+# §4: a return no longer keeps its order open once it reached one of these.
+CLOSED_RETURN = frozenset(str(s) for s in FINAL_STATUSES)

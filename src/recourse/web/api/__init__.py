@@ -14,6 +14,7 @@ from recourse.web.api import (
     platform,
     receipt,
     refunds,
+    returns,
     stores,
     tickets,
     users,
@@ -28,6 +29,7 @@ router.include_router(orders.router)
 router.include_router(options.router)
 router.include_router(refunds.router)
 router.include_router(cancellations.router)
+router.include_router(returns.router)
 router.include_router(files.router)
 router.include_router(platform.router)
 router.include_router(webhooks.router)

@@ -20,6 +20,7 @@ from recourse.web.api.fields import (
     Locale,
     OneLine,
     Password,
+    Prose,
     Quantity,
     TimeZone,
     when,
@@ -51,9 +52,14 @@ class PolicyIn(Strict):
     return_response_business_days: (
         Annotated[StrictInt, _bounds("return_response_business_days"), WHOLE] | None
     ) = None
+    return_address: Prose | None = Field(
+        default=None,
+        max_length=1000,
+        description="R2: where approved returns go (kept on the store, not versioned)",
+    )
 
     def changes(self) -> dict[str, Any]:
-        return self.model_dump(exclude_none=True)
+        return self.model_dump(exclude_none=True, exclude={"return_address"})
 
 
 class StoreIn(Strict):

@@ -7,7 +7,7 @@ from fastapi import APIRouter, status
 from recourse.db.queries.stores import store_with_policy
 from recourse.domain.errors import NotFound
 from recourse.services import stores
-from recourse.web.api.fields import Id
+from recourse.web.api.fields import Id, filled
 from recourse.web.api.responses.accounts import Store
 from recourse.web.api.schemas import PolicyIn, StoreIn
 from recourse.web.deps import ApiActor, ContainerDep, OperatorActor, ReadSession
@@ -31,6 +31,7 @@ def create_store(body: StoreIn, actor: OperatorActor, c: ContainerDep, s: ReadSe
         name=body.name,
         country=body.country,
         policy=body.policy.changes() if body.policy else None,
+        return_address=filled(body.policy.return_address) if body.policy else None,
     )
     return _store(s, c, store_id)
 
@@ -46,8 +47,14 @@ def get_store(store_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) ->
 def update_policy(
     store_id: Id, body: PolicyIn, actor: ApiActor, c: ContainerDep, s: ReadSession
 ) -> Store:
-    """A new policy version; orders keep the version in force when they were paid."""
-    stores.update_store_policy(
-        c.uow(), c.ctx, actor=actor, store_id=store_id, changes=body.changes()
-    )
+    """A new policy version; orders keep the version in force when they were paid. The return
+    address is kept on the store (not versioned): a new one applies to the next approval."""
+    if body.return_address is not None:
+        stores.set_return_address(
+            c.uow(), c.ctx, actor=actor, store_id=store_id, address=filled(body.return_address)
+        )
+    if body.changes() or body.return_address is None:
+        stores.update_store_policy(
+            c.uow(), c.ctx, actor=actor, store_id=store_id, changes=body.changes()
+        )
     return _store(s, c, store_id)

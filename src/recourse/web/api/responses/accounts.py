@@ -30,6 +30,7 @@ class Store(ResponseBody):
     id: int
     name: str
     country: str = Field(description="ISO 3166 alpha-2")
+    return_address: str | None = Field(description="R2: where approved returns go")
     policy_version: int = Field(description="the version in force now")
     policy: StorePolicy
 

@@ -1,0 +1,253 @@
+"""Returns (§4): quote, request, read; the sellers' answers (approve, decline, one offer); the
+buyer's answer to an offer, shipping back and withdrawal; the seller's receipt (R1-R5); the
+buyer's reason for a parcel that came back (S2)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Request, status
+from pydantic import Field
+
+from recourse.db.queries.orders import order_detail
+from recourse.db.queries.refunds import refund
+from recourse.db.queries.returns import ReturnView, return_view, returns_of_order
+from recourse.domain.errors import DomainError, InvalidInput, NotFound
+from recourse.domain.evidence import EvidenceLimits
+from recourse.domain.returns import ADDRESS_MAX, DESCRIPTION_MAX, FINAL_STATUSES, ReturnLine
+from recourse.domain.roles import Actor
+from recourse.services import returns, settle
+from recourse.services.returns.common import quote_of, store_policy
+from recourse.web.api.fields import BodyId, Id, OneLine, Prose, Quantity, filled
+from recourse.web.api.responses.cancellations import RefundQuote
+from recourse.web.api.responses.returns import Return, ReturnList, ReturnQuote
+from recourse.web.api.schemas import Strict
+from recourse.web.deps import ApiActor, ContainerDep, ReadSession
+from recourse.web.idempotency import use_case_key
+from recourse.web.settled import settle_order
+
+router = APIRouter(tags=["returns"])
+
+MAX_FILES = EvidenceLimits().max_files
+
+
+class ReturnLineIn(Strict):
+    line_id: BodyId
+    quantity: Quantity
+
+
+class ReturnQuoteIn(Strict):
+    lines: list[ReturnLineIn] = Field(
+        min_length=1, max_length=500, description="each order line at most once"
+    )
+    reason: OneLine = Field(min_length=1, max_length=64, description="a return reason's code")
+
+
+class ReturnIn(ReturnQuoteIn):
+    description: Prose | None = Field(
+        default=None, max_length=DESCRIPTION_MAX, description="needed for not-as-described"
+    )
+    file_ids: list[BodyId] = Field(
+        default_factory=list,
+        max_length=MAX_FILES,
+        description="photos or PDFs the buyer uploaded to this order (POST /orders/{id}/files)",
+    )
+
+
+class ApproveIn(Strict):
+    return_address: Prose | None = Field(
+        default=None,
+        max_length=ADDRESS_MAX,
+        description="where the parcel goes; the store's address on file when omitted",
+    )
+
+
+class DeclineIn(Strict):
+    reason: Prose = Field(min_length=1, max_length=DESCRIPTION_MAX)
+
+
+class OfferIn(Strict):
+    amount: Quantity = Field(description="minor units, less than the return's full refund")
+
+
+class ShipIn(Strict):
+    carrier: OneLine = Field(min_length=1, max_length=100)
+    tracking_number: OneLine = Field(min_length=1, max_length=100)
+
+
+class ReceiveIn(Strict):
+    condition: Literal["ok", "problem"]
+    note: Prose | None = Field(
+        default=None, max_length=DESCRIPTION_MAX, description="needed with `problem`"
+    )
+    file_ids: list[BodyId] = Field(default_factory=list, max_length=MAX_FILES)
+
+
+class ParcelReasonIn(Strict):
+    reason: OneLine = Field(min_length=1, max_length=64)
+
+
+def _lines(items: list[ReturnLineIn]) -> list[ReturnLine]:
+    seen: set[int] = set()
+    for i, item in enumerate(items):
+        if item.line_id in seen:
+            raise InvalidInput(f"lines[{i}].line_id", "return.line_twice")
+        seen.add(item.line_id)
+    return [ReturnLine(x.line_id, x.quantity) for x in items]
+
+
+def _return(c: ContainerDep, s: ReadSession, actor: Actor, v: ReturnView) -> Return:
+    found = refund(s, actor, v.ret.refund_id) if v.ret.refund_id else None
+    quote = None
+    if v.ret.status not in FINAL_STATUSES:
+        with c.uow() as uow:
+            order = uow.orders.get(v.ret.order_id)
+            if order is not None and (v.ret.category is not None or v.ret.is_parcel):
+                now = c.clock.now()
+                try:
+                    policy = store_policy(uow, order, now)
+                    quote = RefundQuote.of(quote_of(uow, order, v.ret, policy))
+                except DomainError:  # nothing left to refund for these units
+                    quote = None
+    return Return.of(v, refund_amount=found.amount if found else None, quote=quote)
+
+
+def _view(c: ContainerDep, s: ReadSession, actor: Actor, return_id: int) -> Return:
+    s.rollback()  # a fresh read after the use case's commit
+    v = return_view(s, return_id, api=True)
+    if v is None or order_detail(s, actor, v.ret.order_id, c.clock.now()) is None:
+        raise NotFound("return.not_found", return_id=return_id)
+    return _return(c, s, actor, v)
+
+
+@router.post("/orders/{order_id}/return-quote")
+def quote(order_id: Id, body: ReturnQuoteIn, actor: ApiActor, c: ContainerDep) -> ReturnQuote:
+    """R5/C6: what returning these units for this reason would refund, checked as a request
+    would be (R1: 409 with the window's end date, a store that takes no remorse returns…)."""
+    found = returns.quote_return(
+        c.uow(), c.ctx, actor=actor, order_id=order_id, lines=_lines(body.lines), reason=body.reason
+    )
+    return ReturnQuote.of(found)
+
+
+@router.post("/orders/{order_id}/returns", status_code=status.HTTP_201_CREATED)
+def request_return(
+    order_id: Id, body: ReturnIn, actor: ApiActor, c: ContainerDep, s: ReadSession, request: Request
+) -> Return:
+    """R1: the buyer asks to send units back (`requested`, with `respond_by`). With an
+    Idempotency-Key, a retry after a lost answer returns the same return."""
+    return_id = returns.request_return(
+        c.uow(),
+        c.ctx,
+        actor=actor,
+        order_id=order_id,
+        lines=_lines(body.lines),
+        reason=body.reason,
+        description=filled(body.description),
+        file_ids=body.file_ids,
+        request_key=use_case_key(request, actor),
+    )
+    return _view(c, s, actor, return_id)
+
+
+@router.get("/orders/{order_id}/returns")
+def order_returns(order_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> ReturnList:
+    settle_order(c, order_id)
+    if order_detail(s, actor, order_id, c.clock.now()) is None:
+        raise NotFound("page.no_order", order_id=order_id)
+    return ReturnList(
+        data=[_return(c, s, actor, v) for v in returns_of_order(s, order_id, api=True)]
+    )
+
+
+@router.get("/returns/{return_id}")
+def get_return(return_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Return:
+    """Read after the return's passed deadlines are applied (§10)."""
+    settle.settle_for_return(c.uow(), c.ctx, return_id=return_id)
+    return _view(c, s, actor, return_id)
+
+
+@router.post("/returns/{return_id}/approve")
+def approve(
+    return_id: Id, body: ApproveIn, actor: ApiActor, c: ContainerDep, s: ReadSession
+) -> Return:
+    """R2: the store's sellers; the address defaults to the store's on file."""
+    returns.approve_return(
+        c.uow(), c.ctx, actor=actor, return_id=return_id, return_address=filled(body.return_address)
+    )
+    return _view(c, s, actor, return_id)
+
+
+@router.post("/returns/{return_id}/decline")
+def decline(
+    return_id: Id, body: DeclineIn, actor: ApiActor, c: ContainerDep, s: ReadSession
+) -> Return:
+    returns.decline_return(c.uow(), c.ctx, actor=actor, return_id=return_id, reason=body.reason)
+    return _view(c, s, actor, return_id)
+
+
+@router.post("/returns/{return_id}/offer")
+def offer(return_id: Id, body: OfferIn, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Return:
+    """R2: once per return, less than the full refund."""
+    returns.offer_partial_refund(
+        c.uow(), c.ctx, actor=actor, return_id=return_id, amount=body.amount
+    )
+    return _view(c, s, actor, return_id)
+
+
+@router.post("/returns/{return_id}/accept-offer")
+def accept_offer(return_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Return:
+    returns.accept_offer(c.uow(), c.ctx, actor=actor, return_id=return_id)
+    return _view(c, s, actor, return_id)
+
+
+@router.post("/returns/{return_id}/decline-offer")
+def decline_offer(return_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Return:
+    returns.decline_offer(c.uow(), c.ctx, actor=actor, return_id=return_id)
+    return _view(c, s, actor, return_id)
+
+
+@router.post("/returns/{return_id}/ship")
+def ship(return_id: Id, body: ShipIn, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Return:
+    """R3: the return parcel (a shipment with direction `return`), before `ship_by`."""
+    returns.ship_return(
+        c.uow(),
+        c.ctx,
+        actor=actor,
+        return_id=return_id,
+        carrier=body.carrier,
+        tracking_number=body.tracking_number,
+    )
+    return _view(c, s, actor, return_id)
+
+
+@router.post("/returns/{return_id}/receive")
+def receive(
+    return_id: Id, body: ReceiveIn, actor: ApiActor, c: ContainerDep, s: ReadSession
+) -> Return:
+    """R4: `ok` refunds at once; `problem` (with a note and photos) goes to support."""
+    returns.receive_return(
+        c.uow(),
+        c.ctx,
+        actor=actor,
+        return_id=return_id,
+        condition=body.condition,
+        note=filled(body.note),
+        file_ids=body.file_ids,
+    )
+    return _view(c, s, actor, return_id)
+
+
+@router.post("/returns/{return_id}/withdraw")
+def withdraw(return_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Return:
+    returns.withdraw_return(c.uow(), c.ctx, actor=actor, return_id=return_id)
+    return _view(c, s, actor, return_id)
+
+
+@router.post("/returns/{return_id}/reason")
+def parcel_reason(
+    return_id: Id, body: ParcelReasonIn, actor: ApiActor, c: ContainerDep, s: ReadSession
+) -> Return:
+    """S2: the buyer says why a parcel came back; its fault decides the outbound shipping."""
+    returns.give_parcel_reason(c.uow(), c.ctx, actor=actor, return_id=return_id, reason=body.reason)
+    return _view(c, s, actor, return_id)

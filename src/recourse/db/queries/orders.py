@@ -61,6 +61,10 @@ class ShipmentView:
     shipped_at: datetime
     lines: list[dict[str, Any]]
     events: list[dict[str, Any]]
+    direction: str = "outbound"
+    """"outbound" (the seller's parcel) or "return" (a buyer's parcel back, R3)."""
+    return_id: int | None = None
+    """The return the parcel carries: a buyer's parcel back, or an outbound one coming back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +308,8 @@ def order_detail(
                     for x in s.lines
                 ],
                 events=[{"type": e.type, "at": e.happened_at} for e in events],
+                direction=s.direction,
+                return_id=s.return_id,
             )
         )
     tl = select(m.TimelineRow).where(m.TimelineRow.order_id == order_id)

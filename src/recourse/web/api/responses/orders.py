@@ -12,7 +12,7 @@ from recourse.db.queries.timeline import TimelineView as TimelineRow
 from recourse.domain.order import Order as PlacedOrder
 from recourse.domain.order import OrderStatus, PaymentMethod, PaymentStatus, Totals
 from recourse.domain.roles import Role
-from recourse.domain.shipment import CarrierEvent, ShipmentStatus
+from recourse.domain.shipment import CarrierEvent, ShipmentDirection, ShipmentStatus
 from recourse.web.api.responses.accounts import StorePolicy, StoreSummary
 from recourse.web.api.responses.common import LineQuantity, Moment, Money, ResponseBody, money
 
@@ -94,6 +94,13 @@ class Shipment(ResponseBody):
     shipped_at: Moment
     lines: list[LineQuantity]
     events: list[ShipmentEvent]
+    direction: ShipmentDirection = Field(
+        description="outbound: the seller's parcel to the buyer; return: a buyer's parcel back"
+    )
+    return_id: int | None = Field(
+        description="The return this parcel carries: a buyer's parcel back, or an outbound "
+        "parcel refused, returned to sender or intercepted on its way back"
+    )
 
     @classmethod
     def of(cls, s: order_queries.ShipmentView) -> Shipment:
@@ -105,6 +112,8 @@ class Shipment(ResponseBody):
             shipped_at=s.shipped_at,
             lines=[LineQuantity(line_id=x["line_id"], quantity=x["quantity"]) for x in s.lines],
             events=[ShipmentEvent(type=e["type"], at=e["at"]) for e in s.events],
+            direction=ShipmentDirection(s.direction),
+            return_id=s.return_id,
         )
 
 

@@ -262,3 +262,45 @@ def test_a_problem_reaches_support_and_others_get_404(
     login(client, "olga@example.com")
     assert client.get(f"/seller/orders/{order}/returns/{return_id}").status_code == 404
     assert f"/returns/{return_id}" not in client.get("/seller/returns").text
+
+
+def test_a_refused_parcel_opens_a_return_the_buyer_explains_and_the_seller_confirms(
+    client: TestClient, container: Container
+) -> None:
+    store = make_store(container, name="Maison Lune")
+    buyer = make_user(container, role=Role.buyer, email="ann@example.com")
+    make_user(container, role=Role.seller, email="sam@example.com", store_ids=[store])
+    order = make_order(container, buyer_id=buyer, store_id=store)
+    pay(container, order)
+    carrier_event(container, ship_all(container, order), CarrierEvent.refused)
+
+    login(client, "ann@example.com")
+    order_page = client.get(f"/orders/{order}")
+    found = re.search(rf'href="/orders/{order}/returns/(\d+)"', order_page.text)
+    assert found is not None, "the order page lists the parcel's return"
+    return_id = int(found.group(1))
+    page = client.get(f"/orders/{order}/returns/{return_id}")
+    assert "Parcel on its way back" in page.text
+    assert "Why did the parcel come back?" in page.text
+    assert "Withdraw the return" not in page.text
+    given = client.post(
+        f"/orders/{order}/returns/{return_id}/reason",
+        data={"csrf_token": csrf_from(page), "reason": "damaged"},
+    )
+    assert given.status_code == 303
+    assert "Why did the parcel come back?" not in client.get(given.headers["location"]).text
+
+    login(client, "sam@example.com")
+    inbox = client.get("/seller/returns")
+    assert "Parcel refused or sent back" in inbox.text
+    page = client.get(f"/seller/orders/{order}/returns/{return_id}")
+    assert "The parcel is back" in page.text
+    back = client.post(
+        f"/seller/orders/{order}/returns/{return_id}/parcel-back",
+        data={"csrf_token": csrf_from(page)},
+    )
+    assert back.status_code == 303
+
+    login(client, "ann@example.com")
+    page = client.get(f"/orders/{order}/returns/{return_id}")
+    assert "Your refund" in page.text

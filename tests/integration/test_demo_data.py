@@ -17,6 +17,7 @@ from recourse.db import outbox
 from recourse.db.models.orders import OrderRow
 from recourse.db.models.protection import ProtectionExtensionRow
 from recourse.db.models.tickets import SupportTicketRow
+from recourse.db.queries import conversation as conversation_queries
 from recourse.db.queries import orders as order_queries
 from recourse.db.queries import stores as store_queries
 from recourse.domain.accounts import LoginLimits
@@ -211,3 +212,26 @@ def test_demo_has_a_confirmed_receipt_and_a_pending_protection_extension(
 
     assert len(confirmed) >= 2
     assert len(waiting) >= 1
+
+
+def test_demo_has_a_conversation_with_unread_messages_and_requests_to_stop_a_parcel(
+    container: Container,
+) -> None:
+    _seed(container)
+    with container.read_session() as session:
+        kinds = session.execute(
+            select(OrderMessageRow.order_id, OrderMessageRow.kind, OrderMessageRow.author_role)
+        ).all()
+        statuses = sorted(session.scalars(select(InterceptRequestRow.status)).all())
+        threads = {order_id for order_id, kind, _ in kinds if kind == "text"}
+        unread = {
+            order_id: conversation_queries.unread_count(
+                session, order_id, user_id=buyer, role="buyer"
+            )
+            for order_id, buyer in session.execute(
+                select(OrderRow.id, OrderRow.buyer_id).where(OrderRow.id.in_(threads))
+            )
+        }
+
+    assert any(count >= 1 for count in unread.values())
+    assert statuses.count("requested") >= 1 and statuses.count("cannot") >= 1

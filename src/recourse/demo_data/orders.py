@@ -54,6 +54,8 @@ PLAN = """
     lucia  volt    shipped:ticket
     buyer  lune    completed:confirmed delivered:extension
     lucia  volt    completed:confirmed
+    buyer  lune    shipped:conversation shipped:intercept_waiting
+    lucia  volt    shipped:intercept_cannot
 """
 
 

@@ -7,6 +7,7 @@ import string
 from datetime import datetime, timedelta
 from functools import partial
 
+from recourse.demo_data import conversation as conversations
 from recourse.demo_data import protection, tickets
 from recourse.demo_data.cancellations import cancel, seller_cancel
 from recourse.demo_data.clock import History, earlier_local, hours, minutes
@@ -90,6 +91,7 @@ def story(history: History, o: Order) -> None:
     )
     tickets.after_shipping(history, o, shipped)
     protection.after_shipping(history, o, shipped)
+    conversations.after_shipping(history, o, shipped)
     if o.variant == "two_parcels":
         second = min(shipped + hours(rng.uniform(20, 72)), now - hours(rng.uniform(3, 6)))
         second = earlier_local(second, o.store.timezone, (8, 19), floor=shipped + hours(1))

@@ -14,6 +14,7 @@ from recourse.bootstrap import build
 from recourse.config import Settings
 from recourse.container import Container
 from recourse.db import outbox
+from recourse.db.models.conversation import InterceptRequestRow, OrderMessageRow
 from recourse.db.models.orders import OrderRow
 from recourse.db.models.protection import ProtectionExtensionRow
 from recourse.db.models.tickets import SupportTicketRow

@@ -34,25 +34,34 @@ from tests.unit.test_cancellation_paths import BUYER, NOW, OPERATOR, SELLER, SUP
 OTHER_BUYER = Actor(Role.buyer, user_id=11)
 OTHER_SELLER = Actor(Role.seller, user_id=31, store_ids=frozenset({21}))
 ORDER = order_in("shipped")
-PARTY = {"buyer_id": ORDER.buyer_id, "store_id": ORDER.store_id}
+
+
+def _post(actor: Actor, *, support_joined: bool = False) -> Role:
+    return check_can_post(
+        actor, buyer_id=ORDER.buyer_id, store_id=ORDER.store_id, support_joined=support_joined
+    )
+
+
+def _read(actor: Actor) -> None:
+    check_can_read(actor, buyer_id=ORDER.buyer_id, store_id=ORDER.store_id)
 
 
 def test_the_parties_write_and_support_reads_until_a_dispute_is_escalated() -> None:
-    assert check_can_post(BUYER, **PARTY) is Role.buyer
-    assert check_can_post(SELLER, **PARTY) is Role.seller
+    assert _post(BUYER) is Role.buyer
+    assert _post(SELLER) is Role.seller
     with pytest.raises(NotAllowed) as refused:
-        check_can_post(SUPPORT, **PARTY)
+        _post(SUPPORT)
     assert refused.value.key == "conversation.support_reads_only"
-    assert check_can_post(SUPPORT, **PARTY, support_joined=True) is Role.support
-    check_can_read(SUPPORT, **PARTY)
+    assert _post(SUPPORT, support_joined=True) is Role.support
+    _read(SUPPORT)
 
 
 @pytest.mark.parametrize("outsider", [OTHER_BUYER, OTHER_SELLER, OPERATOR])
 def test_nobody_else_reads_or_writes(outsider: Actor) -> None:
     with pytest.raises(NotAllowed):
-        check_can_read(outsider, **PARTY)
+        _read(outsider)
     with pytest.raises(NotAllowed):
-        check_can_post(outsider, **PARTY, support_joined=True)
+        _post(outsider, support_joined=True)
 
 
 def test_a_message_is_trimmed_text_within_the_limit_or_files_alone() -> None:

@@ -12,12 +12,16 @@ import pytest
 from recourse.container import Container
 from recourse.domain.errors import NotAllowed, NotFound, RuleConflict
 from recourse.domain.order import OrderStatus, derive_status
-from recourse.domain.returns import ReturnKind, ReturnStatus
+from recourse.domain.returns import ReturnKind, ReturnLine, ReturnStatus
 from recourse.domain.roles import SYSTEM, Actor, Role
-from recourse.domain.shipment import CarrierEvent
+from recourse.domain.shipment import CarrierEvent, ShipmentLine
 from recourse.integrations.clock import FixedClock
+from recourse.services import shipping
+from recourse.services.returns.answers import approve_return
 from recourse.services.returns.parcels import give_parcel_reason, open_parcel_return
 from recourse.services.returns.receiving import receive_return
+from recourse.services.returns.request import request_return
+from recourse.services.returns.shipping import ship_return
 from recourse.services.settle import settle_due
 from tests.factories import carrier_event, get_order, make_order, pay, ship_all
 from tests.integration.support import Parties
@@ -215,3 +219,68 @@ def test_a_reason_is_given_once_by_the_buyer_only_before_the_refund(
     assert (after.status, after.reason) == (ReturnStatus.refunded, "wrong_item")
     # the seller was at fault: the shipping came back with the units
     assert refund_of(container, order_id) == (5974, 499)
+
+
+def test_one_parcel_refused_and_one_delivered_each_come_back_their_own_way(
+    container: Container, clock: FixedClock, parties: Parties, order_id: int
+) -> None:
+    [line] = get_order(container, order_id).lines
+    clock.advance(timedelta(hours=5))
+    first, second = (
+        shipping.ship_order(
+            container.uow(),
+            container.ctx,
+            actor=parties.seller,
+            order_id=order_id,
+            lines=[ShipmentLine(line.id, 1)],
+            carrier="DHL",
+            tracking_number=tracking,
+        )
+        for tracking in ("JJD-A", "JJD-B")
+    )
+    clock.advance(timedelta(days=1))
+    carrier_event(container, first, CarrierEvent.refused)
+    carrier_event(container, second, CarrierEvent.delivered)
+    [parcel] = returns_of(container, order_id)
+    give_parcel_reason(
+        container.uow(), container.ctx, actor=parties.buyer, return_id=parcel.id, reason="damaged"
+    )
+    receive_return(
+        container.uow(), container.ctx, actor=parties.seller, return_id=parcel.id, condition="ok"
+    )
+    # one lamp of two (25.00 and 2.37 of the 4.75 tax), and half the shipping (2.49 of 4.99)
+    assert refund_of(container, order_id) == (2500 + 237 + 249, 249)
+
+    # the refused unit never arrived: the delivered one may still be sent back
+    returned = request_return(
+        container.uow(),
+        container.ctx,
+        actor=parties.buyer,
+        order_id=order_id,
+        lines=[ReturnLine(line.id, 1)],
+        reason="defective",
+        description="It flickers",
+    )
+    approve_return(
+        container.uow(),
+        container.ctx,
+        actor=parties.seller,
+        return_id=returned,
+        return_address="Returns desk",
+    )
+    ship_return(
+        container.uow(),
+        container.ctx,
+        actor=parties.buyer,
+        return_id=returned,
+        carrier="DHL",
+        tracking_number="RET-1",
+    )
+    receive_return(
+        container.uow(), container.ctx, actor=parties.seller, return_id=returned, condition="ok"
+    )
+
+    # every unit and the whole shipping came back, to the cent
+    assert refund_of(container, order_id) == (5974, 499)
+    order = get_order(container, order_id)
+    assert [(x.qty.returned, x.qty.refunded) for x in order.lines] == [(2, 2)]

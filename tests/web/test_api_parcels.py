@@ -157,3 +157,38 @@ def test_another_party_neither_reads_nor_acts_on_a_parcel_return(
     )
     assert receive.status_code == 404
     assert _parcel_return(client, container, w["order"])["status"] == "parcel_returning"
+
+
+def _paths(client: TestClient, c: Container, order: int, email: str) -> dict[str, dict]:  # type: ignore[type-arg]
+    answer = client.get(f"/api/v1/orders/{order}/options", headers=user_headers(c, email))
+    assert answer.status_code == 200, answer.text
+    return {o["path"]: o for o in answer.json()["options"]}
+
+
+def test_the_guide_follows_the_parcel_from_the_door_to_the_refund(
+    client: TestClient, container: Container, clock: FixedClock
+) -> None:
+    w = _shipped(container, clock)
+    buyer = user_headers(container, BUYER)
+
+    going = _paths(client, container, w["order"], BUYER)
+    assert going["refuse_delivery"]["open"] is True
+    assert going["refuse_delivery"]["help_url"].endswith("/help/refusing-a-delivery")
+    assert "give_reason" not in going
+    assert "confirm_parcel_back" not in _paths(client, container, w["order"], SELLER)
+
+    _report(client, container, w["shipment"], "refused")
+    rid = _parcel_return(client, container, w["order"])["id"]
+
+    back = _paths(client, container, w["order"], BUYER)
+    assert back["refuse_delivery"]["blocker"]["code"] == "parcel.nothing_going_out"
+    assert (back["give_reason"]["open"], back["give_reason"]["facts"]) == (True, {"return_id": rid})
+    confirm = _paths(client, container, w["order"], SELLER)["confirm_parcel_back"]
+    assert (confirm["open"], confirm["facts"]) == (True, {"return_id": rid})
+
+    client.post(f"/api/v1/returns/{rid}/reason", json={"reason": "wrong_size"}, headers=buyer)
+
+    given = _paths(client, container, w["order"], BUYER)["give_reason"]
+    assert given["open"] is False
+    assert given["blocker"]["code"] == "parcel_return.reason_given"
+    assert given["blocker"]["message"] == "You already said why the parcel came back."

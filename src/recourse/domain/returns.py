@@ -11,7 +11,7 @@ for, so the seller's inbox sorts on it and a read can tell what a passed deadlin
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -20,7 +20,7 @@ from recourse.domain.errors import IllegalTransition, InvalidInput, NotAllowed, 
 from recourse.domain.order import Order
 from recourse.domain.policy import PlatformPolicy, StorePolicy
 from recourse.domain.reasons import Fault, Reason
-from recourse.domain.refund import RefundedSoFar, RefundQuote, quote_return
+from recourse.domain.refund import RefundedSoFar, RefundQuote, cap_parts, quote_return
 from recourse.domain.roles import Actor, Role
 
 
@@ -230,17 +230,17 @@ def window_ends_at(delivered_at: datetime, policy: StorePolicy) -> datetime:
 
 
 def returnable_units(order: Order, returns: Sequence[Return]) -> dict[int, int]:
-    """R1: per line, the delivered units not already in an open or settled return (units a
-    buyer kept for an accepted offer stay kept)."""
+    """R1: per line, the delivered units not already in an open or settled buyer return (units
+    a buyer kept for an accepted offer stay kept). Parcels that came back carried units that
+    were never delivered, so they take nothing from what was."""
     taken: dict[int, int] = {}
     for r in returns:
-        if r.status in OPEN_OR_DONE and r.status is not ReturnStatus.refunded:
+        if r.kind is ReturnKind.buyer_return and r.status in OPEN_OR_DONE:
             for x in r.lines:
                 taken[x.line_id] = taken.get(x.line_id, 0) + x.quantity
     result = {}
     for line in order.lines:
-        # refunded returns already count in `returned`
-        left = line.qty.delivered - line.qty.returned - taken.get(line.id, 0)
+        left = line.qty.delivered - taken.get(line.id, 0)
         if left > 0:
             result[line.id] = left
     return result
@@ -433,8 +433,9 @@ def quote_buyer_return(
     policy: StorePolicy,
 ) -> RefundQuote:
     """R5: the return shipping is the order's own shipping fee (the platform's flat estimate of
-    sending that parcel back)."""
-    return quote_return(
+    sending that parcel back). F2 comes first: never more than is left of the capture, the
+    shipping giving way before the items."""
+    quote = quote_return(
         order,
         units,
         so_far,
@@ -442,6 +443,24 @@ def quote_buyer_return(
         return_shipping=order.shipping_fee,
         restocking_fee_percent=policy.restocking_fee_percent,
         buyer_pays_return_shipping=policy.buyer_pays_remorse_return_shipping,
+    )
+    if quote.total <= quote.refundable_before:
+        return quote
+    excess = quote.total - max(quote.refundable_before, 0)
+    shipping = quote.shipping - min(quote.shipping, excess)
+    excess -= quote.shipping - shipping
+    items, tax = cap_parts((quote.items, quote.tax), max(quote.items + quote.tax - excess, 0))
+    line_items = cap_parts([x.items for x in quote.lines], items)
+    line_tax = cap_parts([x.tax for x in quote.lines], tax)
+    return replace(
+        quote,
+        items=items,
+        tax=tax,
+        shipping=shipping,
+        lines=tuple(
+            replace(x, items=i, tax=t)
+            for x, i, t in zip(quote.lines, line_items, line_tax, strict=True)
+        ),
     )
 
 

@@ -229,7 +229,6 @@ def receive_return(
                 received_at=now,
                 condition=Condition.problem,
                 problem_note=problem,
-                closed_at=None,
             )
             if file_ids:
                 assert actor.user_id is not None

@@ -22,6 +22,7 @@ TELLERS = {
     "refunds/notices.py",
     "conversation_notices.py",
     "returns/notices.py",
+    "returns/parcel_notices.py",
 }
 TELLING = {"notify_user", "notify_store_staff", "queue_email", "publish"}
 

@@ -14,16 +14,21 @@ from recourse.bootstrap import build
 from recourse.config import Settings
 from recourse.container import Container
 from recourse.db import outbox
+from recourse.db.models.accounts import UserRow
 from recourse.db.models.conversation import InterceptRequestRow, OrderMessageRow
+from recourse.db.models.evidence import EvidenceFileRow
 from recourse.db.models.orders import OrderRow
 from recourse.db.models.protection import ProtectionExtensionRow
+from recourse.db.models.returns import ReturnRow
 from recourse.db.models.tickets import SupportTicketRow
 from recourse.db.queries import conversation as conversation_queries
 from recourse.db.queries import orders as order_queries
 from recourse.db.queries import stores as store_queries
+from recourse.demo_data.marketplace import SPANISH_BUYER_LOGIN
 from recourse.domain.accounts import LoginLimits
 from recourse.domain.order import OrderStatus
 from recourse.domain.policy import PlatformPolicy
+from recourse.domain.returns import ReturnKind, ReturnStatus
 from recourse.domain.roles import Actor, Role
 from recourse.integrations.clock import FixedClock
 from recourse.services import accounts
@@ -236,3 +241,50 @@ def test_demo_has_a_conversation_with_unread_messages_and_requests_to_stop_a_par
 
     assert any(count >= 1 for count in unread.values())
     assert statuses.count("requested") >= 1 and statuses.count("cannot") >= 1
+
+
+# What a return waiting on a clock waits for (R2, R3, R4, S2).
+WAITS_ON = {
+    ReturnStatus.requested: "respond_by",
+    ReturnStatus.offered: "offer_answer_by",
+    ReturnStatus.approved: "ship_by",
+    ReturnStatus.delivered: "refund_by",
+}
+
+
+def test_demo_has_returns_in_every_state_and_parcels_coming_back_of_each_kind(
+    container: Container,
+) -> None:
+    _seed(container)
+    now = container.clock.now()
+    with container.read_session() as session:
+        returns = session.scalars(select(ReturnRow)).all()
+        spanish = session.scalars(
+            select(ReturnRow.id)
+            .join(OrderRow, OrderRow.id == ReturnRow.order_id)
+            .join(UserRow, UserRow.id == OrderRow.buyer_id)
+            .where(UserRow.email == SPANISH_BUYER_LOGIN[0])
+        ).all()
+        evidence = session.scalars(
+            select(EvidenceFileRow.subject_id).where(EvidenceFileRow.subject == "return")
+        ).all()
+    buyer_returns = {ReturnStatus(r.status) for r in returns if r.kind == ReturnKind.buyer_return}
+    parcels = {(ReturnKind(r.kind), ReturnStatus(r.status)) for r in returns if r.kind != "return"}
+    waiting = [r for r in returns if r.status in WAITS_ON]
+
+    assert buyer_returns == set(ReturnStatus) - {ReturnStatus.parcel_returning}
+    assert {
+        (ReturnKind.refused_delivery, ReturnStatus.parcel_returning),
+        (ReturnKind.refused_delivery, ReturnStatus.delivered),
+        (ReturnKind.refused_delivery, ReturnStatus.refunded),
+        (ReturnKind.intercepted, ReturnStatus.parcel_returning),
+    } <= parcels
+    # every step that waits on a deadline is still inside it today, and says so in `due_at`
+    assert waiting
+    deadlines = {r.id: getattr(r, WAITS_ON[ReturnStatus(r.status)]) for r in waiting}
+    assert [(r.id, r.status) for r in waiting if not (deadlines[r.id] or now) > now] == []
+    assert all(r.due_at == deadlines[r.id] for r in waiting)
+    # R2: one was approved by the sellers' silence
+    assert any(r.status == "approved" and r.decided_by_role == "system" for r in returns)
+    assert spanish
+    assert len(set(evidence)) >= 2

@@ -54,6 +54,19 @@ PLAN = """
     lucia  volt    shipped:ticket
     buyer  lune    completed:confirmed delivered:extension
     lucia  volt    completed:confirmed
+    buyer  volt    delivered:return_requested delivered:return_delivered shipped:refused
+    buyer  lune    delivered:return_offered delivered:return_offer_accepted
+    amelie volt    delivered:return_approved
+    amelie lune    delivered:return_problem
+    kenji  kanade  delivered:return_declined
+    kenji  volt    shipped:intercepted
+    noah   lune    delivered:return_shipped
+    noah   volt    shipped:refused_back
+    lucia  lune    delivered:return_refunded
+    fatima oud     closed:return_refunded_in_full delivered:return_unanswered
+    jordan volt    delivered:return_closed
+    jordan lune    closed:refused_refunded
+    lucas  volt    delivered:return_withdrawn
     buyer  lune    shipped:conversation shipped:intercept_waiting
     lucia  volt    shipped:intercept_cannot
 """
@@ -103,7 +116,9 @@ def _planned_order(
 ) -> Order:
     rng = history.rng
     count = rng.choices((1, 2, 3, 4), weights=(45, 30, 18, 7))[0]
-    count = max(count, 2 if variant in ("partial", "two_parcels") else 1)
+    # a return of one unit leaves the rest of the order with the buyer
+    several = variant in ("partial", "two_parcels") or variant.startswith("return_")
+    count = max(count, 2 if several else 1)
     vat = VAT_PERCENT.get(buyer.country, 0) if buyer.country in spec.vat_zone else 0
     lines = []
     for product in rng.sample(spec.products, count):

@@ -2,9 +2,11 @@
 
 Two stores, each with its seller; two buyers; a support agent. The buyer has an unpaid order,
 a paid order with a cancellation request waiting for the seller, and an order with one of two
-units shipped and a support refund the gateway declined. The other buyer has a paid order at
-the other store. A webhook endpoint on a closed loopback port has a delivery that gave up (a
-dead letter); the buyer has a notification and an email.
+units shipped and a support refund the gateway declined, a delivered order with a return
+waiting for the seller's answer (R2), and an order whose parcel was refused at the door and is
+coming back (S2). The other buyer has a paid order at the other store. A webhook endpoint on
+a closed loopback port has a delivery that gave up (a dead letter); the buyer has a
+notification and an email.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from recourse.db import outbox
 from recourse.db.queries.notifications import notifications_of
 from recourse.db.queries.webhooks import deliveries_page
 from recourse.domain.order import NewLine
+from recourse.domain.returns import ReturnLine
 from recourse.domain.roles import Actor, Role
-from recourse.domain.shipment import ShipmentLine
+from recourse.domain.shipment import CarrierEvent, ShipmentLine
 from recourse.integrations.clock import FixedClock
 from recourse.integrations.gateways.sandbox import SandboxGateway, SandboxSettings
 from recourse.services import (
@@ -31,11 +34,20 @@ from recourse.services import (
     conversation,
     protection,
     refunds,
+    returns,
     shipping,
     tickets,
     webhooks,
 )
-from tests.factories import actor_of, make_order, make_store, make_user, pay
+from tests.factories import (
+    actor_of,
+    carrier_event,
+    make_order,
+    make_store,
+    make_user,
+    pay,
+    ship_all,
+)
 
 OPERATOR = Actor(Role.operator)
 # Nothing listens on the discard port: a delivery there fails at once, without leaving the host.
@@ -67,6 +79,10 @@ class World:
     ticket: int = 0
     extension: int = 0
     intercept: int = 0  # the buyer of the shipped order asked to stop its parcel
+    delivered_order: int = 0
+    buyer_return: int = 0  # requested: waiting for the seller's answer
+    refused_order: int = 0
+    parcel_return: int = 0  # refused_delivery, parcel_returning: no reason given yet
 
     def headers(self, party: str) -> dict[str, str]:
         """The party's API token as a bearer header (none for anonymous)."""
@@ -156,6 +172,9 @@ def build_world(c: Container, clock: FixedClock) -> World:
     mail = c.mailbox.list(to=emails["buyer"])
     assert mail, "the world needs an email to the buyer"
 
+    delivered_order, buyer_return = _delivered_with_a_return(c, users["buyer"], store)
+    refused_order, parcel_return = _refused_at_the_door(c, users["buyer"], store)
+
     tokens = {
         name: accounts.create_token(c.uow(), c.ctx, operator=False, email=emails[name])
         for name in USERS
@@ -180,6 +199,10 @@ def build_world(c: Container, clock: FixedClock) -> World:
         dead_letter=int(dead[0]["id"]),
         notification=notes[0].id,
         mail_key=str(mail[0]["key"]),
+        delivered_order=delivered_order,
+        buyer_return=buyer_return,
+        refused_order=refused_order,
+        parcel_return=parcel_return,
         ticket=tickets.open_ticket(
             c.uow(),
             c.ctx,
@@ -200,3 +223,36 @@ def build_world(c: Container, clock: FixedClock) -> World:
             c.uow(), c.ctx, actor=actor_of(c, users["buyer"]), order_id=shipped_order
         ).request_id,
     )
+
+
+def _delivered_with_a_return(c: Container, buyer: int, store: int) -> tuple[int, int]:
+    """R1: a delivered order of two units, one of which the buyer asks to send back."""
+    order_id = make_order(
+        c,
+        buyer_id=buyer,
+        store_id=store,
+        lines=[NewLine("VASE-2", "Glass vase", 3200, 2, 0, 608)],
+    )
+    line = pay(c, order_id).lines[0].id
+    carrier_event(c, ship_all(c, order_id), CarrierEvent.delivered)
+    return_id = returns.request_return(
+        c.uow(),
+        c.ctx,
+        actor=actor_of(c, buyer),
+        order_id=order_id,
+        lines=[ReturnLine(line, 1)],
+        reason="damaged",
+        description="One vase arrived cracked.",
+    )
+    return order_id, return_id
+
+
+def _refused_at_the_door(c: Container, buyer: int, store: int) -> tuple[int, int]:
+    """S2: the carrier reports the parcel refused; its return opens by itself."""
+    order_id = make_order(c, buyer_id=buyer, store_id=store)
+    pay(c, order_id)
+    carrier_event(c, ship_all(c, order_id), CarrierEvent.refused)
+    with c.uow() as uow:
+        opened = uow.returns.for_order(order_id)
+    assert len(opened) == 1, "the refused parcel opens its return"
+    return order_id, opened[0].id

@@ -61,10 +61,8 @@ class ShipmentView:
     shipped_at: datetime
     lines: list[dict[str, Any]]
     events: list[dict[str, Any]]
-    direction: str = "outbound"
-    """"outbound" (the seller's parcel) or "return" (a buyer's parcel back, R3)."""
-    return_id: int | None = None
-    """The return the parcel carries: a buyer's parcel back, or an outbound one coming back."""
+    direction: str = "outbound"  # or "return": a buyer's parcel back (R3)
+    return_id: int | None = None  # the return it carries (R3, or S1/S2 coming back)
 
 
 @dataclass(frozen=True, slots=True)

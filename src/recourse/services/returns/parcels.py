@@ -21,6 +21,7 @@ from recourse.domain.parcel_returns import (
     parcels_to_open,
 )
 from recourse.domain.returns import (
+    Return,
     ReturnKind,
     ReturnStatus,
     category_of,
@@ -50,12 +51,7 @@ def open_parcel_return(
     """S1/S2, inside the caller's transaction (order row locked): a return for the units the
     parcels carry, `parcel_returning` at once. Each parcel comes back once: parcels already in
     a return are left there, and when every one is, that return's id is given back."""
-    shipments: list[Shipment] = []
-    for shipment_id in shipment_ids:
-        shipment = uow.shipments.get(shipment_id, for_update=True)
-        if shipment is None:
-            raise NotFound("shipment_not_found", shipment_id=shipment_id)
-        shipments.append(shipment)
+    shipments = [_locked_parcel(uow, shipment_id) for shipment_id in shipment_ids]
     fresh = parcels_to_open(order, shipments, kind)
     if not fresh:
         existing = shipments[0].return_id
@@ -79,29 +75,41 @@ def open_parcel_return(
         uow.shipments.set_return(shipment.id, return_id)
     ret = uow.returns.get(return_id)
     assert ret is not None
-    status = derive_status(order, now)
-    uow.timeline.add(
-        TimelineEntry(
-            order_id=order.id,
-            at=now,
-            actor=actor,
-            action="return.parcel_returning",
-            from_state=str(status),
-            to_state=str(status),
-            data={
-                "return_id": return_id,
-                "kind": str(kind),
-                "shipment_ids": [s.id for s in fresh],
-                "lines": {str(x.line_id): x.quantity for x in lines},
-            },
-        )
-    )
+    uow.timeline.add(_opened_entry(order, ret, fresh, actor, now))
     _record(
         uow,
         ctx,
         ParcelReturning(order=order, ret=ret, shipment_ids=tuple(s.id for s in fresh), at=now),
     )
     return return_id
+
+
+def _locked_parcel(uow: UnitOfWork, shipment_id: int) -> Shipment:
+    shipment = uow.shipments.get(shipment_id, for_update=True)
+    if shipment is None:
+        raise NotFound("shipment_not_found", shipment_id=shipment_id)
+    return shipment
+
+
+def _opened_entry(
+    order: Order, ret: Return, parcels: Sequence[Shipment], actor: Actor, now: datetime
+) -> TimelineEntry:
+    """The order's timeline: a parcel return opened; the order's status does not move."""
+    status = str(derive_status(order, now))
+    return TimelineEntry(
+        order_id=order.id,
+        at=now,
+        actor=actor,
+        action="return.parcel_returning",
+        from_state=status,
+        to_state=status,
+        data={
+            "return_id": ret.id,
+            "kind": str(ret.kind),
+            "shipment_ids": [s.id for s in parcels],
+            "lines": {str(x.line_id): x.quantity for x in ret.lines},
+        },
+    )
 
 
 def give_parcel_reason(

@@ -275,3 +275,21 @@ def order_conversation(context: TemplateContext) -> ConversationLink | None:
 
 
 templates.env.globals["order_conversation"] = order_conversation
+
+
+@pass_context
+def order_unread_counts(context: TemplateContext, rows: list[Any]) -> dict[int, int]:
+    """For an order list: each listed order's unread messages for the viewer (absent when
+    none), in one grouped query. `rows` are the list's rows (`row.order.id`)."""
+    user = context.get("user")
+    request = context.get("request")
+    if user is None or request is None or user.role not in (Role.buyer, Role.seller):
+        return {}
+    c: Container = request.app.state.container
+    with c.read_session() as session:
+        return q.unread_counts(
+            session, [row.order.id for row in rows], user_id=user.id, role=str(user.role)
+        )
+
+
+templates.env.globals["order_unread_counts"] = order_unread_counts

@@ -288,3 +288,7 @@ def test_demo_has_returns_in_every_state_and_parcels_coming_back_of_each_kind(
     assert any(r.status == "approved" and r.decided_by_role == "system" for r in returns)
     assert spanish
     assert len(set(evidence)) >= 2
+    # the summary `recourse demo` prints counts what is there
+    summary = demo_data.seeded(container)
+    assert f" {sum(r.kind == 'return' for r in returns)} returns (" in summary
+    assert f" {sum(r.kind != 'return' for r in returns)} parcels coming back (" in summary

@@ -13,8 +13,11 @@ from typing import TypedDict
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import func, select
 
 from recourse.container import Container
+from recourse.db.models.orders import OrderRow
+from recourse.db.models.returns import ReturnRow
 from recourse.demo_data.clock import WORKER_CADENCE, History
 from recourse.demo_data.marketplace import (
     BUYER_LOGIN,
@@ -27,9 +30,10 @@ from recourse.demo_data.marketplace import (
 )
 from recourse.demo_data.orders import plan
 from recourse.demo_data.stories import story
+from recourse.domain.returns import ReturnKind
 from recourse.services import accounts
 
-__all__ = ["WORKER_CADENCE", "DemoInfo", "demo_logins", "seed"]
+__all__ = ["WORKER_CADENCE", "DemoInfo", "demo_logins", "seed", "seeded"]
 
 
 class DemoInfo(TypedDict):
@@ -44,7 +48,27 @@ def seed(container: Container, *, console: Console) -> DemoInfo:
     with Progress(*columns, TimeElapsedColumn(), console=console) as progress:
         task = progress.add_task("Stores and people", total=len(STORES) + len(PEOPLE))
         _build(History(container, progress, task))
+    console.print(seeded(container))
     return demo_logins(container)
+
+
+def seeded(container: Container) -> str:
+    """What the demo holds, counted from its database: orders, and returns by kind and step."""
+    with container.read_session() as session:
+        orders = session.scalar(select(func.count()).select_from(OrderRow)) or 0
+        rows = session.execute(
+            select(ReturnRow.kind, ReturnRow.status, func.count()).group_by(
+                ReturnRow.kind, ReturnRow.status
+            )
+        ).all()
+    buyer = {status: n for kind, status, n in rows if kind == ReturnKind.buyer_return}
+    parcels = {f"{kind} {status}": n for kind, status, n in rows if kind != ReturnKind.buyer_return}
+    steps = ", ".join(f"{status} {buyer[status]}" for status in sorted(buyer))
+    back = ", ".join(f"{name} {parcels[name]}" for name in sorted(parcels))
+    return (
+        f"Seeded {orders} orders; {sum(buyer.values())} returns ({steps}); "
+        f"{sum(parcels.values())} parcels coming back ({back})."
+    )
 
 
 def _build(history: History) -> None:

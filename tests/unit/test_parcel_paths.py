@@ -93,6 +93,12 @@ def test_the_buyer_may_refuse_while_a_parcel_is_on_its_way(
     assert found == {"refuse_delivery": expected}
 
 
+def test_once_delivered_the_buyer_is_pointed_to_a_return() -> None:
+    [refuse] = parcel_paths(situation(BUYER, ShipmentStatus.delivered, status="delivered"))
+
+    assert refuse.alternatives == ("return_after_delivery",)
+
+
 def test_give_reason_opens_for_a_parcel_coming_back_with_its_return() -> None:
     [refuse, give] = parcel_paths(
         situation(BUYER, ShipmentStatus.refused, returns=(parcel_return(),))

@@ -36,7 +36,13 @@ def _refuse_delivery(situation: Situation) -> Option:
     if any(status in GOING_OUT for status in parcels):
         return Option(PathName.refuse_delivery, open=True, help=HELP)
     if parcels and all(status is ShipmentStatus.delivered for status in parcels):
-        return Option(PathName.refuse_delivery, open=False, blocker="parcel.delivered", help=HELP)
+        return Option(
+            PathName.refuse_delivery,
+            open=False,
+            blocker="parcel.delivered",
+            alternatives=("return_after_delivery",),
+            help=HELP,
+        )
     return Option(
         PathName.refuse_delivery, open=False, blocker="parcel.nothing_going_out", help=HELP
     )

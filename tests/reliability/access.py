@@ -221,6 +221,79 @@ RULES: tuple[Rule, ...] = (
         (401, 404, 404, 200, 403, 403, 403),
         {"cancellation_id": lambda w: w.request},
     ),
+    # §4 returns: the world's buyer return waits for the seller's answer, so its buyer meets 409
+    # for a second return, an offer answer or shipping, and its seller for a receipt; the
+    # refused parcel waits for its buyer's reason.
+    *(
+        Rule(
+            "POST",
+            f"/api/v1/orders/{{order_id}}{path}",
+            (401, 404, 404, 409, 403, 403, 403),
+            _order("delivered_order"),
+            _same(body),
+        )
+        for path, body in (
+            ("/return-quote", {"lines": [{"line_id": 1, "quantity": 1}], "reason": "damaged"}),
+            (
+                "/returns",
+                {
+                    "lines": [{"line_id": 1, "quantity": 1}],
+                    "reason": "damaged",
+                    "description": "Cracked",
+                },
+            ),
+        )
+    ),
+    Rule("GET", "/api/v1/orders/{order_id}/returns", ORDER_READ, _order("delivered_order")),
+    Rule("GET", "/api/v1/returns/{return_id}", ORDER_READ, {"return_id": lambda w: w.buyer_return}),
+    *(
+        Rule(
+            "POST",
+            f"/api/v1/returns/{{return_id}}/{action}",
+            (401, 404, 404, 403, 200, 403, 403),
+            {"return_id": lambda w: w.buyer_return},
+            _same(body),
+        )
+        for action, body in (
+            ("approve", {"return_address": "Returns desk, 1 Main St"}),
+            ("decline", {"reason": "Worn"}),
+            ("offer", {"amount": 100}),
+        )
+    ),
+    *(
+        Rule(
+            "POST",
+            f"/api/v1/returns/{{return_id}}/{action}",
+            (401, 404, 404, 409, 403, 403, 403),
+            {"return_id": lambda w: w.buyer_return},
+            _same(body),
+        )
+        for action, body in (
+            ("accept-offer", {}),
+            ("decline-offer", {}),
+            ("ship", {"carrier": "DHL", "tracking_number": "RET1"}),
+        )
+    ),
+    Rule(
+        "POST",
+        "/api/v1/returns/{return_id}/receive",
+        (401, 404, 404, 403, 409, 403, 403),
+        {"return_id": lambda w: w.buyer_return},
+        _same({"condition": "ok"}),
+    ),
+    Rule(
+        "POST",
+        "/api/v1/returns/{return_id}/withdraw",
+        (401, 404, 404, 200, 403, 403, 403),
+        {"return_id": lambda w: w.buyer_return},
+    ),
+    Rule(
+        "POST",
+        "/api/v1/returns/{return_id}/reason",
+        (401, 404, 404, 200, 403, 403, 403),
+        {"return_id": lambda w: w.parcel_return},
+        _same({"reason": "damaged"}),
+    ),
     Rule("GET", "/api/v1/cancellation-reasons", EVERYONE),
     Rule(
         "POST",

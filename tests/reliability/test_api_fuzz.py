@@ -54,6 +54,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
     unsupported_method,
 )
+from schemathesis.transport.serialization import Binary
 
 from recourse.domain.errors import InvalidInput
 from recourse.domain.money import MAX_AMOUNT
@@ -104,6 +105,7 @@ def real_ids(world: World) -> dict[str, list[Any]]:
         "cancellation_id": [world.request],
         "endpoint_id": [world.endpoint],
         "delivery_id": [world.delivery],
+        "file_id": [world.evidence_file],
         "code": ["found_cheaper", "other", "out_of_stock"],
         "method": ["card", "wallet", "bank_transfer", "store_balance", "coupon"],
         "name": ["sandbox", "stripe"],
@@ -151,6 +153,24 @@ def fuzzed(api_schema: Any, shared: Seeded) -> dict[tuple[str, str], Fuzzed]:
     return Runs()
 
 
+# How schemathesis describes a value it generated within the schema.
+VALID_DESCRIPTIONS = ("Valid object", "Positive test case", "Object with valid ", "Near-boundary")
+
+
+def _described_valid(case: Any) -> bool:
+    """schemathesis takes a body holding a file part (`format: binary`) for invalid whenever it
+    checks it again (the raw bytes of its coverage phase, or a positive case whose file
+    contents UNSTATED replaced), and then calls the whole case negative. A case with file
+    parts whose own description is of a valid value is no invalid data."""
+    body = case.body
+    has_files = isinstance(body, dict) and any(
+        isinstance(value, list) and any(isinstance(v, Binary | bytes) for v in value)
+        for value in body.values()
+    )
+    description = getattr(case.meta.phase.data, "description", None) or ""
+    return has_files and description.startswith(VALID_DESCRIPTIONS)
+
+
 def _note_failures(
     case: Any, response: Any, role: str, headers: dict[str, str], found: Fuzzed
 ) -> None:
@@ -158,6 +178,8 @@ def _note_failures(
         case.validate_response(response, checks=CHECKS, headers=headers)
     except FailureGroup as group:
         for failure in group.exceptions:
+            if failure.title == "Schema-violating request accepted" and _described_valid(case):
+                continue
             found.failed.setdefault(
                 (role, response.status_code, failure.title),
                 f"{case.method} {case.formatted_path}: {failure.message}\n"
@@ -207,6 +229,22 @@ def _ordered_days(body: dict[str, Any]) -> None:
     body.update(min_business_days=low, max_business_days=high)
 
 
+# The smallest whole PNG (1x1 grey): an upload's files must be photos or PDFs by their content.
+ONE_PIXEL_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b"
+    "550000000a4944415478da6368000000820081da45083b0000000049454e44ae426082"
+)
+
+
+def _real_files(body: dict[str, Any]) -> None:
+    """T6: the type is read from the content, which JSON Schema cannot state. Each generated
+    file part becomes a photo in place: the number of parts, and a part of another type, stay
+    as generated (schemathesis takes a body it sees changed for an invalid one)."""
+    for part in body.get("files") or [] if isinstance(body.get("files"), list) else []:
+        if isinstance(part, Binary):
+            part.data = ONE_PIXEL_PNG
+
+
 # Rules the API states in words (the operation's or field's description) because JSON Schema
 # cannot compare two values or ask the network; valid requests are made to keep them, so a
 # refusal of one that does is a failure like any other.
@@ -218,6 +256,7 @@ UNSTATED: dict[tuple[str, str], Callable[[dict[str, Any]], None]] = {
         b, "line_id"
     ),
     ("PUT", "/api/v1/settlement-profiles/{method}"): _ordered_days,
+    ("POST", "/api/v1/orders/{order_id}/files"): _real_files,
     ("POST", "/api/v1/webhook-endpoints"): _public_url,
     ("PATCH", "/api/v1/webhook-endpoints/{endpoint_id}"): _public_url,
 }

@@ -268,3 +268,33 @@ def test_a_hostile_name_never_reaches_a_header(client: TestClient, container: Co
     ascii_part = disposition.split('filename="', 1)[1].split('"', 1)[0]
     assert ascii_part.endswith(".pdf") and '"' not in ascii_part and ";" not in ascii_part
     assert "filename*=UTF-8''" in disposition
+
+
+def test_an_upload_retried_with_its_idempotency_key_is_replayed(
+    client: TestClient, container: Container
+) -> None:
+    """A client sending the same files again picks a new multipart boundary: still the same
+    request, answered with the first upload's files, and nothing is kept twice."""
+    order = _order(container)
+    headers = user_headers(container, "ann@example.com") | {"Idempotency-Key": "upload-1"}
+    first = client.post(
+        f"/api/v1/orders/{order}/files",
+        files=[("files", ("a.png", png(), "image/png"))],
+        headers=headers,
+    )
+    again = client.post(
+        f"/api/v1/orders/{order}/files",
+        files=[("files", ("a.png", png(), "image/png"))],
+        headers=headers,
+    )
+    assert first.status_code == again.status_code == 201
+    assert again.headers.get("idempotent-replayed") == "true"
+    assert again.json() == first.json()
+    other = client.post(
+        f"/api/v1/orders/{order}/files",
+        files=[("files", ("b.png", png((5, 5)), "image/png"))],
+        headers=headers,
+    )
+    assert other.status_code == 409
+    with container.read_session() as session:
+        assert session.scalar(select(func.count()).select_from(m.EvidenceFileRow)) == 1

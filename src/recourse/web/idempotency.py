@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 import anyio
@@ -42,6 +43,18 @@ def document_idempotency_key(schema: dict[str, Any]) -> dict[str, Any]:
         if path.startswith("/api/") and post is not None:
             post.setdefault("parameters", []).append(IDEMPOTENCY_KEY_PARAMETER)
     return schema
+
+
+_BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.IGNORECASE)
+
+
+def _without_boundary(body: bytes, content_type: str) -> bytes:
+    """A multipart body as its parts say it: a client sending the same files again picks a new
+    random boundary, which is no other request (evidence uploads, T6)."""
+    if not content_type.lower().startswith("multipart/"):
+        return body
+    found = _BOUNDARY.search(content_type)
+    return body.replace(found.group(1).encode(), b"") if found else body
 
 
 class IdempotencyMiddleware:
@@ -86,7 +99,11 @@ class IdempotencyMiddleware:
         auth = headers.get("authorization", "")
         owner = hashlib.sha256(auth.encode()).hexdigest()[:32]
         request_hash = hashlib.sha256(
-            scope["method"].encode() + b" " + scope["path"].encode() + b"\n" + body
+            scope["method"].encode()
+            + b" "
+            + scope["path"].encode()
+            + b"\n"
+            + _without_boundary(body, headers.get("content-type", ""))
         ).hexdigest()
         engine = scope["app"].state.container.engine
         stored = await anyio.to_thread.run_sync(

@@ -32,6 +32,7 @@ from recourse.services import (
     accounts,
     cancellations,
     conversation,
+    evidence,
     protection,
     refunds,
     returns,
@@ -52,6 +53,10 @@ from tests.factories import (
 OPERATOR = Actor(Role.operator)
 # Nothing listens on the discard port: a delivery there fails at once, without leaving the host.
 CLOSED_ENDPOINT = "http://127.0.0.1:9/hooks"
+
+EVIDENCE_PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
 
 USERS = ("buyer", "other_buyer", "seller", "other_seller", "support")
 
@@ -83,6 +88,7 @@ class World:
     buyer_return: int = 0  # requested: waiting for the seller's answer
     refused_order: int = 0
     parcel_return: int = 0  # refused_delivery, parcel_returning: no reason given yet
+    evidence_file: int = 0
 
     def headers(self, party: str) -> dict[str, str]:
         """The party's API token as a bearer header (none for anonymous)."""
@@ -172,6 +178,26 @@ def build_world(c: Container, clock: FixedClock) -> World:
     mail = c.mailbox.list(to=emails["buyer"])
     assert mail, "the world needs an email to the buyer"
 
+    # T6: the buyer's PDF on the shipped order, attached as a return's evidence would be.
+    [pdf] = evidence.upload(
+        c.uow(),
+        c.ctx,
+        actor=actor_of(c, users["buyer"]),
+        order_id=shipped_order,
+        files=[("receipt.pdf", EVIDENCE_PDF)],
+    )
+    with c.uow() as uow:
+        evidence.attach(
+            uow,
+            order_id=shipped_order,
+            uploader_id=users["buyer"],
+            file_ids=[pdf.id],
+            subject="return",
+            subject_id=1,
+            now=clock.now(),
+        )
+        uow.commit()
+
     delivered_order, buyer_return = _delivered_with_a_return(c, users["buyer"], store)
     refused_order, parcel_return = _refused_at_the_door(c, users["buyer"], store)
 
@@ -203,6 +229,7 @@ def build_world(c: Container, clock: FixedClock) -> World:
         buyer_return=buyer_return,
         refused_order=refused_order,
         parcel_return=parcel_return,
+        evidence_file=pdf.id,
         ticket=tickets.open_ticket(
             c.uow(),
             c.ctx,

@@ -71,6 +71,10 @@ def _request() -> Ids:
     return {"order_id": lambda w: w.requested_order, "cancellation_id": lambda w: w.request}
 
 
+def _return(order: str = "delivered_order", ret: str = "buyer_return") -> Ids:
+    return {"order_id": lambda w: getattr(w, order), "return_id": lambda w: getattr(w, ret)}
+
+
 def _same(body: dict[str, Any]) -> Body:
     return lambda w, party: body
 
@@ -561,6 +565,82 @@ RULES: tuple[Rule, ...] = (
         _order("shipped_order"),
     ),
     Rule("GET", "/seller/requests", (LOGIN, 404, 200, 404, 200, 404, LOGIN)),
+    # §4 returns pages: the buyer's wizard and return page, the seller's inbox and answers,
+    # support's problems and read-only return. The world's buyer return waits for the seller
+    # (so a second one, an offer answer or shipping it back is a 409 for its buyer); the
+    # refused parcel waits to come back (its buyer gives a reason, its sellers confirm it).
+    Rule("GET", "/orders/{order_id}/return", BUYER_PAGE, _order("delivered_order")),
+    Rule(
+        "POST",
+        "/orders/{order_id}/return/quote",
+        (LOGIN, 404, 404, 409, 404, 404, LOGIN),
+        _order("delivered_order"),
+        lambda w, party: {"reason": "damaged", "description": "Cracked", "qty-1": "1"},
+    ),
+    Rule(
+        "POST",
+        "/orders/{order_id}/return",
+        (LOGIN, 404, 404, 409, 404, 404, LOGIN),
+        _order("delivered_order"),
+        lambda w, party: {"reason": "damaged", "description": "Cracked", "qty-1": "1"},
+    ),
+    Rule("GET", "/orders/{order_id}/returns/{return_id}", BUYER_PAGE, _return()),
+    *(
+        Rule(
+            "POST",
+            f"/orders/{{order_id}}/returns/{{return_id}}/{action}",
+            (LOGIN, 404, 404, 409, 404, 404, LOGIN),
+            _return(),
+            _same({"carrier": "DHL", "tracking_number": "RET1"}),
+        )
+        for action in ("accept-offer", "decline-offer", "ship")
+    ),
+    Rule("POST", "/orders/{order_id}/returns/{return_id}/withdraw", BUYER_ACTION, _return()),
+    Rule(
+        "POST",
+        "/orders/{order_id}/returns/{return_id}/reason",
+        BUYER_ACTION,
+        _return("refused_order", "parcel_return"),
+        _same({"reason": "damaged"}),
+    ),
+    Rule("GET", "/seller/returns", (LOGIN, 404, 200, 404, 200, 404, LOGIN)),
+    Rule("GET", "/seller/orders/{order_id}/returns/{return_id}", SELLER_PAGE, _return()),
+    Rule(
+        "POST",
+        "/seller/orders/{order_id}/returns/{return_id}/approve",
+        SELLER_ACTION,
+        _return(),
+        _same({"return_address": "1 Rue X, Paris"}),
+    ),
+    Rule(
+        "POST",
+        "/seller/orders/{order_id}/returns/{return_id}/decline",
+        SELLER_ACTION,
+        _return(),
+        _same({"decline_reason": "Used"}),
+    ),
+    Rule(
+        "POST",
+        "/seller/orders/{order_id}/returns/{return_id}/offer",
+        SELLER_ACTION,
+        _return(),
+        _same({"amount": "1.00"}),
+    ),
+    Rule(
+        "POST",
+        "/seller/orders/{order_id}/returns/{return_id}/receive",
+        (LOGIN, 404, 404, 404, 409, 404, LOGIN),
+        _return(),
+        _same({"condition": "ok"}),
+    ),
+    Rule(
+        "POST",
+        "/seller/orders/{order_id}/returns/{return_id}/parcel-back",
+        SELLER_ACTION,
+        _return("refused_order", "parcel_return"),
+    ),
+    Rule("GET", "/support/returns", SUPPORT_PAGE),
+    Rule("GET", "/support/orders/{order_id}/returns/{return_id}", SUPPORT_PAGE, _return()),
     Rule("GET", "/support/metrics", SUPPORT_PAGE),
     Rule(
         "POST",

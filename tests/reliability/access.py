@@ -641,6 +641,27 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("GET", "/support/returns", SUPPORT_PAGE),
     Rule("GET", "/support/orders/{order_id}/returns/{return_id}", SUPPORT_PAGE, _return()),
+    # T6 evidence files: a party of the order (or support) uploads; the body here carries no
+    # file, so the parties get 422 past the access check. The world's file is the buyer's, on
+    # the shipped order, attached: its parties and support fetch it, nobody else.
+    Rule(
+        "POST",
+        "/api/v1/orders/{order_id}/files",
+        (401, 404, 404, 422, 422, 422, 404),
+        _order("shipped_order"),
+    ),
+    Rule(
+        "GET",
+        "/api/v1/files/{file_id}",
+        (401, 404, 404, 200, 200, 200, 404),
+        {"file_id": lambda w: w.evidence_file},
+    ),
+    Rule(
+        "GET",
+        "/files/{file_id}",
+        (LOGIN, 404, 404, 200, 200, 200, LOGIN),
+        {"file_id": lambda w: w.evidence_file},
+    ),
     Rule("GET", "/support/metrics", SUPPORT_PAGE),
     Rule(
         "POST",

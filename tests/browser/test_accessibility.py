@@ -75,7 +75,8 @@ def page_routes(app: FastAPI) -> list[str]:
         path = str(route.path)
         if "GET" not in (route.methods or ()) or not module.startswith(PAGE_MODULES):
             continue
-        if path.startswith(("/api", "/static")):
+        # /files/{id} serves an evidence file (an image or a PDF download), not a page
+        if path.startswith(("/api", "/static", "/files/")):
             continue
         paths.append(path)
     return sorted(set(paths))

@@ -21,7 +21,7 @@ from recourse.db.queries import returns as return_queries
 from recourse.db.queries.orders import OrderDetail
 from recourse.domain.accounts import User
 from recourse.domain.errors import DomainError, NotFound
-from recourse.domain.returns import PARCEL_KINDS, ReturnKind, ReturnStatus
+from recourse.domain.returns import FINAL_STATUSES, PARCEL_KINDS, ReturnKind, ReturnStatus
 from recourse.domain.roles import Role
 from recourse.domain.settlement import ExpectedBy
 from recourse.i18n import N_, Words
@@ -413,14 +413,7 @@ class ReturnWords:
 
     @property
     def open(self) -> bool:
-        return ReturnStatus(self.status) not in (
-            ReturnStatus.declined,
-            ReturnStatus.refunded,
-            ReturnStatus.offer_accepted,
-            ReturnStatus.problem,
-            ReturnStatus.closed,
-            ReturnStatus.withdrawn,
-        )
+        return ReturnStatus(self.status) not in FINAL_STATUSES
 
 
 OFFER_STATUS_LABELS = {
@@ -450,13 +443,16 @@ def return_words(
     words: Words,
     reasons: Iterable[Any] = (),
     tz: str | None = None,
+    now: datetime | None = None,
 ) -> ReturnWords:
     found_steps, current = steps(view, words)
     reader = AUDIENCES.index(audience) if audience in AUDIENCES else 2
+    # the deadlines still ahead of an open return (a passed one has decided, or was met)
+    still_open = str(view.status) not in {str(x) for x in FINAL_STATUSES}
     deadlines = [
         (words._(names[reader]), at)
         for field, names in DEADLINE_LABELS
-        if (at := _at(view, field)) is not None
+        if (at := _at(view, field)) is not None and still_open and (now is None or at > now)
     ]
     offer_amount = getattr(view, "offer_amount", None)
     offer_status = getattr(view, "offer_status", None)
@@ -738,6 +734,7 @@ def return_page_context(
         words=words,
         reasons=reasons,
         tz=tz,
+        now=c.clock.now(),
     )
     with c.read_session() as session:
         files = evidence_queries.files_of(session, "return", [r.id]).get(r.id, [])
@@ -799,6 +796,7 @@ def order_returns_panel(context: TemplateContext) -> ReturnsPanel:
             words=words,
             reasons=reasons,
             tz=str(context.get("tz") or words.tz),
+            now=c.clock.now(),
         )
         for view in order_returns(c, order.id)
     ]

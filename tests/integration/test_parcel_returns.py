@@ -24,7 +24,7 @@ from recourse.services.returns.request import request_return
 from recourse.services.returns.shipping import ship_return
 from recourse.services.settle import settle_due
 from tests.factories import carrier_event, get_order, make_order, pay, ship_all
-from tests.integration.support import Parties
+from tests.integration.support import Parties, run_worker
 
 
 @pytest.fixture
@@ -45,6 +45,13 @@ def shipment_id(container: Container, clock: FixedClock, order_id: int) -> int:
 def returns_of(c: Container, order_id: int) -> list:  # type: ignore[type-arg]
     with c.uow() as uow:
         return uow.returns.for_order(order_id)
+
+
+def refund_of(c: Container, order_id: int) -> tuple[int, int]:
+    """(total, shipping) refunded so far."""
+    with c.uow() as uow:
+        so_far = uow.refunds.so_far(order_id)
+    return so_far.total, so_far.shipping
 
 
 @pytest.mark.parametrize("event", [CarrierEvent.refused, CarrierEvent.returned_to_sender])
@@ -99,8 +106,13 @@ def test_silence_refunds_by_itself_even_with_the_worker_down(
     order = get_order(container, order_id)
     assert after.status is ReturnStatus.refunded and after.refund_id is not None
     assert [line.qty.returned for line in order.lines] == [line.qty.shipped for line in order.lines]
-    # the worker's late firing changes nothing
+    paid_back = refund_of(container, order_id)
+    # the worker's late firing changes nothing: no second refund, the same return
     assert settle_due(container.uow(), container.ctx, order_id=order_id) is False
+    clock.advance(timedelta(days=1))
+    run_worker(container)
+    assert refund_of(container, order_id) == paid_back == (5475, 0)
+    assert returns_of(container, order_id) == [after]
 
 
 def test_an_intercepted_parcel_comes_back_through_open_parcel_return(
@@ -133,13 +145,6 @@ def test_an_intercepted_parcel_comes_back_through_open_parcel_return(
     [ret] = returns_of(container, order_id)
     assert first == again == ret.id
     assert ret.kind is ReturnKind.intercepted
-
-
-def refund_of(c: Container, order_id: int) -> tuple[int, int]:
-    """(total, shipping) refunded so far."""
-    with c.uow() as uow:
-        so_far = uow.refunds.so_far(order_id)
-    return so_far.total, so_far.shipping
 
 
 def test_the_seller_confirming_the_parcel_back_refunds_at_once(

@@ -13,6 +13,7 @@ from recourse.db.models.conversation import (
     InterceptRequestRow,
     OrderMessageRow,
 )
+from recourse.db.models.disputes import DisputeInfoRequestRow, DisputeProposalRow, DisputeRow
 from recourse.db.models.evidence import EvidenceFileRow
 from recourse.db.models.notifications import NotificationRow
 from recourse.db.models.orders import OrderLineRow, OrderRow, TimelineRow
@@ -51,6 +52,9 @@ __all__ = [
     "CancellationRow",
     "ConversationReadRow",
     "DemoClockRow",
+    "DisputeInfoRequestRow",
+    "DisputeProposalRow",
+    "DisputeRow",
     "EventRow",
     "EvidenceFileRow",
     "Id",

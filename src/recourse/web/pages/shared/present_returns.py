@@ -62,21 +62,6 @@ CATEGORY_LABELS = {
     "not_as_described": N_("Not as described"),
 }
 
-# The return reasons' words where the catalogue still holds the seeded label (the operator's
-# own labels are shown as they are, as for cancellation reasons).
-REASON_LABELS = {
-    "no_longer_needed": N_("I no longer need it"),
-    "wrong_size": N_("Wrong size or fit"),
-    "found_better_price": N_("I found a better price"),
-    "ordered_by_mistake": N_("I ordered by mistake"),
-    "not_as_described": N_("It is not as described"),
-    "damaged": N_("It arrived damaged"),
-    "defective": N_("It does not work"),
-    "wrong_item": N_("I received the wrong item"),
-    "missing_parts": N_("Parts or accessories are missing"),
-    "counterfeit": N_("It is not genuine"),
-}
-
 CONDITION_LABELS = {
     "ok": N_("As expected"),
     "problem": N_("Problem reported"),
@@ -99,9 +84,6 @@ def category_label(category: str | None, words: Words) -> str:
 
 def return_reason_label(code: str | None, stored: str | None, words: Words) -> str:
     """A return reason's words: the catalogue's label, translated while it is the seeded one."""
-    seeded = REASON_LABELS.get(code or "")
-    if seeded is not None and (not stored or stored == seeded):
-        return words._(seeded)
     return reason_label(code, stored, words)
 
 
@@ -622,17 +604,19 @@ def quote_words(
     currency = order.currency
     quote = _quote_of(found)
     total = int(quote.total)
+    policy = detail.policy.policy
+    restocking, return_shipping = fee_parts(int(quote.items), int(quote.fees), policy)
     parts = [
         (words._(name), words.money(value, currency))
         for name, value in (
             (N_("Items"), quote.items),
             (N_("Tax"), quote.tax),
             (N_("Shipping"), quote.shipping),
-            (N_("Fees"), quote.fees),
+            (N_("Restocking fee"), -restocking),
+            (N_("Return shipping"), -return_shipping),
         )
         if value
     ]
-    policy = detail.policy.policy
     category = str(getattr(found, "category", "") or "")
     fees_note = None
     if int(quote.fees) < 0:
@@ -678,6 +662,16 @@ def quote_words(
         else return_reason_label(str(values["reason"]), None, words),
         category=category_label(category or None, words),
     )
+
+
+def fee_parts(items: int, fees: int, policy: Any) -> tuple[int, int]:
+    """R5: the deductions of a change-of-mind return (`fees` ≤ 0) as (restocking fee, return
+    shipping), both ≥ 0 and adding up to what the quote deducts: the restocking fee is the
+    store's percentage of the items, the rest is the return shipping."""
+    deducted = -fees
+    percent = int(getattr(policy, "restocking_fee_percent", 0) or 0)
+    restocking = min(items * percent // 100, deducted)
+    return restocking, deducted - restocking
 
 
 def _fees_note(policy: Any, words: Words) -> str:

@@ -23,6 +23,8 @@ SLUGS = {
     "common-mistakes",
     "messages-and-stopping-a-parcel",
     "refusing-a-delivery",
+    "returning-an-item",
+    "what-a-return-costs",
 }
 
 

@@ -16,6 +16,17 @@ from recourse.domain.order import Deadlines, Order
 from recourse.domain.policy import PlatformPolicy, StorePolicy
 from recourse.domain.reasons import DEFAULT_REASONS, Fault, Reason
 from recourse.domain.refund import RefundedSoFar, return_of, return_ref
+from recourse.domain.return_rules import (
+    business_deadline,
+    check_eligibility,
+    check_lines,
+    check_offer,
+    check_step,
+    quote_buyer_return,
+    returnable_units,
+    ship_by_from,
+    window_ends_at,
+)
 from recourse.domain.returns import (
     FINAL_STATUSES,
     RETURN_TRANSITIONS,
@@ -25,21 +36,12 @@ from recourse.domain.returns import (
     ReturnKind,
     ReturnLine,
     ReturnStatus,
-    business_deadline,
     category_of,
     check_buyer,
-    check_eligibility,
-    check_lines,
-    check_offer,
     check_seller,
-    check_step,
     due_at_of,
-    quote_buyer_return,
     return_due,
     return_transition,
-    returnable_units,
-    ship_by_from,
-    window_ends_at,
 )
 from recourse.domain.roles import Actor, Role
 from tests.unit.builders import T0, a_line, an_order, paid

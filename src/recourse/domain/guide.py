@@ -8,6 +8,7 @@ from recourse.domain.conversation_paths import conversation_paths
 from recourse.domain.options import Option, PathFunction, Situation, options
 from recourse.domain.parcel_paths import parcel_paths
 from recourse.domain.receipt_paths import receipt_paths
+from recourse.domain.return_paths import return_paths
 from recourse.domain.support_paths import support_paths
 
 PATHS: tuple[PathFunction, ...] = (
@@ -15,6 +16,7 @@ PATHS: tuple[PathFunction, ...] = (
     receipt_paths,
     conversation_paths,
     parcel_paths,
+    return_paths,
     support_paths,
 )
 

@@ -36,6 +36,10 @@ class PathName(StrEnum):
     ask_intercept = "ask_intercept"
     refuse_delivery = "refuse_delivery"
     give_reason = "give_reason"
+    return_items = "return_items"
+    withdraw_return = "withdraw_return"
+    ship_return = "ship_return"
+    answer_offer = "answer_offer"
     # the seller's
     approve_request = "approve_request"
     reject_request = "reject_request"
@@ -45,6 +49,8 @@ class PathName(StrEnum):
     message_buyer = "message_buyer"
     answer_intercept = "answer_intercept"
     confirm_parcel_back = "confirm_parcel_back"
+    answer_return = "answer_return"
+    receive_return = "receive_return"
     # support's
     refund = "refund"
 
@@ -78,6 +84,10 @@ class Situation:
     """The buyer's request to stop a parcel waiting for the seller (its id), if any (S1)."""
     parcel_returns: tuple[Return, ...] = ()
     """The order's parcels coming back to the seller, open or settled (S1/S2)."""
+    buyer_returns: tuple[Return, ...] = ()
+    """The order's buyer returns, open or settled (R1-R4)."""
+    delivered_at: datetime | None = None
+    """When the carrier last delivered one of the order's parcels (R1: the remorse window)."""
 
 
 @dataclass(frozen=True, slots=True)

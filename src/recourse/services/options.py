@@ -15,6 +15,7 @@ from recourse.domain.guide import guide
 from recourse.domain.options import Option, PathName, PendingRequest, Situation
 from recourse.domain.order import Order
 from recourse.domain.refund import RefundQuote, refundable
+from recourse.domain.return_paths import return_items_quote
 from recourse.domain.roles import Actor, Role
 from recourse.domain.settlement import ExpectedBy
 from recourse.services.cancellations.preview import policy_for
@@ -24,9 +25,10 @@ from recourse.services.ports.unit_of_work import UnitOfWork
 from recourse.services.refunds.ledger import expected_for
 from recourse.services.settle import settle_due
 
-QUOTED = frozenset({PathName.cancel, PathName.cancel_items})
+QUOTED = frozenset({PathName.cancel, PathName.cancel_items, PathName.return_items})
 """The buyer's paths that pay money back; `cancel_items` is quoted for every unit still to
-ship, the most choosing items can pay back."""
+ship, the most choosing items can pay back; `return_items` for every unit that can still go
+back, with remorse's deductions while its window runs (R5)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,7 @@ def situation_for(uow: UnitOfWork, order: Order, viewer: Actor, now: datetime) -
     """Everything the paths decide on: the policy the order is governed by, the platform's
     windows, the request waiting for the seller and what is left to refund."""
     pending = uow.cancellations.pending_for_order(order.id)
+    every_return = uow.returns.for_order(order.id)
     return Situation(
         order=order,
         viewer=viewer,
@@ -70,16 +73,27 @@ def situation_for(uow: UnitOfWork, order: Order, viewer: Actor, now: datetime) -
         extension_request=getattr(uow.protection.pending_extension(order.id), "id", None),
         parcels=tuple(status for _, status in uow.conversation.outbound_parcels(order.id)),
         intercept_request=getattr(uow.conversation.waiting_intercept(order.id), "id", None),
-        parcel_returns=tuple(r for r in uow.returns.for_order(order.id) if r.is_parcel),
+        parcel_returns=tuple(r for r in every_return if r.is_parcel),
+        buyer_returns=tuple(r for r in every_return if not r.is_parcel),
+        delivered_at=uow.returns.delivered_at(order.id),
     )
 
 
 def _priced(
-    uow: UnitOfWork, ctx: Context, order: Order, option: Option, viewer: Actor, now: datetime
+    uow: UnitOfWork,
+    ctx: Context,
+    order: Order,
+    option: Option,
+    viewer: Actor,
+    now: datetime,
+    situation: Situation,
 ) -> OrderOption:
     if viewer.role is not Role.buyer or not option.open or option.path not in QUOTED:
         return OrderOption(option)
-    quote = cancellation_quote(order, every_unshipped_unit(order), uow.refunds.so_far(order.id))
+    if option.path is PathName.return_items:
+        quote = return_items_quote(situation, uow.refunds.so_far(order.id))
+    else:
+        quote = cancellation_quote(order, every_unshipped_unit(order), uow.refunds.so_far(order.id))
     if quote is None or quote.total <= 0:
         return OrderOption(option, quote)
     return OrderOption(option, quote, expected_for(uow, ctx, order, now))
@@ -91,11 +105,12 @@ def order_options(uow: UnitOfWork, ctx: Context, actor: Actor, order_id: int) ->
     now = ctx.clock.now()
     with uow:
         order = load_order(uow, actor, order_id)
-        found = guide(situation_for(uow, order, actor, now))
+        situation = situation_for(uow, order, actor, now)
+        found = guide(situation)
         return OrderOptions(
             order_id=order.id,
             currency=order.currency,
             at=now,
-            options=[_priced(uow, ctx, order, option, actor, now) for option in found],
+            options=[_priced(uow, ctx, order, option, actor, now, situation) for option in found],
             delivered=any(line.qty.delivered for line in order.lines),
         )

@@ -7,7 +7,7 @@ from typing import Any
 from recourse.domain import accounts as rules
 from recourse.domain.errors import InvalidInput, NotFound
 from recourse.domain.policy import PolicyVersion, make_policy
-from recourse.domain.returns import check_address
+from recourse.domain.return_rules import check_address
 from recourse.domain.roles import Actor, OperatorTask, check_can_edit_policy, check_operator
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork

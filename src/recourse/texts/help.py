@@ -37,6 +37,23 @@ HELP_FOR: dict[str, str] = {
     "parcel.nothing_going_out": "refusing-a-delivery",
     "parcel_return.reason_given": "refusing-a-delivery",
     "parcel_return.already_refunded": "refusing-a-delivery",
+    # buyer returns (R1-R5): their blockers and the deadlines each step runs on
+    "return_nothing_delivered": "returning-an-item",
+    "return_already_open": "returning-an-item",
+    "return_nothing_left": "returning-an-item",
+    "return_window_closed": "returning-an-item",
+    "return_protection_ended": "returning-an-item",
+    "remorse_not_accepted": "what-a-return-costs",
+    "return_on_its_way": "returning-an-item",
+    "return_not_approved": "returning-an-item",
+    "return_answered": "returning-an-item",
+    "return_not_sent": "returning-an-item",
+    "return_respond_by_passed": "returning-an-item",
+    "return_offer_answer_by_passed": "what-a-return-costs",
+    "return_ship_by_passed": "returning-an-item",
+    "return_refund_by_passed": "returning-an-item",
+    "return_offer_made_once": "what-a-return-costs",
+    "return_cost": "what-a-return-costs",
 }
 
 DEFAULT_ARTICLE = "common-mistakes"

@@ -108,6 +108,20 @@ BLOCKERS: dict[str, Sentence] = {
     "return_nothing_delivered": ERRORS["return_nothing_delivered"],
     "return_already_open": ERRORS["return_already_open"],
     "return_nothing_left": say(N_("Every delivered item is already returned or on its way back.")),
+    "return_on_its_way": say(N_("The return is on its way back; it can no longer be withdrawn.")),
+    "return_not_approved": say(N_("Ship the return once the seller approves it.")),
+    "return_answered": say(N_("The return has been answered; nothing waits for you now.")),
+    "return_not_sent": say(N_("Nothing has been sent back yet.")),
+}
+
+# The guide's return paths (H1), as the button or link that takes each reads.
+PATH_LABELS: dict[str, str] = {
+    "return_items": N_("Return items"),
+    "withdraw_return": N_("Withdraw your return"),
+    "ship_return": N_("Send the return"),
+    "answer_offer": N_("Answer the seller's offer"),
+    "answer_return": N_("Answer the return request"),
+    "receive_return": N_("Confirm what came back"),
 }
 
 # R1: the return reasons a new installation is seeded with (migration 0016), as msgids.

@@ -389,10 +389,6 @@ def past_a_deadline(session: Session, order_ids: list[int], now: datetime) -> li
         m.CancellationRow.status == "pending_seller",
         m.CancellationRow.respond_by <= now,
     )
-    # §4: a return whose current step's deadline (`due_at`) has passed
-    waiting_return = select(m.ReturnRow.order_id).where(
-        m.ReturnRow.order_id.in_(order_ids), m.ReturnRow.due_at <= now
-    )
     stmt = select(o.id).where(
         o.id.in_(order_ids),
         (
@@ -403,7 +399,7 @@ def past_a_deadline(session: Session, order_ids: list[int], now: datetime) -> li
                 o.protection_ends_at <= now,
             )
             | o.id.in_(unanswered)
-            | o.id.in_(waiting_return)
+            | o.id.in_(select(m.ReturnRow.order_id).where(m.ReturnRow.due_at <= now))  # §4
         ),
     )
     return sorted(session.scalars(stmt))

@@ -10,6 +10,7 @@ from recourse.domain.errors import InvalidInput
 from recourse.domain.money import Money
 from recourse.domain.order import Order
 from recourse.domain.refund import RefundCause, quote_amount, return_ref
+from recourse.domain.return_rules import check_address, check_offer, check_step, ship_by_from
 from recourse.domain.returns import (
     DESCRIPTION_MAX,
     OFFER_ANSWER_BY,
@@ -21,13 +22,9 @@ from recourse.domain.returns import (
     ReasonCategory,
     Return,
     ReturnStatus,
-    check_address,
     check_buyer,
-    check_offer,
     check_seller,
-    check_step,
     return_transition,
-    ship_by_from,
 )
 from recourse.domain.roles import Actor
 from recourse.services import settle, subscribers

@@ -4,6 +4,7 @@ and its quote."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -14,15 +15,11 @@ from recourse.domain.order import Order
 from recourse.domain.parcel_returns import quote_parcel_return
 from recourse.domain.policy import StorePolicy, policy_in_force
 from recourse.domain.refund import RefundedSoFar, RefundQuote
-from recourse.domain.returns import (
-    ReasonCategory,
-    Return,
-    business_deadline,
-    due_at_of,
-    quote_buyer_return,
-)
+from recourse.domain.return_rules import business_deadline, quote_buyer_return
+from recourse.domain.returns import ReasonCategory, Return, due_at_of
 from recourse.domain.roles import Actor
 from recourse.domain.timeline import TimelineEntry
+from recourse.services import evidence
 from recourse.services.orders import load_order
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
@@ -88,6 +85,29 @@ def quote_of(uow: UnitOfWork, order: Order, ret: Return, policy: StorePolicy) ->
     assert ret.category is not None
     return quote_buyer_return(
         order, ret.units, so_far(uow, order.id), category=ret.category, policy=policy
+    )
+
+
+def attach_files(
+    uow: UnitOfWork,
+    actor: Actor,
+    order_id: int,
+    return_id: int,
+    file_ids: Sequence[int],
+    now: datetime,
+) -> None:
+    """R1/R4: the actor's uploaded photos or PDFs become the return's evidence (T6)."""
+    if not file_ids:
+        return
+    assert actor.user_id is not None
+    evidence.attach(
+        uow,
+        order_id=order_id,
+        uploader_id=actor.user_id,
+        file_ids=file_ids,
+        subject="return",
+        subject_id=return_id,
+        now=now,
     )
 
 

@@ -9,25 +9,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from recourse.domain.errors import InvalidInput
 from recourse.domain.order import Order
 from recourse.domain.parcel_returns import parcel_refund_by
 from recourse.domain.refund import return_ref
+from recourse.domain.return_rules import check_problem_note, check_step
 from recourse.domain.returns import (
     REFUND_BY,
     REFUND_REMINDER,
     Condition,
     Return,
     ReturnStatus,
-    check_problem_note,
     check_seller,
-    check_step,
     return_transition,
 )
 from recourse.domain.roles import SYSTEM, Actor
 from recourse.domain.shipment import CarrierEvent, merged
-from recourse.services import evidence, settle, subscribers
+from recourse.services import settle, subscribers
 from recourse.services.events import ReturnDelivered, ReturnReceived, ReturnRefunded
 from recourse.services.notify import schedule_deadline, schedule_reminder
 from recourse.services.orders import refresh_status
@@ -35,6 +35,7 @@ from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
 from recourse.services.refunds.ledger import record_refund
 from recourse.services.returns.common import (
+    attach_files,
     business_days_after,
     entry,
     load,
@@ -67,18 +68,9 @@ def return_parcel_event(
     arrived = (event is CarrierEvent.delivered and not ret.is_parcel) or (
         event is CarrierEvent.delivered_to_sender and ret.is_parcel
     )
+    where: dict[str, Any] = {"shipment_id": shipment_id, "happened_at": happened_at.isoformat()}
     if not arrived or ret.status not in (ReturnStatus.shipped, ReturnStatus.parcel_returning):
-        uow.timeline.add(
-            entry(
-                order,
-                ret,
-                SYSTEM,
-                now,
-                f"return.parcel_{event}",
-                shipment_id=shipment_id,
-                happened_at=happened_at.isoformat(),
-            )
-        )
+        uow.timeline.add(entry(order, ret, SYSTEM, now, f"return.parcel_{event}", **where))
         return
     platform = uow.platform.policy()
     if ret.is_parcel:
@@ -102,17 +94,22 @@ def return_parcel_event(
     )
     uow.timeline.add(
         entry(
-            order,
-            after,
-            SYSTEM,
-            now,
-            "return.delivered",
-            shipment_id=shipment_id,
-            happened_at=happened_at.isoformat(),
-            refund_by=refund_by.isoformat(),
+            order, after, SYSTEM, now, "return.delivered", refund_by=refund_by.isoformat(), **where
         )
     )
     subscribers.record(uow, ctx, ReturnDelivered(order=order, ret=after, at=now))
+
+
+def _count_returned(uow: UnitOfWork, order: Order, ret: Return) -> Order:
+    """The return's units count as returned (the ledger counted them refunded)."""
+    current = uow.orders.get(order.id)
+    assert current is not None
+    changes = {
+        line_id: replace(current.line(line_id).qty, returned=current.line(line_id).qty.returned + n)
+        for line_id, n in ret.units.items()
+    }
+    uow.orders.save_quantities(order.id, changes)
+    return merged(current, changes)
 
 
 def refund_return(
@@ -126,8 +123,8 @@ def refund_return(
     automatic: bool,
     **values: object,
 ) -> Return:
-    """R4/R5 in the caller's transaction: the return's units count as returned and refunded,
-    the refund (recomputed now) goes through the ledger, and the return is refunded."""
+    """R4/R5 in the caller's transaction: the refund (recomputed now) goes through the ledger,
+    the units count as returned and refunded, and the return is refunded."""
     quote = quote_of(uow, order, ret, store_policy(uow, order, now))
     refund_id = None
     if quote.total > 0:
@@ -141,14 +138,7 @@ def refund_return(
             cause_ref=return_ref(ret.id),
             reason=ret.reason,
         )
-    current = uow.orders.get(order.id)
-    assert current is not None
-    changes = {
-        line_id: replace(current.line(line_id).qty, returned=current.line(line_id).qty.returned + n)
-        for line_id, n in ret.units.items()
-    }
-    uow.orders.save_quantities(order.id, changes)
-    after_order = merged(current, changes)
+    after_order = _count_returned(uow, order, ret)
     return_transition(ret.status, ReturnStatus.refunded)
     after = save(uow, ret, status=ReturnStatus.refunded, refund_id=refund_id, **values)
     status = refresh_status(uow, after_order, now)
@@ -167,18 +157,38 @@ def refund_return(
             order_status=str(status),
         )
     )
-    subscribers.record(
-        uow,
-        ctx,
-        ReturnRefunded(
-            order=after_order,
-            ret=after,
-            refund_id=refund_id,
-            quote=quote,
-            automatic=automatic,
-            at=now,
-        ),
+    refunded = ReturnRefunded(
+        order=after_order, ret=after, refund_id=refund_id, quote=quote, automatic=automatic, at=now
     )
+    subscribers.record(uow, ctx, refunded)
+    return after
+
+
+def _report_problem(
+    uow: UnitOfWork,
+    ctx: Context,
+    order: Order,
+    ret: Return,
+    actor: Actor,
+    now: datetime,
+    *,
+    note: str,
+    file_ids: Sequence[int],
+) -> Return:
+    """R4: what came back is not right: flagged to support with the seller's note and photos."""
+    return_transition(ret.status, ReturnStatus.problem)
+    after = save(
+        uow,
+        ret,
+        status=ReturnStatus.problem,
+        received_at=now,
+        condition=Condition.problem,
+        problem_note=note,
+    )
+    attach_files(uow, actor, order.id, ret.id, file_ids, now)
+    refresh_status(uow, order, now)
+    uow.timeline.add(entry(order, after, actor, now, "return.problem", note=note))
+    subscribers.record(uow, ctx, ReturnReceived(order=order, ret=after, at=now))
     return after
 
 
@@ -208,42 +218,14 @@ def receive_return(
         ret, order = load(uow, actor, return_id, for_update=True)
         check_seller(actor, store_id=order.store_id)
         check_step(ret, RECEIVABLE)
-        if found is Condition.ok:
+        if problem is None:
             after = refund_return(
-                uow,
-                ctx,
-                order,
-                ret,
-                actor,
-                now,
-                automatic=False,
-                received_at=now,
-                condition=Condition.ok,
+                uow, ctx, order, ret, actor, now, automatic=False, received_at=now, condition=found
             )
         else:
-            return_transition(ret.status, ReturnStatus.problem)
-            after = save(
-                uow,
-                ret,
-                status=ReturnStatus.problem,
-                received_at=now,
-                condition=Condition.problem,
-                problem_note=problem,
+            after = _report_problem(
+                uow, ctx, order, ret, actor, now, note=problem, file_ids=file_ids
             )
-            if file_ids:
-                assert actor.user_id is not None
-                evidence.attach(
-                    uow,
-                    order_id=order.id,
-                    uploader_id=actor.user_id,
-                    file_ids=file_ids,
-                    subject="return",
-                    subject_id=ret.id,
-                    now=now,
-                )
-            refresh_status(uow, order, now)
-            uow.timeline.add(entry(order, after, actor, now, "return.problem", note=problem))
-            subscribers.record(uow, ctx, ReturnReceived(order=order, ret=after, at=now))
         uow.commit()
     return after
 

@@ -10,6 +10,15 @@ from datetime import datetime
 from recourse.domain.order import Order
 from recourse.domain.reasons import Reason, ReasonActor, check_reason
 from recourse.domain.refund import RefundQuote
+from recourse.domain.return_rules import (
+    check_description,
+    check_eligibility,
+    check_lines,
+    check_step,
+    quote_buyer_return,
+    returnable_units,
+    window_ends_at,
+)
 from recourse.domain.returns import (
     ReasonCategory,
     Return,
@@ -17,17 +26,10 @@ from recourse.domain.returns import (
     ReturnLine,
     ReturnStatus,
     check_buyer,
-    check_description,
-    check_eligibility,
-    check_lines,
-    check_step,
-    quote_buyer_return,
     return_transition,
-    returnable_units,
-    window_ends_at,
 )
 from recourse.domain.roles import Actor
-from recourse.services import evidence, settle, subscribers
+from recourse.services import settle, subscribers
 from recourse.services.events import ReturnRequested, ReturnWithdrawn
 from recourse.services.orders import load_order, refresh_status
 from recourse.services.ports.common import Context
@@ -35,6 +37,7 @@ from recourse.services.ports.returns import NewReturn
 from recourse.services.ports.unit_of_work import UnitOfWork
 from recourse.services.returns.answers import schedule_answer_by
 from recourse.services.returns.common import (
+    attach_files,
     business_days_after,
     entry,
     load,
@@ -131,6 +134,41 @@ def quote_return(
         return _check(uow, ctx, actor, order_id, lines, reason, ctx.clock.now()).quote
 
 
+def _record(
+    uow: UnitOfWork,
+    checked: _Checked,
+    actor: Actor,
+    lines: Sequence[ReturnLine],
+    description: str | None,
+    request_key: str | None,
+    now: datetime,
+) -> Return:
+    """R1: the return as it opens, waiting for the sellers until `respond_by`."""
+    order, quote = checked.order, checked.quote
+    return_id = uow.returns.add(
+        NewReturn(
+            order_id=order.id,
+            store_id=order.store_id,
+            kind=ReturnKind.buyer_return,
+            status=ReturnStatus.requested,
+            lines=tuple(sorted(lines, key=lambda x: x.line_id)),
+            created_at=now,
+            requested_by_role=str(actor.role),
+            requested_by_id=actor.user_id,
+            reason=checked.reason.code,
+            category=str(checked.category),
+            fault=str(checked.reason.fault),
+            description=description,
+            respond_by=quote.respond_by,
+            due_at=quote.respond_by,
+            request_key=request_key,
+        )
+    )
+    ret = uow.returns.get(return_id)
+    assert ret is not None
+    return ret
+
+
 def request_return(
     uow: UnitOfWork,
     ctx: Context,
@@ -157,39 +195,9 @@ def request_return(
         checked = _check(uow, ctx, actor, order_id, lines, reason, now, for_update=True)
         order, quote = checked.order, checked.quote
         text = check_description(description, checked.category)
-        return_id = uow.returns.add(
-            NewReturn(
-                order_id=order.id,
-                store_id=order.store_id,
-                kind=ReturnKind.buyer_return,
-                status=ReturnStatus.requested,
-                lines=tuple(sorted(lines, key=lambda x: x.line_id)),
-                created_at=now,
-                requested_by_role=str(actor.role),
-                requested_by_id=actor.user_id,
-                reason=checked.reason.code,
-                category=str(checked.category),
-                fault=str(checked.reason.fault),
-                description=text,
-                respond_by=quote.respond_by,
-                due_at=quote.respond_by,
-                request_key=request_key,
-            )
-        )
-        if file_ids:
-            assert actor.user_id is not None
-            evidence.attach(
-                uow,
-                order_id=order.id,
-                uploader_id=actor.user_id,
-                file_ids=file_ids,
-                subject="return",
-                subject_id=return_id,
-                now=now,
-            )
-        ret = uow.returns.get(return_id)
-        assert ret is not None
-        schedule_answer_by(uow, return_id, quote.respond_by, now)
+        ret = _record(uow, checked, actor, lines, text, request_key, now)
+        attach_files(uow, actor, order.id, ret.id, file_ids, now)
+        schedule_answer_by(uow, ret.id, quote.respond_by, now)
         refresh_status(uow, order, now)
         uow.timeline.add(
             entry(
@@ -211,7 +219,7 @@ def request_return(
             uow, ctx, ReturnRequested(order=order, ret=ret, quote=quote.quote, at=now)
         )
         uow.commit()
-    return return_id
+    return ret.id
 
 
 def withdraw_return(uow: UnitOfWork, ctx: Context, *, actor: Actor, return_id: int) -> Return:

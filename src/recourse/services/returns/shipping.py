@@ -3,14 +3,8 @@ shipment of its own (direction "return") that the carrier feed reports on like a
 
 from __future__ import annotations
 
-from recourse.domain.returns import (
-    Return,
-    ReturnStatus,
-    check_buyer,
-    check_parcel_fields,
-    check_step,
-    return_transition,
-)
+from recourse.domain.return_rules import check_parcel_fields, check_step
+from recourse.domain.returns import Return, ReturnStatus, check_buyer, return_transition
 from recourse.domain.roles import Actor
 from recourse.domain.shipment import ShipmentDirection, ShipmentLine
 from recourse.services import settle, subscribers

@@ -169,8 +169,7 @@ def record_carrier_event(
     What a passed deadline decided applies first (§10), so a protection that ran out while the
     worker was down completes the order before a late report is recorded."""
     # Imported here: settling runs the cancellation handlers, which record parcels through
-    # this module; the returns package does too.
-    from recourse.services.returns.parcels import open_parcel_return
+    # this module.
     from recourse.services.settle import settle_due
 
     check_operator(actor, OperatorTask.report_parcel_events)
@@ -209,36 +208,43 @@ def record_carrier_event(
                 },
             )
         )
-        if shipment.direction is ShipmentDirection.back:
-            _return_parcel_event(uow, ctx, order, shipment, event, happened, now)
-        elif status is ShipmentStatus.delivered:
-            _record(uow, ctx, OrderDelivered(order=order, shipment=shipment, at=now))
-        elif status in TURNED_BACK:
-            open_parcel_return(
-                uow,
-                ctx,
-                order=order,
-                shipment_ids=[shipment.id],
-                kind=ReturnKind.refused_delivery,
-                actor=SYSTEM,
-                now=now,
-            )
-        elif status is ShipmentStatus.delivered_to_sender:
-            # S2: back with the seller; a parcel nobody said turned back opens its return now
-            return_id = shipment.return_id or open_parcel_return(
-                uow,
-                ctx,
-                order=order,
-                shipment_ids=[shipment.id],
-                kind=ReturnKind.refused_delivery,
-                actor=SYSTEM,
-                now=now,
-            )
-            _return_parcel_event(
-                uow, ctx, order, replace(shipment, return_id=return_id), event, happened, now
-            )
+        _follow_up(uow, ctx, order, shipment, status, event, happened, now)
         uow.commit()
     return status
+
+
+def _follow_up(
+    uow: UnitOfWork,
+    ctx: Context,
+    order: Order,
+    shipment: Shipment,
+    status: ShipmentStatus,
+    event: CarrierEvent,
+    happened: datetime,
+    now: datetime,
+) -> None:
+    """What the parcel's new state sets off: a buyer's parcel back is the return's; an outbound
+    parcel delivered tells the buyer; turned back, it opens its return by itself (S2); back with
+    the seller, the refund clock runs (a parcel nobody said turned back opens its return now)."""
+    from recourse.services.returns.parcels import open_parcel_return
+
+    if shipment.direction is ShipmentDirection.back:
+        _return_parcel_event(uow, ctx, order, shipment, event, happened, now)
+    elif status is ShipmentStatus.delivered:
+        _record(uow, ctx, OrderDelivered(order=order, shipment=shipment, at=now))
+    elif status in TURNED_BACK or status is ShipmentStatus.delivered_to_sender:
+        return_id = shipment.return_id or open_parcel_return(
+            uow,
+            ctx,
+            order=order,
+            shipment_ids=[shipment.id],
+            kind=ReturnKind.refused_delivery,
+            actor=SYSTEM,
+            now=now,
+        )
+        if status is ShipmentStatus.delivered_to_sender:
+            back = replace(shipment, return_id=return_id)
+            _return_parcel_event(uow, ctx, order, back, event, happened, now)
 
 
 def _return_parcel_event(

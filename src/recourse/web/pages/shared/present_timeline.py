@@ -32,6 +32,16 @@ REASONS = {
     "buyer_requested": N_("the buyer asked"),
     "suspected_fraud": N_("suspected fraud"),
     "other": N_("other"),
+    # R1: return reasons
+    "no_longer_needed": N_("no longer needed"),
+    "wrong_size": N_("wrong size"),
+    "found_better_price": N_("found a better price"),
+    "not_as_described": N_("not as described"),
+    "damaged": N_("damaged"),
+    "defective": N_("defective"),
+    "wrong_item": N_("wrong item"),
+    "missing_parts": N_("missing parts"),
+    "counterfeit": N_("counterfeit"),
 }
 
 # Roles as support reads them next to a person's name, and alone when the name is unknown.
@@ -80,6 +90,10 @@ PARCEL_SENTENCES: dict[str, tuple[str, str]] = {
         N_("The parcel is back with the seller."),
         N_("The parcel is back with the seller (%(carrier)s, tracking %(tracking)s)."),
     ),
+    "return.shipped": (
+        N_("The return was sent back."),
+        N_("The return was sent back (%(carrier)s, tracking %(tracking)s)."),
+    ),
     "cancellation.rejected": (
         N_("The seller declined to cancel."),
         N_("The seller declined to cancel (%(carrier)s, tracking %(tracking)s)."),
@@ -97,6 +111,14 @@ PLAIN_SENTENCES: dict[str, str] = {
     "refund.failed": N_("The refund failed at the payment provider."),
     "support_ticket.opened": N_("Asked support for help."),
     "support_ticket.closed": N_("Support closed the request for help."),
+    "return.approved": N_("The return was approved."),
+    "return.declined": N_("The return was declined."),
+    "return.offer_declined": N_("The offer was declined; the seller answers the return again."),
+    "return.offer_lapsed": N_("The offer lapsed without an answer."),
+    "return.delivered": N_("The return was delivered to the seller."),
+    "return.problem": N_("The seller reported a problem with what came back."),
+    "return.closed": N_("The return was not sent in time and closed without a refund."),
+    "return.withdrawn": N_("The return was withdrawn."),
 }
 
 # Events with an amount: with it when it is known, without it when it is not.
@@ -114,6 +136,26 @@ AMOUNT_SENTENCES: dict[str, tuple[str, str, str]] = {
         N_("Refund sent to the bank."),
     ),
     "refund.succeeded": ("amount", N_("Refund of %(amount)s paid out."), N_("Refund paid out.")),
+    "return.requested": (
+        "refund",
+        N_("Asked to return items, for a refund of %(amount)s."),
+        N_("Asked to return items."),
+    ),
+    "return.offered": (
+        "amount",
+        N_("Offered a partial refund of %(amount)s to keep the item."),
+        N_("Offered a partial refund to keep the item."),
+    ),
+    "return.offer_accepted": (
+        "amount",
+        N_("Accepted the partial refund of %(amount)s and kept the item."),
+        N_("Accepted the partial refund and kept the item."),
+    ),
+    "return.refunded": (
+        "amount",
+        N_("The returned items were refunded: %(amount)s."),
+        N_("The returned items were refunded."),
+    ),
 }
 
 

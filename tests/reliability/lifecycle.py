@@ -4,6 +4,7 @@ sandbox gateway, with the invariants of §2, §3 and §6 checked after every ste
 `OrderWorld` holds the parties and the order and reads what was stored; `OrderLife` is the
 machine. Returns and disputes extend it: subclass `OrderLife`, add `@rule`s that call their
 use cases through `self.attempt`, and `@invariant`s of their own; the ones here keep holding.
+`ReturnLife` is §4's: it starts from a shipped or delivered order.
 """
 
 from __future__ import annotations
@@ -35,12 +36,15 @@ from recourse.db.queries.orders import order_detail
 from recourse.db.queries.timeline import TimelineView
 from recourse.domain.errors import DomainError
 from recourse.domain.order import TERMINAL_STATUSES, NewLine, OrderStatus, PaymentStatus
+from recourse.domain.refund import return_ref
+from recourse.domain.returns import FINAL_STATUSES, Condition, ReturnLine, ReturnStatus
 from recourse.domain.roles import Actor, Role
 from recourse.domain.shipment import CarrierEvent, ShipmentLine
 from recourse.integrations.clock import FixedClock
 from recourse.integrations.gateways.sandbox import SandboxGateway, SandboxSettings
-from recourse.services import cancellations, orders, refunds, shipping
+from recourse.services import cancellations, orders, refunds, returns, shipping
 from recourse.services.cancellations import REJECTION_REASONS
+from recourse.services.returns import parcels
 from tests.factories import actor_of, make_order, make_store, make_user
 from tests.reliability.conftest import Snapshot
 
@@ -470,6 +474,225 @@ class OrderLife(RuleBasedStateMachine):
         re-reads its object and acts only if it still applies, so it never fails; and the
         worker never gives up on anything this order sends (a dead letter)."""
         assert not seen.failing, seen.failing
+
+
+REMORSE = ("no_longer_needed", "wrong_size", "found_better_price", "ordered_by_mistake")
+NOT_AS_DESCRIBED = ("not_as_described", "damaged", "defective", "wrong_item", "missing_parts")
+
+
+@dataclass(frozen=True)
+class SeenReturn:
+    id: int
+    kind: str
+    status: str
+    return_shipment_id: int | None
+    refund_id: int | None
+
+
+class ReturnLife(OrderLife):
+    """§4 on top of the order's life: the buyer asks to send units back, the seller answers
+    (approve, decline, one offer), the buyer ships, the carrier scans the parcel back, the
+    seller receives it, or somebody withdraws; refused parcels (the carrier's `refused`, which
+    OrderLife already reports) get the buyer's reason. Invariants: returned units never exceed
+    shipped ones, a final return stays final, one buyer return open at a time, and a refunded
+    return has exactly one refund, caused by it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.returns: list[SeenReturn] = []
+        self.finals: dict[int, str] = {}
+
+    @initialize(outcome=st.sampled_from(["delivered", "delivered", "shipped"]))
+    def placed(self, outcome: str) -> None:
+        """Returns begin after delivery (R1) or on the way (S2): every unit paid and shipped in
+        one parcel, delivered in most lives."""
+        w = self.world
+        self.pay("captured")
+        parcel = shipping.ship_order(
+            w.c.uow(),
+            w.c.ctx,
+            actor=w.seller,
+            order_id=w.order_id,
+            lines=[
+                ShipmentLine(i, line.quantity)
+                for i, line in zip(w.parties.lines, LINES, strict=True)
+            ],
+            carrier="DHL",
+            tracking_number="JJD0000000000",
+        )
+        if outcome == "delivered":
+            shipping.record_carrier_event(
+                w.c.uow(), w.c.ctx, actor=OPERATOR, shipment_id=parcel, event=CarrierEvent.delivered
+            )
+
+    def _return(self, *statuses: ReturnStatus) -> SeenReturn | None:
+        wanted = {str(s) for s in statuses}
+        return next((r for r in reversed(self.returns) if r.status in wanted), None)
+
+    def _act(self, name: str, ret: SeenReturn | None, action: Callable[[int], object]) -> None:
+        if ret is not None:
+            self.attempt(name, lambda: action(ret.id))
+
+    @precondition(lambda self: any(line.delivered for line in self.seen.lines))
+    @rule(
+        line=st.integers(0, len(LINES) - 1),
+        quantity=st.integers(1, 3),
+        reason=st.sampled_from(REMORSE + NOT_AS_DESCRIBED),
+    )
+    def buyer_asks_to_return(self, line: int, quantity: int, reason: str) -> None:
+        w = self.world
+        self.attempt(
+            f"return {reason}",
+            lambda: returns.request_return(
+                w.c.uow(),
+                w.c.ctx,
+                actor=w.buyer,
+                order_id=w.order_id,
+                lines=[ReturnLine(w.parties.lines[line], quantity)],
+                reason=reason,
+                description="Sending it back",
+            ),
+        )
+
+    @rule(answer=st.sampled_from(["approve", "decline", "offer"]), amount=st.integers(1, 4000))
+    def seller_answers_return(self, answer: str, amount: int) -> None:
+        w, ret = self.world, self._return(ReturnStatus.requested)
+        uow, ctx, seller = w.c.uow, w.c.ctx, w.seller
+        if answer == "approve":
+            self._act(
+                "approve return",
+                ret,
+                lambda rid: returns.approve_return(
+                    uow(), ctx, actor=seller, return_id=rid, return_address="1 Rue X, Paris"
+                ),
+            )
+        elif answer == "decline":
+            self._act(
+                "decline return",
+                ret,
+                lambda rid: returns.decline_return(
+                    uow(), ctx, actor=seller, return_id=rid, reason="Worn"
+                ),
+            )
+        else:
+            self._act(
+                "offer",
+                ret,
+                lambda rid: returns.offer_partial_refund(
+                    uow(), ctx, actor=seller, return_id=rid, amount=amount
+                ),
+            )
+
+    @rule(accept=st.booleans())
+    def buyer_answers_offer(self, accept: bool) -> None:
+        w, ret = self.world, self._return(ReturnStatus.offered)
+        answer = returns.accept_offer if accept else returns.decline_offer
+        self._act(
+            "accept offer" if accept else "decline offer",
+            ret,
+            lambda rid: answer(w.c.uow(), w.c.ctx, actor=w.buyer, return_id=rid),
+        )
+
+    @rule()
+    def buyer_ships_back(self) -> None:
+        w, ret = self.world, self._return(ReturnStatus.approved)
+        self._act(
+            "ship back",
+            ret,
+            lambda rid: returns.ship_return(
+                w.c.uow(),
+                w.c.ctx,
+                actor=w.buyer,
+                return_id=rid,
+                carrier="DHL",
+                tracking_number=f"RET{rid:06d}",
+            ),
+        )
+
+    @rule(carrier_event=st.sampled_from([CarrierEvent.in_transit, CarrierEvent.delivered]))
+    def carrier_brings_it_back(self, carrier_event: CarrierEvent) -> None:
+        w, ret = self.world, self._return(ReturnStatus.shipped)
+        if ret is None or ret.return_shipment_id is None:
+            return
+        parcel = ret.return_shipment_id
+        self.attempt(
+            f"return parcel {carrier_event}",
+            lambda: shipping.record_carrier_event(
+                w.c.uow(), w.c.ctx, actor=OPERATOR, shipment_id=parcel, event=carrier_event
+            ),
+        )
+
+    @rule(condition=st.sampled_from(list(Condition)))
+    def seller_receives(self, condition: Condition) -> None:
+        w = self.world
+        ret = self._return(
+            ReturnStatus.shipped, ReturnStatus.delivered, ReturnStatus.parcel_returning
+        )
+        note = "Worn" if condition is Condition.problem else None
+        self._act(
+            f"receive {condition}",
+            ret,
+            lambda rid: returns.receive_return(
+                w.c.uow(), w.c.ctx, actor=w.seller, return_id=rid, condition=condition, note=note
+            ),
+        )
+
+    @rule()
+    def buyer_withdraws_return(self) -> None:
+        w = self.world
+        ret = self._return(ReturnStatus.requested, ReturnStatus.offered, ReturnStatus.approved)
+        self._act(
+            "withdraw return",
+            ret,
+            lambda rid: returns.withdraw_return(w.c.uow(), w.c.ctx, actor=w.buyer, return_id=rid),
+        )
+
+    @rule(reason=st.sampled_from(REMORSE + NOT_AS_DESCRIBED))
+    def buyer_explains_a_parcel(self, reason: str) -> None:
+        w = self.world
+        ret = next((r for r in self.returns if r.kind != "return"), None)
+        self._act(
+            f"parcel reason {reason}",
+            ret,
+            lambda rid: parcels.give_parcel_reason(
+                w.c.uow(), w.c.ctx, actor=w.buyer, return_id=rid, reason=reason
+            ),
+        )
+
+    @invariant()
+    def returns_stay_consistent(self) -> None:
+        w = self.world
+        with w.c.read_session() as s:
+            self.returns = [
+                SeenReturn(r.id, r.kind, r.status, r.return_shipment_id, r.refund_id)
+                for r in s.scalars(
+                    select(m.ReturnRow)
+                    .where(m.ReturnRow.order_id == w.order_id)
+                    .order_by(m.ReturnRow.id)
+                )
+            ]
+            counts = s.execute(
+                select(m.OrderLineRow.qty_returned, m.OrderLineRow.qty_shipped).where(
+                    m.OrderLineRow.order_id == w.order_id
+                )
+            ).all()
+            causes = Counter(
+                s.scalars(select(m.RefundRow.cause_ref).where(m.RefundRow.order_id == w.order_id))
+            )
+        assert all(returned <= shipped for returned, shipped in counts), counts
+        open_buyer = [r for r in self.returns if r.kind == "return" and r.status not in FINALS]
+        assert len(open_buyer) <= 1, self.returns
+        for r in self.returns:
+            before = self.finals.get(r.id)
+            assert before is None or before == r.status, (r, before)
+            if r.status in FINALS:
+                self.finals[r.id] = r.status
+        for r in self.returns:
+            if r.status == ReturnStatus.refunded:
+                assert causes[return_ref(r.id)] == 1, (r, causes)
+
+
+FINALS = frozenset(str(s) for s in FINAL_STATUSES)
 
 
 def _tally(outcome: str) -> None:

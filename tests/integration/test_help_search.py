@@ -25,6 +25,9 @@ SLUGS = {
     "refusing-a-delivery",
     "returning-an-item",
     "what-a-return-costs",
+    "opening-a-dispute",
+    "dispute-escalation-and-decision",
+    "appealing-a-decision",
 }
 
 

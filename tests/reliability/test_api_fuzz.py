@@ -106,6 +106,7 @@ def real_ids(world: World) -> dict[str, list[Any]]:
         "endpoint_id": [world.endpoint],
         "delivery_id": [world.delivery],
         "file_id": [world.evidence_file],
+        "request_id": [world.intercept],
         "code": ["found_cheaper", "other", "out_of_stock"],
         "method": ["card", "wallet", "bank_transfer", "store_balance", "coupon"],
         "name": ["sandbox", "stripe"],
@@ -245,6 +246,14 @@ def _real_files(body: dict[str, Any]) -> None:
             part.data = ONE_PIXEL_PNG
 
 
+def _own_files_only(body: dict[str, Any]) -> None:
+    """M1: a message names files the caller uploaded to the order first, which JSON Schema
+    cannot state; a generated message carries its text alone."""
+    if body.get("file_ids"):
+        body["file_ids"] = []
+        body["body"] = "Hello"
+
+
 # Rules the API states in words (the operation's or field's description) because JSON Schema
 # cannot compare two values or ask the network; valid requests are made to keep them, so a
 # refusal of one that does is a failure like any other.
@@ -257,6 +266,7 @@ UNSTATED: dict[tuple[str, str], Callable[[dict[str, Any]], None]] = {
     ),
     ("PUT", "/api/v1/settlement-profiles/{method}"): _ordered_days,
     ("POST", "/api/v1/orders/{order_id}/files"): _real_files,
+    ("POST", "/api/v1/orders/{order_id}/messages"): _own_files_only,
     ("POST", "/api/v1/webhook-endpoints"): _public_url,
     ("PATCH", "/api/v1/webhook-endpoints/{endpoint_id}"): _public_url,
 }

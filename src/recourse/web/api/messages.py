@@ -8,14 +8,14 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from recourse.db.queries import conversation as q
 from recourse.domain.conversation import BODY_MAX, NOTE_MAX
 from recourse.domain.errors import NotFound
 from recourse.domain.evidence import EvidenceLimits
 from recourse.services import conversation
-from recourse.web.api.fields import BodyId, Id, Prose, Whole
+from recourse.web.api.fields import FILLED_PROSE, BodyId, Id, Prose, Whole
 from recourse.web.api.responses.conversation import (
     Conversation,
     InterceptRequest,
@@ -29,6 +29,21 @@ router = APIRouter(tags=["messages"])
 
 
 class MessageIn(Strict):
+    """Text that says something, or files, or both."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {
+                    "required": ["body"],
+                    "properties": {"body": {"type": "string", "pattern": FILLED_PROSE}},
+                },
+                {"required": ["file_ids"], "properties": {"file_ids": {"minItems": 1}}},
+            ]
+        },
+    )
+
     body: Prose = Field(
         default="",
         max_length=2 * BODY_MAX,

@@ -851,3 +851,19 @@ def inbox_rows(views: Iterable[Any], words: Words, audience: str = "seller") -> 
         )
         for v in views
     ]
+
+
+@pass_context
+def waiting_returns(context: TemplateContext) -> int:
+    """The number next to "Returns" in a seller's header: returns waiting for their answer or
+    for them to confirm what came back."""
+    user = context.get("user")
+    request = context.get("request")
+    if user is None or request is None or user.role is not Role.seller:
+        return 0
+    c: Container = request.app.state.container
+    with c.read_session() as session:
+        return return_queries.open_return_count(session, user.store_ids)
+
+
+templates.env.globals["waiting_returns"] = waiting_returns

@@ -11,12 +11,14 @@ import pytest
 
 from recourse.container import Container
 from recourse.domain.errors import NotAllowed, NotFound, RuleConflict
+from recourse.domain.options import PathName
 from recourse.domain.order import OrderStatus, derive_status
 from recourse.domain.returns import ReturnKind, ReturnLine, ReturnStatus
 from recourse.domain.roles import SYSTEM, Actor, Role
 from recourse.domain.shipment import CarrierEvent, ShipmentLine
 from recourse.integrations.clock import FixedClock
 from recourse.services import shipping
+from recourse.services.options import order_options
 from recourse.services.returns.answers import approve_return
 from recourse.services.returns.parcels import give_parcel_reason, open_parcel_return
 from recourse.services.returns.receiving import receive_return
@@ -145,6 +147,36 @@ def test_an_intercepted_parcel_comes_back_through_open_parcel_return(
     [ret] = returns_of(container, order_id)
     assert first == again == ret.id
     assert ret.kind is ReturnKind.intercepted
+
+
+def test_an_intercepted_parcel_still_in_transit_is_not_offered_for_refusal(
+    container: Container, clock: FixedClock, parties: Parties, order_id: int, shipment_id: int
+) -> None:
+    carrier_event(container, shipment_id, CarrierEvent.in_transit)
+    before = order_options(container.uow(), container.ctx, parties.buyer, order_id)
+    going = before.get(PathName.refuse_delivery)
+    assert going is not None and going.option.open
+    with container.uow() as uow:
+        order = uow.orders.get(order_id, for_update=True)
+        assert order is not None
+        open_parcel_return(
+            uow,
+            container.ctx,
+            order=order,
+            shipment_ids=[shipment_id],
+            kind=ReturnKind.intercepted,
+            actor=SYSTEM,
+            now=clock.now(),
+        )
+        uow.commit()
+
+    after = order_options(container.uow(), container.ctx, parties.buyer, order_id)
+
+    refuse = after.get(PathName.refuse_delivery)
+    assert refuse is not None
+    assert (refuse.option.open, refuse.option.blocker) == (False, "parcel.nothing_going_out")
+    give = after.get(PathName.give_reason)
+    assert give is not None and give.option.open
 
 
 def test_the_seller_confirming_the_parcel_back_refunds_at_once(

@@ -58,6 +58,7 @@ def situation(
     viewer: Actor,
     *parcels: ShipmentStatus,
     returns: tuple[Return, ...] = (),
+    in_returns: tuple[ShipmentStatus, ...] = (),
     status: str = "shipped",
 ) -> Situation:
     return Situation(
@@ -68,6 +69,7 @@ def situation(
         platform=PlatformPolicy(),
         parcels=parcels,
         parcel_returns=returns,
+        parcels_in_returns=in_returns,
     )
 
 
@@ -91,6 +93,31 @@ def test_the_buyer_may_refuse_while_a_parcel_is_on_its_way(
     found = summary(list(parcel_paths(situation(BUYER, *parcels))))
 
     assert found == {"refuse_delivery": expected}
+
+
+@pytest.mark.parametrize(
+    ("parcels", "in_returns", "expected"),
+    [
+        # intercepted: the carrier still says in transit, but the parcel is coming back
+        ((ShipmentStatus.in_transit,), (ShipmentStatus.in_transit,), "parcel.nothing_going_out"),
+        ((ShipmentStatus.in_transit, ShipmentStatus.shipped), (ShipmentStatus.in_transit,), None),
+        (
+            (ShipmentStatus.delivered, ShipmentStatus.refused),
+            (ShipmentStatus.refused,),
+            "parcel.delivered",
+        ),
+    ],
+)
+def test_a_parcel_already_coming_back_is_not_one_to_refuse(
+    parcels: tuple[ShipmentStatus, ...],
+    in_returns: tuple[ShipmentStatus, ...],
+    expected: str | None,
+) -> None:
+    [refuse, _] = parcel_paths(
+        situation(BUYER, *parcels, returns=(parcel_return(),), in_returns=in_returns)
+    )
+
+    assert (refuse.open, refuse.blocker) == (expected is None, expected)
 
 
 def test_once_delivered_the_buyer_is_pointed_to_a_return() -> None:

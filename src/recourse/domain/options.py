@@ -84,6 +84,9 @@ class Situation:
     """The buyer's request to stop a parcel waiting for the seller (its id), if any (S1)."""
     parcel_returns: tuple[Return, ...] = ()
     """The order's parcels coming back to the seller, open or settled (S1/S2)."""
+    parcels_in_returns: tuple[ShipmentStatus, ...] = ()
+    """Where each of the seller's parcels already coming back in a return stands (S1/S2: an
+    intercepted parcel may still read `in_transit`)."""
     buyer_returns: tuple[Return, ...] = ()
     """The order's buyer returns, open or settled (R1-R4)."""
     delivered_at: datetime | None = None

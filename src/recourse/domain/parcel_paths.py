@@ -13,6 +13,7 @@ would be accepted.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from recourse.domain.options import Option, PathName, Situation
@@ -32,7 +33,8 @@ and the buyer may still explain."""
 
 
 def _refuse_delivery(situation: Situation) -> Option:
-    parcels = situation.parcels
+    # the parcels not already coming back (an intercepted one may still read in transit)
+    parcels = list((Counter(situation.parcels) - Counter(situation.parcels_in_returns)).elements())
     if any(status in GOING_OUT for status in parcels):
         return Option(PathName.refuse_delivery, open=True, help=HELP)
     if parcels and all(status is ShipmentStatus.delivered for status in parcels):

@@ -18,6 +18,7 @@ from recourse.domain.refund import RefundQuote, refundable
 from recourse.domain.return_paths import return_items_quote
 from recourse.domain.roles import Actor, Role
 from recourse.domain.settlement import ExpectedBy
+from recourse.domain.shipment import ShipmentStatus
 from recourse.services.cancellations.preview import policy_for
 from recourse.services.orders import load_order
 from recourse.services.ports.common import Context
@@ -74,9 +75,20 @@ def situation_for(uow: UnitOfWork, order: Order, viewer: Actor, now: datetime) -
         parcels=tuple(status for _, status in uow.conversation.outbound_parcels(order.id)),
         intercept_request=getattr(uow.conversation.waiting_intercept(order.id), "id", None),
         parcel_returns=tuple(r for r in every_return if r.is_parcel),
+        parcels_in_returns=_parcels_in_returns(uow, order.id),
         buyer_returns=tuple(r for r in every_return if not r.is_parcel),
         delivered_at=uow.returns.delivered_at(order.id),
     )
+
+
+def _parcels_in_returns(uow: UnitOfWork, order_id: int) -> tuple[ShipmentStatus, ...]:
+    """S1/S2: where the seller's parcels that already come back in a return stand."""
+    found = []
+    for shipment_id, status in uow.conversation.outbound_parcels(order_id):
+        shipment = uow.shipments.get(shipment_id)
+        if shipment is not None and shipment.return_id is not None:
+            found.append(status)
+    return tuple(found)
 
 
 def _priced(

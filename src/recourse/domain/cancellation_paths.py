@@ -50,9 +50,9 @@ BLOCKER_HELP: Mapping[str, str] = {
 
 # What an alternative (a blocker's "do this instead") links to when it is no path of its own.
 ALTERNATIVE_HELP: Mapping[str, str] = {
-    "ask_seller": "cancel-before-shipping",
-    "refuse_delivery": "common-mistakes",
-    "return_after_delivery": "confirm-receipt-and-protection",
+    "ask_seller": "messages-and-stopping-a-parcel",
+    "refuse_delivery": "refusing-a-delivery",
+    "return_after_delivery": "returning-an-item",
 }
 
 

@@ -304,3 +304,44 @@ def test_a_refused_parcel_opens_a_return_the_buyer_explains_and_the_seller_confi
     login(client, "ann@example.com")
     page = client.get(f"/orders/{order}/returns/{return_id}")
     assert "Your refund" in page.text
+
+
+def test_the_buyer_declines_an_offer_then_withdraws_and_a_mismatched_address_is_404(
+    client: TestClient, container: Container
+) -> None:
+    order = _delivered(container)
+    return_id = _request(client, container, order, "damaged")
+    login(client, "sam@example.com")
+    page = client.get(f"/seller/orders/{order}/returns/{return_id}")
+    client.post(
+        f"/seller/orders/{order}/returns/{return_id}/offer",
+        data={"csrf_token": csrf_from(page), "amount": "5.00"},
+    )
+    login(client, "ann@example.com")
+    page = client.get(f"/orders/{order}/returns/{return_id}")
+    declined = client.post(
+        f"/orders/{order}/returns/{return_id}/decline-offer",
+        data={"csrf_token": csrf_from(page)},
+    )
+    assert declined.status_code == 303
+    page = client.get(f"/orders/{order}/returns/{return_id}")
+    assert "Waiting for the seller" in page.text
+    again = client.post(
+        f"/orders/{order}/returns/{return_id}/accept-offer",
+        data={"csrf_token": csrf_from(page)},
+    )
+    assert again.status_code == 409
+    assert 'class="form-error"' in again.text
+    withdrawn = client.post(
+        f"/orders/{order}/returns/{return_id}/withdraw",
+        data={"csrf_token": csrf_from(page)},
+    )
+    assert withdrawn.status_code == 303
+    assert "You withdrew this return." in client.get(withdrawn.headers["location"]).text
+
+    login(client, "sam@example.com")
+    page = client.get(f"/seller/orders/{order}/returns/{return_id}")
+    assert "Approve the return" not in page.text
+    placed = get_order(container, order)
+    other = make_order(container, buyer_id=placed.buyer_id, store_id=placed.store_id)
+    assert client.get(f"/seller/orders/{other}/returns/{return_id}").status_code == 404

@@ -663,6 +663,7 @@ RULES: tuple[Rule, ...] = (
         {"file_id": lambda w: w.evidence_file},
     ),
     Rule("GET", "/support/metrics", SUPPORT_PAGE),
+    Rule("GET", "/support/dashboard", SUPPORT_PAGE),
     Rule(
         "POST",
         "/seller/orders/{order_id}/cancellations/{cancellation_id}/approve",

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from recourse.web.pages.support import cancellations, orders, outbox, refunds, returns, webhooks
+from recourse.web.pages.support import (
+    cancellations,
+    dashboard,
+    orders,
+    outbox,
+    refunds,
+    returns,
+    webhooks,
+)
 from recourse.web.pages.support import conversation as conversation_pages
 
 router = APIRouter()
@@ -16,3 +24,4 @@ router.include_router(webhooks.router)
 router.include_router(refunds.router)
 router.include_router(cancellations.router)
 router.include_router(returns.router)
+router.include_router(dashboard.router)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, case, func, literal, select, union_all
+from sqlalchemy import String, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
@@ -63,6 +63,15 @@ class ShipmentView:
     events: list[dict[str, Any]]
     direction: str = "outbound"  # or "return": a buyer's parcel back (R3)
     return_id: int | None = None  # the return it carries (R3, or S1/S2 coming back)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderSearch:
+    """What support's search box found: a buyer (their email) or orders (a number or a
+    marketplace reference); an empty search finds nothing to narrow by."""
+
+    buyer_id: int | None = None
+    order_ids: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +148,7 @@ def list_orders(
     statuses: tuple[str, ...] = (),
     store_id: int | None = None,
     buyer_id: int | None = None,
+    order_ids: tuple[int, ...] | None = None,
     cursor: int | None = None,
     limit: int = 20,
 ) -> OrderPage:
@@ -174,6 +184,8 @@ def list_orders(
         stmt = stmt.where(m.OrderRow.store_id == store_id)
     if buyer_id is not None:
         stmt = stmt.where(m.OrderRow.buyer_id == buyer_id)
+    if order_ids is not None:
+        stmt = stmt.where(m.OrderRow.id.in_(order_ids or (-1,)))
     if cursor is not None:
         stmt = stmt.where(m.OrderRow.id < cursor)
     rows = session.execute(stmt).all()
@@ -213,7 +225,12 @@ def list_orders(
 
 
 def tab_counts(
-    session: Session, actor: Actor, now: datetime, *, store_id: int | None = None
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    *,
+    store_id: int | None = None,
+    order_ids: tuple[int, ...] | None = None,
 ) -> dict[str, int]:
     """Counts per tab, for the tab labels: one statement. Counting the stored status reads
     only the (owner, status, id) index; the few orders the clock has moved on before the
@@ -226,6 +243,8 @@ def tab_counts(
         where.append(scope)
     if store_id is not None:
         where.append(m.OrderRow.store_id == store_id)
+    if order_ids is not None:
+        where.append(m.OrderRow.id.in_(order_ids or (-1,)))
     stored = select(m.OrderRow.status, literal(None, String).label("moved_to"), func.count()).where(
         *where
     )
@@ -251,6 +270,23 @@ def tab_counts(
         if statuses:
             counts[tab] = sum(by_status.get(s, 0) for s in statuses)
     return counts
+
+
+def search_orders(session: Session, text: str) -> OrderSearch:
+    """Support's one search box, exact matches only: an email finds that buyer (emails are
+    stored in lower case); anything else is an order number (with or without '#') or a
+    marketplace reference (`external_id`, in any store)."""
+    query = text.strip()
+    if not query:
+        return OrderSearch()
+    if "@" in query:
+        buyer = session.scalar(select(m.UserRow.id).where(m.UserRow.email == query.lower()))
+        return OrderSearch(buyer_id=buyer) if buyer is not None else OrderSearch(order_ids=())
+    matches = m.OrderRow.external_id == query
+    number = query.removeprefix("#")
+    if number.isascii() and number.isdigit() and len(number) < 19:  # fits a bigint
+        matches = or_(matches, m.OrderRow.id == int(number))
+    return OrderSearch(order_ids=tuple(session.scalars(select(m.OrderRow.id).where(matches))))
 
 
 def order_detail(

@@ -6,7 +6,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from recourse.db.queries.orders import TABS, line_summaries, list_orders, order_detail, tab_counts
+from recourse.db.queries.orders import (
+    TABS,
+    line_summaries,
+    list_orders,
+    order_detail,
+    search_orders,
+    tab_counts,
+)
 from recourse.db.queries.stores import all_stores
 from recourse.db.queries.timeline import audit_timeline
 from recourse.db.queries.users import user_names
@@ -31,11 +38,18 @@ def all_orders(
     tab: str = "all",
     store: str | None = None,
     buyer: str | None = None,
+    q: str | None = None,
     cursor: str | None = None,
 ) -> Response:
     tab = tab if tab in TABS else "all"
     store_id = optional_int(store, "store")
-    buyer_id = optional_int(buyer, "buyer")
+    typed_buyer = optional_int(buyer, "buyer")
+    query = (q or "").strip()[:254]
+    # One box for an order number, a marketplace reference or a buyer's email (exact).
+    found = search_orders(session, query)
+    buyer_id = typed_buyer
+    if found.buyer_id is not None:  # an email and a buyer id that disagree find nothing
+        buyer_id = found.buyer_id if typed_buyer in (None, found.buyer_id) else -1
     now = c.clock.now()
     actor = user.actor()
     page = list_orders(
@@ -45,12 +59,13 @@ def all_orders(
         tab=tab,
         store_id=store_id,
         buyer_id=buyer_id,
+        order_ids=found.order_ids,
         cursor=optional_int(cursor, "cursor"),
     )
     # Counting as that buyer would see them keeps the tab counts equal to the filtered list.
     counted_as = actor if buyer_id is None else Actor(Role.buyer, buyer_id)
-    counts = tab_counts(session, counted_as, now, store_id=store_id)
-    filters = {"tab": tab, "store": store_id, "buyer": buyer_id}
+    counts = tab_counts(session, counted_as, now, store_id=store_id, order_ids=found.order_ids)
+    filters = {"tab": tab, "store": store_id, "buyer": typed_buyer, "q": query}
     return render(
         request,
         "orders/support_orders.html",
@@ -59,7 +74,8 @@ def all_orders(
             "tabs": present_orders.tabs(counts, tab, words(request)),
             "tab": tab,
             "store_id": store_id,
-            "buyer_id": buyer_id,
+            "buyer_id": typed_buyer,
+            "q": query,
             "stores": all_stores(session),
             "rows": present_orders.order_rows(
                 page.items,
@@ -67,7 +83,7 @@ def all_orders(
                 now,
                 words(request),
             ),
-            "filter_query": query_string(store=store_id, buyer=buyer_id),
+            "filter_query": query_string(store=store_id, buyer=typed_buyer, q=query),
             "older": (
                 query_string(**filters, cursor=page.next_cursor) if page.next_cursor else None
             ),

@@ -10,8 +10,8 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, select
 
-from recourse.container import Container
 from recourse.cli import _worker
+from recourse.container import Container
 from recourse.db.models import DisputeRow, OrderRow
 from recourse.domain.roles import Role
 from recourse.integrations.clock import FixedClock

@@ -13,6 +13,7 @@ from recourse.db.reference import ReferenceCache
 from recourse.db.repositories.accounts import SqlLoginAttempts, SqlTokens, SqlUsers, SqlWebSessions
 from recourse.db.repositories.cancellations import SqlCancellations, SqlReasons
 from recourse.db.repositories.conversation import SqlConversation
+from recourse.db.repositories.disputes import SqlDisputes
 from recourse.db.repositories.evidence import SqlEvidenceFiles
 from recourse.db.repositories.help import SqlHelpArticles
 from recourse.db.repositories.notifications import SqlNotifications
@@ -91,6 +92,7 @@ class SqlUnitOfWork:
             self.returns = SqlReturns(session)
             self.conversation = SqlConversation(session)
             self.evidence = SqlEvidenceFiles(session)
+            self.disputes = SqlDisputes(session)
         self._depth += 1
         return self
 

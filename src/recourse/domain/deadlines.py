@@ -17,6 +17,7 @@ from recourse.domain.cancellation import (
     overdue_autocancel_due,
 )
 from recourse.domain.cancellation_request import request_expired
+from recourse.domain.disputes import Dispute, dispute_due_now
 from recourse.domain.errors import RuleConflict
 from recourse.domain.order import Order, derive_status, unpaid_expired
 from recourse.domain.policy import PlatformPolicy
@@ -35,6 +36,10 @@ class Deadline(StrEnum):
     return_offer_answer_by = "return.offer_answer_by"
     return_ship_by = "return.ship_by"
     return_refund_by = "return.refund_by"
+    # §5 a dispute's deadlines (the subject is the dispute)
+    dispute_respond_by = "dispute.respond_by"
+    dispute_escalate_at = "dispute.escalate_at"
+    dispute_appeal_by = "dispute.appeal_by"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +70,11 @@ def due_now(
     *,
     stored_status: str | None = None,
     returns: Iterable[Return] = (),
+    disputes: Iterable[Dispute] = (),
 ) -> list[Due]:
-    """C2/C4/§2/§4: the consequences still to apply, in the order they apply: silence approves
-    a request, and a return's passed deadline decides it, before the order's own deadlines are
-    looked at."""
+    """C2/C4/§2/§4/§5: the consequences still to apply, in the order they apply: silence
+    approves a request, and a return's or a dispute's passed deadline decides it, before the
+    order's own deadlines are looked at."""
     due = [
         Due(Deadline.respond_by, r.id, r.respond_by)
         for r in requests
@@ -78,6 +84,10 @@ def due_now(
         passed = return_due(ret, now)
         if passed is not None:
             due.append(Due(Deadline(passed.name), passed.return_id, passed.at))
+    for dispute in disputes:
+        decided = dispute_due_now(dispute, now)
+        if decided is not None:
+            due.append(Due(Deadline(decided.name), decided.dispute_id, decided.at))
     autocancel_at = overdue_autocancel_at(order, platform)
     if autocancel_at is not None and overdue_autocancel_due(order, now, platform):
         due.append(Due(Deadline.overdue_autocancel, order.id, autocancel_at))

@@ -190,3 +190,63 @@ class Dispute:
     def latest(self, party: Party) -> Proposal | None:
         mine = [p for p in self.proposals if p.by is party]
         return mine[-1] if mine else None
+
+
+# Deadline names (the outbox names them the same way; services/deadlines.py maps each).
+RESPOND_BY = "dispute.respond_by"
+RESPOND_REMINDER = "dispute.respond_reminder"
+ESCALATE_AT = "dispute.escalate_at"
+ESCALATE_REMINDER = "dispute.escalate_reminder"
+APPEAL_BY = "dispute.appeal_by"
+INFO_DUE = "dispute.info_due"
+INFO_REMINDER = "dispute.info_reminder"
+
+# The statuses in which support takes part in the order's conversation (M1, D5).
+SUPPORT_STATUSES = frozenset(
+    {DisputeStatus.escalated, DisputeStatus.appealed, DisputeStatus.decided}
+)
+
+# The statuses that keep the order from being `closed` (§2): the open ones, and a decided one
+# whose appeal window still runs.
+UNSETTLED_STATUSES = OPEN_STATUSES | {DisputeStatus.decided}
+
+
+def due_at_of(d: Dispute) -> datetime | None:
+    """The deadline the dispute's current step waits for: the seller's answer, the end of
+    negotiation, support's SLA, the end of the appeal window (None when no clock runs)."""
+    match d.status:
+        case DisputeStatus.awaiting_seller:
+            return d.respond_by
+        case DisputeStatus.negotiating:
+            return d.escalate_at
+        case DisputeStatus.escalated | DisputeStatus.appealed:
+            return d.sla_due_at
+        case DisputeStatus.decided:
+            return d.appeal_by
+        case _:
+            return None
+
+
+@dataclass(frozen=True, slots=True)
+class DisputeDue:
+    """A dispute's passed deadline whose consequence is still to apply."""
+
+    name: str
+    dispute_id: int
+    at: datetime
+
+
+def dispute_due_now(d: Dispute, now: datetime) -> DisputeDue | None:
+    """§10/D3/D4/D6: what a passed deadline decides for this dispute, if anything is still to
+    apply: the seller's silence carries out the buyer's request, negotiation running out
+    escalates, an appeal window passing unused resolves the decision for good. Support's SLA
+    decides nothing (it orders the queue)."""
+    match d.status:
+        case DisputeStatus.awaiting_seller if d.respond_by is not None and now >= d.respond_by:
+            return DisputeDue(RESPOND_BY, d.id, d.respond_by)
+        case DisputeStatus.negotiating if d.escalate_at is not None and now >= d.escalate_at:
+            return DisputeDue(ESCALATE_AT, d.id, d.escalate_at)
+        case DisputeStatus.decided if d.appeal_by is not None and now >= d.appeal_by:
+            return DisputeDue(APPEAL_BY, d.id, d.appeal_by)
+        case _:
+            return None

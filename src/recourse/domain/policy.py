@@ -116,6 +116,8 @@ class PlatformPolicy:
     message_digest_minutes: int = 15
     """M1: unread messages are emailed in one digest this long after the first of a batch."""
     evidence_unattached_hours: int = 24
+    escalation_window_days: int = 30
+    """D1: a refused cancellation of an order that never shipped may be disputed this long."""
 
     @classmethod
     def from_overrides(cls, overrides: dict[str, int]) -> PlatformPolicy:

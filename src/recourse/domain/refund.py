@@ -46,6 +46,19 @@ def return_of(cause_ref: str | None) -> int | None:
     return int(ref)
 
 
+def dispute_ref(dispute_id: int) -> str:
+    """D3-D6: the cause reference of a refund a dispute carried out."""
+    return f"dispute:{dispute_id}"
+
+
+def dispute_of(cause_ref: str | None) -> int | None:
+    """D3-D6: the dispute a refund's cause reference names, or None for other causes."""
+    kind, _, ref = (cause_ref or "").partition(":")
+    if kind != "dispute" or not (ref.isascii() and ref.isdigit()):
+        return None
+    return int(ref)
+
+
 class RefundReason(StrEnum):
     """Why support refunds by hand (F1). Refunds recorded before this catalogue may carry a
     reason in free text; it still reads."""

@@ -30,6 +30,7 @@ from recourse.domain.conversation import (
     parse_outcome,
     poster_role,
 )
+from recourse.domain.disputes import SUPPORT_STATUSES
 from recourse.domain.errors import InvalidInput, NotFound
 from recourse.domain.order import Order
 from recourse.domain.returns import ReturnKind
@@ -104,9 +105,9 @@ def _record(uow: UnitOfWork, ctx: Context, event: Happened) -> None:
 
 
 def support_joined(uow: UnitOfWork, order: Order) -> bool:
-    """M1: support takes part once a dispute on the order is escalated. Disputes do not exist
-    yet, so support reads only; the disputes capability answers this."""
-    return False
+    """M1/D5: support takes part while a dispute on the order is escalated, decided (its appeal
+    window running) or appealed; otherwise support reads only."""
+    return any(d.status in SUPPORT_STATUSES for d in uow.disputes.for_order(order.id))
 
 
 def author_role(uow: UnitOfWork, actor: Actor, order: Order) -> Role:

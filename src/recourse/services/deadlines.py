@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from recourse.services import cancellations, evidence, orders, protection, returns, shipping
+from recourse.services import (
+    cancellations,
+    disputes,
+    evidence,
+    orders,
+    protection,
+    returns,
+    shipping,
+)
 from recourse.services.conversation import send_digest
 from recourse.services.conversation_notices import DIGEST
 from recourse.services.ports.common import Context
@@ -67,6 +75,24 @@ def _return(fire: Callable[..., bool]) -> Handler:
     return handler
 
 
+def _dispute(fire: Callable[..., bool]) -> Handler:
+    """A dispute deadline's handler: the use case for the dispute `subject_id`."""
+
+    def handler(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+        fire(uow, ctx, dispute_id=subject_id)
+
+    return handler
+
+
+def _info_request(fire: Callable[..., bool]) -> Handler:
+    """A dispute information request's handler: the use case for the request `subject_id`."""
+
+    def handler(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+        fire(uow, ctx, request_id=subject_id)
+
+    return handler
+
+
 HANDLERS: dict[str, Handler] = {
     cancellations.RESPOND_BY: _respond_by,
     cancellations.RESPOND_REMINDER: _cancellation_reminder,
@@ -85,6 +111,13 @@ HANDLERS: dict[str, Handler] = {
     returns.REFUND_BY: _return(returns.refund_by_passed),
     returns.REFUND_REMINDER: _return(returns.refund_reminder),
     DIGEST: _conversation_digest,
+    disputes.RESPOND_BY: _dispute(disputes.respond_by_passed),
+    disputes.RESPOND_REMINDER: _dispute(disputes.respond_reminder),
+    disputes.ESCALATE_AT: _dispute(disputes.escalate_at_passed),
+    disputes.ESCALATE_REMINDER: _dispute(disputes.escalate_reminder),
+    disputes.APPEAL_BY: _dispute(disputes.appeal_by_passed),
+    disputes.INFO_DUE: _info_request(disputes.info_due_passed),
+    disputes.INFO_REMINDER: _info_request(disputes.info_reminder),
 }
 
 

@@ -65,6 +65,24 @@ def _return_refund_by(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
     refund_by_passed(uow, ctx, return_id=subject_id)
 
 
+def _dispute_respond_by(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    from recourse.services.disputes.deadlines import respond_by_passed
+
+    respond_by_passed(uow, ctx, dispute_id=subject_id)
+
+
+def _dispute_escalate_at(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    from recourse.services.disputes.deadlines import escalate_at_passed
+
+    escalate_at_passed(uow, ctx, dispute_id=subject_id)
+
+
+def _dispute_appeal_by(uow: UnitOfWork, ctx: Context, subject_id: int) -> None:
+    from recourse.services.disputes.deadlines import appeal_by_passed
+
+    appeal_by_passed(uow, ctx, dispute_id=subject_id)
+
+
 CONSEQUENCES: dict[Deadline, Callable[[UnitOfWork, Context, int], None]] = {
     Deadline.respond_by: _respond_by,
     Deadline.overdue_autocancel: _overdue,
@@ -74,6 +92,9 @@ CONSEQUENCES: dict[Deadline, Callable[[UnitOfWork, Context, int], None]] = {
     Deadline.return_offer_answer_by: _return_offer,
     Deadline.return_ship_by: _return_ship_by,
     Deadline.return_refund_by: _return_refund_by,
+    Deadline.dispute_respond_by: _dispute_respond_by,
+    Deadline.dispute_escalate_at: _dispute_escalate_at,
+    Deadline.dispute_appeal_by: _dispute_appeal_by,
 }
 
 # A consequence can start a step whose own deadline has passed too (a lapsed offer gives the
@@ -95,6 +116,7 @@ def due_for(uow: UnitOfWork, ctx: Context, *, order_id: int) -> list[Due]:
             ctx.clock.now(),
             stored_status=uow.orders.stored_status(order_id),
             returns=uow.returns.for_order(order_id),
+            disputes=uow.disputes.for_order(order_id),
         )
 
 
@@ -106,7 +128,7 @@ def settle_due(uow: UnitOfWork, ctx: Context, *, order_id: int) -> bool:
         for item in due:
             CONSEQUENCES[item.deadline](uow, ctx, item.subject_id)
         settled = settled or bool(due)
-        if not any(item.deadline.startswith("return.") for item in due):
+        if not any(item.deadline.startswith(("return.", "dispute.")) for item in due):
             break
     return settled
 
@@ -135,3 +157,12 @@ def settle_for_return(uow: UnitOfWork, ctx: Context, *, return_id: int) -> bool:
     if ret is None:
         return False
     return settle_due(uow, ctx, order_id=ret.order_id)
+
+
+def settle_for_dispute(uow: UnitOfWork, ctx: Context, *, dispute_id: int) -> bool:
+    """`settle_due` for the order this dispute belongs to (nothing if there is none)."""
+    with uow:
+        dispute = uow.disputes.get(dispute_id)
+    if dispute is None:
+        return False
+    return settle_due(uow, ctx, order_id=dispute.order_id)

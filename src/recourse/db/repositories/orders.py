@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from recourse.db import models as m
 from recourse.db.repositories.writes import hold
+from recourse.domain.disputes import UNSETTLED_STATUSES
 from recourse.domain.order import (
     Deadlines,
     LineQuantities,
@@ -218,14 +219,21 @@ def settlement_of(session: Session, order_id: int) -> Settlement:
     returns = session.execute(
         select(m.ReturnRow.status).where(m.ReturnRow.order_id == order_id)
     ).scalars()
+    disputes = session.execute(
+        select(m.DisputeRow.status).where(m.DisputeRow.order_id == order_id)
+    ).scalars()
     cases, money, back = list(requests), list(refunds), list(returns)
+    argued = list(disputes)
     return Settlement(
         open_cases=sum(1 for status in cases if status == "pending_seller")
-        + sum(1 for status in back if status not in CLOSED_RETURN),
+        + sum(1 for status in back if status not in CLOSED_RETURN)
+        + sum(1 for status in argued if status in UNSETTLED_DISPUTE),
         unsettled_refunds=sum(1 for status in money if status != "succeeded"),
-        had_cases_or_refunds=bool(cases or money or back),
+        had_cases_or_refunds=bool(cases or money or back or argued),
     )
 
 
 # §4: a return no longer keeps its order open once it reached one of these.
 CLOSED_RETURN = frozenset(str(s) for s in FINAL_STATUSES)
+# §5: an open dispute, or a decided one whose appeal window runs, keeps its order open.
+UNSETTLED_DISPUTE = frozenset(str(s) for s in UNSETTLED_STATUSES)

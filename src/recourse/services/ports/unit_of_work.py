@@ -9,6 +9,7 @@ from recourse.services.ports.accounts import LoginAttempts, Tokens, Users, WebSe
 from recourse.services.ports.cancellations import Cancellations
 from recourse.services.ports.common import Outbox, Timeline
 from recourse.services.ports.conversation import Conversation
+from recourse.services.ports.disputes import Disputes
 from recourse.services.ports.files import EvidenceFiles
 from recourse.services.ports.help import HelpArticles
 from recourse.services.ports.notifications import Notifications
@@ -68,6 +69,8 @@ class UnitOfWork(Protocol):
     def conversation(self) -> Conversation: ...
     @property
     def evidence(self) -> EvidenceFiles: ...
+    @property
+    def disputes(self) -> Disputes: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

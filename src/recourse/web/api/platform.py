@@ -54,6 +54,7 @@ class PlatformPolicyIn(Strict):
     protection_extension_max_days: Window | None = None
     message_digest_minutes: Window | None = None
     evidence_unattached_hours: Window | None = None
+    escalation_window_days: Window | None = None
 
     def changes(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)

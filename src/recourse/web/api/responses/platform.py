@@ -34,6 +34,7 @@ class PlatformPolicy(ResponseBody):
     protection_extension_max_days: int
     message_digest_minutes: int
     evidence_unattached_hours: int
+    escalation_window_days: int
 
 
 class SettlementProfile(ResponseBody):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload, selectinload
 
 from recourse.db import models as m
@@ -137,6 +137,60 @@ def refunds_of(
     rows = session.execute(stmt).all()
     views = [_view(r, o) for r, o in rows[:limit]]
     return views, (views[-1].id if len(rows) > limit else None)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerFilters:
+    """Support's view of the whole ledger (F4): each filter left None lets everything in;
+    `created_from`/`created_before` are instants (the page turns the agent's dates into them)."""
+
+    status: str | None = None
+    method: str | None = None
+    cause: str | None = None
+    needs_attention: bool | None = None
+    store_id: int | None = None
+    created_from: datetime | None = None
+    created_before: datetime | None = None
+
+
+def ledger(
+    session: Session, filters: LedgerFilters, *, cursor: int | None = None, limit: int = 25
+) -> tuple[list[RefundView], int | None]:
+    """Every refund of every order matching the filters, newest first, keyset-paginated on id
+    (the next page's cursor, or None on the last page)."""
+    f = filters
+    r = m.RefundRow
+    stmt = (
+        select(r, m.OrderRow)
+        .options(lazyload(m.OrderRow.lines), selectinload(r.lines))
+        .join(m.OrderRow, m.OrderRow.id == r.order_id)
+        .order_by(r.id.desc())
+        .limit(limit + 1)
+    )
+    for column, value in ((r.status, f.status), (r.method, f.method), (r.cause, f.cause)):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if f.needs_attention is not None:
+        stmt = stmt.where(r.needs_attention.is_(f.needs_attention))
+    if f.store_id is not None:
+        stmt = stmt.where(m.OrderRow.store_id == f.store_id)
+    if f.created_from is not None:
+        stmt = stmt.where(r.created_at >= f.created_from)
+    if f.created_before is not None:
+        stmt = stmt.where(r.created_at < f.created_before)
+    if cursor is not None:
+        stmt = stmt.where(r.id < cursor)
+    rows = session.execute(stmt).all()
+    views = [_view(row, order) for row, order in rows[:limit]]
+    return views, (views[-1].id if len(rows) > limit else None)
+
+
+def count_needing_attention(session: Session) -> int:
+    """How many refunds support must look at (read from the needs_attention index)."""
+    stmt = (
+        select(func.count()).select_from(m.RefundRow).where(m.RefundRow.needs_attention.is_(True))
+    )
+    return int(session.scalar(stmt) or 0)
 
 
 def refunds_needing_attention(session: Session, limit: int = 100) -> list[RefundView]:

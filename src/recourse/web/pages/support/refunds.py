@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from recourse.container import Container
 from recourse.currency import exponent
 from recourse.db.queries import refunds as refund_queries
 from recourse.db.queries.orders import OrderDetail, order_detail
+from recourse.db.queries.stores import all_stores
 from recourse.domain.accounts import User
 from recourse.domain.errors import DomainError, InvalidInput, NotFound
 from recourse.domain.refund import check_ceiling, check_refund_reason
@@ -32,12 +36,16 @@ from recourse.web.pages.common import (
     FormFields,
     SupportUser,
     error_field,
+    optional_int,
     safe_next,
     see_other,
 )
+from recourse.web.pages.shared.present_orders import PAYMENT_METHODS
 from recourse.web.pages.shared.present_refunds import (
+    CAUSES,
     DESTINATIONS,
     REASONS,
+    SUPPORT_STATUS_LABELS,
     amount_example,
     manual_quote_sentence,
     money,
@@ -170,17 +178,92 @@ def _refund_page(
     )
 
 
+# The ledger's filters; `attention` left out of the address keeps the page on what needs
+# attention (F3), as it always opened.
+ATTENTION = {"yes": True, "no": False, "any": None}
+
+
+def _choice(value: str | None, allowed: Iterable[str]) -> str | None:
+    """A filter's value if it is one of the allowed codes; anything else lets everything in."""
+    return value if value in set(allowed) else None
+
+
+def _day(value: str | None, field: str) -> date | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(field, "page.date", typed=text[:40]) from None
+
+
+def _start_of(day: date | None, tz: ZoneInfo) -> datetime | None:
+    return None if day is None else datetime.combine(day, time.min, tzinfo=tz).astimezone(UTC)
+
+
 @router.get("/support/refunds")
-def refunds_needing_attention(
-    request: Request, user: SupportUser, c: ContainerDep, session: ReadSession
+def refund_ledger(
+    request: Request,
+    user: SupportUser,
+    c: ContainerDep,
+    session: ReadSession,
+    status: str | None = None,
+    method: str | None = None,
+    cause: str | None = None,
+    attention: str | None = None,
+    store: str | None = None,
+    start: str | None = Query(None, alias="from"),
+    end: str | None = Query(None, alias="to"),
+    cursor: str | None = None,
 ) -> Response:
+    """F4: the whole refund ledger with filters, newest first; it opens on the refunds that
+    need attention (F3), where retrying one is a click."""
     words = language.words(request)
-    today = c.clock.now().astimezone(ZoneInfo(user.timezone)).date()
-    views = refund_queries.refunds_needing_attention(session)
+    tz = ZoneInfo(user.timezone)
+    today = c.clock.now().astimezone(tz).date()
+    seen = _choice(attention, ATTENTION) or ("yes" if attention is None else "any")
+    first, last = _day(start, "from"), _day(end, "to")
+    filters = refund_queries.LedgerFilters(
+        status=_choice(status, SUPPORT_STATUS_LABELS),
+        method=_choice(method, DESTINATIONS),
+        cause=_choice(cause, CAUSES),
+        needs_attention=ATTENTION[seen],
+        store_id=optional_int(store, "store"),
+        created_from=_start_of(first, tz),
+        created_before=_start_of(last + timedelta(days=1) if last else None, tz),
+    )
+    views, next_cursor = refund_queries.ledger(
+        session, filters, cursor=optional_int(cursor, "cursor")
+    )
+    chosen = {
+        "status": filters.status,
+        "method": filters.method,
+        "cause": filters.cause,
+        "attention": seen,  # "any" stays in the address: without it the page opens on "yes"
+        "store": filters.store_id,
+        "from": first.isoformat() if first else None,
+        "to": last.isoformat() if last else None,
+    }
+    kept = urlencode({k: v for k, v in chosen.items() if v is not None})
     return render(
         request,
         "refunds/support_refunds.html",
-        {"user": user, "cards": [refund_card(v, Role.support, today, words) for v in views]},
+        {
+            "user": user,
+            "cards": [refund_card(v, Role.support, today, words) for v in views],
+            "chosen": chosen,
+            "only_attention": filters == refund_queries.LedgerFilters(needs_attention=True),
+            "whole_ledger": filters == refund_queries.LedgerFilters(),
+            "attention_count": refund_queries.count_needing_attention(session),
+            "statuses": {k: words._(v) for k, v in SUPPORT_STATUS_LABELS.items()},
+            "methods": {k: words._(v) for k, v in PAYMENT_METHODS.items()},
+            "causes": {k: words._(v) for k, v in CAUSES.items()},
+            "stores": all_stores(session),
+            "older": f"?{kept}&cursor={next_cursor}" if next_cursor else None,
+            "newest": f"?{kept}" if cursor else None,
+            "back": f"/support/refunds?{kept}",
+        },
     )
 
 

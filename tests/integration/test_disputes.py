@@ -16,6 +16,12 @@ from sqlalchemy import select
 
 from recourse.container import Container
 from recourse.db import models as m
+from recourse.db.queries.disputes import (
+    dispute_view,
+    disputes_of_order,
+    overdue_count,
+    support_queue,
+)
 from recourse.domain.cancellation import CancellationStatus
 from recourse.domain.disputes import Dispute, DisputeStatus, Party, Resolution
 from recourse.domain.errors import InvalidInput, NotAllowed, NotFound, RuleConflict
@@ -49,13 +55,15 @@ OPENED = DELIVERED + timedelta(days=1)
 TOTAL = 7200
 
 
-def _world(c: Container, clock: FixedClock, *, deliver: bool = True) -> dict[str, Any]:
+def _world(
+    c: Container, clock: FixedClock, *, deliver: bool = True, tag: str = ""
+) -> dict[str, Any]:
     store = make_store(c, name="Maison Lune", return_address=ADDRESS)
-    buyer = make_user(c, role=Role.buyer, email="rhea@example.com")
-    seller = make_user(c, role=Role.seller, email="sol@example.com", store_ids=[store])
-    agent = make_user(c, role=Role.support, email="ada@example.com")
-    other_agent = make_user(c, role=Role.support, email="grace@example.com")
-    stranger = make_user(c, role=Role.buyer, email="nosy@example.com")
+    buyer = make_user(c, role=Role.buyer, email=f"rhea{tag}@example.com", name="Rhea")
+    seller = make_user(c, role=Role.seller, email=f"sol{tag}@example.com", store_ids=[store])
+    agent = make_user(c, role=Role.support, email=f"ada{tag}@example.com")
+    other_agent = make_user(c, role=Role.support, email=f"grace{tag}@example.com")
+    stranger = make_user(c, role=Role.buyer, email=f"nosy{tag}@example.com")
     order = make_order(
         c,
         buyer_id=buyer,
@@ -69,9 +77,9 @@ def _world(c: Container, clock: FixedClock, *, deliver: bool = True) -> dict[str
     pay(c, order)
     shipment = ship_all(c, order)
     if deliver:
-        clock.set(DELIVERED)
+        clock.set(max(clock.now(), DELIVERED))
         carrier_event(c, shipment, CarrierEvent.delivered)
-        clock.set(OPENED)
+        clock.set(max(clock.now(), OPENED))
     return {
         "order": order,
         "store": store,
@@ -784,3 +792,56 @@ def test_support_is_no_party(container: Container, w: dict[str, Any]) -> None:
     dispute_id = _open(container, w)
     with pytest.raises(NotAllowed):
         disputes.accept_proposal(container.uow(), container.ctx, actor=agent, dispute_id=dispute_id)
+
+
+# the read side
+
+
+def test_the_view_and_support_queue_ordered_by_sla_with_filters(
+    container: Container, clock: FixedClock
+) -> None:
+    first, second, quiet = (_world(container, clock, tag=t) for t in ("1", "2", "3"))
+    first_id = _escalated(container, first)
+    clock.advance(timedelta(hours=1))
+    second_id = _escalated(container, second)
+    disputes.assign(container.uow(), container.ctx, actor=second["agent"], dispute_id=second_id)
+    _open(container, quiet)  # waits for the seller: not in support's queue
+    now = clock.now()
+    with container.read_session() as s:
+        queue = support_queue(s, now=now)
+        assert [v.id for v in queue.items] == [first_id, second_id]
+        assert support_queue(s, now=now, assignee_id=second["agent"].user_id).items[0].id == (
+            second_id
+        )
+        assert [v.id for v in support_queue(s, now=now, unassigned=True).items] == [first_id]
+        assert [v.id for v in support_queue(s, now=now, store_id=second["store"]).items] == [
+            second_id
+        ]
+        assert support_queue(s, now=now, type="not_received").items == []
+        assert support_queue(s, now=now, min_amount=TOTAL + 1).items == []
+        assert [v.id for v in support_queue(s, now=now, min_age=timedelta(minutes=30)).items] == [
+            first_id
+        ]
+        assert len(support_queue(s, now=now, status="open").items) == 3
+        page = support_queue(s, now=now, limit=1)
+        assert page.next_cursor == 1
+        assert support_queue(s, now=now, limit=1, cursor=1).items[0].id == second_id
+        view = dispute_view(s, first_id)
+        assert view is not None
+        assert (view.currency, view.status, view.buyer_name) == (
+            "EUR",
+            DisputeStatus.escalated,
+            "Rhea",
+        )
+        assert [v.id for v in disputes_of_order(s, first["order"])] == [first_id]
+        assert overdue_count(s, now + timedelta(hours=49)) == 2
+
+
+def test_the_view_sums_what_the_dispute_refunded(container: Container, w: dict[str, Any]) -> None:
+    dispute_id = _decided(container, w, amount=1500)
+    with container.read_session() as s:
+        view = dispute_view(s, dispute_id)
+    assert view is not None
+    assert view.refunded == 1500 and len(view.refund_ids) == 1
+    assert view.decision is not None
+    assert view.agents[view.decision.decided_by_id]

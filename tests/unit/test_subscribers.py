@@ -23,6 +23,7 @@ TELLERS = {
     "conversation_notices.py",
     "returns/notices.py",
     "returns/parcel_notices.py",
+    "disputes/notices.py",
 }
 TELLING = {"notify_user", "notify_store_staff", "queue_email", "publish"}
 

@@ -36,6 +36,7 @@ from recourse.services.conversation_notices import (
     announce_message,
     email_waiting,
 )
+from recourse.services.disputes import notices as disputes
 from recourse.services.events import (
     AnswerReminderDue,
     CancellationCompleted,
@@ -63,7 +64,7 @@ from recourse.services.events import (
 from recourse.services.notify import money_fact, notify_user, queue_email
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
-from recourse.services.refunds.notices import announce_created, announce_status
+from recourse.services.refunds.notices import announce_status
 from recourse.services.returns import notices as returns
 from recourse.services.returns.parcel_notices import announce_parcel_returning
 
@@ -280,7 +281,8 @@ SUBSCRIBERS: dict[type[Happened], tuple[Handler, ...]] = {
     CancellationWithdrawn: (announce_withdrawn,),
     AnswerReminderDue: (remind_seller,),
     OverdueReminderDue: (remind_seller_overdue,),
-    RefundRecorded: (announce_created,),
+    # a refund a dispute made is told in the dispute's email: its handler publishes only
+    RefundRecorded: (disputes.announce_refund_created,),
     RefundStatusChanged: (announce_status,),
     # Support reads it on its refunds page (the timeline has it); nobody is sent anything.
     RefundNeedsAttention: (),
@@ -309,6 +311,21 @@ SUBSCRIBERS: dict[type[Happened], tuple[Handler, ...]] = {
     InterceptRequested: (announce_intercept_requested,),
     InterceptAnswered: (announce_intercept_answered,),
     ParcelReturning: (announce_parcel_returning,),
+    # §5 disputes (services/disputes/notices.py)
+    events.DisputeOpened: (disputes.announce_opened,),
+    # an acceptance is told by the DisputeResolved that follows it
+    events.DisputeResponded: (disputes.announce_responded,),
+    events.DisputeProposalMade: (disputes.announce_proposal,),
+    events.DisputeEscalated: (disputes.announce_escalated,),
+    events.DisputeAssigned: (disputes.announce_assigned,),
+    events.DisputeInfoRequested: (disputes.announce_info_requested,),
+    events.DisputeInfoAnswered: (disputes.announce_info_answered,),
+    events.DisputeInfoOverdue: (disputes.announce_info_overdue,),
+    events.DisputeDecided: (disputes.announce_decided,),
+    events.DisputeAppealed: (disputes.announce_appealed,),
+    events.DisputeResolved: (disputes.announce_resolved,),
+    events.DisputeWithdrawn: (disputes.announce_withdrawn,),
+    events.DisputeReminderDue: (disputes.remind,),
 }
 
 

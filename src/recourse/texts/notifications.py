@@ -9,7 +9,7 @@ from typing import Any
 
 from recourse.domain.roles import Role
 from recourse.i18n import N_, Words
-from recourse.texts import conversation, parcels, returns
+from recourse.texts import conversation, disputes_notices, parcels, returns
 from recourse.texts.core import Fact, Sentence, day, money, say, when
 from recourse.texts.refund_dates import destination_words
 
@@ -56,6 +56,7 @@ EVENT_DESCRIPTIONS: dict[str, str] = {
     "cancellation.withdrawn": N_("The buyer withdrew a cancellation request."),
     **parcels.EVENT_DESCRIPTIONS,
     **returns.EVENT_DESCRIPTIONS,
+    **disputes_notices.EVENT_DESCRIPTIONS,
 }
 """What each webhook event type (services.events.EVENT_TYPES) means, for the catalogue's readers."""
 
@@ -240,6 +241,7 @@ NOTICES: dict[str, tuple[Sentence, Sentence]] = {
     **conversation.NOTICES,
     **parcels.NOTICES,
     **returns.NOTICES,
+    **disputes_notices.NOTICES,
 }
 """Each kind's title and body, from the facts the notification was stored with."""
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from recourse.web.api import (
     cancellations,
+    disputes,
     files,
     gateway,
     messages,
@@ -30,6 +31,7 @@ router.include_router(options.router)
 router.include_router(refunds.router)
 router.include_router(cancellations.router)
 router.include_router(returns.router)
+router.include_router(disputes.router)
 router.include_router(files.router)
 router.include_router(platform.router)
 router.include_router(webhooks.router)

@@ -1,0 +1,471 @@
+"""Disputes (§5, D1-D7): open and read; the sellers' answer, proposals and their acceptance,
+escalation, withdrawal and evidence (the parties); assignment, requests for information and
+decisions (support); the parties' answers to support and their appeals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal, TypedDict
+
+from fastapi import APIRouter, Request, status
+from pydantic import ConfigDict, Field, StrictBool
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from recourse.db.models.disputes import DisputeRow
+from recourse.db.models.refunds import RefundRow
+from recourse.db.queries.evidence import files_of
+from recourse.db.queries.orders import order_detail
+from recourse.db.repositories.disputes import dispute_from_row
+from recourse.domain.dispute_rules import DESCRIPTION_MAX, NOTE_MAX
+from recourse.domain.disputes import Dispute as Case
+from recourse.domain.disputes import Party
+from recourse.domain.errors import InvalidInput, NotFound
+from recourse.domain.evidence import EvidenceLimits
+from recourse.domain.refund import dispute_ref
+from recourse.domain.roles import Actor
+from recourse.services import disputes
+from recourse.web.api.fields import FILLED_PROSE, Amount, BodyId, Id, Prose, filled, when
+from recourse.web.api.responses.disputes import Dispute, DisputeList
+from recourse.web.api.schemas import Strict
+from recourse.web.deps import ApiActor, ContainerDep, ReadSession
+from recourse.web.idempotency import use_case_key
+from recourse.web.settled import settle_order
+
+router = APIRouter(tags=["disputes"])
+
+MAX_FILES = EvidenceLimits().max_files
+
+DisputeType = Literal[
+    "not_received",
+    "not_as_described",
+    "cancellation_refused",
+    "return_refused",
+    "refund_not_received",
+]
+Wanted = Literal["full_refund", "partial_refund", "return_and_refund"]
+Counter = Literal["partial_refund", "return_and_refund"]
+Outcome = Literal["full_refund", "partial_refund", "refund_after_return", "no_refund"]
+PartyName = Literal["buyer", "seller"]
+
+_AMOUNT_WITH_PARTIAL = when(
+    "wanted",
+    "partial_refund",
+    then={"required": ["amount"], "properties": {"amount": {"type": "integer"}}},
+)
+
+
+class OnBehalf(Strict):
+    """D5: a support agent may act for a party, with an audit note kept on the timeline."""
+
+    on_behalf: PartyName | None = Field(
+        default=None, description="support only: the party the agent acts for"
+    )
+    audit_note: Prose | None = Field(
+        default=None, max_length=NOTE_MAX, description="support only: needed with `on_behalf`"
+    )
+
+
+class DisputeIn(Strict):
+    """D1/D2: the type, what the buyer wants, what happened, and evidence. A rejected
+    cancellation, a refused return or a late refund is named by its id."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": [_AMOUNT_WITH_PARTIAL]})
+
+    type: DisputeType
+    wanted: Wanted
+    amount: Amount | None = Field(
+        default=None, description="with partial_refund: at most what is still refundable"
+    )
+    description: Prose = Field(
+        max_length=DESCRIPTION_MAX, json_schema_extra={"pattern": FILLED_PROSE}
+    )
+    file_ids: list[BodyId] = Field(
+        default_factory=list,
+        max_length=MAX_FILES,
+        description="photos or PDFs the buyer uploaded to this order (POST /orders/{id}/files)",
+    )
+    cancellation_id: BodyId | None = Field(default=None, description="cancellation_refused")
+    return_id: BodyId | None = Field(default=None, description="return_refused")
+    refund_id: BodyId | None = Field(default=None, description="refund_not_received")
+
+
+class RespondIn(OnBehalf):
+    """D3: the sellers accept the buyer's request, or counter (a partial refund with its
+    amount, or a return and refund)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "allOf": [
+                when("action", "counter", then={"required": ["wanted"]}),
+                _AMOUNT_WITH_PARTIAL,
+            ]
+        },
+    )
+
+    action: Literal["accept", "counter"]
+    wanted: Counter | None = Field(default=None, description="needed with `counter`")
+    amount: Amount | None = Field(default=None, description="with partial_refund")
+    note: Prose | None = Field(default=None, max_length=NOTE_MAX)
+    file_ids: list[BodyId] = Field(
+        default_factory=list,
+        max_length=MAX_FILES,
+        description="the sellers' evidence, uploaded to this order first",
+    )
+
+
+class ProposeIn(OnBehalf):
+    """D4: a new proposal while negotiating."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": [_AMOUNT_WITH_PARTIAL]})
+
+    wanted: Wanted
+    amount: Amount | None = Field(default=None, description="with partial_refund")
+    note: Prose | None = Field(default=None, max_length=NOTE_MAX)
+    file_ids: list[BodyId] = Field(
+        default_factory=list,
+        max_length=MAX_FILES,
+        description="evidence uploaded to this order first",
+    )
+
+
+class AssignIn(Strict):
+    assignee_id: BodyId | None = Field(
+        default=None, description="a support agent; the caller when omitted"
+    )
+
+
+class RequestInfoIn(Strict):
+    """D5: support asks one side a question, to be answered by `due_at`."""
+
+    party: PartyName
+    question: Prose = Field(max_length=NOTE_MAX, json_schema_extra={"pattern": FILLED_PROSE})
+    due_at: datetime = Field(description="with its UTC offset; in the future")
+
+
+class AnswerInfoIn(OnBehalf):
+    request_id: BodyId
+    answer: Prose = Field(max_length=NOTE_MAX, json_schema_extra={"pattern": FILLED_PROSE})
+    file_ids: list[BodyId] = Field(
+        default_factory=list,
+        max_length=MAX_FILES,
+        description="evidence uploaded to this order first",
+    )
+
+
+class DecideIn(Strict):
+    """D5/D6: support decides, with a rationale both sides see; executed at once."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "allOf": [
+                when(
+                    "outcome",
+                    "partial_refund",
+                    then={"required": ["amount"], "properties": {"amount": {"type": "integer"}}},
+                )
+            ]
+        },
+    )
+
+    outcome: Outcome
+    amount: Amount | None = Field(default=None, description="with partial_refund")
+    rationale: Prose = Field(max_length=NOTE_MAX, json_schema_extra={"pattern": FILLED_PROSE})
+    charged_to_store: StrictBool = Field(
+        default=False, description="a decision against the seller charged to the store"
+    )
+
+
+class AppealIn(OnBehalf):
+    reason: Prose = Field(max_length=NOTE_MAX, json_schema_extra={"pattern": FILLED_PROSE})
+
+
+class EvidenceIn(Strict):
+    file_ids: list[BodyId] = Field(
+        min_length=1,
+        max_length=MAX_FILES,
+        description="photos or PDFs the caller uploaded to this order (POST /orders/{id}/files)",
+    )
+
+
+def _party(name: PartyName | None) -> Party | None:
+    return Party(name) if name is not None else None
+
+
+class _Behalf(TypedDict):
+    on_behalf: Party | None
+    audit_note: str | None
+
+
+def _behalf(body: OnBehalf | None) -> _Behalf:
+    if body is None:
+        return {"on_behalf": None, "audit_note": None}
+    return {"on_behalf": _party(body.on_behalf), "audit_note": filled(body.audit_note)}
+
+
+def _refund_ids(s: Session, dispute_id: int) -> list[int]:
+    return list(
+        s.scalars(
+            select(RefundRow.id)
+            .where(RefundRow.cause_ref == dispute_ref(dispute_id))
+            .order_by(RefundRow.id)
+        )
+    )
+
+
+def _dispute(s: Session, d: Case, currency: str) -> Dispute:
+    files = files_of(s, "dispute", [d.id], api=True)[d.id]
+    return Dispute.of(d, currency=currency, files=files, refund_ids=_refund_ids(s, d.id))
+
+
+def _view(c: ContainerDep, s: Session, actor: Actor, dispute_id: int) -> Dispute:
+    """The dispute if the actor may see its order; else 404 (another party's reads the same
+    as a missing one)."""
+    s.rollback()  # a fresh read after the use case's commit
+    row = s.get(DisputeRow, dispute_id)
+    detail = order_detail(s, actor, row.order_id, c.clock.now()) if row is not None else None
+    if row is None or detail is None:
+        raise NotFound("dispute.not_found", dispute_id=dispute_id)
+    return _dispute(s, dispute_from_row(row), detail.order.currency)
+
+
+def _order_of(s: Session, dispute_id: int) -> int:
+    order_id = s.scalar(select(DisputeRow.order_id).where(DisputeRow.id == dispute_id))
+    if order_id is None:
+        raise NotFound("dispute.not_found", dispute_id=dispute_id)
+    return order_id
+
+
+@router.post("/orders/{order_id}/disputes", status_code=status.HTTP_201_CREATED)
+def open_dispute(
+    order_id: Id,
+    body: DisputeIn,
+    actor: ApiActor,
+    c: ContainerDep,
+    s: ReadSession,
+    request: Request,
+) -> Dispute:
+    """D1/D2: the buyer opens a dispute within its type's window (409 with the window's
+    dates outside it; 409 `dispute_already_open` with its id). With an Idempotency-Key, a
+    retry after a lost answer returns the same dispute."""
+    dispute_id = disputes.open_dispute(
+        c.uow(),
+        c.ctx,
+        actor=actor,
+        order_id=order_id,
+        type=body.type,
+        wanted=body.wanted,
+        amount=body.amount,
+        description=filled(body.description),
+        file_ids=body.file_ids,
+        cancellation_id=body.cancellation_id,
+        return_id=body.return_id,
+        refund_id=body.refund_id,
+        request_key=use_case_key(request, actor),
+    )
+    return _view(c, s, actor, dispute_id)
+
+
+@router.get("/orders/{order_id}/disputes")
+def order_disputes(order_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> DisputeList:
+    """The order's disputes, oldest first, after its passed deadlines are applied (§10)."""
+    settle_order(c, order_id)
+    detail = order_detail(s, actor, order_id, c.clock.now())
+    if detail is None:
+        raise NotFound("page.no_order", order_id=order_id)
+    rows = s.scalars(
+        select(DisputeRow).where(DisputeRow.order_id == order_id).order_by(DisputeRow.id)
+    )
+    currency = detail.order.currency
+    return DisputeList(data=[_dispute(s, dispute_from_row(r), currency) for r in rows])
+
+
+@router.get("/disputes/{dispute_id}")
+def get_dispute(dispute_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Dispute:
+    """Read after the dispute's passed deadlines are applied (§10)."""
+    settle_order(c, _order_of(s, dispute_id))
+    return _view(c, s, actor, dispute_id)
+
+
+@router.post("/disputes/{dispute_id}/respond")
+def respond(
+    dispute_id: Id, body: RespondIn, actor: ApiActor, c: ContainerDep, s: ReadSession
+) -> Dispute:
+    """D3: the sellers, before `respond_by` (409 `dispute_respond_by_passed` after it)."""
+    disputes.respond(
+        c.uow(),
+        c.ctx,
+        actor=actor,
+        dispute_id=dispute_id,
+        action=body.action,
+        wanted=body.wanted,
+        amount=body.amount,
+        note=filled(body.note),
+        file_ids=body.file_ids,
+        on_behalf=_party(body.on_behalf),
+        audit_note=filled(body.audit_note),
+    )
+    return _view(c, s, actor, dispute_id)
+
+
+@router.post("/disputes/{dispute_id}/accept")
+def accept(
+    dispute_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession, body: OnBehalf | None = None
+) -> Dispute:
+    """D4: either party accepts the other side's latest proposal; it is carried out at once."""
+    disputes.accept_proposal(
+        c.uow(),
+        c.ctx,
+        actor=actor,
+        dispute_id=dispute_id,
+        **_behalf(body),
+    )
+    return _view(c, s, actor, dispute_id)
+
+
+@router.post("/disputes/{dispute_id}/propose")
+def propose(
+    dispute_id: Id, body: ProposeIn, actor: ApiActor, c: ContainerDep, s: ReadSession
+) -> Dispute:
+    """D4: a new proposal while negotiating."""
+    disputes.propose(
+        c.uow(),
+        c.ctx,
+        actor=actor,
+        dispute_id=dispute_id,
+        wanted=body.wanted,
+        amount=body.amount,
+        note=filled(body.note),
+        file_ids=body.file_ids,
+        on_behalf=_party(body.on_behalf),
+        audit_note=filled(body.audit_note),
+    )
+    return _view(c, s, actor, dispute_id)
+
+
+@router.post("/disputes/{dispute_id}/escalate")
+def escalate(
+    dispute_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession, body: OnBehalf | None = None
+) -> Dispute:
+    """D4/D5: either party asks support to decide (`sla_due_at` starts)."""
+    disputes.escalate(
+        c.uow(),
+        c.ctx,
+        actor=actor,
+        dispute_id=dispute_id,
+        **_behalf(body),
+    )
+    return _view(c, s, actor, dispute_id)
+
+
+@router.post("/disputes/{dispute_id}/assign")
+def assign(
+    dispute_id: Id, body: AssignIn, actor: ApiActor, c: ContainerDep, s: ReadSession
+) -> Dispute:
+    """D5: support takes an escalated or appealed case (or gives it to an agent)."""
+    disputes.assign(
+        c.uow(), c.ctx, actor=actor, dispute_id=dispute_id, assignee_id=body.assignee_id
+    )
+    return _view(c, s, actor, dispute_id)
+
+
+@router.post("/disputes/{dispute_id}/request-info")
+def request_info(
+    dispute_id: Id, body: RequestInfoIn, actor: ApiActor, c: ContainerDep, s: ReadSession
+) -> Dispute:
+    """D5: support asks one side a question with a due date (reminded before it)."""
+    if body.due_at.tzinfo is None:
+        raise InvalidInput("due_at", "time_without_offset")
+    disputes.request_info(
+        c.uow(),
+        c.ctx,
+        actor=actor,
+        dispute_id=dispute_id,
+        party=body.party,
+        question=filled(body.question),
+        due_at=body.due_at,
+    )
+    return _view(c, s, actor, dispute_id)
+
+
+@router.post("/disputes/{dispute_id}/answer-info")
+def answer_info(
+    dispute_id: Id, body: AnswerInfoIn, actor: ApiActor, c: ContainerDep, s: ReadSession
+) -> Dispute:
+    """D5: the side asked answers support's question, with files if they help."""
+    disputes.answer_info(
+        c.uow(),
+        c.ctx,
+        actor=actor,
+        dispute_id=dispute_id,
+        request_id=body.request_id,
+        answer=filled(body.answer),
+        file_ids=body.file_ids,
+        on_behalf=_party(body.on_behalf),
+        audit_note=filled(body.audit_note),
+    )
+    return _view(c, s, actor, dispute_id)
+
+
+@router.post("/disputes/{dispute_id}/decide")
+def decide(
+    dispute_id: Id, body: DecideIn, actor: ApiActor, c: ContainerDep, s: ReadSession
+) -> Dispute:
+    """D5/D6: support decides an escalated case, or an appeal (a different agent); the
+    decision is executed through the refund ledger at once."""
+    disputes.decide(
+        c.uow(),
+        c.ctx,
+        actor=actor,
+        dispute_id=dispute_id,
+        outcome=body.outcome,
+        amount=body.amount,
+        rationale=filled(body.rationale),
+        charged_to_store=body.charged_to_store,
+    )
+    return _view(c, s, actor, dispute_id)
+
+
+@router.post("/disputes/{dispute_id}/appeal")
+def appeal(
+    dispute_id: Id, body: AppealIn, actor: ApiActor, c: ContainerDep, s: ReadSession
+) -> Dispute:
+    """D6: either side, once, before `appeal_by`."""
+    disputes.appeal(
+        c.uow(),
+        c.ctx,
+        actor=actor,
+        dispute_id=dispute_id,
+        reason=filled(body.reason),
+        on_behalf=_party(body.on_behalf),
+        audit_note=filled(body.audit_note),
+    )
+    return _view(c, s, actor, dispute_id)
+
+
+@router.post("/disputes/{dispute_id}/withdraw")
+def withdraw(
+    dispute_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession, body: OnBehalf | None = None
+) -> Dispute:
+    """D7: the buyer, while the dispute is not decided."""
+    disputes.withdraw(
+        c.uow(),
+        c.ctx,
+        actor=actor,
+        dispute_id=dispute_id,
+        **_behalf(body),
+    )
+    return _view(c, s, actor, dispute_id)
+
+
+@router.post("/disputes/{dispute_id}/evidence")
+def add_evidence(
+    dispute_id: Id, body: EvidenceIn, actor: ApiActor, c: ContainerDep, s: ReadSession
+) -> Dispute:
+    """D2-D5: a party (or support) adds files uploaded to the order to an open dispute."""
+    disputes.add_evidence(
+        c.uow(), c.ctx, actor=actor, dispute_id=dispute_id, file_ids=body.file_ids
+    )
+    return _view(c, s, actor, dispute_id)

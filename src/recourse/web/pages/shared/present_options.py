@@ -26,6 +26,7 @@ from recourse.web.pages.shared.present_cancellations import (
     BlockerWords,
     alternative_words,
 )
+from recourse.web.pages.shared.present_disputes import dispute_url, open_url, type_label
 from recourse.web.templating import local_time, templates
 
 # Closed paths the page says otherwise: nothing to answer or withdraw, or the request's own
@@ -120,7 +121,34 @@ def _href(option: Option, order_id: int, audience: str) -> tuple[str | None, boo
             return f"{_order_url(order_id, audience)}/messages", False
         case "ask_intercept" | "answer_intercept":
             return f"{_order_url(order_id, audience)}/messages#intercept", False
+    if str(option.path) in DISPUTE_ANCHORS or str(option.path) == "open_dispute":
+        return _dispute_href(option, order_id, audience), False
     return _return_href(option, order_id)
+
+
+# §5: the disputes' paths, to the dispute's page and the form on it (the dispute's id is a fact).
+DISPUTE_ANCHORS = {
+    "accept_proposal": "#accept",
+    "escalate": "#escalate",
+    "withdraw_dispute": "#withdraw",
+    "appeal": "#appeal",
+    "respond_dispute": "#respond",
+    "decide_dispute": "",
+}
+
+
+def _dispute_href(option: Option, order_id: int, audience: str) -> str:
+    facts = option.facts
+    if str(option.path) == "open_dispute":
+        subject = next(
+            (facts[k] for k in ("cancellation_id", "return_id", "refund_id") if facts.get(k)),
+            None,
+        )
+        return open_url(order_id, facts.get("type"), subject)
+    dispute_id = facts.get("dispute_id")
+    if dispute_id is None:
+        return f"{_order_url(order_id, audience)}#disputes"
+    return dispute_url(audience, order_id, int(dispute_id)) + DISPUTE_ANCHORS[str(option.path)]
 
 
 # §4: the returns' paths, to the return's page and the form on it (the return's id is a fact).
@@ -165,6 +193,14 @@ def _alternatives(
     return linked
 
 
+def _label(option: Option, words: Words) -> str:
+    """The path's label; opening a dispute names its kind (the guide has one per kind)."""
+    found = path_label(str(option.path), words)
+    if str(option.path) == "open_dispute" and option.facts.get("type"):
+        return f"{found}: {type_label(str(option.facts['type']), words)}"
+    return found
+
+
 def option_words(
     found: OrderOption, *, order_id: int, audience: str, delivered: bool, words: Words
 ) -> OptionWords:
@@ -187,7 +223,7 @@ def option_words(
         expected = date_range(found.expected.earliest, found.expected.latest, words)
     return OptionWords(
         path=str(o.path),
-        label=path_label(str(o.path), words),
+        label=_label(o, words),
         open=o.open,
         href=href,
         post=post,

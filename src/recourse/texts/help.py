@@ -54,6 +54,26 @@ HELP_FOR: dict[str, str] = {
     "return_refund_by_passed": "returning-an-item",
     "return_offer_made_once": "what-a-return-costs",
     "return_cost": "what-a-return-costs",
+    # disputes (D1-D7): the opening blockers and windows, the steps' deadlines, appeals
+    "dispute_already_open": "opening-a-dispute",
+    "dispute_already_settled": "opening-a-dispute",
+    "dispute_window_not_open": "opening-a-dispute",
+    "dispute_window_closed": "opening-a-dispute",
+    "dispute_nothing_shipped": "opening-a-dispute",
+    "dispute_all_delivered": "opening-a-dispute",
+    "dispute_nothing_delivered": "opening-a-dispute",
+    "dispute_cancellation_not_rejected": "opening-a-dispute",
+    "dispute_return_not_refused": "opening-a-dispute",
+    "dispute_refund_arrived": "refund-timing",
+    "dispute_refund_not_late": "refund-timing",
+    "dispute_amount_exceeds_refundable": "opening-a-dispute",
+    "dispute_no_proposal": "opening-a-dispute",
+    "dispute_respond_by_passed": "opening-a-dispute",
+    "dispute_escalate_at_passed": "dispute-escalation-and-decision",
+    "dispute_info_due_passed": "dispute-escalation-and-decision",
+    "dispute_sla": "dispute-escalation-and-decision",
+    "dispute_appeal_by_passed": "appealing-a-decision",
+    "dispute_appeal_same_agent": "appealing-a-decision",
 }
 
 DEFAULT_ARTICLE = "common-mistakes"

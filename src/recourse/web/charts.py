@@ -164,7 +164,7 @@ def column_chart(
     fmt: Format = plain,
     whole: bool = True,
     width: int = 720,
-    height: int = 300,
+    height: int = 240,
 ) -> Markup:
     """Vertical columns over categories read left to right (days): one column per series side
     by side, or stacked into one."""
@@ -236,7 +236,7 @@ def bar_chart(
     _check(categories, series)
     n = len(categories)
     marks = list(markers) + [None] * (n - len(markers))
-    left, right = label_width, 24
+    left, right = label_width, 52
     plot_w = width - left - right
     rows = _legend_rows([s.name for s in series], width - 24, marker_name if markers else None)
     top = 16 + rows * 18 + 8
@@ -276,6 +276,11 @@ def bar_chart(
             )
             if stacked:
                 base += value
+            else:
+                out.append(_text(x + w + 4, y + bar / 2 + 4, fmt(value), fill=TEXT, size=11))
+        if stacked and base > 0:
+            end = left + base / scale.top * plot_w
+            out.append(_text(end + 4, y0 + bar / 2 + 4, fmt(base), fill=TEXT, size=11))
         mark = marks[i]
         if mark is not None:
             x = left + mark / scale.top * plot_w

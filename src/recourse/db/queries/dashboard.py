@@ -11,6 +11,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
+from recourse.domain.order import PaymentMethod
+from recourse.domain.settlement import DEFAULT_PROFILES
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +112,8 @@ def cancellation_reasons(session: Session, since: datetime) -> list[ReasonCount]
 
 
 def refund_times(session: Session, since: datetime) -> list[RefundTime]:
-    """Refunds that reached the buyer since `since`, with their method's settlement profile."""
+    """Refunds that reached the buyer since `since`, with the most business days their
+    method's settlement profile allows."""
     f, p = m.RefundRow, m.SettlementProfileRow
     rows = session.execute(
         select(f.method, f.created_at, f.succeeded_at, f.expected_latest, p.max_business_days)
@@ -118,6 +121,20 @@ def refund_times(session: Session, since: datetime) -> list[RefundTime]:
         .where(f.status == "succeeded", f.succeeded_at >= since)
     )
     return [
-        RefundTime(x.method, x.created_at, x.succeeded_at, x.expected_latest, x.max_business_days)
+        RefundTime(
+            x.method,
+            x.created_at,
+            x.succeeded_at,
+            x.expected_latest,
+            x.max_business_days if x.max_business_days is not None else _default_max(x.method),
+        )
         for x in rows
     ]
+
+
+def _default_max(method: str) -> int | None:
+    """F5: a method without a stored profile settles within the built-in one."""
+    try:
+        return DEFAULT_PROFILES[PaymentMethod(method)].max_business_days
+    except (KeyError, ValueError):
+        return None

@@ -32,6 +32,7 @@ from recourse.domain.shipment import CarrierEvent
 from recourse.integrations.clock import FixedClock
 from recourse.services import cancellations, disputes
 from recourse.services.conversation import support_joined
+from recourse.services.options import order_options
 from recourse.services.ports.cancellations import Cancellation
 from recourse.services.refunds.manual import issue_manual_refund
 from recourse.services.settle import settle_due
@@ -845,3 +846,38 @@ def test_the_view_sums_what_the_dispute_refunded(container: Container, w: dict[s
     assert view.refunded == 1500 and len(view.refund_ids) == 1
     assert view.decision is not None
     assert view.agents[view.decision.decided_by_id]
+
+
+# the guide
+
+
+def _guide(c: Container, actor: Actor, order_id: int) -> dict[tuple[str, Any], Any]:
+    found = order_options(c.uow(), c.ctx, actor, order_id)
+    return {(str(o.option.path), o.option.facts.get("type")): o.option for o in found.options}
+
+
+def test_the_guide_names_the_rejected_cancellation_a_dispute_would_be_about(
+    container: Container, clock: FixedClock
+) -> None:
+    w, cancellation_id = _rejected_cancellation(container, clock)
+    option = _guide(container, w["buyer"], w["order"])[("open_dispute", "cancellation_refused")]
+    assert option.open
+    assert option.facts["cancellation_id"] == cancellation_id
+    _open(container, w, type="cancellation_refused", cancellation_id=cancellation_id)
+    after = _guide(container, w["buyer"], w["order"])
+    assert after[("open_dispute", "cancellation_refused")].blocker == "dispute_already_open"
+    assert after[("withdraw_dispute", None)].open
+
+
+def test_the_guide_shows_a_passed_respond_by_with_no_worker(
+    container: Container, clock: FixedClock, w: dict[str, Any]
+) -> None:
+    dispute_id = _open(container, w)
+    respond_by = _get(container, dispute_id).respond_by
+    assert respond_by is not None
+    clock.set(respond_by + timedelta(minutes=1))
+    seller = _guide(container, w["seller"], w["order"])
+    assert (
+        seller.get(("respond_dispute", None)) is None
+    )  # resolved: no dispute going, no steps left
+    assert _get(container, dispute_id).resolution is Resolution.seller_silent

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from recourse.domain.dispute_paths import dispute_paths
 from recourse.domain.dispute_rules import (
     Subject,
     appeal_by_from,
@@ -56,8 +57,9 @@ from recourse.domain.disputes import (
     due_at_of,
 )
 from recourse.domain.errors import IllegalTransition, InvalidInput, NotAllowed, RuleConflict
+from recourse.domain.options import Option, Situation
 from recourse.domain.order import Deadlines, Order
-from recourse.domain.policy import PlatformPolicy
+from recourse.domain.policy import PlatformPolicy, StorePolicy
 from recourse.domain.roles import Actor, Role
 from tests.unit.builders import T0, a_line, an_order, paid
 
@@ -491,3 +493,81 @@ def test_an_appeal_pays_the_difference_and_never_takes_back() -> None:
     assert appeal_refund(Outcome.no_refund, None, refundable=5700, refunded=1500) == 0
     assert appeal_refund(Outcome.full_refund, None, refundable=5700, refunded=1500) == 5700
     assert appeal_refund(Outcome.partial_refund, 9000, refundable=100, refunded=0) == 100
+
+
+# H1: the guide's dispute paths
+
+
+def _situation(viewer: Actor, *disputes: Dispute, now: datetime = DELIVERED) -> Situation:
+    return Situation(
+        order=_order(),
+        viewer=viewer,
+        now=now,
+        policy=StorePolicy(),
+        platform=P,
+        delivered_at=DELIVERED,
+        disputes=disputes,
+    )
+
+
+def _paths(situation: Situation) -> dict[tuple[str, str | None], Option]:
+    return {(str(o.path), o.facts.get("type")): o for o in dispute_paths(situation)}
+
+
+def test_the_buyer_sees_one_open_dispute_option_per_type_with_its_window() -> None:
+    found = _paths(_situation(BUYER))
+    described = found[("open_dispute", "not_as_described")]
+    assert described.open and described.closes_at == ENDS + timedelta(days=15)
+    assert described.help == "opening-a-dispute"
+    received = found[("open_dispute", "not_received")]
+    assert (received.open, received.blocker) == (False, "dispute_all_delivered")
+    refused = found[("open_dispute", "cancellation_refused")]
+    assert (refused.blocker, refused.facts["cancellation_id"]) == (
+        "dispute_cancellation_not_rejected",
+        None,
+    )
+    assert len([k for k in found if k[0] == "open_dispute"]) == len(DisputeType)
+
+
+def test_a_closed_window_carries_its_dates_and_when_it_opens() -> None:
+    order = _order(delivered=1)
+    situation = replace(_situation(BUYER), order=order)
+    received = _paths(situation)[("open_dispute", "not_received")]
+    assert received.blocker == "dispute_window_not_open"
+    assert received.opens_at == SHIPPED + timedelta(days=30)
+
+
+def test_with_a_dispute_going_the_sides_see_their_steps() -> None:
+    d = _dispute()
+    buyer = {
+        str(o.path): o for o in dispute_paths(_situation(BUYER, d)) if o.path != "open_dispute"
+    }
+    assert {p: o.open for p, o in buyer.items()} == {
+        "accept_proposal": False,
+        "escalate": True,
+        "withdraw_dispute": True,
+    }
+    assert buyer["accept_proposal"].blocker == "dispute_no_proposal"
+    opening = [o for o in dispute_paths(_situation(BUYER, d)) if o.path == "open_dispute"]
+    assert {o.blocker for o in opening} == {"dispute_already_open"}
+    seller = {str(o.path): o for o in dispute_paths(_situation(SELLER, d))}
+    assert seller["respond_dispute"].open and seller["respond_dispute"].closes_at == d.respond_by
+    assert seller["accept_proposal"].open and seller["accept_proposal"].facts["proposal_id"] == 1
+    assert "open_dispute" not in seller
+    support = dispute_paths(_situation(AGENT, d))
+    assert [(str(o.path), o.open, o.blocker) for o in support] == [
+        ("decide_dispute", False, "dispute_not_at_step")
+    ]
+    assert dispute_paths(_situation(Actor(Role.buyer, user_id=99), d)) == []
+
+
+def test_a_decided_dispute_offers_the_appeal_until_appeal_by() -> None:
+    d = _decided()
+    appeal = {str(o.path): o for o in dispute_paths(_situation(SELLER, d))}["appeal"]
+    assert appeal.open and appeal.closes_at == d.appeal_by and appeal.help == "appealing-a-decision"
+    assert d.appeal_by is not None
+    late = {str(o.path): o for o in dispute_paths(_situation(BUYER, d, now=d.appeal_by))}
+    assert late["appeal"].blocker == "dispute_appeal_by_passed"
+    escalated = replace(_dispute(), status=DisputeStatus.escalated, sla_due_at=DELIVERED)
+    (decide,) = dispute_paths(_situation(AGENT, escalated))
+    assert decide.open and decide.closes_at == DELIVERED

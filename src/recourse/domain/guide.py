@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from recourse.domain.cancellation_paths import cancellation_paths
 from recourse.domain.conversation_paths import conversation_paths
+from recourse.domain.dispute_paths import dispute_paths
 from recourse.domain.options import Option, PathFunction, Situation, options
 from recourse.domain.parcel_paths import parcel_paths
 from recourse.domain.receipt_paths import receipt_paths
@@ -17,6 +18,7 @@ PATHS: tuple[PathFunction, ...] = (
     conversation_paths,
     parcel_paths,
     return_paths,
+    dispute_paths,
     support_paths,
 )
 

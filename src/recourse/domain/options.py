@@ -16,6 +16,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from recourse.domain.dispute_rules import Subject
+from recourse.domain.disputes import Dispute, DisputeType
 from recourse.domain.order import Order
 from recourse.domain.policy import PlatformPolicy, StorePolicy
 from recourse.domain.returns import Return
@@ -51,8 +53,16 @@ class PathName(StrEnum):
     confirm_parcel_back = "confirm_parcel_back"
     answer_return = "answer_return"
     receive_return = "receive_return"
+    # §5 disputes: the buyer opens, withdraws; either side accepts, escalates, appeals
+    open_dispute = "open_dispute"
+    withdraw_dispute = "withdraw_dispute"
+    respond_dispute = "respond_dispute"
+    accept_proposal = "accept_proposal"
+    escalate = "escalate"
+    appeal = "appeal"
     # support's
     refund = "refund"
+    decide_dispute = "decide_dispute"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +101,11 @@ class Situation:
     """The order's buyer returns, open or settled (R1-R4)."""
     delivered_at: datetime | None = None
     """When the carrier last delivered one of the order's parcels (R1: the remorse window)."""
+    disputes: tuple[Dispute, ...] = ()
+    """The order's disputes, oldest first (D1-D7)."""
+    dispute_subjects: Mapping[DisputeType, Subject] = field(default_factory=dict)
+    """D1: the case a dispute of a type would be about — the latest rejected cancellation,
+    declined (or problem) return, late refund — as its window needs it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from recourse.domain.roles import Actor, Role
 from recourse.domain.settlement import ExpectedBy
 from recourse.domain.shipment import ShipmentStatus
 from recourse.services.cancellations.preview import policy_for
+from recourse.services.disputes.open import subjects_for
 from recourse.services.orders import load_order
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
@@ -78,6 +79,8 @@ def situation_for(uow: UnitOfWork, order: Order, viewer: Actor, now: datetime) -
         parcels_in_returns=_parcels_in_returns(uow, order.id),
         buyer_returns=tuple(r for r in every_return if not r.is_parcel),
         delivered_at=uow.returns.delivered_at(order.id),
+        disputes=tuple(uow.disputes.for_order(order.id)),
+        dispute_subjects=subjects_for(uow, order),
     )
 
 

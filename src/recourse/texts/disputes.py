@@ -123,6 +123,9 @@ BLOCKERS: dict[str, Sentence] = {
         "dispute_refund_not_late",
         "dispute_no_proposal",
         "dispute_appeal_by_passed",
+        "dispute_respond_by_passed",
+        "dispute_escalate_at_passed",
+        "dispute_not_at_step",
     )
 }
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from recourse.i18n import N_, Words
-from recourse.texts import cancellations, conversation, parcels, receipt, returns
+from recourse.texts import cancellations, conversation, disputes, parcels, receipt, returns
 from recourse.texts.core import Sentence, label, say
 
 # A path's name, as the button or link that takes it reads.
@@ -26,6 +26,7 @@ PATH_LABELS: dict[str, str] = {
     **conversation.PATH_LABELS,
     **parcels.PATH_LABELS,
     **returns.PATH_LABELS,
+    **disputes.PATH_LABELS,
 }
 
 

@@ -260,6 +260,25 @@ class SqlDisputes:
             )
         )
 
+    def latest_rejected_cancellation(self, order_id: int) -> int | None:
+        return self.s.scalar(
+            select(m.CancellationRow.id)
+            .where(m.CancellationRow.order_id == order_id, m.CancellationRow.status == "rejected")
+            .order_by(m.CancellationRow.id.desc())
+            .limit(1)
+        )
+
+    def latest_unarrived_refund(self, order_id: int) -> int | None:
+        return self.s.scalar(
+            select(m.RefundRow.id)
+            .where(
+                m.RefundRow.order_id == order_id,
+                m.RefundRow.status.not_in(["succeeded", "failed"]),
+            )
+            .order_by(m.RefundRow.id.desc())
+            .limit(1)
+        )
+
     def refunded_by(self, order_id: int, cause_ref: str) -> int:
         total = self.s.scalar(
             select(func.coalesce(func.sum(m.RefundRow.amount), 0)).where(

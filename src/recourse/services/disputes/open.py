@@ -109,6 +109,29 @@ def subject_of(
             return None
 
 
+def subjects_for(uow: UnitOfWork, order: Order) -> dict[DisputeType, Subject]:
+    """D1: the case each type that names one would be about on this order now: the latest
+    rejected cancellation, the latest declined return (or one with a problem on receipt), the
+    latest refund not arrived."""
+    refused = [
+        r
+        for r in uow.returns.for_order(order.id)
+        if r.kind is ReturnKind.buyer_return
+        and r.status in (ReturnStatus.declined, ReturnStatus.problem)
+    ]
+    ids = {
+        DisputeType.cancellation_refused: uow.disputes.latest_rejected_cancellation(order.id),
+        DisputeType.return_refused: refused[-1].id if refused else None,
+        DisputeType.refund_not_received: uow.disputes.latest_unarrived_refund(order.id),
+    }
+    found = {}
+    for type_, subject_id in ids.items():
+        subject = subject_of(uow, order, type_, subject_id)
+        if subject is not None:
+            found[type_] = subject
+    return found
+
+
 def window_for(uow: UnitOfWork, order: Order, type_: DisputeType, subject_id: int | None) -> Window:
     """D1: the type's window on this order (refusals name why there is none)."""
     return window_of(

@@ -118,6 +118,8 @@ class PlatformPolicy:
     evidence_unattached_hours: int = 24
     escalation_window_days: int = 30
     """D1: a refused cancellation of an order that never shipped may be disputed this long."""
+    no_scan_flag_hours: int = 72
+    """C10: a parcel the carrier has not scanned this long after it was said to ship is flagged."""
 
     @classmethod
     def from_overrides(cls, overrides: dict[str, int]) -> PlatformPolicy:

@@ -18,6 +18,8 @@ class ShipmentStatus(StrEnum):
     refused = "refused"
     returned_to_sender = "returned_to_sender"
     delivered_to_sender = "delivered_to_sender"
+    # C10: support voided a parcel the carrier never scanned; its units count as unshipped
+    voided = "voided"
 
 
 class ShipmentDirection(StrEnum):
@@ -63,6 +65,7 @@ SHIPMENT_TRANSITIONS: dict[ShipmentStatus, frozenset[ShipmentStatus]] = {
     ShipmentStatus.returned_to_sender: frozenset({ShipmentStatus.delivered_to_sender}),
     ShipmentStatus.delivered: frozenset(),
     ShipmentStatus.delivered_to_sender: frozenset(),
+    ShipmentStatus.voided: frozenset(),
 }
 
 
@@ -166,6 +169,44 @@ def check_event_time(happened: datetime, *, now: datetime, shipped_at: datetime)
             field="at",
             shipped_at=shipped_at.isoformat(),
         )
+
+
+def never_scanned(shipment: Shipment) -> bool:
+    """C10: an outbound parcel the carrier has reported nothing about (every carrier event
+    moves a parcel on from `shipped`)."""
+    return (
+        shipment.direction is ShipmentDirection.outbound
+        and shipment.status is ShipmentStatus.shipped
+    )
+
+
+def no_scan_since(shipment: Shipment, now: datetime, *, flag_after_hours: int) -> datetime | None:
+    """C10: a parcel still without a carrier scan `flag_after_hours` (PlatformPolicy
+    `no_scan_flag_hours`) after it was said to ship is flagged — "no carrier scan since" the
+    moment it shipped; None when it is not flagged. Derived on read: no worker needed."""
+    if not never_scanned(shipment):
+        return None
+    if now < shipment.shipped_at + timedelta(hours=flag_after_hours):
+        return None
+    return shipment.shipped_at
+
+
+def void_shipment(order: Order, shipment: Shipment) -> dict[int, LineQuantities]:
+    """C10: support voids a parcel the carrier never scanned (the seller said it shipped; no
+    carrier ever saw it): its units go back to unshipped, so they can be cancelled. A parcel
+    the carrier scanned, a return parcel or a voided one cannot be voided (409)."""
+    if not never_scanned(shipment):
+        raise RuleConflict(
+            "parcel_not_voidable",
+            shipment_id=shipment.id,
+            status=str(shipment.status),
+            direction=str(shipment.direction),
+        )
+    changed: dict[int, LineQuantities] = {}
+    for item in shipment.lines:
+        qty = order.line(item.line_id).qty
+        changed[item.line_id] = replace(qty, shipped=qty.shipped - item.quantity)
+    return changed
 
 
 def protection_end(first_shipped_at: datetime, protection_days: int) -> datetime:

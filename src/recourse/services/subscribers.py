@@ -23,7 +23,6 @@ from typing import Any
 from recourse.domain.order import Order
 from recourse.services import events
 from recourse.services.cancellations.notices import (
-    announce_completed,
     announce_rejected,
     announce_requested,
     announce_withdrawn,
@@ -36,6 +35,7 @@ from recourse.services.conversation_notices import (
     announce_message,
     email_waiting,
 )
+from recourse.services.disputes import force_notices
 from recourse.services.disputes import notices as disputes
 from recourse.services.events import (
     AnswerReminderDue,
@@ -276,7 +276,8 @@ def announce_extension_answered(
 SUBSCRIBERS: dict[type[Happened], tuple[Handler, ...]] = {
     CancellationRequested: (announce_requested,),
     # Approved at once or by the seller, by silence, or by the platform (unpaid, overdue).
-    CancellationCompleted: (announce_completed,),
+    # a cancellation support forced on a dispute (C10) is told by the dispute's decision
+    CancellationCompleted: (force_notices.announce_completed,),
     CancellationRejected: (announce_rejected,),
     CancellationWithdrawn: (announce_withdrawn,),
     AnswerReminderDue: (remind_seller,),

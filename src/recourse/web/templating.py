@@ -34,6 +34,7 @@ STATUS_LABELS = {
     "refused": N_("Refused by recipient"),
     "returned_to_sender": N_("Returning to seller"),
     "delivered_to_sender": N_("Back with the seller"),
+    "voided": N_("Voided: never scanned by the carrier"),
 }
 
 templates = Jinja2Templates(directory=str(TEMPLATES))

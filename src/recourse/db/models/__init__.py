@@ -26,6 +26,7 @@ from recourse.db.models.platform import (
 )
 from recourse.db.models.protection import ProtectionExtensionRow
 from recourse.db.models.refunds import (
+    RefundAttemptRow,
     RefundLineRow,
     RefundRow,
     SandboxRefundRow,
@@ -69,6 +70,7 @@ __all__ = [
     "OutboxRow",
     "PlatformSettingRow",
     "ProtectionExtensionRow",
+    "RefundAttemptRow",
     "RefundLineRow",
     "RefundRow",
     "ReturnLineRow",

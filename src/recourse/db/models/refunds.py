@@ -59,6 +59,21 @@ class RefundLineRow(Base):
     tax: Mapped[int] = mapped_column(BigInteger)
 
 
+class RefundAttemptRow(Base):
+    """F3-F5: one answer of the gateway about a refund (`answer`, to a send or a look-up) or
+    one failed send (`failure`), as it came; the refund row keeps only the latest."""
+
+    __tablename__ = "refund_attempts"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    refund_id: Mapped[int] = mapped_column(ForeignKey("refunds.id"), index=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str | None] = mapped_column(String(16))
+    reference: Mapped[str | None] = mapped_column(String(100))
+    trace_number: Mapped[str | None] = mapped_column(String(100))
+    error: Mapped[str | None] = mapped_column(Text)
+
+
 class SettlementProfileRow(Base):
     __tablename__ = "settlement_profiles"
     method: Mapped[str] = mapped_column(String(20), primary_key=True)

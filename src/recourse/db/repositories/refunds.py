@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -130,6 +131,29 @@ class SqlRefunds:
         return self.s.scalar(
             select(m.RefundRow.id).where(
                 m.RefundRow.order_id == order_id, m.RefundRow.cause_ref == cause_ref
+            )
+        )
+
+    def add_attempt(
+        self,
+        refund_id: int,
+        *,
+        at: datetime,
+        kind: str,
+        status: str | None = None,
+        reference: str | None = None,
+        trace_number: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        self.s.add(
+            m.RefundAttemptRow(
+                refund_id=refund_id,
+                at=at,
+                kind=kind,
+                status=status,
+                reference=reference,
+                trace_number=trace_number,
+                error=error,
             )
         )
 

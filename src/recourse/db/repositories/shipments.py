@@ -64,6 +64,14 @@ class SqlShipments:
         row = self.s.scalars(stmt).first()
         return _shipment(row) if row else None
 
+    def for_order(self, order_id: int) -> Sequence[Shipment]:
+        rows = self.s.scalars(
+            select(m.ShipmentRow)
+            .where(m.ShipmentRow.order_id == order_id)
+            .order_by(m.ShipmentRow.id)
+        )
+        return [_shipment(row) for row in rows]
+
     def set_status(self, shipment_id: int, status: ShipmentStatus) -> None:
         self.s.execute(
             update(m.ShipmentRow).where(m.ShipmentRow.id == shipment_id).values(status=str(status))

@@ -54,3 +54,16 @@ class Refunds(Protocol):
     def update(self, refund_id: int, **values: Any) -> None: ...
     def id_by_reference(self, gateway: str, reference: str) -> int | None: ...
     def id_by_cause(self, order_id: int, cause_ref: str) -> int | None: ...
+    def add_attempt(
+        self,
+        refund_id: int,
+        *,
+        at: datetime,
+        kind: str,
+        status: str | None = None,
+        reference: str | None = None,
+        trace_number: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        """F3-F5: the gateway's history of a refund, one row per answer or failed send."""
+        ...

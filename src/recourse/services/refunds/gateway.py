@@ -57,7 +57,17 @@ def record_gateway_answer(
 def apply_answer(
     uow: UnitOfWork, ctx: Context, refund: Refund, answer: GatewayRefund, now: datetime
 ) -> RefundStatus:
-    """F4: the ledger takes the status the gateway reports, as the domain allows it."""
+    """F4: the ledger takes the status the gateway reports, as the domain allows it; every
+    answer is kept in the refund's gateway history (F5: support reads it)."""
+    uow.refunds.add_attempt(
+        refund.id,
+        at=now,
+        kind="answer",
+        status=str(answer.status),
+        reference=answer.reference,
+        trace_number=answer.trace_number,
+        error=answer.failure_reason,
+    )
     target = RefundStatus(str(answer.status))
     effect = gateway_answer_effect(refund.status, target)
     if effect is AnswerEffect.reversed:
@@ -233,6 +243,7 @@ def record_send_failure(
             last_error=error[:2000],
             needs_attention=give_up,
         )
+        uow.refunds.add_attempt(refund.id, at=now, kind="failure", error=error[:2000])
         if give_up:
             uow.timeline.add(
                 TimelineEntry(

@@ -55,6 +55,7 @@ class PlatformPolicyIn(Strict):
     message_digest_minutes: Window | None = None
     evidence_unattached_hours: Window | None = None
     escalation_window_days: Window | None = None
+    no_scan_flag_hours: Window | None = None
 
     def changes(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from recourse.db.queries.case_facts import NoScanFlag
 from recourse.db.queries.evidence import FileView
 from recourse.domain.disputes import Decision, InfoRequest, Proposal
 from recourse.domain.disputes import Dispute as Case
@@ -107,6 +108,29 @@ class DisputeDecision(ResponseBody):
         )
 
 
+class DisputeFlag(ResponseBody):
+    """C10: what support should know about the case, derived on read. `no_carrier_scan`: a
+    parcel the carrier has not scanned `no_scan_flag_hours` after it was said to ship."""
+
+    kind: Literal["no_carrier_scan"]
+    shipment_id: int
+    carrier: str
+    tracking_number: str
+    since: Moment = Field(description="when the parcel was said to ship; no scan since")
+    flagged_at: Moment = Field(description="when the flag rose (`no_scan_flag_hours` after)")
+
+    @classmethod
+    def of(cls, f: NoScanFlag) -> DisputeFlag:
+        return cls(
+            kind="no_carrier_scan",
+            shipment_id=f.shipment_id,
+            carrier=f.carrier,
+            tracking_number=f.tracking_number,
+            since=f.since,
+            flagged_at=f.flagged_at,
+        )
+
+
 class DisputeDeadlines(ResponseBody):
     """Every deadline the dispute runs on (null until its step starts)."""
 
@@ -145,6 +169,10 @@ class Dispute(ResponseBody):
     appealed_at: Moment | None
     files: list[DisputeFile] = Field(description="evidence either side attached")
     refund_ids: list[int] = Field(description="the refunds the dispute made, oldest first")
+    flags: list[DisputeFlag] = Field(
+        default_factory=list,
+        description="C10: what support should know, derived on read (no carrier scan)",
+    )
     resolution: Resolution | None
     resolved_at: Moment | None
     withdrawn_at: Moment | None
@@ -158,6 +186,7 @@ class Dispute(ResponseBody):
         currency: str,
         files: Sequence[FileView] = (),
         refund_ids: Sequence[int] = (),
+        flags: Sequence[NoScanFlag] = (),
     ) -> Dispute:
         return cls(
             id=d.id,
@@ -188,6 +217,7 @@ class Dispute(ResponseBody):
             appealed_at=d.appealed_at,
             files=[DisputeFile.of(f) for f in files],
             refund_ids=list(refund_ids),
+            flags=[DisputeFlag.of(f) for f in flags],
             resolution=str(d.resolution) if d.resolution else None,
             resolved_at=d.resolved_at,
             withdrawn_at=d.withdrawn_at,

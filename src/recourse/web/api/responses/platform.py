@@ -35,6 +35,7 @@ class PlatformPolicy(ResponseBody):
     message_digest_minutes: int
     evidence_unattached_hours: int
     escalation_window_days: int
+    no_scan_flag_hours: int
 
 
 class SettlementProfile(ResponseBody):

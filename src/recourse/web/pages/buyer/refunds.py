@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from recourse.db.queries import refunds as refund_queries
 from recourse.domain.roles import Role
+from recourse.services.disputes.late_refunds import disputable_refunds
 from recourse.web import language
 from recourse.web.deps import ContainerDep, PageUser, ReadSession
 from recourse.web.pages.common import home_for, optional_int, query_string, see_other
@@ -38,12 +39,20 @@ def my_refunds(
     )
     words = language.words(request)
     today = c.clock.now().astimezone(ZoneInfo(user.timezone)).date()
+    # F5 → D1: a refund past its last expected day, not arrived, links the dispute form
+    late = disputable_refunds(
+        c.uow(),
+        c.ctx,
+        actor=user.actor(),
+        refunds=[(v.id, v.order_id) for v in views if v.status != "succeeded"],
+    )
     return render(
         request,
         "refunds/buyer_refunds.html",
         {
             "user": user,
             "cards": [refund_card(v, Role.buyer, today, words) for v in views],
+            "late": late,
             "older": query_string(cursor=next_cursor) if next_cursor else None,
             "newest": "" if cursor else None,
         },

@@ -29,6 +29,7 @@ ERRORS: dict[str, Sentence] = {
     "page.not_found": say(N_("There is no such page.")),
     "page.no_order": say(N_("No order %(order_id)s.")),
     "page.whole_number": say(N_("Enter a whole number.")),
+    "page.choose_one": say(N_("Choose one of the options.")),
     "page.date": say(N_("Enter a date as year-month-day, e.g. 2026-03-31.")),
     "page.control_character": _control_character,
     "page.ship_quantity": say(N_("Enter a whole number of items, 0 or more.")),

@@ -13,9 +13,13 @@ from recourse.db import models as m
 from recourse.db.queries.timeline import TimelineView
 from recourse.db.repositories.orders import order_from_row, settlement_of
 from recourse.db.repositories.stores import policy_from_row
+from recourse.domain.disputes import DisputeStatus
 from recourse.domain.order import Order, OrderStatus, derive_status, order_totals
 from recourse.domain.policy import PolicyVersion, policy_in_force
 from recourse.domain.roles import Actor, Role
+
+# §5: the dispute statuses whose deadline decides something when it passes (dispute_due_now).
+DEADLINE_DECIDES = (DisputeStatus.awaiting_seller, DisputeStatus.negotiating, DisputeStatus.decided)
 
 # "My orders" tabs (§2 statuses as a buyer groups them).
 TABS: dict[str, tuple[str, ...]] = {
@@ -425,6 +429,11 @@ def past_a_deadline(session: Session, order_ids: list[int], now: datetime) -> li
         m.CancellationRow.status == "pending_seller",
         m.CancellationRow.respond_by <= now,
     )
+    disputes_due = select(m.DisputeRow.order_id).where(
+        m.DisputeRow.order_id.in_(order_ids),
+        m.DisputeRow.status.in_([str(s) for s in DEADLINE_DECIDES]),
+        m.DisputeRow.due_at <= now,
+    )
     stmt = select(o.id).where(
         o.id.in_(order_ids),
         (
@@ -436,6 +445,7 @@ def past_a_deadline(session: Session, order_ids: list[int], now: datetime) -> li
             )
             | o.id.in_(unanswered)
             | o.id.in_(select(m.ReturnRow.order_id).where(m.ReturnRow.due_at <= now))  # §4
+            | o.id.in_(disputes_due)  # §5: support's SLA decides nothing, the others do
         ),
     )
     return sorted(session.scalars(stmt))

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from recourse.web.pages.support import (
     cancellations,
     dashboard,
+    disputes,
     orders,
     outbox,
     refunds,
@@ -25,3 +26,4 @@ router.include_router(refunds.router)
 router.include_router(cancellations.router)
 router.include_router(returns.router)
 router.include_router(dashboard.router)
+router.include_router(disputes.router)

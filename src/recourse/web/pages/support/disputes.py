@@ -1,0 +1,376 @@
+"""D5/D6 support's dispute console: the queue of escalated and appealed disputes, the soonest
+SLA first, with its filters and assignment (`/support/disputes`), and one case
+(`/support/disputes/{id}`): everything that happened on the order in one timeline, both sides'
+proposals and files, and the forms — assign, request information, decide, and act for a party
+with an audit note. The use cases decide; a passed deadline is applied before any read."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from jinja2 import pass_context
+from jinja2.runtime import Context as TemplateContext
+
+from recourse.container import Container
+from recourse.db.queries.disputes import dispute_view, support_queue
+from recourse.db.queries.orders import order_detail
+from recourse.db.queries.stores import all_stores
+from recourse.db.queries.support_console import (
+    orders_with_disputes_due,
+    support_agents,
+    unassigned_escalated,
+)
+from recourse.domain.accounts import User
+from recourse.domain.disputes import DisputeStatus, DisputeType, Outcome, Party
+from recourse.domain.errors import DomainError, InvalidInput, NotFound
+from recourse.domain.roles import Role
+from recourse.i18n import Words
+from recourse.services import disputes, settle
+from recourse.texts import label
+from recourse.texts.disputes import OUTCOME_LABELS, STATUS_LABELS, TYPE_LABELS
+from recourse.web import language
+from recourse.web.deps import ContainerDep, check_csrf, flash
+from recourse.web.errors import status_for
+from recourse.web.pages.common import (
+    FormFields,
+    SupportUser,
+    optional_int,
+    query_string,
+    safe_next,
+    see_other,
+)
+from recourse.web.pages.shared import present_disputes as shown
+from recourse.web.pages.shared import present_support_disputes as console
+from recourse.web.pages.shared.present_refunds import amount_example
+from recourse.web.pages.support.refunds import parse_amount
+from recourse.web.templating import render, templates
+
+router = APIRouter(prefix="/support")
+
+# The queue's amount filter reads what the agent typed with two decimals (the orders' own
+# currencies are not converted: the filter compares minor units).
+QUEUE_DIGITS_CURRENCY = "EUR"
+# Status filter: by default what waits for support (escalated and appealed).
+STATUS_CHOICES = ("waiting", "open", "all", *(str(s) for s in DisputeStatus))
+# What an agent may do for a party (D5: only with an audit note).
+ON_BEHALF_STEPS = ("accept_proposal", "escalate", "withdraw", "appeal")
+
+
+def _assignee_filter(value: str | None, user: User) -> tuple[int | None, bool, str]:
+    """(assignee id, unassigned only, the value kept in the form)."""
+    text = (value or "").strip()
+    if text == "mine":
+        return user.id, False, text
+    if text == "unassigned":
+        return None, True, text
+    if text.isascii() and text.isdigit():
+        return int(text), False, text
+    return None, False, ""
+
+
+def _settle_queue(c: Container) -> None:
+    """§10: disputes whose clock decided something (silence, negotiation running out, an
+    appeal window closing) are moved on before the queue is read, worker or not."""
+    with c.read_session() as session:
+        due = orders_with_disputes_due(session, c.clock.now())
+    if due:
+        settle.settle_orders(c.uow(), c.ctx, due)
+
+
+@router.get("/disputes")
+def queue(
+    request: Request,
+    user: SupportUser,
+    c: ContainerDep,
+    type: str | None = None,
+    age: str | None = None,
+    amount: str | None = None,
+    store: str | None = None,
+    assignee: str | None = None,
+    status: str | None = None,
+    cursor: str | None = None,
+) -> Response:
+    words = language.words(request)
+    _settle_queue(c)
+    now = c.clock.now()
+    kind = type if type in set(DisputeType) else None
+    days = optional_int(age, "age")
+    typed_amount = (amount or "").strip()
+    at_least = parse_amount(typed_amount, QUEUE_DIGITS_CURRENCY) if typed_amount else None
+    store_id = optional_int(store, "store")
+    assignee_id, unassigned, assignee_kept = _assignee_filter(assignee, user)
+    chosen_status = status if status in STATUS_CHOICES else "waiting"
+    with c.read_session() as session:
+        page = support_queue(
+            session,
+            now=now,
+            type=kind,
+            min_age=timedelta(days=days) if days else None,
+            min_amount=at_least,
+            store_id=store_id,
+            assignee_id=assignee_id,
+            unassigned=unassigned,
+            status=None if chosen_status == "waiting" else chosen_status,
+            cursor=optional_int(cursor, "cursor"),
+        )
+        agents = support_agents(session)
+        stores = all_stores(session)
+    filters = {
+        "type": kind,
+        "age": days,
+        "amount": typed_amount or None,
+        "store": store_id,
+        "assignee": assignee_kept or None,
+        "status": None if chosen_status == "waiting" else chosen_status,
+    }
+    here = f"/support/disputes{query_string(**filters)}"
+    return render(
+        request,
+        "disputes/support_queue.html",
+        {
+            "user": user,
+            "rows": [console.queue_row(v, now, words, user.id, agents) for v in page.items],
+            "filters": filters,
+            "types": {str(t): label(TYPE_LABELS, str(t), words) for t in DisputeType},
+            "statuses": {str(s): label(STATUS_LABELS, str(s), words) for s in DisputeStatus},
+            "agents": agents,
+            "stores": stores,
+            "here": here,
+            "older": query_string(**filters, cursor=page.next_cursor) if page.next_cursor else None,
+            "newest": query_string(**filters) if cursor else None,
+        },
+    )
+
+
+def _case(
+    request: Request,
+    c: Container,
+    user: User,
+    dispute_id: int,
+    *,
+    form: dict[str, str] | None = None,
+    error: DomainError | None = None,
+    action: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The case page, or it again with a form's error next to its field."""
+    settle.settle_for_dispute(c.uow(), c.ctx, dispute_id=dispute_id)
+    words = language.words(request)
+    now = c.clock.now()
+    with c.read_session() as session:
+        view = dispute_view(session, dispute_id)
+        if view is None:
+            raise NotFound("dispute.not_found", dispute_id=dispute_id)
+        detail = order_detail(session, user.actor(), view.dispute.order_id, now)
+        assert detail is not None  # support sees every order
+        case = console.case_context(session, view, detail, user, words, now)
+    sentence, field = shown.dispute_form_error(error, words)
+    return render(
+        request,
+        "disputes/support_case.html",
+        {
+            "user": user,
+            "detail": detail,
+            **case,
+            "form": dict(form or {}),
+            "action": action,
+            "error": sentence,
+            "field": field,
+            "amount_example": amount_example(detail.order.currency),
+            "currency": detail.order.currency,
+            "outcomes": {str(o): label(OUTCOME_LABELS, str(o), words) for o in Outcome},
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/disputes/{dispute_id}")
+def case_page(request: Request, dispute_id: int, user: SupportUser, c: ContainerDep) -> Response:
+    return _case(request, c, user, dispute_id)
+
+
+def _due_at(text: str, tz: ZoneInfo) -> datetime:
+    """The due date typed (a date, or a date and time) in the agent's zone; a date alone is
+    due at the end of that day."""
+    raw = text.strip()
+    try:
+        parsed = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput("due_at", "page.date", typed=raw[:40]) from None
+    if "T" not in raw and " " not in raw:
+        parsed = datetime.combine(parsed.date(), time(23, 59))
+    return parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed
+
+
+def _party(value: str | None) -> Party:
+    try:
+        return Party(value or "")
+    except ValueError:
+        raise InvalidInput("party", "dispute.party_choice") from None
+
+
+def _text(fields: dict[str, str], name: str) -> str | None:
+    return fields.get(name, "").strip() or None
+
+
+def _act(c: Container, user: User, dispute_id: int, action: str, fields: dict[str, str]) -> str:
+    """Run the form's use case; the sentence to flash (msgid and facts)."""
+    actor = user.actor()
+    common: dict[str, Any] = {"actor": actor, "dispute_id": dispute_id}
+    match action:
+        case "assign":
+            chosen = fields.get("assignee_id", "me").strip()
+            agent = user.id if chosen in ("", "me") else optional_int(chosen, "assignee_id")
+            disputes.assign(c.uow(), c.ctx, **common, assignee_id=agent)
+            return "assigned-me" if agent == user.id else "assigned"
+        case "request-info":
+            disputes.request_info(
+                c.uow(),
+                c.ctx,
+                **common,
+                party=fields.get("party", ""),
+                question=_text(fields, "question"),
+                due_at=_due_at(fields.get("due_at", ""), ZoneInfo(user.timezone)),
+            )
+            return "request-info"
+        case "decide":
+            outcome = fields.get("outcome", "")
+            amount = None
+            if outcome == Outcome.partial_refund:
+                currency = _currency(c, dispute_id)
+                amount = parse_amount(fields.get("amount", ""), currency)
+            disputes.decide(
+                c.uow(),
+                c.ctx,
+                **common,
+                outcome=outcome,
+                amount=amount,
+                rationale=_text(fields, "rationale"),
+                charged_to_store=fields.get("charged_to_store") == "1",
+            )
+            return "decide"
+        case "on-behalf":
+            party = _party(fields.get("party"))
+            step = fields.get("step", "")
+            if step not in ON_BEHALF_STEPS:
+                raise InvalidInput("step", "page.choose_one")
+            behalf: dict[str, Any] = {"on_behalf": party, "audit_note": _text(fields, "audit_note")}
+            if step == "accept_proposal":
+                disputes.accept_proposal(c.uow(), c.ctx, **common, **behalf)
+            elif step == "escalate":
+                disputes.escalate(c.uow(), c.ctx, **common, **behalf)
+            elif step == "withdraw":
+                disputes.withdraw(c.uow(), c.ctx, **common, **behalf)
+            else:
+                disputes.appeal(c.uow(), c.ctx, **common, reason=_text(fields, "reason"), **behalf)
+            return "on-behalf"
+    raise NotFound("page.not_found")
+
+
+def _currency(c: Container, dispute_id: int) -> str:
+    with c.read_session() as session:
+        view = dispute_view(session, dispute_id)
+    if view is None:
+        raise NotFound("dispute.not_found", dispute_id=dispute_id)
+    return view.currency
+
+
+def _done(key: str, dispute_id: int, words: Words) -> str:
+    _ = words._
+    match key:
+        case "assigned-me":
+            return _("Dispute #%(id)s is yours now.", id=dispute_id)
+        case "assigned":
+            return _("Dispute #%(id)s was given to the agent.", id=dispute_id)
+        case "request-info":
+            return _("The question was sent. The side asked has been told, with the due date.")
+        case "decide":
+            return _(
+                "The decision was recorded and carried out. Both sides have been told, "
+                "with the rationale."
+            )
+    return _("Done for the party, with your audit note on the timeline.")
+
+
+def _post(
+    request: Request, c: Container, user: User, dispute_id: int, action: str, fields: dict[str, str]
+) -> Response:
+    try:
+        check_csrf(request, fields.get("csrf_token"))
+        done = _act(c, user, dispute_id, action, fields)
+    except NotFound as error:
+        if error.facts.get("field"):
+            return _case(
+                request,
+                c,
+                user,
+                dispute_id,
+                form=fields,
+                error=error,
+                action=action,
+                status_code=status_for(error),
+            )
+        raise
+    except DomainError as error:
+        if action == "assign" and safe_next(fields.get("next")):
+            raise  # from the queue: the error page says why
+        return _case(
+            request,
+            c,
+            user,
+            dispute_id,
+            form=fields,
+            error=error,
+            action=action,
+            status_code=status_for(error),
+        )
+    flash(request, _done(done, dispute_id, language.words(request)))
+    return see_other(safe_next(fields.get("next")) or f"/support/disputes/{dispute_id}")
+
+
+@router.post("/disputes/{dispute_id}/assign")
+def assign(
+    request: Request, dispute_id: int, user: SupportUser, c: ContainerDep, form: FormFields
+) -> Response:
+    return _post(request, c, user, dispute_id, "assign", form)
+
+
+@router.post("/disputes/{dispute_id}/request-info")
+def request_info(
+    request: Request, dispute_id: int, user: SupportUser, c: ContainerDep, form: FormFields
+) -> Response:
+    return _post(request, c, user, dispute_id, "request-info", form)
+
+
+@router.post("/disputes/{dispute_id}/decide")
+def decide(
+    request: Request, dispute_id: int, user: SupportUser, c: ContainerDep, form: FormFields
+) -> Response:
+    return _post(request, c, user, dispute_id, "decide", form)
+
+
+@router.post("/disputes/{dispute_id}/on-behalf")
+def on_behalf(
+    request: Request, dispute_id: int, user: SupportUser, c: ContainerDep, form: FormFields
+) -> Response:
+    return _post(request, c, user, dispute_id, "on-behalf", form)
+
+
+@pass_context
+def unassigned_disputes(context: TemplateContext) -> int:
+    """The number next to Disputes in support's header: escalated (or appealed) disputes no
+    agent has taken yet."""
+    user = context.get("user")
+    request = context.get("request")
+    if user is None or request is None or user.role is not Role.support:
+        return 0
+    c: Container = request.app.state.container
+    with c.read_session() as session:
+        return unassigned_escalated(session)
+
+
+templates.env.globals["unassigned_disputes"] = unassigned_disputes

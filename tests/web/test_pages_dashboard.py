@@ -8,15 +8,23 @@ import re
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from sqlalchemy import insert, select
 
 from recourse.cli import _worker
 from recourse.container import Container
-from recourse.db.models import DisputeRow, OrderRow
-from recourse.domain.roles import Role
+from recourse.domain.roles import Actor, Role
+from recourse.domain.shipment import CarrierEvent
 from recourse.integrations.clock import FixedClock
+from recourse.services import disputes
 from recourse.services.cancellations import cancel_order
-from tests.factories import actor_of, make_order, make_store, make_user, pay
+from tests.factories import (
+    actor_of,
+    carrier_event,
+    make_order,
+    make_store,
+    make_user,
+    pay,
+    ship_all,
+)
 from tests.web.test_pages import signed_in
 
 SVG = re.compile(r'<svg class="chart" role="img"[^>]*aria-labelledby="([^"]+)"')
@@ -53,22 +61,28 @@ def cancelled_and_refunded(container: Container, clock: FixedClock) -> int:
     return order
 
 
-def dispute(container: Container, order: int, **row: object) -> None:
-    """A dispute row as the dispute use cases leave it: the dashboard reads the rows."""
-    with container.engine.begin() as conn:
-        store, buyer = conn.execute(
-            select(OrderRow.store_id, OrderRow.buyer_id).where(OrderRow.id == order)
-        ).one()
-        conn.execute(
-            insert(DisputeRow).values(
-                order_id=order,
-                store_id=store,
-                opened_by_id=buyer,
-                wanted="full_refund",
-                description="It never came.",
-                **row,
-            )
-        )
+def delivered_order(container: Container) -> tuple[int, Actor, Actor]:
+    """A delivered order, its buyer and its seller."""
+    store = make_store(container)
+    buyer = make_user(container)
+    seller = make_user(container, role=Role.seller, store_ids=[store])
+    order = make_order(container, buyer_id=buyer, store_id=store)
+    pay(container, order)
+    carrier_event(container, ship_all(container, order), CarrierEvent.delivered)
+    return order, actor_of(container, buyer), actor_of(container, seller)
+
+
+def opened(container: Container, order: int, buyer: Actor) -> int:
+    return disputes.open_dispute(
+        container.uow(),
+        container.ctx,
+        actor=buyer,
+        order_id=order,
+        type="not_as_described",
+        wanted="full_refund",
+        amount=None,
+        description="The lid does not close.",
+    )
 
 
 def test_an_empty_period_still_draws_the_day_charts_and_says_what_is_missing(
@@ -93,65 +107,50 @@ def test_an_empty_period_still_draws_the_day_charts_and_says_what_is_missing(
 def test_the_charts_count_what_happened_in_the_period(
     client: TestClient, container: Container, clock: FixedClock
 ) -> None:
-    order = cancelled_and_refunded(container, clock)
-    now = clock.now()
+    agent = actor_of(container, make_user(container, role=Role.support))
     day = timedelta(days=1)
-    dispute(
-        container,
-        order,
-        type="not_received",
-        status="resolved",
-        resolution="agreed",
-        opened_at=now - 5 * day,
-        resolved_at=now - 3 * day,
+    accepted, late, waiting = (delivered_order(container) for _ in range(3))
+    first, second = opened(container, *accepted[:2]), opened(container, *late[:2])
+    clock.advance(day)
+    disputes.respond(
+        container.uow(), container.ctx, actor=accepted[2], dispute_id=first, action="accept"
     )
-    dispute(
-        container,
-        order,
-        type="not_as_described",
-        status="decided",
-        outcome="partial_refund",
-        opened_at=now - 9 * day,
-        escalated_at=now - 6 * day,
-        sla_due_at=now - 4 * day,
-        decided_at=now - 2 * day,
+    disputes.escalate(container.uow(), container.ctx, actor=late[1], dispute_id=second)
+    disputes.assign(container.uow(), container.ctx, actor=agent, dispute_id=second)
+    clock.advance(3 * day)
+    third = opened(container, *waiting[:2])
+    disputes.escalate(container.uow(), container.ctx, actor=waiting[1], dispute_id=third)
+    disputes.decide(
+        container.uow(),
+        container.ctx,
+        actor=agent,
+        dispute_id=second,
+        outcome="no_refund",
+        rationale="The photos show the item as listed.",
     )
-    dispute(
-        container,
-        order,
-        type="not_as_described",
-        status="escalated",
-        opened_at=now - 8 * day,
-        escalated_at=now - 3 * day,
-        sla_due_at=now - 1 * day,
-    )
-    dispute(
-        container,
-        order,
-        type="return_refused",
-        status="withdrawn",
-        opened_at=now - 60 * day,
-        withdrawn_at=now - 50 * day,
-    )
+    clock.advance(3 * day)
+    cancelled_and_refunded(container, clock)
     signed_in(client, container, role=Role.support)
 
     page = client.get("/support/dashboard").text
-    week = client.get("/support/dashboard?days=7").text
+    day_before = client.get("/support/dashboard?days=7").text
 
     assert len(SVG.findall(page)) == 5
-    opened = rows_of(page, "Disputes opened and decided per day")
-    assert sum(int(r[1]) for r in opened) == 3
-    assert sum(int(r[2]) for r in opened) == 1
-    assert rows_of(page, "Disputes that ended, by type and outcome") == [["Not received", "1", "1"]]
+    per_day = rows_of(page, "Disputes opened and decided per day")
+    assert [sum(int(r[1]) for r in per_day), sum(int(r[2]) for r in per_day)] == [3, 1]
+    assert rows_of(page, "Disputes that ended, by type and outcome") == [
+        ["Not as described", "1", "1"]
+    ]
     sla = rows_of(page, "SLA breaches by the day the decision was due")
     assert [sum(int(r[1]) for r in sla), sum(int(r[2]) for r in sla)] == [1, 1]
     assert rows_of(page, "Cancellations by reason and fault") == [
         ["I changed my mind", "Buyer's fault", "1"]
     ]
-    ((method, refunds, *_rest),) = rows_of(page, "Refund time by payment method")
-    assert [method, refunds] == ["Card", "1"]
-    assert len(rows_of(week, "Disputes opened and decided per day")) == 7
-    assert sum(int(r[1]) for r in rows_of(week, "Disputes opened and decided per day")) == 1
+    ((method, refunds, *_, expected, late_ones),) = rows_of(page, "Refund time by payment method")
+    # the seller accepting refunded in full; the cancellation refunded too
+    assert [method, refunds, expected, late_ones] == ["Card", "2", "20", "0"]
+    assert len(rows_of(day_before, "Disputes opened and decided per day")) == 7
+    assert sum(int(r[1]) for r in rows_of(day_before, "Disputes opened and decided per day")) == 1
 
 
 def test_an_unknown_period_shows_the_last_30_days(client: TestClient, container: Container) -> None:

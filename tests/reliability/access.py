@@ -298,6 +298,63 @@ RULES: tuple[Rule, ...] = (
         {"return_id": lambda w: w.parcel_return},
         _same({"reason": "damaged"}),
     ),
+    # §5 disputes: the world's dispute waits for the seller's answer (awaiting_seller), so a
+    # second one is 409 for its buyer, proposals wait for negotiation, support's steps for an
+    # escalation and appeals for a decision (409); a party's step is 403 for the other party
+    # and for support and the operator, who act for a party only with an audit note.
+    Rule("GET", "/api/v1/orders/{order_id}/disputes", ORDER_READ, _order("disputed_order")),
+    Rule(
+        "POST",
+        "/api/v1/orders/{order_id}/disputes",
+        (401, 404, 404, 409, 403, 403, 403),
+        _order("disputed_order"),
+        _same({"type": "not_as_described", "wanted": "full_refund", "description": "Chipped"}),
+    ),
+    Rule("GET", "/api/v1/disputes/{dispute_id}", ORDER_READ, {"dispute_id": lambda w: w.dispute}),
+    *(
+        Rule(
+            "POST",
+            f"/api/v1/disputes/{{dispute_id}}/{action}",
+            expect,
+            {"dispute_id": lambda w: w.dispute},
+            _same(body),
+        )
+        for action, expect, body in (
+            ("respond", (401, 404, 404, 403, 200, 403, 403), {"action": "accept"}),
+            ("accept", (401, 404, 404, 409, 200, 403, 403), {}),
+            (
+                "propose",
+                (401, 404, 404, 409, 409, 403, 403),
+                {"wanted": "partial_refund", "amount": 500},
+            ),
+            ("escalate", (401, 404, 404, 200, 200, 403, 403), {}),
+            ("assign", (401, 404, 404, 403, 403, 409, 403), {}),
+            (
+                "request-info",
+                (401, 404, 404, 403, 403, 409, 403),
+                {"party": "buyer", "question": "Photo?", "due_at": "2099-01-01T00:00:00+00:00"},
+            ),
+            (
+                "answer-info",
+                (401, 404, 404, 404, 404, 403, 403),
+                {"request_id": 1, "answer": "Here"},
+            ),
+            (
+                "decide",
+                (401, 404, 404, 403, 403, 409, 403),
+                {"outcome": "no_refund", "rationale": "As described."},
+            ),
+            ("appeal", (401, 404, 404, 409, 409, 403, 403), {"reason": "Wrong"}),
+            ("withdraw", (401, 404, 404, 200, 403, 403, 403), {}),
+        )
+    ),
+    Rule(
+        "POST",
+        "/api/v1/disputes/{dispute_id}/evidence",
+        (401, 404, 404, 200, 422, 422, 403),
+        {"dispute_id": lambda w: w.dispute},
+        lambda w, party: {"file_ids": [w.dispute_file]},
+    ),
     Rule("GET", "/api/v1/cancellation-reasons", EVERYONE),
     Rule(
         "POST",
@@ -664,6 +721,40 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("GET", "/support/metrics", SUPPORT_PAGE),
     Rule("GET", "/support/dashboard", SUPPORT_PAGE),
+    # D5 support's dispute console: the queue and the case page; the world's dispute waits for
+    # the seller, so support's own steps are 409 on the case page, and acting for a party
+    # (with an audit note) goes through.
+    Rule("GET", "/support/disputes", SUPPORT_PAGE),
+    Rule(
+        "GET", "/support/disputes/{dispute_id}", SUPPORT_PAGE, {"dispute_id": lambda w: w.dispute}
+    ),
+    *(
+        Rule(
+            "POST",
+            f"/support/disputes/{{dispute_id}}/{action}",
+            expect,
+            {"dispute_id": lambda w: w.dispute},
+            _same(body),
+        )
+        for action, expect, body in (
+            ("assign", (LOGIN, 404, 404, 404, 404, 409, LOGIN), {"assignee_id": "me"}),
+            (
+                "request-info",
+                (LOGIN, 404, 404, 404, 404, 409, LOGIN),
+                {"party": "buyer", "question": "Photo?", "due_at": "2099-01-01T00:00"},
+            ),
+            (
+                "decide",
+                (LOGIN, 404, 404, 404, 404, 409, LOGIN),
+                {"outcome": "no_refund", "rationale": "As described."},
+            ),
+            (
+                "on-behalf",
+                SUPPORT_ACTION,
+                {"party": "buyer", "step": "escalate", "audit_note": "Buyer phoned."},
+            ),
+        )
+    ),
     Rule(
         "POST",
         "/seller/orders/{order_id}/cancellations/{cancellation_id}/approve",

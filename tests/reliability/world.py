@@ -32,6 +32,7 @@ from recourse.services import (
     accounts,
     cancellations,
     conversation,
+    disputes,
     evidence,
     protection,
     refunds,
@@ -89,6 +90,9 @@ class World:
     refused_order: int = 0
     parcel_return: int = 0  # refused_delivery, parcel_returning: no reason given yet
     evidence_file: int = 0
+    disputed_order: int = 0
+    dispute: int = 0  # not_as_described, awaiting the seller's answer
+    dispute_file: int = 0  # the buyer's photo uploaded to the disputed order, not attached yet
 
     def headers(self, party: str) -> dict[str, str]:
         """The party's API token as a bearer header (none for anonymous)."""
@@ -200,6 +204,7 @@ def build_world(c: Container, clock: FixedClock) -> World:
 
     delivered_order, buyer_return = _delivered_with_a_return(c, users["buyer"], store)
     refused_order, parcel_return = _refused_at_the_door(c, users["buyer"], store)
+    disputed_order, dispute, dispute_file = _delivered_with_a_dispute(c, users["buyer"], store)
 
     tokens = {
         name: accounts.create_token(c.uow(), c.ctx, operator=False, email=emails[name])
@@ -230,6 +235,9 @@ def build_world(c: Container, clock: FixedClock) -> World:
         refused_order=refused_order,
         parcel_return=parcel_return,
         evidence_file=pdf.id,
+        disputed_order=disputed_order,
+        dispute=dispute,
+        dispute_file=dispute_file,
         ticket=tickets.open_ticket(
             c.uow(),
             c.ctx,
@@ -272,6 +280,37 @@ def _delivered_with_a_return(c: Container, buyer: int, store: int) -> tuple[int,
         description="One vase arrived cracked.",
     )
     return order_id, return_id
+
+
+def _delivered_with_a_dispute(c: Container, buyer: int, store: int) -> tuple[int, int, int]:
+    """D1/D2: a delivered order whose buyer opened a not-as-described dispute (waiting for the
+    seller), and a photo the buyer uploaded to it to add as evidence."""
+    order_id = make_order(
+        c,
+        buyer_id=buyer,
+        store_id=store,
+        lines=[NewLine("MUG-3", "Stoneware mug", 1800, 1, 0, 342)],
+    )
+    pay(c, order_id)
+    carrier_event(c, ship_all(c, order_id), CarrierEvent.delivered)
+    dispute_id = disputes.open_dispute(
+        c.uow(),
+        c.ctx,
+        actor=actor_of(c, buyer),
+        order_id=order_id,
+        type="not_as_described",
+        wanted="full_refund",
+        amount=None,
+        description="The glaze is chipped.",
+    )
+    [photo] = evidence.upload(
+        c.uow(),
+        c.ctx,
+        actor=actor_of(c, buyer),
+        order_id=order_id,
+        files=[("chip.pdf", EVIDENCE_PDF)],
+    )
+    return order_id, dispute_id, photo.id
 
 
 def _refused_at_the_door(c: Container, buyer: int, store: int) -> tuple[int, int]:

@@ -231,6 +231,14 @@ def _view(c: ContainerDep, s: Session, actor: Actor, dispute_id: int) -> Dispute
     return _dispute(s, dispute_from_row(row), detail.order.currency)
 
 
+def _visible(c: ContainerDep, s: Session, actor: Actor, dispute_id: int) -> None:
+    """§1: another party's dispute is 404 before any step says who may take it (403)."""
+    row = s.get(DisputeRow, dispute_id)
+    if row is None or order_detail(s, actor, row.order_id, c.clock.now()) is None:
+        raise NotFound("dispute.not_found", dispute_id=dispute_id)
+    s.rollback()
+
+
 def _order_of(s: Session, dispute_id: int) -> int:
     order_id = s.scalar(select(DisputeRow.order_id).where(DisputeRow.id == dispute_id))
     if order_id is None:
@@ -365,6 +373,7 @@ def assign(
     dispute_id: Id, body: AssignIn, actor: ApiActor, c: ContainerDep, s: ReadSession
 ) -> Dispute:
     """D5: support takes an escalated or appealed case (or gives it to an agent)."""
+    _visible(c, s, actor, dispute_id)
     disputes.assign(
         c.uow(), c.ctx, actor=actor, dispute_id=dispute_id, assignee_id=body.assignee_id
     )
@@ -376,6 +385,7 @@ def request_info(
     dispute_id: Id, body: RequestInfoIn, actor: ApiActor, c: ContainerDep, s: ReadSession
 ) -> Dispute:
     """D5: support asks one side a question with a due date (reminded before it)."""
+    _visible(c, s, actor, dispute_id)
     if body.due_at.tzinfo is None:
         raise InvalidInput("due_at", "time_without_offset")
     disputes.request_info(
@@ -415,6 +425,7 @@ def decide(
 ) -> Dispute:
     """D5/D6: support decides an escalated case, or an appeal (a different agent); the
     decision is executed through the refund ledger at once."""
+    _visible(c, s, actor, dispute_id)
     disputes.decide(
         c.uow(),
         c.ctx,

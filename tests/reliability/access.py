@@ -755,40 +755,6 @@ RULES: tuple[Rule, ...] = (
             ),
         )
     ),
-    # D5 support's dispute console: the queue and the case page; the world's dispute waits for
-    # the seller, so support's own steps are 409 on the case page, and acting for a party
-    # (with an audit note) goes through.
-    Rule("GET", "/support/disputes", SUPPORT_PAGE),
-    Rule(
-        "GET", "/support/disputes/{dispute_id}", SUPPORT_PAGE, {"dispute_id": lambda w: w.dispute}
-    ),
-    *(
-        Rule(
-            "POST",
-            f"/support/disputes/{{dispute_id}}/{action}",
-            expect,
-            {"dispute_id": lambda w: w.dispute},
-            _same(body),
-        )
-        for action, expect, body in (
-            ("assign", (LOGIN, 404, 404, 404, 404, 409, LOGIN), {"assignee_id": "me"}),
-            (
-                "request-info",
-                (LOGIN, 404, 404, 404, 404, 409, LOGIN),
-                {"party": "buyer", "question": "Photo?", "due_at": "2099-01-01T00:00"},
-            ),
-            (
-                "decide",
-                (LOGIN, 404, 404, 404, 404, 409, LOGIN),
-                {"outcome": "no_refund", "rationale": "As described."},
-            ),
-            (
-                "on-behalf",
-                SUPPORT_ACTION,
-                {"party": "buyer", "step": "escalate", "audit_note": "Buyer phoned."},
-            ),
-        )
-    ),
     Rule(
         "POST",
         "/seller/orders/{order_id}/cancellations/{cancellation_id}/approve",

@@ -30,6 +30,7 @@ from recourse.domain.returns import ReturnStatus
 from recourse.domain.roles import Actor, Role
 from recourse.domain.shipment import CarrierEvent
 from recourse.integrations.clock import FixedClock
+from recourse.integrations.gateways.sandbox import SandboxGateway, SandboxSettings
 from recourse.services import cancellations, disputes
 from recourse.services.conversation import support_joined
 from recourse.services.options import order_options
@@ -46,7 +47,7 @@ from tests.factories import (
     pay,
     ship_all,
 )
-from tests.integration.support import run_worker, timeline_of
+from tests.integration.support import run_worker, stored_status, timeline_of
 
 ADDRESS = "Maison Lune, Returns desk, Hauptstr. 1, 10115 Berlin"
 # The fixture's parcel is delivered on Tuesday 3 March 2026, 09:00 UTC.
@@ -881,3 +882,112 @@ def test_the_guide_shows_a_passed_respond_by_with_no_worker(
         seller.get(("respond_dispute", None)) is None
     )  # resolved: no dispute going, no steps left
     assert _get(container, dispute_id).resolution is Resolution.seller_silent
+
+
+# §2 closed, reminders and information due
+
+
+def test_the_order_closes_only_once_the_dispute_and_its_refund_are_settled(
+    container: Container, clock: FixedClock, w: dict[str, Any]
+) -> None:
+    sandbox = container.gateways["sandbox"]
+    assert isinstance(sandbox, SandboxGateway)
+    sandbox.configure(SandboxSettings(settle_seconds=60))
+    ends = get_order(container, w["order"]).deadlines.protection_ends_at
+    assert ends is not None
+    clock.set(ends - timedelta(days=1))
+    dispute_id = _decided(container, w)
+    for _ in range(4):
+        run_worker(container)
+        clock.advance(timedelta(hours=1))
+    with container.read_session() as s:
+        assert [r.status for r in s.query(m.RefundRow).filter_by(order_id=w["order"])] == [
+            "succeeded"
+        ]
+    clock.set(ends + timedelta(minutes=1))
+    settle_due(container.uow(), container.ctx, order_id=w["order"])
+    assert stored_status(container, w["order"]) == "completed"  # the appeal window runs
+    d = _get(container, dispute_id)
+    assert d.appeal_by is not None
+    clock.set(d.appeal_by)
+    settle_due(container.uow(), container.ctx, order_id=w["order"])
+    assert _get(container, dispute_id).resolution is Resolution.decided
+    assert stored_status(container, w["order"]) == "closed"
+
+
+def test_a_decided_dispute_in_its_appeal_window_keeps_a_completed_order_open(
+    container: Container, clock: FixedClock, w: dict[str, Any]
+) -> None:
+    dispute_id = _escalated(container, w)
+    ends = get_order(container, w["order"]).deadlines.protection_ends_at
+    assert ends is not None
+    clock.set(ends - timedelta(days=1))
+    disputes.decide(
+        container.uow(),
+        container.ctx,
+        actor=w["agent"],
+        dispute_id=dispute_id,
+        outcome="no_refund",
+        rationale="No defect shows.",
+    )
+    clock.set(ends + timedelta(minutes=1))
+    settle_due(container.uow(), container.ctx, order_id=w["order"])
+    assert stored_status(container, w["order"]) == "completed"
+
+
+def test_reminders_fire_before_a_deadline_and_not_after_it_was_answered(
+    container: Container, clock: FixedClock, w: dict[str, Any]
+) -> None:
+    dispute_id = _open(container, w)
+    d = _get(container, dispute_id)
+    assert d.respond_by is not None and d.escalate_at is not None
+    clock.set(d.respond_by - timedelta(hours=24))
+    assert disputes.respond_reminder(container.uow(), container.ctx, dispute_id=dispute_id)
+    assert disputes.escalate_reminder(container.uow(), container.ctx, dispute_id=dispute_id)
+    disputes.respond(
+        container.uow(),
+        container.ctx,
+        actor=w["seller"],
+        dispute_id=dispute_id,
+        action="counter",
+        wanted="partial_refund",
+        amount=500,
+    )
+    assert not disputes.respond_reminder(container.uow(), container.ctx, dispute_id=dispute_id)
+    clock.set(d.escalate_at)
+    assert not disputes.escalate_reminder(container.uow(), container.ctx, dispute_id=dispute_id)
+
+
+def test_information_due_passes_unanswered_and_support_is_told_once(
+    container: Container, clock: FixedClock, w: dict[str, Any]
+) -> None:
+    dispute_id = _escalated(container, w)
+    due = clock.now() + timedelta(days=2)
+    d = disputes.request_info(
+        container.uow(),
+        container.ctx,
+        actor=w["agent"],
+        dispute_id=dispute_id,
+        party="buyer",
+        question="A photo of the crack?",
+        due_at=due,
+    )
+    (request,) = d.info_requests
+    clock.set(due - timedelta(hours=24))
+    assert disputes.info_reminder(container.uow(), container.ctx, request_id=request.id)
+    assert not disputes.info_due_passed(container.uow(), container.ctx, request_id=request.id)
+    clock.set(due)
+    with pytest.raises(RuleConflict) as late:
+        disputes.answer_info(
+            container.uow(),
+            container.ctx,
+            actor=w["buyer"],
+            dispute_id=dispute_id,
+            request_id=request.id,
+            answer="Here",
+        )
+    assert late.value.facts["due_at"] == due.isoformat()
+    assert disputes.info_due_passed(container.uow(), container.ctx, request_id=request.id)
+    assert not disputes.info_reminder(container.uow(), container.ctx, request_id=request.id)
+    run_worker(container)  # the worker's firing of info_due and its reminder
+    assert _get(container, dispute_id).status is DisputeStatus.escalated

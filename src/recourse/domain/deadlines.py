@@ -19,7 +19,7 @@ from recourse.domain.cancellation import (
 from recourse.domain.cancellation_request import request_expired
 from recourse.domain.disputes import Dispute, dispute_due_now
 from recourse.domain.errors import RuleConflict
-from recourse.domain.order import Order, derive_status, unpaid_expired
+from recourse.domain.order import Order, OrderStatus, derive_status, unpaid_expired
 from recourse.domain.policy import PlatformPolicy
 from recourse.domain.returns import Return, return_due
 
@@ -94,7 +94,14 @@ def due_now(
     if order.deadlines.pay_by is not None and unpaid_expired(order, now):
         due.append(Due(Deadline.payment_window_ends, order.id, order.deadlines.pay_by))
     ends = order.deadlines.protection_ends_at
-    if ends is not None and now >= ends and stored_status != str(derive_status(order, now)):
+    # a stored `closed` is the completed order with everything settled (§2): nothing to apply
+    settled = stored_status == str(OrderStatus.closed)
+    if (
+        ends is not None
+        and now >= ends
+        and not settled
+        and stored_status != str(derive_status(order, now))
+    ):
         due.append(Due(Deadline.protection_ends, order.id, ends))
     return due
 

@@ -23,6 +23,7 @@ from recourse.web.deps import ContainerDep, ReadSession
 from recourse.web.language import words
 from recourse.web.pages.common import SupportUser, optional_int, query_string
 from recourse.web.pages.shared import present_orders
+from recourse.web.pages.shared.present_case_facts import case_facts
 from recourse.web.settled import settle_order
 from recourse.web.templating import render
 
@@ -108,6 +109,7 @@ def support_order(
         "orders/support_order.html",
         {
             "user": user,
+            "facts": case_facts(session, order_id, now),  # C10/F5: no scan, gateway history
             **present_orders.order_page(
                 detail,
                 audience=Role.support,

@@ -18,7 +18,15 @@ from recourse.domain.roles import Role
 from recourse.domain.shipment import CarrierEvent
 from recourse.integrations.clock import FixedClock
 from recourse.services import disputes
-from tests.factories import actor_of, carrier_event, make_order, make_store, make_user, pay, ship_all
+from tests.factories import (
+    actor_of,
+    carrier_event,
+    make_order,
+    make_store,
+    make_user,
+    pay,
+    ship_all,
+)
 from tests.web.test_pages import csrf_from, login
 
 DISPUTE_URL = re.compile(r"/orders/(\d+)/disputes/(\d+)$")
@@ -124,7 +132,7 @@ def test_the_seller_counters_the_buyer_escalates_support_asks_and_decides(
     assert f'href="/seller/orders/{p.order}/disputes/{dispute_id}"' in listed.text
     url = f"/seller/orders/{p.order}/disputes/{dispute_id}"
     page = client.get(url)
-    assert "Accept the buyer&#39;s request" in page.text
+    assert "Accept the buyer's request" in page.text
     countered = client.post(
         f"{url}/respond",
         data={
@@ -140,7 +148,7 @@ def test_the_seller_counters_the_buyer_escalates_support_asks_and_decides(
     login(client, "ann@example.com")
     mine = f"/orders/{p.order}/disputes/{dispute_id}"
     page = client.get(mine)
-    assert "The seller&#39;s proposal" in page.text
+    assert "The seller's proposal" in page.text
     assert "A small scratch; happy to refund part." in page.text
     escalated = client.post(f"{mine}/escalate", data={"csrf_token": csrf_from(page)})
     assert escalated.status_code == 303

@@ -383,3 +383,29 @@ def test_a_retried_open_is_replayed_with_its_idempotency_key(
     two = client.post(f"/api/v1/disputes/{did}/escalate", json={}, headers=esc_headers)
     assert one.status_code == two.status_code == 200
     assert two.headers.get("idempotent-replayed") == "true"
+
+
+def test_support_acts_for_a_party_only_with_an_audit_note(
+    client: TestClient, container: Container, clock: FixedClock
+) -> None:
+    w = _world(container, clock)
+    did = _open(client, container, w["order"]).json()["id"]
+    bare = _post(client, container, f"{did}/escalate", AGENT, {"on_behalf": "buyer"})
+    assert _error(bare, 422)["field"] == "audit_note"
+    not_support = _post(
+        client,
+        container,
+        f"{did}/escalate",
+        SELLER,
+        {"on_behalf": "buyer", "audit_note": "Asked on the phone"},
+    )
+    assert _error(not_support, 422)["field"] == "on_behalf"
+    done = _post(
+        client,
+        container,
+        f"{did}/escalate",
+        AGENT,
+        {"on_behalf": "buyer", "audit_note": "The buyer asked on the phone."},
+    )
+    assert done.status_code == 200, done.text
+    assert (done.json()["status"], done.json()["escalated_by"]) == ("escalated", "buyer")

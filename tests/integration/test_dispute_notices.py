@@ -145,6 +145,7 @@ def test_opening_emails_the_seller_once_in_spanish_with_the_deadline_in_madrid(
     mail = _last_mail(c, SELLER, "dispute_opened")
     assert 'lang="es"' in mail["html"]
     assert "The shade arrived cracked." in mail["text"]
+    assert f"/seller/orders/{w['order']}/disputes/{did}" in mail["text"]
     # respond_by is 5 days after opening: shown in the seller's zone (CET/CEST), not UTC
     assert "CE" in mail["text"] and "UTC" not in mail["text"]
     assert _events(c, "dispute.") == ["dispute.opened"]

@@ -104,7 +104,7 @@ def _to_buyer(
         kind=kind,
         params=params,
         order_id=order.id,
-        link=f"/orders/{order.id}#disputes",
+        link=f"/orders/{order.id}/disputes/{d.id}",
         now=now,
         dedupe_key=key,
         email_template=email,
@@ -144,7 +144,7 @@ def _to_sellers(
             kind=kind,
             params=params,
             order_id=order.id,
-            link=f"/seller/orders/{order.id}",
+            link=f"/seller/orders/{order.id}/disputes/{d.id}",
             now=now,
             dedupe_key=f"{key}:{seller_id}",
         )
@@ -176,7 +176,7 @@ def _to_agent(
         kind=kind,
         params=params,
         order_id=order.id,
-        link=f"/support/orders/{order.id}",
+        link=f"/support/disputes/{d.id}",
         now=now,
         dedupe_key=_key(d, kind, params.get("request_id") or "", agent),
     )
@@ -310,7 +310,7 @@ def announce_assigned(uow: UnitOfWork, ctx: Context, e: DisputeAssigned) -> None
         kind="dispute.assigned",
         params=_params(order, d, sla_due_at=moment(d.sla_due_at)),
         order_id=order.id,
-        link=f"/support/orders/{order.id}",
+        link=f"/support/disputes/{d.id}",
         now=e.at,
         dedupe_key=_key(d, "assigned", e.assignee_id, str(d.status)),
     )

@@ -75,6 +75,10 @@ def _return(order: str = "delivered_order", ret: str = "buyer_return") -> Ids:
     return {"order_id": lambda w: getattr(w, order), "return_id": lambda w: getattr(w, ret)}
 
 
+def _dispute() -> Ids:
+    return {"order_id": lambda w: w.disputed_order, "dispute_id": lambda w: w.dispute}
+
+
 def _same(body: dict[str, Any]) -> Body:
     return lambda w, party: body
 
@@ -346,6 +350,8 @@ RULES: tuple[Rule, ...] = (
             ),
             ("appeal", (401, 404, 404, 409, 409, 403, 403), {"reason": "Wrong"}),
             ("withdraw", (401, 404, 404, 200, 403, 403, 403), {}),
+            # C10: support only, on a cancellation_refused dispute (the world's is not one)
+            ("force-cancel", (401, 404, 404, 403, 403, 409, 403), {"rationale": "No scan."}),
         )
     ),
     Rule(
@@ -695,6 +701,64 @@ RULES: tuple[Rule, ...] = (
         "/seller/orders/{order_id}/returns/{return_id}/parcel-back",
         SELLER_ACTION,
         _return("refused_order", "parcel_return"),
+    ),
+    # §5 dispute pages: the buyer's form and dispute page, the sellers' list and dispute page.
+    # The world's dispute waits for the seller's answer: a second one, accepting (no seller
+    # proposal yet), proposing (not negotiating) and appealing (nothing decided) are 409 on the
+    # page; a question support never asked is 404; evidence without a file is 422.
+    Rule("GET", "/orders/{order_id}/dispute", BUYER_PAGE, _order("disputed_order")),
+    Rule(
+        "POST",
+        "/orders/{order_id}/dispute",
+        (LOGIN, 404, 404, 409, 404, 404, LOGIN),
+        _order("disputed_order"),
+        _same({"type": "not_as_described", "wanted": "full_refund", "description": "Chipped"}),
+    ),
+    Rule("GET", "/orders/{order_id}/disputes/{dispute_id}", BUYER_PAGE, _dispute()),
+    *(
+        Rule(
+            "POST",
+            f"/orders/{{order_id}}/disputes/{{dispute_id}}/{action}",
+            expect,
+            _dispute(),
+            _same(body),
+        )
+        for action, expect, body in (
+            ("accept", (LOGIN, 404, 404, 409, 404, 404, LOGIN), {}),
+            ("propose", (LOGIN, 404, 404, 409, 404, 404, LOGIN), {"wanted": "full_refund"}),
+            ("escalate", BUYER_ACTION, {}),
+            ("withdraw", BUYER_ACTION, {}),
+            ("appeal", (LOGIN, 404, 404, 409, 404, 404, LOGIN), {"reason": "Wrong"}),
+            (
+                "answer-info",
+                (LOGIN, 404, 404, 404, 404, 404, LOGIN),
+                {"request_id": "1", "answer": "Here"},
+            ),
+            ("evidence", (LOGIN, 404, 404, 422, 404, 404, LOGIN), {}),
+        )
+    ),
+    Rule("GET", "/seller/disputes", (LOGIN, 404, 200, 404, 200, 404, LOGIN)),
+    Rule("GET", "/seller/orders/{order_id}/disputes/{dispute_id}", SELLER_PAGE, _dispute()),
+    *(
+        Rule(
+            "POST",
+            f"/seller/orders/{{order_id}}/disputes/{{dispute_id}}/{action}",
+            expect,
+            _dispute(),
+            _same(body),
+        )
+        for action, expect, body in (
+            ("respond", SELLER_ACTION, {"answer": "accept"}),
+            ("accept", SELLER_ACTION, {}),
+            ("escalate", SELLER_ACTION, {}),
+            ("appeal", (LOGIN, 404, 404, 404, 409, 404, LOGIN), {"reason": "Wrong"}),
+            (
+                "answer-info",
+                (LOGIN, 404, 404, 404, 404, 404, LOGIN),
+                {"request_id": "1", "answer": "Here"},
+            ),
+            ("evidence", (LOGIN, 404, 404, 404, 422, 404, LOGIN), {}),
+        )
     ),
     Rule("GET", "/support/returns", SUPPORT_PAGE),
     Rule("GET", "/support/orders/{order_id}/returns/{return_id}", SUPPORT_PAGE, _return()),

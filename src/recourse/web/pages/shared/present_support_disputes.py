@@ -46,7 +46,8 @@ class QueueRow:
     amount: str
     wanted: str
     opened_at: datetime
-    sla_due_at: datetime | None
+    due_at: datetime | None
+    """What the current step waits for: support's SLA while escalated or appealed."""
     overdue: bool
     assignee: str | None
     mine: bool
@@ -71,7 +72,7 @@ def queue_row(
         amount=words.money(view.amount_captured, view.currency),
         wanted=label(WANTED_LABELS, str(d.wanted), words),
         opened_at=d.opened_at,
-        sla_due_at=d.sla_due_at,
+        due_at=d.due_at,
         overdue=d.status in WITH_SUPPORT and d.sla_due_at is not None and d.sla_due_at <= now,
         assignee=(agents.get(agent) or view.agents.get(agent) or f"#{agent}") if agent else None,
         mine=agent == viewer_id,

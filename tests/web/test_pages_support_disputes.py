@@ -510,3 +510,37 @@ def test_an_unknown_dispute_is_404(
     as_agent(client)
 
     assert client.get("/support/disputes/999999").status_code == 404
+
+
+def test_support_records_a_sides_answer_with_an_audit_note(
+    client: TestClient, container: Container, clock: FixedClock, w: dict[str, Any]
+) -> None:
+    dispute_id = escalated(container, w)
+    asked = disputes.request_info(
+        container.uow(),
+        container.ctx,
+        actor=actor_of(container, w["agent"]),
+        dispute_id=dispute_id,
+        party="seller",
+        question="When was it packed?",
+        due_at=clock.now() + timedelta(days=2),
+    )
+    request_id = asked.info_requests[0].id
+    token = as_agent(client)
+    form = {"csrf_token": token, "request_id": str(request_id), "party": "seller"}
+
+    without = client.post(
+        f"/support/disputes/{dispute_id}/answer-info",
+        data={**form, "answer": "On 1 March.", "audit_note": ""},
+    )
+    done = client.post(
+        f"/support/disputes/{dispute_id}/answer-info",
+        data={**form, "answer": "On 1 March.", "audit_note": "The seller phoned."},
+    )
+    page = client.get(f"/support/disputes/{dispute_id}").text
+
+    assert without.status_code == 422
+    assert 'id="audit_note-error"' in without.text
+    assert done.status_code == 303
+    assert "On 1 March." in page
+    assert "Audit note: The seller phoned." in page

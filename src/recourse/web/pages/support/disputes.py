@@ -183,6 +183,7 @@ def _case(
             "amount_example": amount_example(detail.order.currency),
             "currency": detail.order.currency,
             "outcomes": {str(o): label(OUTCOME_LABELS, str(o), words) for o in Outcome},
+            "now": now,
         },
         status_code=status_code,
     )
@@ -253,6 +254,20 @@ def _act(c: Container, user: User, dispute_id: int, action: str, fields: dict[st
                 charged_to_store=fields.get("charged_to_store") == "1",
             )
             return "decide"
+        case "answer-info":
+            request_id = fields.get("request_id", "")
+            if not request_id.isdigit():
+                raise NotFound("dispute.info_request_not_found", field="answer")
+            disputes.answer_info(
+                c.uow(),
+                c.ctx,
+                **common,
+                request_id=int(request_id),
+                answer=_text(fields, "answer"),
+                on_behalf=_party(fields.get("party")),
+                audit_note=_text(fields, "audit_note"),
+            )
+            return "on-behalf"
         case "on-behalf":
             party = _party(fields.get("party"))
             step = fields.get("step", "")
@@ -351,6 +366,15 @@ def decide(
     request: Request, dispute_id: int, user: SupportUser, c: ContainerDep, form: FormFields
 ) -> Response:
     return _post(request, c, user, dispute_id, "decide", form)
+
+
+@router.post("/disputes/{dispute_id}/answer-info")
+def answer_info(
+    request: Request, dispute_id: int, user: SupportUser, c: ContainerDep, form: FormFields
+) -> Response:
+    """D5: a side's answer to support's question, given by an agent with an audit note (the
+    side told support by phone or email)."""
+    return _post(request, c, user, dispute_id, "answer-info", form)
 
 
 @router.post("/disputes/{dispute_id}/on-behalf")

@@ -15,10 +15,13 @@ from recourse.config import Settings
 from recourse.container import Container
 from recourse.db import outbox
 from recourse.db.models.accounts import UserRow
+from recourse.db.models.cancellations import CancellationRow
 from recourse.db.models.conversation import InterceptRequestRow, OrderMessageRow
+from recourse.db.models.disputes import DisputeRow
 from recourse.db.models.evidence import EvidenceFileRow
 from recourse.db.models.orders import OrderRow
 from recourse.db.models.protection import ProtectionExtensionRow
+from recourse.db.models.refunds import RefundRow
 from recourse.db.models.returns import ReturnRow
 from recourse.db.models.tickets import SupportTicketRow
 from recourse.db.queries import conversation as conversation_queries
@@ -26,9 +29,10 @@ from recourse.db.queries import orders as order_queries
 from recourse.db.queries import stores as store_queries
 from recourse.demo_data.marketplace import SPANISH_BUYER_LOGIN
 from recourse.domain.accounts import LoginLimits
+from recourse.domain.disputes import DisputeStatus, DisputeType, Outcome, Resolution
 from recourse.domain.order import OrderStatus
 from recourse.domain.policy import PlatformPolicy
-from recourse.domain.returns import ReturnKind, ReturnStatus
+from recourse.domain.returns import FINAL_STATUSES, ReturnKind, ReturnStatus
 from recourse.domain.roles import Actor, Role
 from recourse.integrations.clock import FixedClock
 from recourse.services import accounts
@@ -292,3 +296,84 @@ def test_demo_has_returns_in_every_state_and_parcels_coming_back_of_each_kind(
     summary = demo_data.seeded(container)
     assert f" {sum(r.kind == 'return' for r in returns)} returns (" in summary
     assert f" {sum(r.kind != 'return' for r in returns)} parcels coming back (" in summary
+
+
+def test_demo_has_disputes_at_every_step_of_every_type_it_has_the_situation_for(
+    container: Container,
+) -> None:
+    _seed(container)
+    now = container.clock.now()
+    with container.read_session() as session:
+        rows = session.scalars(select(DisputeRow)).all()
+        evidence = session.scalars(
+            select(EvidenceFileRow.subject_id).where(EvidenceFileRow.subject == "dispute")
+        ).all()
+    escalated = [r for r in rows if r.status == DisputeStatus.escalated]
+    decided = [r for r in rows if r.status == DisputeStatus.decided]
+
+    assert {DisputeStatus(r.status) for r in rows} == set(DisputeStatus)
+    # the demo has no refund that is late, so no `refund_not_received`
+    assert {DisputeType(r.type) for r in rows} == set(DisputeType) - {
+        DisputeType.refund_not_received
+    }
+    assert {r.resolution for r in rows if r.status == DisputeStatus.resolved} == {
+        str(x) for x in Resolution
+    }
+    assert {Outcome(r.outcome) for r in decided} == set(Outcome)
+    assert all(r.appeal_by is not None and r.appeal_by > now for r in decided)
+    assert {r.assignee_id is None for r in escalated} == {True, False}
+    assert any(i.answer is None and i.due_at > now for r in escalated for i in r.info_requests)
+    assert any(r.status == DisputeStatus.negotiating and len(r.proposals) == 2 for r in rows)
+    assert all(
+        r.appeal_assignee_id != r.decided_by_id for r in rows if r.appeal_assignee_id is not None
+    )
+    # opened over the last two months, so the dashboard's charts have a shape
+    assert min(r.opened_at for r in rows) <= now - timedelta(days=50)
+    assert max(r.opened_at for r in rows) >= now - timedelta(days=3)
+    assert len(set(evidence)) >= 2
+    assert f"; {len(rows)} disputes (" in demo_data.seeded(container)
+
+
+def test_demo_orders_read_closed_only_once_every_case_and_refund_on_them_is_settled(
+    container: Container,
+) -> None:
+    _seed(container)
+    now = container.clock.now()
+    with container.read_session() as session:
+        listed = {
+            o.id
+            for o in order_queries.list_orders(
+                session, SUPPORT, now, statuses=(str(OrderStatus.closed),), limit=1000
+            ).items
+        }
+        read = {
+            o.id: order_queries.order_detail(session, SUPPORT, o.id, now)
+            for o in order_queries.list_orders(session, SUPPORT, now, limit=1000).items
+        }
+        closed = sorted(i for i, d in read.items() if d and d.status == OrderStatus.closed)
+        requests = session.scalars(
+            select(CancellationRow.status).where(
+                CancellationRow.order_id.in_(closed), CancellationRow.mode == "request"
+            )
+        ).all()
+        refunds = session.scalars(
+            select(RefundRow.status).where(RefundRow.order_id.in_(closed))
+        ).all()
+        returns = session.scalars(
+            select(ReturnRow.status).where(ReturnRow.order_id.in_(closed))
+        ).all()
+        disputes = session.scalars(
+            select(DisputeRow.status).where(DisputeRow.order_id.in_(closed))
+        ).all()
+        disputed = session.scalars(
+            select(DisputeRow.order_id).where(DisputeRow.status == DisputeStatus.resolved)
+        ).all()
+
+    assert len(closed) >= 3
+    assert listed <= set(closed)
+    # an order whose dispute ended, and whose refunds arrived, reads closed
+    assert set(closed) & set(disputed)
+    assert "pending_seller" not in requests
+    assert set(refunds) <= {"succeeded"}
+    assert {ReturnStatus(s) for s in returns} <= FINAL_STATUSES
+    assert set(disputes) <= {DisputeStatus.resolved, DisputeStatus.withdrawn}

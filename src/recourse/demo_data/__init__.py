@@ -16,8 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import func, select
 
 from recourse.container import Container
+from recourse.db.models.disputes import DisputeRow
 from recourse.db.models.orders import OrderRow
 from recourse.db.models.returns import ReturnRow
+from recourse.demo_data import disputes
 from recourse.demo_data.clock import WORKER_CADENCE, History
 from recourse.demo_data.marketplace import (
     BUYER_LOGIN,
@@ -53,7 +55,8 @@ def seed(container: Container, *, console: Console) -> DemoInfo:
 
 
 def seeded(container: Container) -> str:
-    """What the demo holds, counted from its database: orders, and returns by kind and step."""
+    """What the demo holds, counted from its database: orders, returns by kind and step, and
+    disputes by status."""
     with container.read_session() as session:
         orders = session.scalar(select(func.count()).select_from(OrderRow)) or 0
         rows = session.execute(
@@ -61,19 +64,26 @@ def seeded(container: Container) -> str:
                 ReturnRow.kind, ReturnRow.status
             )
         ).all()
+        argued = dict(
+            session.execute(
+                select(DisputeRow.status, func.count()).group_by(DisputeRow.status)
+            ).all()
+        )
     buyer = {status: n for kind, status, n in rows if kind == ReturnKind.buyer_return}
     parcels = {f"{kind} {status}": n for kind, status, n in rows if kind != ReturnKind.buyer_return}
     steps = ", ".join(f"{status} {buyer[status]}" for status in sorted(buyer))
     back = ", ".join(f"{name} {parcels[name]}" for name in sorted(parcels))
+    disputes_by_status = ", ".join(f"{status} {argued[status]}" for status in sorted(argued))
     return (
         f"Seeded {orders} orders; {sum(buyer.values())} returns ({steps}); "
-        f"{sum(parcels.values())} parcels coming back ({back})."
+        f"{sum(parcels.values())} parcels coming back ({back}); "
+        f"{sum(argued.values())} disputes ({disputes_by_status})."
     )
 
 
 def _build(history: History) -> None:
     """Plans every order's story first, then plays all of them in one chronological pass."""
-    for order in plan(history):
+    for order in plan(history) + disputes.plan(history):
         story(history, order)
     first = min(history.steps).at
     setup(history, first - timedelta(days=30))

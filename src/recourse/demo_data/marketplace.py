@@ -256,6 +256,7 @@ PEOPLE = _people(
     buyer   | jordan  | Jordan Miller     | US | America/Los_Angeles | en_US |
     buyer   | noah    | Noah de Vries     | NL | Europe/Amsterdam    | nl    |
     buyer   | lucia   | Lucía Fernández   | ES | Europe/Madrid       | es    |
+    support | priya   | Priya Nair        | IE | Europe/Dublin       | en_IE |
     """
 )
 

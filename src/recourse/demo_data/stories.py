@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from recourse.demo_data import conversation as conversations
-from recourse.demo_data import protection, returns, tickets
+from recourse.demo_data import disputes, protection, returns, tickets
 from recourse.demo_data.cancellations import cancel, seller_cancel
 from recourse.demo_data.clock import History, earlier_local, hours, minutes
 from recourse.demo_data.marketplace import StoreSpec
@@ -22,6 +22,9 @@ def story(history: History, o: Order) -> None:
     """Schedule the order's life so that today it stands where the plan says."""
     if returns.planned(o):
         returns.story(history, o)
+        return
+    if disputes.planned(o):
+        disputes.story(history, o)
         return
     rng, now, s = history.rng, history.now, o.status
     bank = o.method is PaymentMethod.bank_transfer

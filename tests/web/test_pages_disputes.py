@@ -28,6 +28,12 @@ from tests.factories import (
     ship_all,
 )
 from tests.web.test_pages import csrf_from, login
+from tests.web.test_pages_cancellations import (
+    BUYER,
+    SELLER,
+    pending_id,
+    request_cancellation,
+)
 
 DISPUTE_URL = re.compile(r"/orders/(\d+)/disputes/(\d+)$")
 
@@ -208,3 +214,49 @@ def test_another_party_gets_404(client: TestClient, container: Container) -> Non
     assert client.get(f"/orders/{p.order}/disputes/{dispute_id}").status_code == 404
     # a dispute under another order's address
     assert client.get(f"/seller/orders/{p.order + 1000}/disputes/{dispute_id}").status_code == 404
+
+
+def test_a_refused_cancellation_is_escalated_from_its_card_with_the_kind_chosen(
+    client: TestClient, container: Container, clock: FixedClock
+) -> None:
+    order = request_cancellation(client, container, clock)
+    cancellation = pending_id(container, order)
+    login(client, SELLER)
+    page = client.get(f"/seller/orders/{order}")
+    rejected = client.post(
+        f"/seller/orders/{order}/cancellations/{cancellation}/reject",
+        data={
+            "csrf_token": csrf_from(page),
+            "reason": "already_shipped",
+            "carrier": "DHL",
+            "tracking_number": "JJD42",
+            "note": "",
+        },
+    )
+    assert rejected.status_code == 303
+    login(client, BUYER)
+    link = f"/orders/{order}/dispute?type=cancellation_refused:{cancellation}"
+    assert f'href="{link}"' in client.get(f"/orders/{order}").text
+    form = client.get(link)
+    assert form.status_code == 200
+    assert re.search(rf'value="cancellation_refused:{cancellation}" required checked', form.text), (
+        form.text
+    )
+    sent = client.post(
+        f"/orders/{order}/dispute",
+        data={
+            "csrf_token": csrf_from(form),
+            "type": f"cancellation_refused:{cancellation}",
+            "wanted": "full_refund",
+            "description": "Nothing was ever scanned by DHL.",
+        },
+    )
+    assert sent.status_code == 303, sent.text
+    page = client.get(sent.headers["location"])
+    assert "Cancellation refused" in page.text
+    # the guide's paths on the order page lead to the dispute's forms
+    order_page = client.get(f"/orders/{order}").text
+    assert "#withdraw" in order_page or "Withdraw the dispute" in order_page
+    login(client, SELLER)
+    seller_page = client.get(f"/seller/orders/{order}").text
+    assert re.search(rf'href="/seller/orders/{order}/disputes/\d+#respond"', seller_page)

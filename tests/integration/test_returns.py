@@ -263,6 +263,8 @@ def test_the_seller_declines_and_the_return_ends(
         returns.approve_return(c.uow(), c.ctx, actor=_seller(c, w), return_id=rid)
     assert again.value.code == "return_not_at_step"
     assert "return.declined" in _kinds(c, w["buyer"])
+    run_worker(c)
+    assert "return_declined" in mail_templates(c, BUYER)
 
 
 def test_one_offer_accepted_refunds_its_amount_and_the_buyer_keeps_the_item(
@@ -287,6 +289,8 @@ def test_one_offer_accepted_refunds_its_amount_and_the_buyer_keeps_the_item(
         _request(c, w, "defective", lines=[ReturnLine(w["lamp"], 2)], description="x")
     assert (taken.value.code, taken.value.facts["returnable_units"]) == ("units_not_returnable", 1)
     assert "return.offer_accepted" in _events(c)
+    run_worker(c)
+    assert "return_offered" in mail_templates(c, BUYER)
 
 
 def test_a_declined_offer_goes_back_to_the_seller_who_may_not_offer_twice(
@@ -550,6 +554,7 @@ def test_not_shipped_in_time_closes_without_a_refund(
     )
     run_worker(c)
     assert len(timeline_of(c, w["order"], "return.closed")) == 1
+    assert {"return_reminder", "return_closed"} <= set(mail_templates(c, BUYER))
 
 
 def test_the_seller_left_alone_the_refund_goes_by_itself(

@@ -230,3 +230,17 @@ def test_an_offer_accepted_refunds_the_amount_and_a_late_answer_gets_the_deadlin
     assert late.json()["error"]["code"] == "return_respond_by_passed"
     assert late.json()["error"]["respond_by"] == respond_by
     assert client.get(f"/api/v1/returns/{rid2}", headers=buyer).json()["status"] == "approved"
+
+
+def test_a_retried_request_with_its_key_finds_the_same_return(
+    client: TestClient, container: Container, clock: FixedClock
+) -> None:
+    w = _delivered(container, clock)
+    headers = {**user_headers(container, BUYER), "Idempotency-Key": "ret-42"}
+    url = f"/api/v1/orders/{w['order']}/returns"
+    first = client.post(url, json=_body(w), headers=headers)
+    again = client.post(url, json=_body(w), headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.json()["id"] == again.json()["id"]
+    listed = client.get(url, headers=user_headers(container, BUYER)).json()["data"]
+    assert len(listed) == 1

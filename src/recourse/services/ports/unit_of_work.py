@@ -16,8 +16,8 @@ from recourse.services.ports.notifications import Notifications
 from recourse.services.ports.orders import Orders
 from recourse.services.ports.platform import Platform, Reasons, Settlement
 from recourse.services.ports.protection import Protection
-from recourse.services.ports.returns import Returns
 from recourse.services.ports.refunds import Refunds
+from recourse.services.ports.returns import Returns
 from recourse.services.ports.shipments import Shipments
 from recourse.services.ports.stores import Stores
 from recourse.services.ports.tickets import SupportTickets

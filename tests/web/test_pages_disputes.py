@@ -260,3 +260,78 @@ def test_a_refused_cancellation_is_escalated_from_its_card_with_the_kind_chosen(
     login(client, SELLER)
     seller_page = client.get(f"/seller/orders/{order}").text
     assert re.search(rf'href="/seller/orders/{order}/disputes/\d+#respond"', seller_page)
+
+
+def test_the_seller_accepts_and_both_see_the_refund_it_made(
+    client: TestClient, container: Container
+) -> None:
+    p = People(container)
+    dispute_id = _opened(client, p)
+    login(client, "sam@example.com")
+    url = f"/seller/orders/{p.order}/disputes/{dispute_id}"
+    page = client.get(url)
+    accepted = client.post(
+        f"{url}/respond", data={"csrf_token": csrf_from(page), "answer": "accept"}
+    )
+    assert accepted.status_code == 303, accepted.text
+    page = client.get(url)
+    assert "Resolved" in page.text
+    assert "Refunds from this dispute" in page.text
+    assert "Your answer" not in page.text  # nothing left to answer
+    assert f"Dispute #{dispute_id}" not in client.get("/seller/disputes").text
+    login(client, "ann@example.com")
+    page = client.get(f"/orders/{p.order}/disputes/{dispute_id}")
+    assert "Your refund" in page.text
+    assert "The seller accepted the buyer" in page.text
+
+
+def test_the_sellers_silence_reads_as_carried_out_without_the_worker(
+    client: TestClient, container: Container, clock: FixedClock
+) -> None:
+    p = People(container)
+    dispute_id = _opened(client, p)
+    clock.advance(timedelta(days=30))
+    login(client, "sam@example.com")
+    url = f"/seller/orders/{p.order}/disputes/{dispute_id}"
+    page = client.get(url)
+    assert "No answer in time" in page.text
+    assert 'action="' + url + '/respond"' not in page.text
+    late = client.post(f"{url}/respond", data={"csrf_token": csrf_from(page), "answer": "accept"})
+    assert late.status_code == 409
+    assert "carried out automatically" in late.text
+
+
+def test_the_buyer_withdraws_and_an_empty_proposal_comes_back_with_its_field(
+    client: TestClient, container: Container
+) -> None:
+    p = People(container)
+    dispute_id = _opened(client, p)
+    login(client, "sam@example.com")
+    url = f"/seller/orders/{p.order}/disputes/{dispute_id}"
+    page = client.get(url)
+    no_amount = client.post(
+        f"{url}/respond",
+        data={"csrf_token": csrf_from(page), "answer": "counter", "wanted": "partial_refund"},
+    )
+    assert no_amount.status_code == 422
+    assert 'id="amount-error"' in no_amount.text
+    client.post(
+        f"{url}/respond",
+        data={
+            "csrf_token": csrf_from(page),
+            "answer": "counter",
+            "wanted": "return_and_refund",
+        },
+    )
+    login(client, "ann@example.com")
+    mine = f"/orders/{p.order}/disputes/{dispute_id}"
+    page = client.get(mine)
+    assert "Make a new proposal" in page.text
+    no_want = client.post(f"{mine}/propose", data={"csrf_token": csrf_from(page)})
+    assert no_want.status_code == 422
+    assert 'id="wanted-error"' in no_want.text
+    gone = client.post(f"{mine}/withdraw", data={"csrf_token": csrf_from(page)})
+    assert gone.status_code == 303
+    page = client.get(mine)
+    assert "The buyer withdrew the dispute." in page.text
+    assert "Withdraw the dispute" not in page.text

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from recourse.db.models.disputes import DisputeRow
 from recourse.db.models.refunds import RefundRow
+from recourse.db.queries.case_facts import no_scan_flags
 from recourse.db.queries.evidence import files_of
 from recourse.db.queries.orders import order_detail
 from recourse.db.repositories.disputes import dispute_from_row
@@ -25,6 +26,7 @@ from recourse.domain.evidence import EvidenceLimits
 from recourse.domain.refund import dispute_ref
 from recourse.domain.roles import Actor
 from recourse.services import disputes
+from recourse.services.disputes.force import force_cancellation
 from recourse.web.api.fields import FILLED_PROSE, Amount, BodyId, Id, Prose, filled, when
 from recourse.web.api.responses.disputes import Dispute, DisputeList
 from recourse.web.api.schemas import Strict
@@ -178,6 +180,12 @@ class DecideIn(Strict):
     )
 
 
+class ForceCancelIn(Strict):
+    """C10: support forces a refused cancellation, with a rationale both sides see."""
+
+    rationale: Prose = Field(max_length=NOTE_MAX, json_schema_extra={"pattern": FILLED_PROSE})
+
+
 class AppealIn(OnBehalf):
     reason: Prose = Field(max_length=NOTE_MAX, json_schema_extra={"pattern": FILLED_PROSE})
 
@@ -215,9 +223,15 @@ def _refund_ids(s: Session, dispute_id: int) -> list[int]:
     )
 
 
-def _dispute(s: Session, d: Case, currency: str) -> Dispute:
+def _dispute(s: Session, d: Case, currency: str, now: datetime) -> Dispute:
     files = files_of(s, "dispute", [d.id], api=True)[d.id]
-    return Dispute.of(d, currency=currency, files=files, refund_ids=_refund_ids(s, d.id))
+    return Dispute.of(
+        d,
+        currency=currency,
+        files=files,
+        refund_ids=_refund_ids(s, d.id),
+        flags=no_scan_flags(s, d.order_id, now),  # C10: derived on read
+    )
 
 
 def _view(c: ContainerDep, s: Session, actor: Actor, dispute_id: int) -> Dispute:
@@ -228,7 +242,7 @@ def _view(c: ContainerDep, s: Session, actor: Actor, dispute_id: int) -> Dispute
     detail = order_detail(s, actor, row.order_id, c.clock.now()) if row is not None else None
     if row is None or detail is None:
         raise NotFound("dispute.not_found", dispute_id=dispute_id)
-    return _dispute(s, dispute_from_row(row), detail.order.currency)
+    return _dispute(s, dispute_from_row(row), detail.order.currency, c.clock.now())
 
 
 def _visible(c: ContainerDep, s: Session, actor: Actor, dispute_id: int) -> None:
@@ -286,8 +300,8 @@ def order_disputes(order_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSessio
     rows = s.scalars(
         select(DisputeRow).where(DisputeRow.order_id == order_id).order_by(DisputeRow.id)
     )
-    currency = detail.order.currency
-    return DisputeList(data=[_dispute(s, dispute_from_row(r), currency) for r in rows])
+    currency, now = detail.order.currency, c.clock.now()
+    return DisputeList(data=[_dispute(s, dispute_from_row(r), currency, now) for r in rows])
 
 
 @router.get("/disputes/{dispute_id}")
@@ -435,6 +449,22 @@ def decide(
         amount=body.amount,
         rationale=filled(body.rationale),
         charged_to_store=body.charged_to_store,
+    )
+    return _view(c, s, actor, dispute_id)
+
+
+@router.post("/disputes/{dispute_id}/force-cancel")
+def force_cancel(
+    dispute_id: Id, body: ForceCancelIn, actor: ApiActor, c: ContainerDep, s: ReadSession
+) -> Dispute:
+    """C10: support, on an escalated `cancellation_refused` dispute: parcels the carrier never
+    scanned are voided, every unit still to ship is cancelled with a full refund, and the
+    dispute is decided (full refund, charged to the store) with the rationale. 409
+    `dispute_force_not_cancellation` on another type, `dispute_nothing_to_cancel` when every
+    parcel was scanned."""
+    _visible(c, s, actor, dispute_id)
+    force_cancellation(
+        c.uow(), c.ctx, actor=actor, dispute_id=dispute_id, rationale=filled(body.rationale)
     )
     return _view(c, s, actor, dispute_id)
 

@@ -352,8 +352,6 @@ RULES: tuple[Rule, ...] = (
             ("withdraw", (401, 404, 404, 200, 403, 403, 403), {}),
             # C10: support only, on a cancellation_refused dispute (the world's is not one)
             ("force-cancel", (401, 404, 404, 403, 403, 409, 403), {"rationale": "No scan."}),
-            # C10: support only, on a cancellation_refused dispute (the world's is not one)
-            ("force-cancel", (401, 404, 404, 403, 403, 409, 403), {"rationale": "No scan."}),
         )
     ),
     Rule(

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from recourse.web.charts import (
+    PALETTE,
     Scale,
     Series,
     bar_chart,
@@ -200,3 +201,17 @@ def test_no_script_and_no_outside_file_is_referenced() -> None:
     )
 
     assert not re.search(r"<script|href=|url\(", svg)
+
+
+def test_a_series_keeps_its_own_colour_whatever_its_place() -> None:
+    svg = bar_chart(
+        ident="c",
+        title="t",
+        desc="d",
+        categories=["a"],
+        series=[Series("Buyer's fault", (2.0,), colour=PALETTE[1])],
+        stacked=True,
+    )
+
+    fills = {r.get("fill") for r in parsed(svg).iter(f"{NS}rect")}
+    assert fills == {PALETTE[1]}

@@ -32,8 +32,16 @@ def plain(value: float) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Series:
+    """One named row of values; `colour` keeps a category's colour the same from one chart
+    (or period) to the next, else the series' place in the palette is used."""
+
     name: str
     values: tuple[float, ...]
+    colour: str | None = None
+
+
+def _colours(series: Sequence[Series]) -> list[str]:
+    return [s.colour or PALETTE[k % len(PALETTE)] for k, s in enumerate(series)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,11 +109,11 @@ def _open(ident: str, title: str, desc: str, width: int, height: int) -> list[st
     ]
 
 
-def _legend(names: Sequence[str], x: float, y: float, width: float, extra: str | None) -> str:
+def _legend(series: Sequence[Series], x: float, y: float, width: float, extra: str | None) -> str:
     """One row of swatches (wrapping when it runs out of room), the marker's name last."""
     parts: list[str] = []
     cx, cy = x, y
-    items = [(n, PALETTE[i % len(PALETTE)], "box") for i, n in enumerate(names)]
+    items = [(s.name, colour, "box") for s, colour in zip(series, _colours(series), strict=True)]
     if extra:
         items.append((extra, MARKER, "tick"))
     for name, colour, kind in items:
@@ -170,13 +178,14 @@ def column_chart(
     by side, or stacked into one."""
     _check(categories, series)
     n = len(categories)
+    colours = _colours(series)
     left, right, bottom = 44, 12, 40
     rows = _legend_rows([s.name for s in series], width - left - right, None)
     top = 16 + rows * 18 + 8
     plot_w, plot_h = width - left - right, height - top - bottom
     scale = nice_scale(_maximum(series, n, stacked, ()), whole=whole)
     out = _open(ident, title, desc, width, height)
-    out.append(_legend([s.name for s in series], left, 24, plot_w, None))
+    out.append(_legend(series, left, 24, plot_w, None))
     for tick in scale.ticks:
         y = top + plot_h - tick / scale.top * plot_h
         out.append(
@@ -200,7 +209,7 @@ def column_chart(
             y = top + plot_h - (base / scale.top * plot_h) - h
             out.append(
                 f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(bar)}" height="{_num(h)}" '
-                f'fill="{PALETTE[k % len(PALETTE)]}"/>'
+                f'fill="{colours[k]}"/>'
             )
             if stacked:
                 base += value
@@ -235,6 +244,7 @@ def bar_chart(
     marker per row draws a limit (a window's last day) across its bars."""
     _check(categories, series)
     n = len(categories)
+    colours = _colours(series)
     marks = list(markers) + [None] * (n - len(markers))
     left, right = label_width, 52
     plot_w = width - left - right
@@ -245,9 +255,7 @@ def bar_chart(
     values = [m for m in marks if m is not None]
     scale = nice_scale(_maximum(series, n, stacked, values), whole=whole)
     out = _open(ident, title, desc, width, height)
-    out.append(
-        _legend([s.name for s in series], 12, 24, width - 24, marker_name if values else None)
-    )
+    out.append(_legend(series, 12, 24, width - 24, marker_name if values else None))
     for tick in scale.ticks:
         x = left + tick / scale.top * plot_w
         out.append(
@@ -272,7 +280,7 @@ def bar_chart(
             y = y0 if stacked else y0 + k * bar
             out.append(
                 f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(w)}" height="{_num(bar)}" '
-                f'fill="{PALETTE[k % len(PALETTE)]}"/>'
+                f'fill="{colours[k]}"/>'
             )
             if stacked:
                 base += value

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from recourse.db.queries import dashboard as q
 from recourse.i18n import N_, Words
 from recourse.texts.web import reason_label
-from recourse.web.charts import Format, Series, bar_chart, column_chart
+from recourse.web.charts import PALETTE, Format, Series, bar_chart, column_chart
 from recourse.web.pages.shared.present_orders import PAYMENT_METHODS
 
 DISPUTE_TYPES = {
@@ -89,6 +89,11 @@ def _decimal(words: Words) -> Format:
         return str(format_decimal(round(value, 1), format="#,##0.#", locale=words.lang))
 
     return fmt
+
+
+def _colour(known: list[str], code: str) -> str | None:
+    """A category's own colour, the same in every period (None: next in the palette)."""
+    return PALETTE[known.index(code) % len(PALETTE)] if code in known else None
 
 
 def _label(table: dict[str, str], code: str, words: Words) -> str:
@@ -165,7 +170,11 @@ def outcomes_by_type(rows: list[q.OutcomeCount], words: Words) -> Panel:
     types += sorted({t for t, _ in counts} - set(DISPUTE_TYPES))
     endings = [e for e in ENDINGS if any(counts[(t, e)] for t in types)]
     series = [
-        Series(_label(ENDINGS, e, words), tuple(float(counts[(t, e)]) for t in types))
+        Series(
+            _label(ENDINGS, e, words),
+            tuple(float(counts[(t, e)]) for t in types),
+            _colour(list(ENDINGS), e),
+        )
         for e in endings
     ]
     names = [_label(DISPUTE_TYPES, t, words) for t in types]
@@ -263,6 +272,7 @@ def cancellation_reasons(rows: list[q.ReasonCount], words: Words) -> Panel:
         Series(
             _label(FAULTS, f, words),
             tuple(float(counts[k]) if k[1] == f else 0.0 for k in order),
+            _colour(list(FAULTS), f),
         )
         for f in faults
     ]

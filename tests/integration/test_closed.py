@@ -90,3 +90,38 @@ def test_a_declined_refund_keeps_the_cancelled_order_open_for_support(
         statuses = [r.status for r in s.query(m.RefundRow).filter_by(order_id=order_id)]
     assert statuses == ["failed"]
     assert stored_status(container, order_id) == "cancelled"
+
+
+def test_protection_ending_closes_an_order_whose_refund_is_settled_never_just_completes(
+    container: Container, clock: FixedClock
+) -> None:
+    """The worker's end of protection derives the status with the order's cases and refunds,
+    so it never writes `completed` over what is settled (nor leaves it unclosed)."""
+    from recourse.domain.shipment import CarrierEvent
+    from recourse.services import refunds
+    from tests.factories import carrier_event, get_order, ship_all
+
+    store = make_store(container, name="Volt")
+    buyer = make_user(container, role=Role.buyer, email="fay@example.com")
+    order_id = make_order(container, buyer_id=buyer, store_id=store)
+    pay(container, order_id)
+    carrier_event(container, ship_all(container, order_id), CarrierEvent.delivered)
+    support = actor_of(container, make_user(container, role=Role.support))
+    refunds.issue_manual_refund(
+        container.uow(),
+        container.ctx,
+        actor=support,
+        order_id=order_id,
+        amount=100,
+        reason="goodwill",
+        gateway="sandbox",
+    )
+    for _ in range(4):
+        make_worker(container).run_once()
+        clock.advance(timedelta(hours=1))
+    assert stored_status(container, order_id) == "delivered"
+    ends = get_order(container, order_id).deadlines.protection_ends_at
+    assert ends is not None
+    clock.set(ends + timedelta(minutes=1))
+    make_worker(container).run_once()
+    assert stored_status(container, order_id) == "closed"

@@ -285,34 +285,26 @@ def _record(uow: UnitOfWork, ctx: Context, event: Happened) -> None:
 
 
 def protection_ended(uow: UnitOfWork, ctx: Context, *, order_id: int) -> None:
-    """§2: when protection runs out the order completes; fired once, late if the worker was down."""
+    """§2: when protection runs out the order completes; fired once, late if the worker was down.
+    The status is derived with the order's cases and refunds, so an order they already closed
+    stays closed."""
     now = ctx.clock.now()
     with uow:
         order = uow.orders.get(order_id, for_update=True)
         if order is None:
             return
-        status = derive_status(order, now)
-        changed = _store_status_change(uow, order, now)
-        if changed is not None:
+        previous = uow.orders.stored_status(order.id)
+        status = refresh_status(uow, order, now)
+        if previous != status:
             uow.timeline.add(
                 TimelineEntry(
                     order_id=order.id,
                     at=now,
                     actor=SYSTEM,
                     action="order.completed",
-                    from_state=changed,
+                    from_state=previous,
                     to_state=str(status),
                     reason="protection_ended",
                 )
             )
         uow.commit()
-
-
-def _store_status_change(uow: UnitOfWork, order: Order, now: datetime) -> str | None:
-    """The previously stored status if the derived one differs (and store the new one)."""
-    previous = uow.orders.stored_status(order.id)
-    status = derive_status(order, now)
-    if previous == status:
-        return None
-    uow.orders.set_status(order.id, status, now)
-    return previous

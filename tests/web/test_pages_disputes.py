@@ -335,3 +335,21 @@ def test_the_buyer_withdraws_and_an_empty_proposal_comes_back_with_its_field(
     page = client.get(mine)
     assert "The buyer withdrew the dispute." in page.text
     assert "Withdraw the dispute" not in page.text
+
+
+def test_a_party_adds_evidence_to_an_open_dispute(client: TestClient, container: Container) -> None:
+    p = People(container)
+    dispute_id = _opened(client, p)
+    login(client, "sam@example.com")
+    url = f"/seller/orders/{p.order}/disputes/{dispute_id}"
+    page = client.get(url)
+    none = client.post(f"{url}/evidence", data={"csrf_token": csrf_from(page)})
+    assert none.status_code == 422
+    assert 'id="files-error"' in none.text
+    added = client.post(
+        f"{url}/evidence",
+        data={"csrf_token": csrf_from(page)},
+        files={"files": ("label.png", _png(), "image/png")},
+    )
+    assert added.status_code == 303, added.text
+    assert "Photo: label.png" in client.get(url).text

@@ -19,9 +19,3 @@ ERRORS: dict[str, Sentence] = {
 }
 
 BLOCKERS: dict[str, Sentence] = {}
-
-# What a refund's gateway history row was.
-ATTEMPT_KINDS: dict[str, str] = {
-    "answer": N_("Gateway answer"),
-    "failure": N_("Send failed"),
-}

@@ -30,9 +30,9 @@ def test_a_shipped_order_says_why_it_cannot_be_cancelled_what_instead_and_where_
     expect(cancel.get_by_text("Everything in this order has shipped")).to_be_visible()
     expect(page.get_by_role("link", name="Cancel order")).to_have_count(0)
     for title, href in (
-        ("Ask the seller to stop the parcel", "/help/cancel-before-shipping"),
-        ("Refuse the delivery", "/help/common-mistakes"),
-        ("Return it after it arrives", "/help/confirm-receipt-and-protection"),
+        ("Ask the seller to stop the parcel", f"/orders/{order_id}/messages#intercept"),
+        ("Refuse the delivery", "/help/refusing-a-delivery"),
+        ("Return it after it arrives", "/help/returning-an-item"),
     ):
         expect(cancel.get_by_role("link", name=title)).to_have_attribute("href", href)
     learn_more = cancel.get_by_role("link", name="Learn more")

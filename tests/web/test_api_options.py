@@ -90,7 +90,7 @@ def test_a_shipped_order_says_why_not_what_instead_and_where_to_read_more_in_spa
         "refuse_delivery",
         "return_after_delivery",
     ]
-    assert cancel["alternatives"][0]["help_url"] == "/help/cancel-before-shipping"
+    assert cancel["alternatives"][0]["help_url"] == "/help/messages-and-stopping-a-parcel"
     assert cancel["help_url"] == "/help/cancel-before-shipping"
     assert cancel["opens_at"] is None
     assert cancel["quote"] is None

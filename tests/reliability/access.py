@@ -786,8 +786,9 @@ RULES: tuple[Rule, ...] = (
     Rule("GET", "/support/metrics", SUPPORT_PAGE),
     Rule("GET", "/support/dashboard", SUPPORT_PAGE),
     # D5 support's dispute console: the queue and the case page; the world's dispute waits for
-    # the seller, so support's own steps are 409 on the case page, it has no question to
-    # answer (404), and acting for a party (with an audit note) goes through.
+    # the seller, so support's own steps are 409 on the case page (forcing a cancellation too:
+    # it is not a refused cancellation), it has no question to answer (404), and acting for a
+    # party (with an audit note) goes through.
     Rule("GET", "/support/disputes", SUPPORT_PAGE),
     Rule(
         "GET", "/support/disputes/{dispute_id}", SUPPORT_PAGE, {"dispute_id": lambda w: w.dispute}
@@ -811,6 +812,11 @@ RULES: tuple[Rule, ...] = (
                 "decide",
                 (LOGIN, 404, 404, 404, 404, 409, LOGIN),
                 {"outcome": "no_refund", "rationale": "As described."},
+            ),
+            (
+                "force-cancellation",
+                (LOGIN, 404, 404, 404, 404, 409, LOGIN),
+                {"force_rationale": "Never scanned."},
             ),
             (
                 "answer-info",

@@ -544,3 +544,73 @@ def test_support_records_a_sides_answer_with_an_audit_note(
     assert done.status_code == 303
     assert "On 1 March." in page
     assert "Audit note: The seller phoned." in page
+
+
+def test_support_forces_a_refused_cancellation_from_the_case_page(
+    client: TestClient, container: Container, clock: FixedClock, w: dict[str, Any]
+) -> None:
+    from tests.web.api_helpers import user_headers
+
+    order = make_order(
+        container,
+        buyer_id=w["buyer"],
+        store_id=w["store"],
+        shipping_fee=500,
+        lines=[NewLine("SKU-1", "Desk lamp", 2500, 2, 0, 500)],
+    )
+    pay(container, order)
+    clock.advance(timedelta(hours=2))
+    asked = client.post(
+        f"/api/v1/orders/{order}/cancellations",
+        json={"reason": "changed_mind"},
+        headers=user_headers(container, "rhea@example.com"),
+    )
+    cancellation = asked.json()["id"]
+    client.post(
+        f"/api/v1/cancellations/{cancellation}/reject",
+        json={"reason": "already_shipped", "carrier": "DHL", "tracking_number": "JJD000390007"},
+        headers=user_headers(container, "sol@example.com"),
+    )
+    dispute_id = escalated(
+        container,
+        w,
+        order,
+        type="cancellation_refused",
+        description="The tracking number shows nothing.",
+        cancellation_id=cancellation,
+    )
+    clock.advance(timedelta(days=4))
+    token = as_agent(client)
+
+    page = client.get(f"/support/disputes/{dispute_id}").text
+    without = client.post(
+        f"/support/disputes/{dispute_id}/force-cancellation",
+        data={"csrf_token": token, "force_rationale": ""},
+    )
+    forced = client.post(
+        f"/support/disputes/{dispute_id}/force-cancellation",
+        data={"csrf_token": token, "force_rationale": "The parcel was never scanned."},
+    )
+    after = client.get(f"/support/disputes/{dispute_id}").text
+
+    assert "No carrier scan since" in page
+    assert f'action="/support/disputes/{dispute_id}/force-cancellation"' in page
+    assert without.status_code == 422
+    assert 'id="rationale-error"' in without.text
+    assert forced.status_code == 303
+    assert "The cancellation was forced and the refund is on its way." in after
+    assert refunds_of(container, order) == [(6000, "cancellation")]  # the whole order
+    with container.uow() as uow:
+        d = uow.disputes.get(dispute_id)
+    assert d is not None and d.status == "decided"
+
+
+def test_the_force_form_is_only_on_an_escalated_refused_cancellation(
+    client: TestClient, container: Container, w: dict[str, Any]
+) -> None:
+    dispute_id = escalated(container, w)
+    as_agent(client)
+
+    page = client.get(f"/support/disputes/{dispute_id}").text
+
+    assert "force-cancellation" not in page

@@ -30,6 +30,7 @@ from recourse.domain.errors import DomainError, InvalidInput, NotFound
 from recourse.domain.roles import Role
 from recourse.i18n import Words
 from recourse.services import disputes, settle
+from recourse.services.disputes.force import force_cancellation
 from recourse.texts import label
 from recourse.texts.disputes import OUTCOME_LABELS, STATUS_LABELS, TYPE_LABELS
 from recourse.web import language
@@ -45,6 +46,7 @@ from recourse.web.pages.common import (
 )
 from recourse.web.pages.shared import present_disputes as shown
 from recourse.web.pages.shared import present_support_disputes as console
+from recourse.web.pages.shared.present_case_facts import case_facts
 from recourse.web.pages.shared.present_refunds import amount_example
 from recourse.web.pages.support.refunds import parse_amount
 from recourse.web.templating import render, templates
@@ -168,6 +170,7 @@ def _case(
         detail = order_detail(session, user.actor(), view.dispute.order_id, now)
         assert detail is not None  # support sees every order
         case = console.case_context(session, view, detail, user, words, now)
+        facts = case_facts(session, view.dispute.order_id, now)  # C10/F5: no scan, gateway
     sentence, field = shown.dispute_form_error(error, words)
     return render(
         request,
@@ -184,6 +187,9 @@ def _case(
             "currency": detail.order.currency,
             "outcomes": {str(o): label(OUTCOME_LABELS, str(o), words) for o in Outcome},
             "now": now,
+            "facts": facts,
+            "may_force": view.dispute.type is DisputeType.cancellation_refused
+            and view.dispute.status is DisputeStatus.escalated,
         },
         status_code=status_code,
     )
@@ -254,6 +260,9 @@ def _act(c: Container, user: User, dispute_id: int, action: str, fields: dict[st
                 charged_to_store=fields.get("charged_to_store") == "1",
             )
             return "decide"
+        case "force-cancellation":
+            force_cancellation(c.uow(), c.ctx, **common, rationale=_text(fields, "force_rationale"))
+            return "force-cancellation"
         case "answer-info":
             request_id = fields.get("request_id", "")
             if not request_id.isdigit():
@@ -307,6 +316,11 @@ def _done(key: str, dispute_id: int, words: Words) -> str:
             return _(
                 "The decision was recorded and carried out. Both sides have been told, "
                 "with the rationale."
+            )
+        case "force-cancellation":
+            return _(
+                "The cancellation was forced and the refund is on its way. Both sides have "
+                "been told, with the rationale."
             )
     return _("Done for the party, with your audit note on the timeline.")
 
@@ -366,6 +380,15 @@ def decide(
     request: Request, dispute_id: int, user: SupportUser, c: ContainerDep, form: FormFields
 ) -> Response:
     return _post(request, c, user, dispute_id, "decide", form)
+
+
+@router.post("/disputes/{dispute_id}/force-cancellation")
+def force(
+    request: Request, dispute_id: int, user: SupportUser, c: ContainerDep, form: FormFields
+) -> Response:
+    """C10: on an escalated `cancellation_refused` dispute, support cancels what the seller
+    refused to (parcels never scanned are voided) with a full refund, at the store's cost."""
+    return _post(request, c, user, dispute_id, "force-cancellation", form)
 
 
 @router.post("/disputes/{dispute_id}/answer-info")

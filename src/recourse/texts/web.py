@@ -8,6 +8,7 @@ from typing import Any
 
 from recourse.domain.policy import BuyerCancel, StorePolicy
 from recourse.i18n import N_, Words
+from recourse.texts import returns
 from recourse.texts.core import Sentence, day, money, say, when
 
 
@@ -62,16 +63,8 @@ REASON_LABELS: dict[str, str] = {
     "suspected_fraud": N_("Suspected fraud"),
     "payment_window_expired": N_("No payment arrived in time"),
     "seller_overdue": N_("The seller did not ship in time"),
-    # R1: the return reasons (texts/returns.py keeps their msgids)
-    "no_longer_needed": N_("I no longer need it"),
-    "wrong_size": N_("It is the wrong size"),
-    "found_better_price": N_("I found a better price"),
-    "not_as_described": N_("It is not as described"),
-    "damaged": N_("It arrived damaged"),
-    "defective": N_("It does not work"),
-    "wrong_item": N_("I received the wrong item"),
-    "missing_parts": N_("Parts are missing"),
-    "counterfeit": N_("It is counterfeit"),
+    # R1: the return reasons
+    **returns.REASON_LABELS,
 }
 
 

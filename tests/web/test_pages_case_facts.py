@@ -7,11 +7,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from recourse.bootstrap import Container
+from recourse.db import models as m
 from recourse.domain.roles import Role
 from recourse.integrations.clock import FixedClock
-from recourse.services import cancellations, refunds
+from recourse.services import cancellations, disputes, refunds
+from recourse.services.disputes.force import force_cancellation
 from recourse.services.ports.cancellations import Cancellation
 from recourse.services.ports.gateway import GatewayRefund, GatewayStatus
 from tests.factories import actor_of, make_order, make_store, make_user, pay
@@ -126,3 +129,40 @@ def test_the_buyers_refunds_page_links_a_late_refund_to_a_dispute(
     assert page.status_code == 200
     assert f'href="{link}"' in page.text
     assert "Not arrived? Open a dispute" in page.text
+
+
+def test_the_timeline_tells_the_voided_parcel_in_words(
+    client: TestClient, container: Container, clock: FixedClock
+) -> None:
+    order, buyer = _shipped_unscanned(container, clock)
+    agent = make_user(container, role=Role.support)
+    with container.read_session() as s:
+        cancellation = s.scalars(
+            select(m.CancellationRow).where(m.CancellationRow.order_id == order)
+        ).one()
+    dispute_id = disputes.open_dispute(
+        container.uow(),
+        container.ctx,
+        actor=actor_of(container, buyer),
+        order_id=order,
+        type="cancellation_refused",
+        wanted="full_refund",
+        amount=None,
+        description="It never left.",
+        cancellation_id=cancellation.id,
+    )
+    disputes.escalate(
+        container.uow(), container.ctx, actor=actor_of(container, buyer), dispute_id=dispute_id
+    )
+    force_cancellation(
+        container.uow(),
+        container.ctx,
+        actor=actor_of(container, agent),
+        dispute_id=dispute_id,
+        rationale="Never scanned.",
+    )
+    login(client, "rhea@example.com")
+
+    page = client.get(f"/orders/{order}")
+
+    assert "Support voided the parcel the carrier never scanned (DHL, JJD000390007)." in page.text

@@ -90,6 +90,11 @@ PARCEL_SENTENCES: dict[str, tuple[str, str]] = {
         N_("The parcel is back with the seller."),
         N_("The parcel is back with the seller (%(carrier)s, tracking %(tracking)s)."),
     ),
+    # C10: support voided a parcel the carrier never scanned (its units count as unshipped)
+    "parcel.voided": (
+        N_("Support voided the parcel the carrier never scanned."),
+        N_("Support voided the parcel the carrier never scanned (%(carrier)s, %(tracking)s)."),
+    ),
     "return.shipped": (
         N_("The return was sent back."),
         N_("The return was sent back (%(carrier)s, tracking %(tracking)s)."),

@@ -107,6 +107,7 @@ def real_ids(world: World) -> dict[str, list[Any]]:
         "delivery_id": [world.delivery],
         "file_id": [world.evidence_file],
         "request_id": [world.intercept],
+        "dispute_id": [world.dispute],
         "code": ["found_cheaper", "other", "out_of_stock"],
         "method": ["card", "wallet", "bank_transfer", "store_balance", "coupon"],
         "name": ["sandbox", "stripe"],

@@ -293,6 +293,14 @@ def test_malformed_input_is_422_naming_the_field(
         {"party": "buyer", "question": "Box?", "due_at": "2030-01-01T10:00:00"},
     )
     assert _error(naive, 422)["field"] == "due_at"
+    past = _post(
+        client,
+        container,
+        f"{did}/request-info",
+        AGENT,
+        {"party": "buyer", "question": "Box?", "due_at": "2000-01-01T10:00:00+00:00"},
+    )
+    assert _error(past, 409)["now"] == clock.now().isoformat()
     no_files = _post(client, container, f"{did}/evidence", BUYER, {"file_ids": []})
     assert _error(no_files, 422)["field"] == "file_ids"
 
@@ -385,7 +393,7 @@ def test_a_retried_open_is_replayed_with_its_idempotency_key(
     assert two.headers.get("idempotent-replayed") == "true"
 
 
-def test_support_acts_for_a_party_only_with_an_audit_note(
+def test_support_acts_for_a_party_only_with_an_audit_note_and_only_support(
     client: TestClient, container: Container, clock: FixedClock
 ) -> None:
     w = _world(container, clock)
@@ -399,7 +407,7 @@ def test_support_acts_for_a_party_only_with_an_audit_note(
         SELLER,
         {"on_behalf": "buyer", "audit_note": "Asked on the phone"},
     )
-    assert _error(not_support, 422)["field"] == "on_behalf"
+    assert _error(not_support, 403)["code"] == "forbidden"
     done = _post(
         client,
         container,

@@ -10,7 +10,12 @@ from typing import Any
 from recourse.i18n import N_, Words
 from recourse.texts.core import Sentence, say, when
 
-ERRORS: dict[str, Sentence] = {}
+ERRORS: dict[str, Sentence] = {
+    # the API's own check of support's due date against the clock (D5)
+    "dispute_info_due_passed_already": say(
+        N_("Choose a due date after now (%(now)s)."), now=when("now")
+    ),
+}
 
 BLOCKERS: dict[str, Sentence] = {}
 

@@ -5,7 +5,7 @@ decisions (support); the parties' answers to support and their appeals."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict, get_args
 
 from fastapi import APIRouter, Request, status
 from pydantic import ConfigDict, Field, StrictBool
@@ -21,10 +21,10 @@ from recourse.db.repositories.disputes import dispute_from_row
 from recourse.domain.dispute_rules import DESCRIPTION_MAX, NOTE_MAX
 from recourse.domain.disputes import Dispute as Case
 from recourse.domain.disputes import Party
-from recourse.domain.errors import InvalidInput, NotFound
+from recourse.domain.errors import InvalidInput, NotAllowed, NotFound, RuleConflict
 from recourse.domain.evidence import EvidenceLimits
 from recourse.domain.refund import dispute_ref
-from recourse.domain.roles import Actor
+from recourse.domain.roles import Actor, Role
 from recourse.services import disputes
 from recourse.services.disputes.force import force_cancellation
 from recourse.web.api.fields import FILLED_PROSE, Amount, BodyId, Id, Prose, filled, when
@@ -50,15 +50,56 @@ Counter = Literal["partial_refund", "return_and_refund"]
 Outcome = Literal["full_refund", "partial_refund", "refund_after_return", "no_refund"]
 PartyName = Literal["buyer", "seller"]
 
-_AMOUNT_WITH_PARTIAL = when(
-    "wanted",
-    "partial_refund",
-    then={"required": ["amount"], "properties": {"amount": {"type": "integer"}}},
-)
+NULL: dict[str, Any] = {"type": "null"}
+
+
+def _amount_with(field: str, value: str = "partial_refund") -> dict[str, Any]:
+    """A partial refund names its amount (whole minor units above zero); nothing else does."""
+    return when(
+        field,
+        value,
+        then={"required": ["amount"], "properties": {"amount": {"type": "integer", "minimum": 1}}},
+        otherwise={"properties": {"amount": NULL}},
+    )
+
+
+_AUDIT_NOTE_WITH_BEHALF: dict[str, Any] = {
+    "if": {
+        "properties": {"on_behalf": {"enum": ["buyer", "seller"]}},
+        "required": ["on_behalf"],
+    },
+    "then": {
+        "required": ["audit_note"],
+        "properties": {"audit_note": {"type": "string", "pattern": FILLED_PROSE}},
+    },
+}
+"""D5: acting for a party needs the agent's note (support only: 403 for anyone else)."""
+
+SUBJECTS = {
+    "cancellation_refused": "cancellation_id",
+    "return_refused": "return_id",
+    "refund_not_received": "refund_id",
+}
+
+
+def _subject_of(kind: str) -> dict[str, Any]:
+    """D1: a dispute about one case names it, by the id its type takes and no other."""
+    named = SUBJECTS.get(kind)
+    then: dict[str, Any] = {
+        "properties": {field: NULL for field in SUBJECTS.values() if field != named}
+    }
+    if named is not None:
+        then["required"] = [named]
+        then["properties"][named] = {"type": "integer"}
+    return when("type", kind, then=then)
 
 
 class OnBehalf(Strict):
     """D5: a support agent may act for a party, with an audit note kept on the timeline."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"allOf": [_AUDIT_NOTE_WITH_BEHALF]}
+    )
 
     on_behalf: PartyName | None = Field(
         default=None, description="support only: the party the agent acts for"
@@ -72,7 +113,12 @@ class DisputeIn(Strict):
     """D1/D2: the type, what the buyer wants, what happened, and evidence. A rejected
     cancellation, a refused return or a late refund is named by its id."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": [_AMOUNT_WITH_PARTIAL]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "allOf": [_amount_with("wanted"), *(_subject_of(t) for t in get_args(DisputeType))]
+        },
+    )
 
     type: DisputeType
     wanted: Wanted
@@ -101,7 +147,8 @@ class RespondIn(OnBehalf):
         json_schema_extra={
             "allOf": [
                 when("action", "counter", then={"required": ["wanted"]}),
-                _AMOUNT_WITH_PARTIAL,
+                _amount_with("wanted"),
+                _AUDIT_NOTE_WITH_BEHALF,
             ]
         },
     )
@@ -120,7 +167,10 @@ class RespondIn(OnBehalf):
 class ProposeIn(OnBehalf):
     """D4: a new proposal while negotiating."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": [_AMOUNT_WITH_PARTIAL]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"allOf": [_amount_with("wanted"), _AUDIT_NOTE_WITH_BEHALF]},
+    )
 
     wanted: Wanted
     amount: Amount | None = Field(default=None, description="with partial_refund")
@@ -143,7 +193,9 @@ class RequestInfoIn(Strict):
 
     party: PartyName
     question: Prose = Field(max_length=NOTE_MAX, json_schema_extra={"pattern": FILLED_PROSE})
-    due_at: datetime = Field(description="with its UTC offset; in the future")
+    due_at: datetime = Field(
+        description="with its UTC offset; in the future (409 with the time it is otherwise)"
+    )
 
 
 class AnswerInfoIn(OnBehalf):
@@ -163,11 +215,12 @@ class DecideIn(Strict):
         extra="forbid",
         json_schema_extra={
             "allOf": [
+                _amount_with("outcome"),
                 when(
                     "outcome",
-                    "partial_refund",
-                    then={"required": ["amount"], "properties": {"amount": {"type": "integer"}}},
-                )
+                    "no_refund",
+                    then={"properties": {"charged_to_store": {"const": False}}},
+                ),
             ]
         },
     )
@@ -176,7 +229,8 @@ class DecideIn(Strict):
     amount: Amount | None = Field(default=None, description="with partial_refund")
     rationale: Prose = Field(max_length=NOTE_MAX, json_schema_extra={"pattern": FILLED_PROSE})
     charged_to_store: StrictBool = Field(
-        default=False, description="a decision against the seller charged to the store"
+        default=False,
+        description="a decision against the seller charged to the store (not with no_refund)",
     )
 
 
@@ -207,9 +261,12 @@ class _Behalf(TypedDict):
     audit_note: str | None
 
 
-def _behalf(body: OnBehalf | None) -> _Behalf:
+def _behalf(actor: Actor, body: OnBehalf | None) -> _Behalf:
+    """D5: only support acts for a party (403 for anyone else: their own step is theirs)."""
     if body is None:
         return {"on_behalf": None, "audit_note": None}
+    if body.on_behalf is not None and actor.role is not Role.support:
+        raise NotAllowed("dispute.on_behalf_support_only")
     return {"on_behalf": _party(body.on_behalf), "audit_note": filled(body.audit_note)}
 
 
@@ -326,8 +383,7 @@ def respond(
         amount=body.amount,
         note=filled(body.note),
         file_ids=body.file_ids,
-        on_behalf=_party(body.on_behalf),
-        audit_note=filled(body.audit_note),
+        **_behalf(actor, body),
     )
     return _view(c, s, actor, dispute_id)
 
@@ -342,7 +398,7 @@ def accept(
         c.ctx,
         actor=actor,
         dispute_id=dispute_id,
-        **_behalf(body),
+        **_behalf(actor, body),
     )
     return _view(c, s, actor, dispute_id)
 
@@ -361,8 +417,7 @@ def propose(
         amount=body.amount,
         note=filled(body.note),
         file_ids=body.file_ids,
-        on_behalf=_party(body.on_behalf),
-        audit_note=filled(body.audit_note),
+        **_behalf(actor, body),
     )
     return _view(c, s, actor, dispute_id)
 
@@ -377,7 +432,7 @@ def escalate(
         c.ctx,
         actor=actor,
         dispute_id=dispute_id,
-        **_behalf(body),
+        **_behalf(actor, body),
     )
     return _view(c, s, actor, dispute_id)
 
@@ -402,6 +457,9 @@ def request_info(
     _visible(c, s, actor, dispute_id)
     if body.due_at.tzinfo is None:
         raise InvalidInput("due_at", "time_without_offset")
+    now = c.clock.now()
+    if body.due_at <= now:  # a time the clock has passed: a conflict with it, as carrier events
+        raise RuleConflict("dispute_info_due_passed_already", field="due_at", now=now.isoformat())
     disputes.request_info(
         c.uow(),
         c.ctx,
@@ -427,8 +485,7 @@ def answer_info(
         request_id=body.request_id,
         answer=filled(body.answer),
         file_ids=body.file_ids,
-        on_behalf=_party(body.on_behalf),
-        audit_note=filled(body.audit_note),
+        **_behalf(actor, body),
     )
     return _view(c, s, actor, dispute_id)
 
@@ -480,8 +537,7 @@ def appeal(
         actor=actor,
         dispute_id=dispute_id,
         reason=filled(body.reason),
-        on_behalf=_party(body.on_behalf),
-        audit_note=filled(body.audit_note),
+        **_behalf(actor, body),
     )
     return _view(c, s, actor, dispute_id)
 
@@ -496,7 +552,7 @@ def withdraw(
         c.ctx,
         actor=actor,
         dispute_id=dispute_id,
-        **_behalf(body),
+        **_behalf(actor, body),
     )
     return _view(c, s, actor, dispute_id)
 

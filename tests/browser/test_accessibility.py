@@ -56,6 +56,7 @@ class Audience:
     mail: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     returns: list[int] = field(default_factory=list)
+    disputes: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -89,6 +90,7 @@ def _fills(world: World, who: Audience) -> dict[str, list[Any]]:
         "key": who.mail[:1],
         "endpoint_id": [world.endpoint],
         "return_id": who.returns,
+        "dispute_id": who.disputes,
         # articles share a template: a few for the visitor, one for the signed in
         "slug": world.help_slugs[:3] if who.login is None else world.help_slugs[:1],
     }
@@ -137,6 +139,21 @@ def _returns_by_status(c: Container, where: Any) -> list[tuple[int, int]]:
     first: dict[tuple[str, str], tuple[int, int]] = {}
     for order_id, return_id, kind, status in rows:
         first.setdefault((kind, status), (order_id, return_id))
+    return sorted(first.values())
+
+
+def _disputes_by_status(c: Container, where: Any) -> list[tuple[int, int]]:
+    """(order, dispute) for one dispute in each status (the oldest)."""
+    with c.read_session() as s:
+        rows = s.execute(
+            select(m.DisputeRow.order_id, m.DisputeRow.id, m.DisputeRow.status)
+            .join(m.OrderRow, m.OrderRow.id == m.DisputeRow.order_id)
+            .where(where)
+            .order_by(m.DisputeRow.id)
+        ).all()
+    first: dict[str, tuple[int, int]] = {}
+    for order_id, dispute_id, status in rows:
+        first.setdefault(str(status), (order_id, dispute_id))
     return sorted(first.values())
 
 
@@ -194,6 +211,11 @@ def build_world(c: Container) -> World:
     support_returns = _returns_by_status(c, m.OrderRow.id > 0)
     buyer_extra += [f"/orders/{o}/returns/{r}" for o, r in buyer_returns]
     buyer_extra += sorted({f"/orders/{o}/return" for o, _ in buyer_returns})
+    # §5 disputes: one in each status for each party, at its own address, and the form
+    buyer_disputes = _disputes_by_status(c, m.OrderRow.buyer_id == buyer.id)
+    seller_disputes = _disputes_by_status(c, m.OrderRow.store_id.in_(stores))
+    buyer_extra += [f"/orders/{o}/disputes/{d}" for o, d in buyer_disputes]
+    buyer_extra += [f"/orders/{o}/dispute" for o in buyer_orders]
     audiences = {
         "visitor": Audience(
             "visitor",
@@ -207,6 +229,7 @@ def build_world(c: Container) -> World:
             mail=[str(x["key"]) for x in c.mailbox.list(to=buyer.email)],
             extra=[*buyer_extra, "/orders/999999"],
             returns=[r for _, r in buyer_returns],
+            disputes=[d for _, d in buyer_disputes],
         ),
         "seller": Audience(
             "seller",
@@ -216,8 +239,10 @@ def build_world(c: Container) -> World:
             extra=[
                 "/seller/orders/999999",
                 *(f"/seller/orders/{o}/returns/{r}" for o, r in seller_returns),
+                *(f"/seller/orders/{o}/disputes/{d}" for o, d in seller_disputes),
             ],
             returns=[r for _, r in seller_returns],
+            disputes=[d for _, d in seller_disputes],
         ),
         "support": Audience(
             "support",
@@ -229,6 +254,8 @@ def build_world(c: Container) -> World:
                 *(f"/support/orders/{o}/returns/{r}" for o, r in support_returns),
             ],
             returns=[r for _, r in support_returns],
+            # D5 the console's case page, for a dispute in each status
+            disputes=[d for _, d in _disputes_by_status(c, m.OrderRow.id > 0)],
         ),
     }
     spanish_orders = _orders_by_status(c, m.OrderRow.buyer_id == spanish.id)

@@ -13,17 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recourse.db.models.disputes import DisputeRow
-from recourse.db.models.refunds import RefundRow
 from recourse.db.queries.case_facts import no_scan_flags
-from recourse.db.queries.evidence import files_of
+from recourse.db.queries.disputes import DisputeView, dispute_view, disputes_of_order
 from recourse.db.queries.orders import order_detail
-from recourse.db.repositories.disputes import dispute_from_row
 from recourse.domain.dispute_rules import DESCRIPTION_MAX, NOTE_MAX
-from recourse.domain.disputes import Dispute as Case
 from recourse.domain.disputes import Party
 from recourse.domain.errors import InvalidInput, NotAllowed, NotFound, RuleConflict
 from recourse.domain.evidence import EvidenceLimits
-from recourse.domain.refund import dispute_ref
 from recourse.domain.roles import Actor, Role
 from recourse.services import disputes
 from recourse.services.disputes.force import force_cancellation
@@ -270,24 +266,13 @@ def _behalf(actor: Actor, body: OnBehalf | None) -> _Behalf:
     return {"on_behalf": _party(body.on_behalf), "audit_note": filled(body.audit_note)}
 
 
-def _refund_ids(s: Session, dispute_id: int) -> list[int]:
-    return list(
-        s.scalars(
-            select(RefundRow.id)
-            .where(RefundRow.cause_ref == dispute_ref(dispute_id))
-            .order_by(RefundRow.id)
-        )
-    )
-
-
-def _dispute(s: Session, d: Case, currency: str, now: datetime) -> Dispute:
-    files = files_of(s, "dispute", [d.id], api=True)[d.id]
+def _dispute(s: Session, v: DisputeView, now: datetime) -> Dispute:
     return Dispute.of(
-        d,
-        currency=currency,
-        files=files,
-        refund_ids=_refund_ids(s, d.id),
-        flags=no_scan_flags(s, d.order_id, now),  # C10: derived on read
+        v.dispute,
+        currency=v.currency,
+        files=v.files,
+        refund_ids=v.refund_ids,
+        flags=no_scan_flags(s, v.dispute.order_id, now),  # C10: derived on read
     )
 
 
@@ -295,11 +280,11 @@ def _view(c: ContainerDep, s: Session, actor: Actor, dispute_id: int) -> Dispute
     """The dispute if the actor may see its order; else 404 (another party's reads the same
     as a missing one)."""
     s.rollback()  # a fresh read after the use case's commit
-    row = s.get(DisputeRow, dispute_id)
-    detail = order_detail(s, actor, row.order_id, c.clock.now()) if row is not None else None
-    if row is None or detail is None:
+    v = dispute_view(s, dispute_id, api=True)
+    now = c.clock.now()
+    if v is None or order_detail(s, actor, v.dispute.order_id, now) is None:
         raise NotFound("dispute.not_found", dispute_id=dispute_id)
-    return _dispute(s, dispute_from_row(row), detail.order.currency, c.clock.now())
+    return _dispute(s, v, now)
 
 
 def _visible(c: ContainerDep, s: Session, actor: Actor, dispute_id: int) -> None:
@@ -354,11 +339,8 @@ def order_disputes(order_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSessio
     detail = order_detail(s, actor, order_id, c.clock.now())
     if detail is None:
         raise NotFound("page.no_order", order_id=order_id)
-    rows = s.scalars(
-        select(DisputeRow).where(DisputeRow.order_id == order_id).order_by(DisputeRow.id)
-    )
-    currency, now = detail.order.currency, c.clock.now()
-    return DisputeList(data=[_dispute(s, dispute_from_row(r), currency, now) for r in rows])
+    now = c.clock.now()
+    return DisputeList(data=[_dispute(s, v, now) for v in disputes_of_order(s, order_id, api=True)])
 
 
 @router.get("/disputes/{dispute_id}")

@@ -120,6 +120,7 @@ def demo(
         for name in ("recourse.db", "recourse.db-wal", "recourse.db-shm"):
             (data_dir / name).unlink(missing_ok=True)
         shutil.rmtree(data_dir / "mailbox", ignore_errors=True)
+        shutil.rmtree(data_dir / "evidence", ignore_errors=True)
     _upgrade(settings)
     container = build(settings, fast_hashing=True)
     if fresh:

@@ -76,6 +76,10 @@ class Rows:
         engine = _engine(url)
         tables = Base.metadata.sorted_tables
         with engine.begin() as conn:
+            # a return and its parcels point at each other (returns.return_shipment_id,
+            # shipments.return_id): no table order satisfies both keys row by row, so the
+            # rows go back as one snapshot with the keys checked by none (test databases only)
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
             for table in reversed(tables):
                 conn.execute(delete(table))
             for table in tables:

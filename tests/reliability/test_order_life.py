@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.lifecycle import OrderLife, bound, run
+from tests.reliability.lifecycle import OrderLife, ReturnLife, bound, run
 
 
 def test_order_life_keeps_its_invariants(tmp_path: Path, database_template: str) -> None:
@@ -20,6 +20,10 @@ def life(tmp_path: Path, database_template: str) -> Iterator[OrderLife]:
     machine = bound(OrderLife, tmp_path, database_template)()
     yield machine
     machine.teardown()
+
+
+def test_return_life_keeps_its_invariants(tmp_path: Path, database_template: str) -> None:
+    run(ReturnLife, tmp_path, database_template)
 
 
 def test_payment_after_the_window_closed_does_not_reopen_the_cancelled_order(

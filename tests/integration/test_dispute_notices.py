@@ -323,3 +323,27 @@ def test_withdrawal_tells_the_seller_in_app_and_the_webhooks(
         "dispute.withdrawn",
         f"Order #{w['order']}: the buyer withdrew the dispute",
     )
+
+
+def test_a_refund_after_return_is_one_email_with_where_and_by_when_to_send_it(
+    container: Container, clock: FixedClock
+) -> None:
+    c = container
+    w = _world(c, clock)
+    did = _open(c, w)
+    disputes.escalate(c.uow(), c.ctx, actor=w["seller"], dispute_id=did)
+    disputes.assign(c.uow(), c.ctx, actor=w["agent"], dispute_id=did)
+    disputes.decide(
+        c.uow(),
+        c.ctx,
+        actor=w["agent"],
+        dispute_id=did,
+        outcome="refund_after_return",
+        rationale="Send it back; the seller refunds what comes back.",
+    )
+    run_worker(c)
+
+    assert _new_mail(c, w, BUYER) == ["dispute_decided"]
+    mail = _last_mail(c, BUYER, "dispute_decided")
+    assert "Send the items to Calle Mayor 1, 28013 Madrid by" in mail["text"]
+    assert "return.approved" in _events(c, "return.")

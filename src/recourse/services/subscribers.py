@@ -294,7 +294,8 @@ SUBSCRIBERS: dict[type[Happened], tuple[Handler, ...]] = {
     ProtectionEndingSoon: (remind_buyer_protection,),
     ProtectionExtensionRequested: (announce_extension_requested,),
     events.ReturnRequested: (returns.announce_requested,),
-    events.ReturnApproved: (returns.announce_approved,),
+    # a return a dispute carried out is told in the dispute's email: its handler publishes only
+    events.ReturnApproved: (disputes.announce_return_approved,),
     events.ReturnDeclined: (returns.announce_declined,),
     events.ReturnOffered: (returns.announce_offered,),
     events.ReturnOfferAnswered: (returns.announce_offer_answered,),

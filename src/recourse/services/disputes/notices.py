@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from recourse.domain.disputes import Dispute, Party, Proposal
+from recourse.domain.disputes import OPEN_STATUSES, Dispute, Party, Proposal
 from recourse.domain.money import Money
 from recourse.domain.order import Order
 from recourse.domain.refund import RefundCause
+from recourse.domain.returns import ReturnKind
 from recourse.services import events
 from recourse.services.events import (
     DisputeAppealed,
@@ -35,11 +36,13 @@ from recourse.services.events import (
     DisputeResponded,
     DisputeWithdrawn,
     RefundRecorded,
+    ReturnApproved,
 )
 from recourse.services.notify import moment, money_fact, notify_store_staff, notify_user
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
 from recourse.services.refunds import notices as refund_notices
+from recourse.services.returns import notices as return_notices
 
 
 def _amount(order: Order, minor: int | None) -> dict[str, Any] | None:
@@ -553,3 +556,36 @@ def announce_refund_created(uow: UnitOfWork, ctx: Context, e: RefundRecorded) ->
         )
         return
     refund_notices.announce_created(uow, ctx, e)
+
+
+def _carried_out_return(uow: UnitOfWork, e: ReturnApproved) -> bool:
+    """A return a dispute opened and approved in the same step (D3-D5: return and refund, or
+    refund after return): never asked through R1, so it has no answer-by time, and the order's
+    dispute is still open while it is carried out."""
+    r = e.ret
+    if r.kind is not ReturnKind.buyer_return or r.respond_by is not None or e.automatic:
+        return False
+    return any(d.status in OPEN_STATUSES for d in uow.disputes.for_order(e.order.id))
+
+
+def announce_return_approved(uow: UnitOfWork, ctx: Context, e: ReturnApproved) -> None:
+    """R2/R3: a return a dispute carried out publishes `return.approved` only — the dispute's
+    email (its decision or settlement) tells the buyer where to send the items and by when;
+    every other approval is told as returns tell it (so is one without an address on file,
+    whose sellers are asked for one)."""
+    order, r = e.order, e.ret
+    if r.return_address is None or not _carried_out_return(uow, e):
+        return_notices.announce_approved(uow, ctx, e)
+        return
+    events.publish(
+        uow,
+        event_type="return.approved",
+        data=return_notices.event_data(
+            order,
+            r,
+            ship_by=moment(r.ship_by),
+            automatic=e.automatic,
+            return_address=r.return_address,
+        ),
+        now=e.at,
+    )

@@ -35,6 +35,12 @@ NOT_SHOWN = frozenset(
     {"no_request_pending", "request_pending", "cancellation_pending", "no_extension_request"}
 )
 
+# Closed dispute kinds worth a line on the order page: a window with its dates, or the dispute
+# already open (said once); the others (no such case on this order) are on the dispute form.
+DISPUTE_SHOWN = frozenset(
+    {"dispute_window_not_open", "dispute_window_closed", "dispute_already_open"}
+)
+
 # Where an alternative that is a path of this page is taken.
 ON_THIS_PAGE = {
     "approve_request": "#cancel-request",
@@ -80,6 +86,8 @@ class OptionsPanel:
             if o.blocker is not None:
                 if o.blocker.code in NOT_SHOWN or o.blocker.sentence in seen:
                     continue
+                if o.path == "open_dispute" and o.blocker.code not in DISPUTE_SHOWN:
+                    continue  # a kind that does not apply here; the dispute form lists it
                 seen.add(o.blocker.sentence)
             rows.append(o)
         return rows

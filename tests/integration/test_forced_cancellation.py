@@ -393,3 +393,35 @@ def test_a_late_refund_is_offered_as_refund_not_received_to_its_buyer_only(
         refund_id=refund_id,
     )
     assert not offered(w["buyer"])  # one open dispute per order: it is open already
+
+
+def test_the_forced_refund_goes_out_and_the_order_closes_after_the_appeal_window(
+    container: Container, clock: FixedClock, w: dict[str, Any]
+) -> None:
+    """The worker sends the refund (its gateway answers kept as its history); once it has
+    succeeded and nobody appealed by `appeal_by`, the dispute is resolved and the order,
+    cancelled with nothing left open, is closed."""
+    dispute_id = _escalated(container, clock, w)
+    after = force_cancellation(
+        container.uow(), container.ctx, actor=w["agent"], dispute_id=dispute_id, rationale=RATIONALE
+    )
+    run_worker(container)
+    with container.read_session() as s:
+        [history] = refund_history(s, w["order"])
+    assert [a.kind for a in history.attempts] == ["answer"]
+    assert history.attempts[0].reference == history.gateway_reference is not None
+    assert history.status in ("processing", "succeeded")
+
+    clock.advance(timedelta(days=5))
+    run_worker(container)  # the sandbox has settled: the check finds it succeeded
+    assert after.appeal_by is not None
+    clock.set(after.appeal_by)
+    settle_due(container.uow(), container.ctx, order_id=w["order"])
+    assert disputes_status(container, dispute_id) is DisputeStatus.resolved
+    with container.read_session() as s:
+        [history] = refund_history(s, w["order"])
+        stored = s.get(m.OrderRow, w["order"])
+        assert stored is not None
+        status = stored.status
+    assert history.status == "succeeded"
+    assert status == str(OrderStatus.closed)

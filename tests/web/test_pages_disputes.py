@@ -353,3 +353,52 @@ def test_a_party_adds_evidence_to_an_open_dispute(client: TestClient, container:
     )
     assert added.status_code == 303, added.text
     assert "Photo: label.png" in client.get(url).text
+
+
+def test_the_buyer_appeals_and_a_second_agent_decides_the_appeal(
+    client: TestClient, container: Container
+) -> None:
+    p = People(container)
+    dispute_id = _opened(client, p)
+    mine = f"/orders/{p.order}/disputes/{dispute_id}"
+    page = client.get(mine)
+    client.post(f"{mine}/escalate", data={"csrf_token": csrf_from(page)})
+    agent, other_agent = actor_of(container, p.agent), actor_of(container, p.other_agent)
+    disputes.assign(container.uow(), container.ctx, actor=agent, dispute_id=dispute_id)
+    disputes.decide(
+        container.uow(),
+        container.ctx,
+        actor=agent,
+        dispute_id=dispute_id,
+        outcome="no_refund",
+        rationale="The listing said the shade may vary.",
+    )
+    page = client.get(mine)
+    assert "The listing said the shade may vary." in page.text
+    assert "Appeal until" in page.text
+    no_reason = client.post(f"{mine}/appeal", data={"csrf_token": csrf_from(page), "reason": ""})
+    assert no_reason.status_code == 422
+    assert 'id="reason-error"' in no_reason.text
+    appealed = client.post(
+        f"{mine}/appeal", data={"csrf_token": csrf_from(page), "reason": "It is cracked."}
+    )
+    assert appealed.status_code == 303, appealed.text
+    page = client.get(mine)
+    assert "A different support agent looks at the appeal" in page.text
+    assert "Send the appeal" not in page.text
+    disputes.assign(container.uow(), container.ctx, actor=other_agent, dispute_id=dispute_id)
+    disputes.decide(
+        container.uow(),
+        container.ctx,
+        actor=other_agent,
+        dispute_id=dispute_id,
+        outcome="full_refund",
+        rationale="On a second look the photo shows a crack.",
+    )
+    page = client.get(mine)
+    assert "Support&#39;s decision on the appeal" in page.text or (
+        "Support's decision on the appeal" in page.text
+    )
+    assert "On a second look the photo shows a crack." in page.text
+    assert "The listing said the shade may vary." in page.text
+    assert "Your refund" in page.text

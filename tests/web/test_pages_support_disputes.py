@@ -614,3 +614,31 @@ def test_the_force_form_is_only_on_an_escalated_refused_cancellation(
     page = client.get(f"/support/disputes/{dispute_id}").text
 
     assert "force-cancellation" not in page
+
+
+def test_the_amount_filter_reads_one_currency(
+    client: TestClient, container: Container, clock: FixedClock, w: dict[str, Any]
+) -> None:
+    euros = escalated(container, w)  # €60.00 captured
+    yen_order = make_order(
+        container,
+        buyer_id=w["buyer"],
+        store_id=w["store"],
+        currency="JPY",
+        shipping_fee=500,
+        lines=[NewLine("SKU-1", "Desk lamp", 2500, 2, 0, 500)],
+    )
+    pay(container, yen_order)
+    shipment = ship_all(container, yen_order)
+    carrier_event(container, shipment, CarrierEvent.delivered)
+    yen = escalated(container, w, yen_order)  # ¥6,000 captured
+    as_agent(client)
+
+    in_yen = client.get("/support/disputes", params={"amount": "1000", "currency": "JPY"}).text
+    in_euros = client.get("/support/disputes", params={"amount": "50", "currency": "EUR"}).text
+    too_much = client.get("/support/disputes", params={"amount": "61", "currency": "EUR"}).text
+
+    assert queue_ids(in_yen) == [yen]
+    assert queue_ids(in_euros) == [euros]
+    assert queue_ids(too_much) == []
+    assert '<option value="JPY" selected>JPY</option>' in in_yen

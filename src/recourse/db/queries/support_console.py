@@ -24,6 +24,18 @@ def support_agents(session: Session) -> dict[int, str]:
     return {user_id: name for user_id, name in rows}
 
 
+def dispute_currencies(session: Session) -> list[str]:
+    """The currencies of the disputed orders, most disputes first (the queue's amount filter
+    is in one of them)."""
+    rows = session.execute(
+        select(m.OrderRow.currency, func.count())
+        .join(m.DisputeRow, m.DisputeRow.order_id == m.OrderRow.id)
+        .group_by(m.OrderRow.currency)
+        .order_by(func.count().desc(), m.OrderRow.currency)
+    )
+    return [currency for currency, _ in rows]
+
+
 def unassigned_escalated(session: Session) -> int:
     """Escalated disputes no agent has taken, and appealed ones without their appeal's agent."""
     d = m.DisputeRow

@@ -20,6 +20,7 @@ from recourse.db.queries.disputes import dispute_view, support_queue
 from recourse.db.queries.orders import order_detail
 from recourse.db.queries.stores import all_stores
 from recourse.db.queries.support_console import (
+    dispute_currencies,
     orders_with_disputes_due,
     support_agents,
     unassigned_escalated,
@@ -53,9 +54,9 @@ from recourse.web.templating import render, templates
 
 router = APIRouter(prefix="/support")
 
-# The queue's amount filter reads what the agent typed with two decimals (the orders' own
-# currencies are not converted: the filter compares minor units).
-QUEUE_DIGITS_CURRENCY = "EUR"
+# The queue's amount filter is in one currency (no conversion): the amount typed is read in
+# that currency's minor units and only that currency's orders are kept.
+DEFAULT_CURRENCY = "EUR"
 # Status filter: by default what waits for support (escalated and appealed).
 STATUS_CHOICES = ("waiting", "open", "all", *(str(s) for s in DisputeStatus))
 # What an agent may do for a party (D5: only with an audit note).
@@ -91,6 +92,7 @@ def queue(
     type: str | None = None,
     age: str | None = None,
     amount: str | None = None,
+    currency: str | None = None,
     store: str | None = None,
     assignee: str | None = None,
     status: str | None = None,
@@ -102,7 +104,10 @@ def queue(
     kind = type if type in set(DisputeType) else None
     days = optional_int(age, "age")
     typed_amount = (amount or "").strip()
-    at_least = parse_amount(typed_amount, QUEUE_DIGITS_CURRENCY) if typed_amount else None
+    with c.read_session() as session:
+        currencies = dispute_currencies(session)
+    in_currency = currency if currency in currencies else (currencies or [DEFAULT_CURRENCY])[0]
+    at_least = parse_amount(typed_amount, in_currency) if typed_amount else None
     store_id = optional_int(store, "store")
     assignee_id, unassigned, assignee_kept = _assignee_filter(assignee, user)
     chosen_status = status if status in STATUS_CHOICES else "waiting"
@@ -125,6 +130,7 @@ def queue(
         "type": kind,
         "age": days,
         "amount": typed_amount or None,
+        "currency": in_currency if typed_amount else None,
         "store": store_id,
         "assignee": assignee_kept or None,
         "status": None if chosen_status == "waiting" else chosen_status,
@@ -135,7 +141,13 @@ def queue(
         "disputes/support_queue.html",
         {
             "user": user,
-            "rows": [console.queue_row(v, now, words, user.id, agents) for v in page.items],
+            "rows": [
+                console.queue_row(v, now, words, user.id, agents)
+                for v in page.items
+                # the page may come out shorter; its cursor still moves past what was read
+                if at_least is None or v.currency == in_currency
+            ],
+            "currencies": currencies,
             "filters": filters,
             "types": {str(t): label(TYPE_LABELS, str(t), words) for t in DisputeType},
             "statuses": {str(s): label(STATUS_LABELS, str(s), words) for s in DisputeStatus},

@@ -5,25 +5,21 @@ rationale. Nothing here decides; what a reader may do is what the guide's disput
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from fastapi import Request
 from jinja2 import pass_context
 from jinja2.runtime import Context as TemplateContext
-from sqlalchemy import func, select
 
 from recourse.container import Container
-from recourse.db.models.disputes import DisputeRow as DisputeModel
 from recourse.db.queries import disputes as dispute_queries
+from recourse.db.queries import seller_disputes as seller_queries
 from recourse.db.queries.disputes import DisputeView
 from recourse.db.queries.orders import OrderDetail
-from recourse.db.repositories.disputes import dispute_from_row
 from recourse.domain.accounts import User
 from recourse.domain.disputes import (
-    UNSETTLED_STATUSES,
     Decision,
     Dispute,
     DisputeStatus,
@@ -489,17 +485,12 @@ def order_disputes_panel(context: TemplateContext) -> DisputesPanel:
 templates.env.globals["order_disputes"] = order_disputes_panel
 
 
-def dispute_values(form: Mapping[str, str]) -> dict[str, Any]:
-    """What was typed in a dispute form, to send back with an error."""
-    return {key: value for key, value in form.items() if key != "csrf_token"}
-
-
 def first_open(views: Iterable[DisputeView]) -> Dispute | None:
     return next((v.dispute for v in views if v.dispute.open), None)
 
 
 @dataclass(frozen=True, slots=True)
-class DisputeRow:
+class SellerRow:
     """One dispute in the sellers' list."""
 
     id: int
@@ -513,26 +504,15 @@ class DisputeRow:
     waits_for_you: bool
 
 
-def seller_disputes(c: Container, store_ids: Iterable[int], words: Words) -> list[DisputeRow]:
-    """The open disputes of the sellers' stores (and decided ones still open to appeal), the
-    soonest deadline first, after the passed deadlines of their orders are applied (§10)."""
-    stores = sorted(store_ids)
-    if not stores:
-        return []
-    unsettled = [str(s) for s in UNSETTLED_STATUSES]
+def seller_disputes(c: Container, store_ids: Iterable[int], words: Words) -> list[SellerRow]:
+    """The disputes of the sellers' stores still going (open, or decided with the appeal
+    window running), the soonest deadline first, after the passed deadlines of their orders
+    are applied (§10)."""
     with c.read_session() as session:
-        query = select(DisputeModel.order_id).where(
-            DisputeModel.store_id.in_(stores), DisputeModel.status.in_(unsettled)
-        )
-        settle_listed(c, session, sorted(set(session.scalars(query))))
-        rows = session.scalars(
-            select(DisputeModel)
-            .where(DisputeModel.store_id.in_(stores), DisputeModel.status.in_(unsettled))
-            .order_by(DisputeModel.due_at.is_(None), DisputeModel.due_at, DisputeModel.id)
-        ).all()
-        found = [dispute_from_row(r) for r in rows]
+        settle_listed(c, session, seller_queries.going_order_ids(session, store_ids))
+        found = seller_queries.going_disputes(session, store_ids)
     return [
-        DisputeRow(
+        SellerRow(
             id=d.id,
             order_id=d.order_id,
             url=dispute_url("seller", d.order_id, d.id),
@@ -552,21 +532,11 @@ def waiting_disputes(context: TemplateContext) -> int:
     """The number next to "Disputes" in a seller's header: disputes waiting for their answer."""
     user = context.get("user")
     request = context.get("request")
-    if user is None or request is None or user.role is not Role.seller or not user.store_ids:
+    if user is None or request is None or user.role is not Role.seller:
         return 0
     c: Container = request.app.state.container
     with c.read_session() as session:
-        return int(
-            session.scalar(
-                select(func.count())
-                .select_from(DisputeModel)
-                .where(
-                    DisputeModel.store_id.in_(sorted(user.store_ids)),
-                    DisputeModel.status == str(DisputeStatus.awaiting_seller),
-                )
-            )
-            or 0
-        )
+        return seller_queries.awaiting_answer(session, user.store_ids)
 
 
 templates.env.globals["waiting_disputes"] = waiting_disputes

@@ -24,6 +24,7 @@ TELLERS = {
     "returns/notices.py",
     "returns/parcel_notices.py",
     "disputes/notices.py",
+    "disputes/outcome_notices.py",
     "disputes/force_notices.py",
 }
 TELLING = {"notify_user", "notify_store_staff", "queue_email", "publish"}

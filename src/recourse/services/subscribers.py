@@ -37,6 +37,7 @@ from recourse.services.conversation_notices import (
 )
 from recourse.services.disputes import force_notices
 from recourse.services.disputes import notices as disputes
+from recourse.services.disputes import outcome_notices as dispute_outcomes
 from recourse.services.events import (
     AnswerReminderDue,
     CancellationCompleted,
@@ -283,7 +284,7 @@ SUBSCRIBERS: dict[type[Happened], tuple[Handler, ...]] = {
     AnswerReminderDue: (remind_seller,),
     OverdueReminderDue: (remind_seller_overdue,),
     # a refund a dispute made is told in the dispute's email: its handler publishes only
-    RefundRecorded: (disputes.announce_refund_created,),
+    RefundRecorded: (dispute_outcomes.announce_refund_created,),
     RefundStatusChanged: (announce_status,),
     # Support reads it on its refunds page (the timeline has it); nobody is sent anything.
     RefundNeedsAttention: (),
@@ -295,7 +296,7 @@ SUBSCRIBERS: dict[type[Happened], tuple[Handler, ...]] = {
     ProtectionExtensionRequested: (announce_extension_requested,),
     events.ReturnRequested: (returns.announce_requested,),
     # a return a dispute carried out is told in the dispute's email: its handler publishes only
-    events.ReturnApproved: (disputes.announce_return_approved,),
+    events.ReturnApproved: (dispute_outcomes.announce_return_approved,),
     events.ReturnDeclined: (returns.announce_declined,),
     events.ReturnOffered: (returns.announce_offered,),
     events.ReturnOfferAnswered: (returns.announce_offer_answered,),
@@ -323,9 +324,9 @@ SUBSCRIBERS: dict[type[Happened], tuple[Handler, ...]] = {
     events.DisputeInfoRequested: (disputes.announce_info_requested,),
     events.DisputeInfoAnswered: (disputes.announce_info_answered,),
     events.DisputeInfoOverdue: (disputes.announce_info_overdue,),
-    events.DisputeDecided: (disputes.announce_decided,),
+    events.DisputeDecided: (dispute_outcomes.announce_decided,),
     events.DisputeAppealed: (disputes.announce_appealed,),
-    events.DisputeResolved: (disputes.announce_resolved,),
+    events.DisputeResolved: (dispute_outcomes.announce_resolved,),
     events.DisputeWithdrawn: (disputes.announce_withdrawn,),
     events.DisputeReminderDue: (disputes.remind,),
 }

@@ -295,6 +295,12 @@ def test_silence_reminds_the_seller_once_then_carries_out_the_request_and_tells_
     run_worker(c)
     run_worker(c)
     assert _new_mail(c, w, SELLER) == ["dispute_opened", "dispute_reminder"]
+    reminder = _last_mail(c, SELLER, "dispute_reminder")
+    assert 'lang="es"' in reminder["html"]
+    assert f"/seller/orders/{w['order']}/disputes/{did}" in reminder["text"]
+    notes = _notices(c, w["seller_id"])
+    assert notes[-1][1] == f"Order #{w['order']}: answer the dispute"
+    assert "or the buyer's request is carried out automatically" in notes[-1][2]
     clock.advance(timedelta(days=1))
     run_worker(c)
 
@@ -347,3 +353,52 @@ def test_a_refund_after_return_is_one_email_with_where_and_by_when_to_send_it(
     mail = _last_mail(c, BUYER, "dispute_decided")
     assert "Send the items to Calle Mayor 1, 28013 Madrid by" in mail["text"]
     assert "return.approved" in _events(c, "return.")
+
+
+def test_both_sides_are_reminded_before_negotiation_ends_and_the_side_asked_before_its_answer_is_due(
+    container: Container, clock: FixedClock
+) -> None:
+    c = container
+    w = _world(c, clock)
+    did = _open(c, w)
+    disputes.respond(
+        c.uow(),
+        c.ctx,
+        actor=w["seller"],
+        dispute_id=did,
+        action="counter",
+        wanted="return_and_refund",
+    )
+    run_worker(c)
+    clock.advance(timedelta(days=6, hours=1))  # escalate_at (7 days) is less than a day away
+    run_worker(c)
+    assert _new_mail(c, w, BUYER) == ["dispute_proposal", "dispute_reminder"]
+    assert _new_mail(c, w, SELLER)[-1] == "dispute_reminder"
+    buyer_mail = _last_mail(c, BUYER, "dispute_reminder")
+    assert (
+        "is not settled by" in buyer_mail["text"]
+        and "our support team decides it" in buyer_mail["text"]
+    )
+    assert (
+        _notices(c, w["buyer_id"])[-1][1]
+        == f"Order #{w['order']}: the dispute goes to support soon"
+    )
+
+    disputes.escalate(c.uow(), c.ctx, actor=w["buyer"], dispute_id=did)
+    disputes.assign(c.uow(), c.ctx, actor=w["agent"], dispute_id=did)
+    disputes.request_info(
+        c.uow(),
+        c.ctx,
+        actor=w["agent"],
+        dispute_id=did,
+        party="buyer",
+        question="Is the box damaged too?",
+        due_at=clock.now() + timedelta(days=2),
+    )
+    run_worker(c)
+    clock.advance(timedelta(days=1, hours=1))
+    run_worker(c)
+    assert _new_mail(c, w, BUYER)[-2:] == ["dispute_info_requested", "dispute_reminder"]
+    info_mail = _last_mail(c, BUYER, "dispute_reminder")
+    assert "Answer support's question on the dispute" in info_mail["text"]
+    assert _notices(c, w["buyer_id"])[-1][1] == f"Order #{w['order']}: answer support's question"

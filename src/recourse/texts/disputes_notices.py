@@ -121,12 +121,17 @@ def _resolved_body(words: Words, facts: Mapping[str, Any]) -> str:
     return words._(msgid) if msgid else ""
 
 
+# a reminder names the deadline it comes before (the reminder's own name is accepted too)
+RESPOND_DEADLINES = frozenset({"dispute.respond_by", "dispute.respond_reminder"})
+INFO_DEADLINES = frozenset({"dispute.info_due", "dispute.info_reminder"})
+
+
 def _reminder_title(words: Words, facts: Mapping[str, Any]) -> str:
-    if facts.get("deadline") == "dispute.info_reminder":
+    if facts.get("deadline") in INFO_DEADLINES:
         return words._(
             N_("Order #%(order_id)s: answer support's question"), order_id=facts.get("order_id")
         )
-    if facts.get("deadline") == "dispute.respond_reminder":
+    if facts.get("deadline") in RESPOND_DEADLINES:
         return words._(
             N_("Order #%(order_id)s: answer the dispute"), order_id=facts.get("order_id")
         )
@@ -137,11 +142,11 @@ def _reminder_title(words: Words, facts: Mapping[str, Any]) -> str:
 
 def _reminder_body(words: Words, facts: Mapping[str, Any]) -> str:
     due = words.when(facts.get("due_at"))
-    if facts.get("deadline") == "dispute.info_reminder":
+    if facts.get("deadline") in INFO_DEADLINES:
         return words._(
             N_("Answer by %(due_at)s, or support decides with what they have."), due_at=due
         )
-    if facts.get("deadline") == "dispute.respond_reminder":
+    if facts.get("deadline") in RESPOND_DEADLINES:
         return words._(
             N_("Answer by %(due_at)s, or the buyer's request is carried out automatically."),
             due_at=due,

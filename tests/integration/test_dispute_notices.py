@@ -355,7 +355,7 @@ def test_a_refund_after_return_is_one_email_with_where_and_by_when_to_send_it(
     assert "return.approved" in _events(c, "return.")
 
 
-def test_both_sides_are_reminded_before_negotiation_ends_and_the_side_asked_before_its_answer_is_due(
+def test_both_sides_are_reminded_before_negotiation_ends_and_the_side_asked_before_due(
     container: Container, clock: FixedClock
 ) -> None:
     c = container

@@ -14,13 +14,16 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from recourse.container import Container
+from recourse.domain.returns import ReturnLine
 from recourse.domain.roles import Role
 from recourse.domain.shipment import CarrierEvent
 from recourse.integrations.clock import FixedClock
 from recourse.services import disputes
+from recourse.services import returns as return_services
 from tests.factories import (
     actor_of,
     carrier_event,
+    get_order,
     make_order,
     make_store,
     make_user,
@@ -402,3 +405,31 @@ def test_the_buyer_appeals_and_a_second_agent_decides_the_appeal(
     assert "On a second look the photo shows a crack." in page.text
     assert "The listing said the shade may vary." in page.text
     assert "Your refund" in page.text
+
+
+def test_a_declined_return_is_escalated_from_its_page_with_the_kind_chosen(
+    client: TestClient, container: Container
+) -> None:
+    p = People(container)
+    line = get_order(container, p.order).lines[0].id
+    return_id = return_services.request_return(
+        container.uow(),
+        container.ctx,
+        actor=actor_of(container, p.buyer),
+        order_id=p.order,
+        lines=[ReturnLine(line, 1)],
+        reason="damaged",
+        description="Cracked shade.",
+    )
+    return_services.decline_return(
+        container.uow(),
+        container.ctx,
+        actor=actor_of(container, p.seller),
+        return_id=return_id,
+        reason="It was fine when it left.",
+    )
+    login(client, "ann@example.com")
+    link = f"/orders/{p.order}/dispute?type=return_refused:{return_id}"
+    assert f'href="{link}"' in client.get(f"/orders/{p.order}/returns/{return_id}").text
+    form = client.get(link)
+    assert f'value="return_refused:{return_id}" required checked' in form.text

@@ -356,11 +356,19 @@ UNSTORABLE = [
 def right_party(rule: Rule) -> str:
     """A party the rule lets through, so the request reaches the database: the one who sees
     most, answered (2xx) rather than sent to their own page if there is such a one; or one a
-    rule of the seeded world answers 409 (the request got past the door to the rules)."""
+    rule of the seeded world answers 409 (the request got past the door to the rules), 422
+    (past the door, but the world's body is not a whole request) or, last, 404 (the world holds
+    nothing of the kind for anyone)."""
     outcomes = dict(zip(PARTIES, rule.expect, strict=True))
-    allowed = [party for party in RIGHT_PARTIES if outcomes[party] in SUCCESS] or [
-        party for party in RIGHT_PARTIES if outcomes[party] == 409
-    ]
+    allowed = (
+        [party for party in RIGHT_PARTIES if outcomes[party] in SUCCESS]
+        or [party for party in RIGHT_PARTIES if outcomes[party] == 409]
+        # past the door but the world's body is not enough (an upload with no file)
+        or [party for party in RIGHT_PARTIES if outcomes[party] == 422]
+        # the door lets them look, but the world holds nothing for them to find (a question
+        # nobody asked): a number beyond 64 bits must still be a clean 404 or 422
+        or [party for party in RIGHT_PARTIES if outcomes[party] == 404]
+    )
     return min(allowed, key=lambda party: outcomes[party] == AWAY)
 
 

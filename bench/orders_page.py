@@ -36,7 +36,7 @@ from bench.common import (
     say,
     timing_line,
 )
-from bench.seeding import INSTANT, make_store, reserve_ids
+from bench.seeding import INSTANT, make_store, recount_store_statuses, reserve_ids
 from recourse.container import Container
 from recourse.db import models as m
 from recourse.db.queries.orders import list_orders, tab_counts
@@ -199,9 +199,11 @@ def seed(
                 conn.execute(t["order_lines"].insert(), lines)
             done += size
             advance(size)
+    with c.engine.begin() as conn:
+        recount_store_statuses(conn)
     with c.engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
-            "VACUUM ANALYZE orders, order_lines, users"
+            "VACUUM ANALYZE orders, order_lines, users, store_status_counts"
         )
     return [(s, seller, v) for s, seller, v in stores], now
 

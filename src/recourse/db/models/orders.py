@@ -63,6 +63,23 @@ class OrderRow(Base):
     )
 
 
+class StoreStatusCountRow(Base):
+    """How many orders a store has per stored status, kept by the write that changes
+    `orders.status` (order creation, `set_status`), in the same transaction: the seller's tab
+    counts read a few of these rows instead of counting the store's orders. Each store's count
+    is split over `STATUS_COUNT_SLOTS` rows (by order id) so that concurrent writes to one
+    big store rarely wait for the same row."""
+
+    __tablename__ = "store_status_counts"
+    store_id: Mapped[int] = mapped_column(Id, ForeignKey("stores.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    slot: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(BigInteger)
+
+
+STATUS_COUNT_SLOTS = 16
+
+
 class OrderLineRow(Base):
     __tablename__ = "order_lines"
     id: Mapped[int] = mapped_column(Id, primary_key=True)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
 from recourse.db import models as m
+from recourse.db.models.orders import STATUS_COUNT_SLOTS, StoreStatusCountRow
 from recourse.db.repositories.writes import hold
 from recourse.domain.disputes import UNSETTLED_STATUSES
 from recourse.domain.order import (
@@ -76,6 +81,32 @@ def order_from_row(row: m.OrderRow) -> Order:
     )
 
 
+@cache
+def _count_upsert(dialect: str) -> Any:
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = cast(Table, StoreStatusCountRow.__table__)
+    stmt = insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=["store_id", "status", "slot"],
+        set_={"count": table.c["count"] + stmt.excluded["count"]},
+    )
+
+
+def count_status_moves(
+    session: Session, store_id: int, order_id: int, moves: Mapping[str, int]
+) -> None:
+    """Add `moves` ({stored status: +n/-n}) to the store's counts, in the caller's transaction.
+    Whoever writes `orders.status` calls this with the same change. The rows go in status
+    order, so two transactions lock a slot's rows in the same order (no deadlock)."""
+    rows = [
+        {"store_id": store_id, "status": status, "slot": order_id % STATUS_COUNT_SLOTS, "count": n}
+        for status, n in sorted(moves.items())
+        if n
+    ]
+    if rows:
+        session.connection().execute(_count_upsert(session.get_bind().dialect.name), rows)
+
+
 class SqlOrders:
     def __init__(self, session: Session) -> None:
         self.s = session
@@ -100,6 +131,7 @@ class SqlOrders:
         )
         self.s.add(row)
         self.s.flush()
+        count_status_moves(self.s, order.store_id, row.id, {row.status: 1})
         for position, line in enumerate(order.lines):
             self.s.add(
                 m.OrderLineRow(
@@ -194,6 +226,7 @@ class SqlOrders:
     def set_status(self, order_id: int, status: str, at: datetime) -> None:
         row = self.s.get(m.OrderRow, order_id)
         if row is not None and row.status != str(status):
+            count_status_moves(self.s, row.store_id, order_id, {row.status: -1, str(status): 1})
             row.status = str(status)
             row.status_changed_at = at
 

@@ -38,6 +38,7 @@ from tests.factories import (
     make_store,
     make_user,
     pay,
+    ship_all,
 )
 from tests.integration.support import mail_templates, run_worker, timeline_of
 
@@ -353,6 +354,7 @@ def test_every_gateway_answer_and_failure_is_kept_as_the_refunds_history(
 def test_a_late_refund_is_offered_as_refund_not_received_to_its_buyer_only(
     container: Container, clock: FixedClock, w: dict[str, Any]
 ) -> None:
+    ship_all(container, w["order"])  # shipped: no overdue auto-cancel refunds it meanwhile
     refund_id = issue_manual_refund(
         container.uow(),
         container.ctx,
@@ -425,3 +427,43 @@ def test_the_forced_refund_goes_out_and_the_order_closes_after_the_appeal_window
         status = stored.status
     assert history.status == "succeeded"
     assert status == str(OrderStatus.closed)
+
+
+def test_only_the_refund_the_guide_offers_is_linked(
+    container: Container, clock: FixedClock, w: dict[str, Any]
+) -> None:
+    """The guide names one refund for `refund_not_received`: the latest neither arrived nor
+    failed. An older late refund, or a failed one (support is on it), is not linked."""
+    ship_all(container, w["order"])  # shipped: no overdue auto-cancel refunds it meanwhile
+
+    def manual(amount: int) -> int:
+        return issue_manual_refund(
+            container.uow(),
+            container.ctx,
+            actor=w["agent"],
+            order_id=w["order"],
+            amount=amount,
+            reason="goodwill",
+            gateway=container.ctx.gateway,
+        )
+
+    older, latest = manual(500), manual(700)
+    with container.uow() as uow:
+        refund = uow.refunds.get(latest)
+    assert refund is not None
+    clock.set(datetime.combine(refund.expected_latest, datetime.min.time(), UTC) + timedelta(1))
+    pairs = [(older, w["order"]), (latest, w["order"])]
+
+    def offered() -> frozenset[int]:
+        return disputable_refunds(container.uow(), container.ctx, actor=w["buyer"], refunds=pairs)
+
+    assert offered() == {latest}
+    refunds.record_gateway_answer(
+        container.uow(),
+        container.ctx,
+        refund_id=latest,
+        answer=GatewayRefund(
+            reference="re_x", status=GatewayStatus.failed, failure_reason="card closed"
+        ),
+    )
+    assert offered() == {older}  # the failed one is support's; the older is the latest now

@@ -129,6 +129,9 @@ def test_the_buyers_refunds_page_links_a_late_refund_to_a_dispute(
     assert page.status_code == 200
     assert f'href="{link}"' in page.text
     assert "Not arrived? Open a dispute" in page.text
+    form = client.get(link)  # the dispute form, this refund's kind chosen
+    assert form.status_code == 200
+    assert f'value="refund_not_received:{refund_id}" required checked' in form.text
 
 
 def test_the_timeline_tells_the_voided_parcel_in_words(

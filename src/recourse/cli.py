@@ -57,6 +57,19 @@ def _logging() -> None:
     )
 
 
+def _metrics_folder(settings: Settings, *, empty: bool) -> None:
+    """Prometheus's multiprocess mode: each process of this install writes its metrics to files
+    in one folder (`metrics/` in the data dir, or PROMETHEUS_MULTIPROC_DIR when set) and a scrape
+    adds them up. Set before any metric exists, so before the web app or a worker counts; the
+    command that starts the web processes empties it first, a separate worker only joins it."""
+    folder = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.data_dir / "metrics")
+    folder.mkdir(parents=True, exist_ok=True)
+    if empty:
+        for old in folder.glob("*.db"):
+            old.unlink(missing_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder.resolve())
+
+
 def _serve(container: Container, host: str, port: int, workers: int, embedded_worker: bool) -> None:
     import uvicorn
 
@@ -142,6 +155,7 @@ def demo(
     if no_serve:
         return
     _logging()
+    _metrics_folder(settings, empty=True)
     _serve(container, host, port, 1, settings.embedded_worker)
 
 
@@ -157,6 +171,7 @@ def serve(
     """Run the web server (and, unless --no-worker, an embedded worker thread)."""
     _logging()
     settings = Settings()
+    _metrics_folder(settings, empty=True)
     _serve(_container(settings), host, port, workers, settings.embedded_worker and not no_worker)
 
 
@@ -169,7 +184,9 @@ def worker(
     import threading
 
     _logging()
-    container = _container()
+    settings = Settings()
+    _metrics_folder(settings, empty=False)
+    container = _container(settings)
     w = _worker(container)
     if once:
         handled = w.run_once()

@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.datastructures import Secret
@@ -20,9 +20,10 @@ from recourse import __version__
 from recourse.container import Container
 from recourse.i18n import N_
 from recourse.web import errors, language
+from recourse.web import metrics as prometheus
 from recourse.web.idempotency import IdempotencyMiddleware, document_idempotency_key
 from recourse.web.limits import MAX_BODY_BYTES, UPLOAD_MAX_BODY_BYTES, BodyLimitMiddleware
-from recourse.web.metrics import METRICS, MetricsMiddleware
+from recourse.web.metrics import MetricsMiddleware
 from recourse.web.templating import TEMPLATES, render
 
 # An error page's title by its status, and the bare reasons Starlette gives for its own.
@@ -81,6 +82,7 @@ def create_app(container: Container) -> FastAPI:
 
         sync_at_start(container)  # the help centre's table follows its Markdown files
         yield
+        prometheus.process_exited()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -155,7 +157,7 @@ def create_app(container: Container) -> FastAPI:
         )
 
     @app.get("/metrics", include_in_schema=False)
-    def metrics() -> PlainTextResponse:
-        return PlainTextResponse(METRICS.render(), media_type="text/plain; version=0.0.4")
+    def metrics() -> Response:
+        return Response(prometheus.exposition(container), media_type=prometheus.CONTENT_TYPE)
 
     return app

@@ -1,61 +1,73 @@
-"""Prometheus text exposition of request counts and latencies, without extra dependencies."""
+"""Prometheus metrics: request latency per route template, and the outbox, deadlines and refunds
+read from the database when scraped.
+
+With `PROMETHEUS_MULTIPROC_DIR` set (`recourse serve`, `demo` and `worker` set it before any
+metric exists), every process writes its counters and histograms to files in that folder and a
+scrape of any web process adds up all of them; without it (tests, `uvicorn recourse.asgi:app`
+alone) the metrics are this process's own. The figures read from the database are the same
+whichever process answers, so they are read once per scrape, by the process that answers.
+
+The folder must be set before `prometheus_client` is first imported in a process: it decides
+then where values are kept. `recourse.cli` imports this module only after setting it.
+"""
 
 from __future__ import annotations
 
-import threading
+import logging
+import os
 import time
-from collections import defaultdict
+from collections.abc import Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING
 
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from recourse.db.models import OutboxRow, RefundRow
+
+if TYPE_CHECKING:
+    from recourse.container import Container
+
+log = logging.getLogger("recourse.metrics")
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+# The route a request matched, as written in the code (`/api/v1/orders/{order_id}`): never the
+# raw path, so one label value per route however many orders there are.
+UNMATCHED = "unmatched"
+
+REQUESTS = Counter(
+    "recourse_http_requests",
+    "HTTP requests by method, route template and status code.",
+    ["method", "route", "status"],
+)
+LATENCY = Histogram(
+    "recourse_http_request_seconds",
+    "HTTP request latency by method, route template and status class.",
+    ["method", "route", "status_class"],
+    buckets=BUCKETS,
+)
 
 
-class Registry:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.requests: dict[tuple[str, str, int], int] = defaultdict(int)
-        self.buckets: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(BUCKETS))
-        self.sums: dict[tuple[str, str], float] = defaultdict(float)
-        self.counts: dict[tuple[str, str], int] = defaultdict(int)
-
-    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        with self._lock:
-            self.requests[(method, route, status)] += 1
-            key = (method, route)
-            for i, bound in enumerate(BUCKETS):
-                if seconds <= bound:
-                    self.buckets[key][i] += 1
-            self.sums[key] += seconds
-            self.counts[key] += 1
-
-    def render(self) -> str:
-        out = [
-            "# HELP recourse_http_requests_total HTTP requests by route and status.",
-            "# TYPE recourse_http_requests_total counter",
-        ]
-        with self._lock:
-            for (method, route, status), n in sorted(self.requests.items()):
-                out.append(
-                    f'recourse_http_requests_total{{method="{method}",route="{route}",'
-                    f'status="{status}"}} {n}'
-                )
-            out.append("# HELP recourse_http_request_seconds Request latency.")
-            out.append("# TYPE recourse_http_request_seconds histogram")
-            for (method, route), counts in sorted(self.buckets.items()):
-                labels = f'method="{method}",route="{route}"'
-                for bound, n in zip(BUCKETS, counts, strict=True):
-                    out.append(f'recourse_http_request_seconds_bucket{{{labels},le="{bound}"}} {n}')
-                total = self.counts[(method, route)]
-                out.append(f'recourse_http_request_seconds_bucket{{{labels},le="+Inf"}} {total}')
-                out.append(
-                    f"recourse_http_request_seconds_sum{{{labels}}} {self.sums[(method, route)]}"
-                )
-                out.append(f"recourse_http_request_seconds_count{{{labels}}} {total}")
-        return "\n".join(out) + "\n"
+def multiprocess_dir() -> str | None:
+    return os.environ.get(MULTIPROC_ENV) or None
 
 
-METRICS = Registry()
+def observe(method: str, route: str, status: int, seconds: float) -> None:
+    REQUESTS.labels(method, route, str(status)).inc()
+    LATENCY.labels(method, route, f"{status // 100}xx").observe(seconds)
 
 
 class MetricsMiddleware:
@@ -78,6 +90,144 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, wrapped)
         finally:
-            route = scope.get("route")
-            path = getattr(route, "path", None) or "unmatched"
-            METRICS.observe(scope["method"], path, status, time.perf_counter() - started)
+            observe(scope["method"], route_template(scope), status, time.perf_counter() - started)
+
+
+def route_template(scope: Scope) -> str:
+    """The full template of the route that answered. FastAPI keeps included routers nested, so
+    `scope["route"].path` is the path inside the innermost router (`/orders/{order_id}`); the
+    prefixed one (`/api/v1/orders/{order_id}`) is the effective route's."""
+    effective = (scope.get("fastapi") or {}).get("effective_route_context")
+    path = getattr(effective, "path", None) or getattr(scope.get("route"), "path", None)
+    return path if isinstance(path, str) and path else UNMATCHED
+
+
+def _seconds_since(now: datetime, then: datetime | None) -> float:
+    return max(0.0, (now - then).total_seconds()) if then is not None else 0.0
+
+
+class DatabaseCollector(Collector):
+    """Gauges read at scrape time with a few indexed queries (`ix_outbox_waiting`,
+    `ix_outbox_due`, `ix_refunds_status_next`, `ix_refunds_needs_attention`). "Now" is the
+    install's clock, so the demo clock's time counts as it does for the worker."""
+
+    def __init__(self, container: Container) -> None:
+        self.container = container
+
+    def collect(self) -> Iterator[Metric]:
+        up = GaugeMetricFamily(
+            "recourse_metrics_database_up",
+            "1 when this scrape could read the database figures, else 0.",
+        )
+        try:
+            found = list(self._read())
+        except Exception:
+            log.exception("metrics: the database figures could not be read")
+            up.add_metric([], 0)
+            yield up
+            return
+        up.add_metric([], 1)
+        yield up
+        yield from found
+
+    def _read(self) -> Iterator[Metric]:
+        now = self.container.clock.now()
+        waiting = (OutboxRow.delivered_at.is_(None), OutboxRow.dead_at.is_(None))
+        due = (*waiting, OutboxRow.available_at <= now)
+        with self.container.read_session() as s:
+            due_count = s.scalar(select(func.count()).select_from(OutboxRow).where(*due)) or 0
+            dead_count = (
+                s.scalar(
+                    select(func.count())
+                    .select_from(OutboxRow)
+                    .where(OutboxRow.delivered_at.is_(None), OutboxRow.dead_at.is_not(None))
+                )
+                or 0
+            )
+            oldest = s.scalar(
+                select(OutboxRow.available_at).where(*due).order_by(OutboxRow.available_at).limit(1)
+            )
+            oldest_deadline = s.scalar(
+                select(OutboxRow.available_at)
+                .where(*due, OutboxRow.kind == "deadline")
+                .order_by(OutboxRow.available_at)
+                .limit(1)
+            )
+            by_status = {
+                str(status): int(n)
+                for status, n in s.execute(
+                    select(RefundRow.status, func.count()).group_by(RefundRow.status)
+                )
+            }
+            attention = (
+                s.scalar(
+                    select(func.count())
+                    .select_from(RefundRow)
+                    .where(RefundRow.needs_attention.is_(True))
+                )
+                or 0
+            )
+        yield _gauge(
+            "recourse_outbox_due_messages",
+            "Outbox messages due now and not yet delivered (the worker's backlog).",
+            due_count,
+        )
+        yield _gauge(
+            "recourse_outbox_dead_messages",
+            "Outbox messages that ran out of attempts and wait for support.",
+            dead_count,
+        )
+        yield _gauge(
+            "recourse_outbox_oldest_due_age_seconds",
+            "How long the oldest due, undelivered outbox message has been due (0 when none).",
+            _seconds_since(now, oldest),
+        )
+        yield _gauge(
+            "recourse_deadline_lag_seconds",
+            "How late the oldest due deadline not yet fired is (0 when none); a retried one "
+            "counts from its retry time.",
+            _seconds_since(now, oldest_deadline),
+        )
+        refunds = GaugeMetricFamily(
+            "recourse_refunds", "Refunds in the ledger by status.", labels=["status"]
+        )
+        for status in ("pending", "processing", "succeeded", "failed"):
+            refunds.add_metric([status], by_status.pop(status, 0))
+        for status, n in sorted(by_status.items()):
+            refunds.add_metric([status], n)
+        yield refunds
+        yield _gauge(
+            "recourse_refunds_needs_attention",
+            "Refunds that kept failing at the gateway and wait for support.",
+            attention,
+        )
+
+
+def _gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:
+    return GaugeMetricFamily(name, documentation, value=value)
+
+
+class _ThisProcess(Collector):
+    """This process's own metrics (the default registry), when there is no shared folder."""
+
+    def collect(self) -> Iterator[Metric]:
+        yield from REGISTRY.collect()
+
+
+def exposition(container: Container) -> bytes:
+    """One scrape: every process's metrics added up (or this process's), then the database's."""
+    registry = CollectorRegistry()
+    folder = multiprocess_dir()
+    if folder:
+        multiprocess.MultiProcessCollector(registry, path=folder)  # type: ignore[no-untyped-call]
+    else:
+        registry.register(_ThisProcess())
+    registry.register(DatabaseCollector(container))
+    return generate_latest(registry)
+
+
+def process_exited(pid: int | None = None) -> None:
+    """The server's hook when a web process stops: its live gauges leave the shared folder
+    (its counters and histograms stay, so the totals never go down)."""
+    if multiprocess_dir():
+        multiprocess.mark_process_dead(pid if pid is not None else os.getpid())  # type: ignore[no-untyped-call]

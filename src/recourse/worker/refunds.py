@@ -8,6 +8,7 @@ from recourse.db.outbox import Claimed
 from recourse.services import refunds
 from recourse.services.ports import GatewayStatus, GatewayUnavailable
 from recourse.worker.deps import WorkerDeps
+from recourse.worker.metrics import count_gateway_error
 
 log = logging.getLogger("recourse.worker.refunds")
 
@@ -32,6 +33,7 @@ def send_refund(deps: WorkerDeps, message: Claimed) -> None:
             metadata={"refund_id": str(refund.id), "order_id": str(refund.order_id)},
         )
     except GatewayUnavailable as exc:
+        count_gateway_error(refund.gateway, "create_refund")
         give_up = message.attempts >= deps.refund_max_attempts
         refunds.record_send_failure(
             deps.uow_factory(), deps.ctx, refund_id=refund_id, error=str(exc), give_up=give_up
@@ -55,7 +57,11 @@ def check_refund(deps: WorkerDeps, message: Claimed) -> None:
         return
     if str(refund.status) != "processing":
         return
-    answer = deps.gateways[refund.gateway].retrieve_refund(refund.gateway_reference)
+    try:
+        answer = deps.gateways[refund.gateway].retrieve_refund(refund.gateway_reference)
+    except GatewayUnavailable:
+        count_gateway_error(refund.gateway, "retrieve_refund")
+        raise
     if answer.status is GatewayStatus.processing:
         refunds.still_processing(deps.uow_factory(), deps.ctx, refund_id=refund_id, n=n)
         return

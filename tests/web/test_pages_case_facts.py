@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from recourse.bootstrap import Container
+from recourse.container import Container
 from recourse.db import models as m
 from recourse.domain.roles import Role
 from recourse.integrations.clock import FixedClock

@@ -5,12 +5,17 @@ that shares the folder."""
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
 import textwrap
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
@@ -266,3 +271,60 @@ def test_the_command_line_sets_the_folder_before_any_metric_exists(
     assert stale.exists()
     _metrics_folder(settings, empty=True)  # the web server starts afresh
     assert not stale.exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_serve_with_two_web_processes_gives_every_scrape_the_same_totals(
+    settings: Settings, tmp_path: Path
+) -> None:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if k != MULTIPROC_ENV}
+    env |= {
+        "RECOURSE_DATA_DIR": str(tmp_path),
+        "RECOURSE_DATABASE_URL": settings.resolved_database_url,
+        "RECOURSE_SECRET_KEY": "test-secret",
+    }
+    command = [sys.executable, "-m", "recourse", "serve", "--port", str(port), "--workers", "2"]
+    server = subprocess.Popen([*command, "--no-worker"], env=env, cwd=ROOT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, "the server stopped"
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+        time.sleep(2)  # the second web process
+        with ThreadPoolExecutor(16) as pool:  # a connection each: the processes share them out
+            statuses = list(
+                pool.map(lambda _: httpx.get(f"{base}/healthz").status_code, range(100))
+            )
+        assert set(statuses) == {200}
+        seen = []
+        for _ in range(6):
+            text = httpx.get(f"{base}/metrics").text
+            samples = [s for f in text_string_to_metric_families(text) for s in f.samples]
+            seen.append(
+                value(
+                    samples,
+                    "recourse_http_requests_total",
+                    method="GET",
+                    route="/healthz",
+                    status="200",
+                )
+            )
+        assert set(seen) == {101}  # 100 and the readiness check, whichever process answers
+        assert list((tmp_path / "metrics").glob("counter_*.db"))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

@@ -184,14 +184,14 @@ def worker(
     import threading
 
     _logging()
-    settings = Settings()
-    _metrics_folder(settings, empty=False)
-    container = _container(settings)
+    container = _container()
     w = _worker(container)
     if once:
         handled = w.run_once()
         console.print(f"handled {handled} message(s)")
         return
+    # a long-running worker joins the web server's metrics folder; a one-off run counts alone
+    _metrics_folder(container.settings, empty=False)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

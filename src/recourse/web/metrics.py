@@ -218,7 +218,7 @@ def exposition(container: Container) -> bytes:
     """One scrape: every process's metrics added up (or this process's), then the database's."""
     registry = CollectorRegistry()
     folder = multiprocess_dir()
-    if folder:
+    if folder and os.path.isdir(folder):
         multiprocess.MultiProcessCollector(registry, path=folder)  # type: ignore[no-untyped-call]
     else:
         registry.register(_ThisProcess())

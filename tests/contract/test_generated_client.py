@@ -24,6 +24,9 @@ from tests.live_server import serve
 Generate = Callable[[bytes], ModuleType]
 
 
+EVIDENCE_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
+
+
 @pytest.fixture(scope="session")
 def generate_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generate]:
     """Generates (once per distinct document) and imports a client package."""
@@ -36,8 +39,12 @@ def generate_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Genera
         source = root / f"{package}.json"
         source.write_bytes(spec)
         config = root / f"{package}.yml"
-        # No post hooks: the generator would otherwise run ruff over its output.
-        config.write_text(f"package_name_override: {package}\npost_hooks: []\n")
+        # No post hooks: the generator would otherwise run ruff over its output. Evidence
+        # files come back as the type their content proved; a client takes them as bytes.
+        binary = "".join(f"  {t}: application/octet-stream\n" for t in EVIDENCE_TYPES)
+        config.write_text(
+            f"package_name_override: {package}\npost_hooks: []\ncontent_type_overrides:\n{binary}"
+        )
         done = subprocess.run(
             [
                 sys.executable, "-m", "openapi_python_client", "generate",

@@ -65,6 +65,7 @@ def test_the_exposition_parses_and_counts_requests_per_route_template(
         assert client.get(f"/api/v1/orders/{order}", headers=op).status_code == 200
     assert client.get("/api/v1/orders/999999", headers=op).status_code == 404
     assert client.get("/no/such/page").status_code == 404
+    assert client.request("BREW", "/healthz").status_code == 405  # any word a client sends
     after = scrape(client)
 
     def grew(name: str, **labels: str) -> float:
@@ -90,6 +91,8 @@ def test_the_exposition_parses_and_counts_requests_per_route_template(
     routes = {s.labels["route"] for s in after if "route" in s.labels}
     assert not routes & {f"/api/v1/orders/{order}" for order in [*orders, 999999]}
     assert "/no/such/page" not in routes
+    assert grew("recourse_http_requests_total", method="other", route="/healthz", status="405") == 1
+    assert "BREW" not in {s.labels.get("method") for s in after}
     assert value(after, "recourse_metrics_database_up") == 1
 
 

@@ -47,6 +47,7 @@ CONTENT_TYPE = CONTENT_TYPE_LATEST
 # The route a request matched, as written in the code (`/api/v1/orders/{order_id}`): never the
 # raw path, so one label value per route however many orders there are.
 UNMATCHED = "unmatched"
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 REQUESTS = Counter(
     "recourse_http_requests",
@@ -66,6 +67,7 @@ def multiprocess_dir() -> str | None:
 
 
 def observe(method: str, route: str, status: int, seconds: float) -> None:
+    method = method if method in METHODS else "other"  # a client may send any word
     REQUESTS.labels(method, route, str(status)).inc()
     LATENCY.labels(method, route, f"{status // 100}xx").observe(seconds)
 

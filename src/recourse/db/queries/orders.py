@@ -119,11 +119,31 @@ def effective_status_expr(now: datetime) -> Any:
 
 
 def _effective_status_filter(statuses: tuple[str, ...], now: datetime) -> Any:
-    """An indexable superset on the stored status, then the exact effective status."""
-    stored = set(statuses)
-    for status in statuses:
-        stored.update(_MOVES_INTO.get(status, ()))
-    return and_(m.OrderRow.status.in_(sorted(stored)), effective_status_expr(now).in_(statuses))
+    """The orders whose effective status is one of `statuses` (what `effective_status_expr`
+    says), written as conditions on the stored status the planner can estimate: a status the
+    clock never moves is a plain `status IN`, so one such tab walks the (owner, status, id)
+    index newest first and stops after a page. (A CASE over every row was estimated at 0.5 %
+    of the rows: PostgreSQL then fetched all the store's matching orders and sorted them.)"""
+    o = m.OrderRow
+    moving = {moved for froms in _MOVES_INTO.values() for moved in froms}
+    still = {
+        "shipped": or_(o.protection_ends_at.is_(None), o.protection_ends_at > now),
+        "delivered": or_(o.protection_ends_at.is_(None), o.protection_ends_at > now),
+        "awaiting_payment": or_(o.pay_by.is_(None), o.pay_by > now),
+    }
+    moved = {
+        "completed": o.protection_ends_at <= now,
+        "cancelled": o.pay_by <= now,
+    }
+    conditions: list[Any] = []
+    stable = sorted(s for s in statuses if s not in moving)
+    if stable:
+        conditions.append(o.status.in_(stable))
+    for status in sorted(set(statuses) & moving):
+        conditions.append(and_(o.status == status, still[status]))
+    for status in sorted(set(statuses) & set(moved)):
+        conditions.append(and_(o.status.in_(_MOVES_INTO[status]), moved[status]))
+    return or_(*conditions)
 
 
 def effective_status(

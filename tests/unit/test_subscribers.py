@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import importlib
 import inspect
+import pkgutil
 from pathlib import Path
 from typing import get_args
 
@@ -31,11 +33,17 @@ TELLING = {"notify_user", "notify_store_staff", "queue_email", "publish"}
 
 
 def _facts() -> set[type]:
-    """Every dataclass services/events.py defines: the facts a use case may record."""
+    """Every dataclass the modules of services/events/ define: the facts a use case may
+    record."""
+    modules = [
+        importlib.import_module(f"{events.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(events.__path__)
+    ]
     return {
         cls
-        for _, cls in inspect.getmembers(events, inspect.isclass)
-        if cls.__module__ == events.__name__ and dataclasses.is_dataclass(cls)
+        for module in modules
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if cls.__module__ == module.__name__ and dataclasses.is_dataclass(cls)
     }
 
 

@@ -1,7 +1,7 @@
 """STYLE 10: the one table that turns what happened into what is told — in-app notifications,
 emails and webhook events, written in the transaction of the change (the outbox).
 
-A use case decides, then records a past-tense fact (services/events.py) with `record`; it never
+A use case decides, then records a past-tense fact (services/events/) with `record`; it never
 calls another use case, or a notification helper, for its messages. Every fact has an entry
 here, even one that tells no one (tests/unit/test_subscribers.py checks).
 

@@ -1,6 +1,6 @@
 """C11/M2/M3: what a cancellation tells — webhook events, in-app notifications and emails,
 written in the same transaction as the change they report. Each `announce_*`/`remind_*` is a
-handler of a fact in services/events.py; services/subscribers.py maps the facts to them.
+handler of a fact in services/events/; services/subscribers.py maps the facts to them.
 
 They carry facts (ids, codes, amounts as {"amount", "currency"}, times as ISO text); the reader's
 words are chosen when a notification is read or an email rendered (STYLE 11)."""

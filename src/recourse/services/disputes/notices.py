@@ -1,6 +1,6 @@
 """D1-D7/M2/M3: what a dispute tells on its way — `dispute.*` webhook events, in-app
 notifications and emails, written in the transaction of the change. Each `announce_*` handles a
-fact of services/events.py; services/subscribers.py maps the facts to them. How it ends (a
+fact of services/events/; services/subscribers.py maps the facts to them. How it ends (a
 decision, a settlement) is told by outcome_notices.py, with the helpers below.
 
 One email per thing that happened, to each person who must act or whose money moves: the

@@ -1,6 +1,6 @@
 """F4/M2/M3: what a refund tells — the `refund.*` webhook events and the buyer's notifications
 and emails, written in the same transaction as the change they report. Each `announce_*` is a
-handler of a fact in services/events.py; services/subscribers.py maps the facts to them.
+handler of a fact in services/events/; services/subscribers.py maps the facts to them.
 
 They carry facts (ids, codes, amounts as {"amount", "currency"}, days as ISO text); the reader's
 words are chosen when a notification is read or an email rendered (STYLE 11)."""

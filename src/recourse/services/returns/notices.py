@@ -1,6 +1,6 @@
 """R1-R5/M2/M3: what a return tells — `return.*` webhook events, in-app notifications and
 emails, written in the transaction of the change. Each function handles a fact of
-services/events.py; services/subscribers.py maps the facts to them.
+services/events/; services/subscribers.py maps the facts to them.
 
 One email per thing that happened: the buyer's refund is told by the refund's own email
 (`refund.created`), so a refunded return sends none of its own. Facts only (ids, codes, amounts

@@ -2,7 +2,8 @@
 the quote, C6 → confirm) and one return's page (`/orders/{id}/returns/{return_id}`) with its
 steps, deadlines and the buyer's actions: answer an offer, send it back, withdraw, and for a
 parcel that came back on its own, say why it was refused. The seller's side is in
-seller/returns.py; what all audiences share in shared/present_returns.py."""
+seller/returns.py; what all audiences share in shared/present_returns.py and the
+shared/return_*.py beside it."""
 
 from __future__ import annotations
 
@@ -27,17 +28,17 @@ from recourse.web.errors import status_for
 from recourse.web.pages.buyer.cancellations import BuyerUser
 from recourse.web.pages.common import FormFields, form_fields, see_other
 from recourse.web.pages.shared.cancellation_forms import read_order
-from recourse.web.pages.shared.present_returns import (
+from recourse.web.pages.shared.present_returns import return_page_context
+from recourse.web.pages.shared.return_forms import (
     LIMITS,
     QTY,
     form_error,
-    quote_words,
     read_return,
-    return_page_context,
     return_reasons,
     returnable_lines,
     wizard_values,
 )
+from recourse.web.pages.shared.return_quote import quote_words
 from recourse.web.templating import render
 from recourse.web.uploads import read_files, upload_form
 

@@ -33,12 +33,9 @@ from recourse.web.pages.common import (
     see_other,
 )
 from recourse.web.pages.shared.present_refunds import amount_example
-from recourse.web.pages.shared.present_returns import (
-    LIMITS,
-    inbox_rows,
-    read_return,
-    return_page_context,
-)
+from recourse.web.pages.shared.present_returns import return_page_context
+from recourse.web.pages.shared.return_forms import LIMITS, read_return
+from recourse.web.pages.shared.return_inbox import inbox_rows
 from recourse.web.pages.support.refunds import parse_amount
 from recourse.web.templating import render
 from recourse.web.uploads import read_files, upload_form

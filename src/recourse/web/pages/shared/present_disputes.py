@@ -35,7 +35,7 @@ from recourse.texts import error_message, label
 from recourse.texts.disputes import OUTCOME_LABELS, STATUS_LABELS, TYPE_LABELS, WANTED_LABELS
 from recourse.web.pages.common import error_field
 from recourse.web.pages.shared.cancellation_forms import read_order
-from recourse.web.pages.shared.present_returns import Step
+from recourse.web.pages.shared.return_progress import Step
 from recourse.web.settled import settle_listed, settle_order
 from recourse.web.templating import local_time, templates
 

@@ -12,11 +12,9 @@ from recourse.domain.roles import Role
 from recourse.web import language
 from recourse.web.deps import ContainerDep, ReadSession
 from recourse.web.pages.common import SupportUser
-from recourse.web.pages.shared.present_returns import (
-    inbox_rows,
-    read_return,
-    return_page_context,
-)
+from recourse.web.pages.shared.present_returns import return_page_context
+from recourse.web.pages.shared.return_forms import read_return
+from recourse.web.pages.shared.return_inbox import inbox_rows
 from recourse.web.templating import render
 
 router = APIRouter(prefix="/support")

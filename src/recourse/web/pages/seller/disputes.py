@@ -19,11 +19,8 @@ from recourse.web.deps import ContainerDep
 from recourse.web.errors import status_for
 from recourse.web.pages.common import SellerUser
 from recourse.web.pages.shared.dispute_forms import page_context, post_action
-from recourse.web.pages.shared.present_disputes import (
-    dispute_url,
-    read_dispute,
-    seller_disputes,
-)
+from recourse.web.pages.shared.dispute_rows import seller_disputes
+from recourse.web.pages.shared.present_disputes import dispute_url, read_dispute
 from recourse.web.templating import render
 
 router = APIRouter(prefix="/seller")

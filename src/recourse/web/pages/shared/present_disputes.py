@@ -1,7 +1,8 @@
 """Disputes worded for whoever looks (§5: D1-D7): the type, status, want and outcome labels,
-the steps of a dispute with the one it waits on, the deadlines still ahead in the reader's
-zone, both sides' proposals, support's requests for information and the decisions with their
-rationale. Nothing here decides; what a reader may do is what the guide's dispute paths say."""
+both sides' proposals, support's requests for information and the decisions with their
+rationale. Nothing here decides; what a reader may do is what the guide's dispute paths say.
+(Steps, deadlines and who acts next are in `dispute_progress`; list rows in
+`dispute_rows`.)"""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from jinja2.runtime import Context as TemplateContext
 
 from recourse.container import Container
 from recourse.db.queries import disputes as dispute_queries
-from recourse.db.queries import seller_disputes as seller_queries
 from recourse.db.queries.disputes import DisputeView
 from recourse.db.queries.orders import OrderDetail
 from recourse.domain.accounts import User
@@ -26,33 +26,23 @@ from recourse.domain.disputes import (
     InfoRequest,
     Party,
     Proposal,
-    Resolution,
 )
 from recourse.domain.errors import DomainError, NotFound
-from recourse.domain.roles import Role
 from recourse.i18n import N_, Words
 from recourse.texts import error_message, label
 from recourse.texts.disputes import OUTCOME_LABELS, STATUS_LABELS, TYPE_LABELS, WANTED_LABELS
 from recourse.web.pages.common import error_field
 from recourse.web.pages.shared.cancellation_forms import read_order
+from recourse.web.pages.shared.dispute_progress import deadlines, dispute_steps, next_sentence
 from recourse.web.pages.shared.return_progress import Step
-from recourse.web.settled import settle_listed, settle_order
-from recourse.web.templating import local_time, templates
+from recourse.web.settled import settle_order
+from recourse.web.templating import templates
 
 # What a status means to the sellers, where it differs from the buyer's words.
 SELLER_STATUS_LABELS: dict[str, str] = {
     DisputeStatus.awaiting_seller: N_("Waiting for your answer"),
 }
 
-RESOLUTION_SENTENCES: dict[str, str] = {
-    Resolution.seller_accepted: N_("The seller accepted the buyer's request; it was carried out."),
-    Resolution.seller_silent: N_(
-        "The seller did not answer in time, so the buyer's request was carried out."
-    ),
-    Resolution.agreed: N_("Both sides agreed; the agreement was carried out."),
-    Resolution.decided: N_("Support's decision is final and was carried out."),
-    Resolution.appeal_decided: N_("The appeal was decided; that decision is final."),
-}
 
 DISPUTE_URLS = {
     "buyer": "/orders/{order_id}/disputes/{dispute_id}",
@@ -177,160 +167,6 @@ def decision_words(found: Decision, currency: str, words: Words) -> DecisionWord
         at=found.decided_at,
         charged_to_store=found.charged_to_store,
     )
-
-
-def dispute_steps(d: Dispute, words: Words) -> tuple[list[Step], int]:
-    """The dispute's steps and the index of the one it waits on: opened → the seller's answer
-    → negotiation → support's decision → resolved; a dispute settled earlier ends the list
-    where it was settled, a withdrawn one with the withdrawal."""
-    _ = words._
-    status = d.status
-    seller = [p for p in d.proposals if p.by is Party.seller]
-    answered_at = seller[0].created_at if seller else None
-    done: list[Step] = [Step(_(N_("Opened")), "done", d.opened_at)]
-    resolved = Step(_(N_("Resolved")), "done", d.resolved_at)
-    if d.resolution in (Resolution.seller_accepted, Resolution.seller_silent):
-        what = (
-            N_("Seller accepted")
-            if d.resolution is Resolution.seller_accepted
-            else N_("No answer in time")
-        )
-        return [*done, Step(_(what), "done", d.resolved_at), resolved], 2
-    if status is DisputeStatus.awaiting_seller:
-        todo = [
-            Step(_(N_("Seller's answer")), "current"),
-            Step(_(N_("Support decides")), "todo"),
-            Step(_(N_("Resolved")), "todo"),
-        ]
-        return [*done, *todo], 1
-    if answered_at is not None:
-        done.append(Step(_(N_("Seller's answer")), "done", answered_at))
-    if status is DisputeStatus.negotiating:
-        todo = [
-            Step(_(N_("Negotiating")), "current"),
-            Step(_(N_("Support decides")), "todo"),
-            Step(_(N_("Resolved")), "todo"),
-        ]
-        return [*done, *todo], len(done)
-    if d.resolution is Resolution.agreed:
-        done.append(Step(_(N_("Agreed")), "done", d.resolved_at))
-        return done, len(done) - 1
-    if d.escalated_at is not None:
-        done.append(Step(_(N_("Escalated to support")), "done", d.escalated_at))
-    if status is DisputeStatus.withdrawn:
-        done.append(Step(_(N_("Withdrawn")), "failed", d.withdrawn_at))
-        return done, len(done) - 1
-    if status is DisputeStatus.escalated:
-        todo = [Step(_(N_("Support decides")), "current"), Step(_(N_("Resolved")), "todo")]
-        return [*done, *todo], len(done)
-    if d.decision is not None:
-        done.append(Step(_(N_("Decided")), "done", d.decision.decided_at))
-    if status is DisputeStatus.decided:
-        done.append(Step(_(N_("Appeal window")), "current"))
-        return done, len(done) - 1
-    if status is DisputeStatus.appealed:
-        done.append(Step(_(N_("Appeal decided")), "current"))
-        return done, len(done) - 1
-    done.append(resolved)
-    return done, len(done) - 1
-
-
-# The deadlines a reader sees, by the status they apply in: (field, buyer's words, seller's).
-DEADLINE_LABELS: tuple[tuple[str, frozenset[DisputeStatus], str, str], ...] = (
-    (
-        "respond_by",
-        frozenset({DisputeStatus.awaiting_seller}),
-        N_("The seller answers by"),
-        N_("Answer by"),
-    ),
-    (
-        "escalate_at",
-        frozenset({DisputeStatus.awaiting_seller, DisputeStatus.negotiating}),
-        N_("Goes to support if not settled by"),
-        N_("Goes to support if not settled by"),
-    ),
-    (
-        "sla_due_at",
-        frozenset({DisputeStatus.escalated, DisputeStatus.appealed}),
-        N_("Support decides by"),
-        N_("Support decides by"),
-    ),
-    (
-        "appeal_by",
-        frozenset({DisputeStatus.decided}),
-        N_("Appeal until"),
-        N_("Appeal until"),
-    ),
-)
-
-
-def deadlines(
-    d: Dispute, audience: str, words: Words, now: datetime | None
-) -> list[tuple[str, datetime]]:
-    """The deadlines still ahead of the dispute's current step (a passed one has decided)."""
-    found = []
-    for field, statuses, buyer, seller in DEADLINE_LABELS:
-        at = getattr(d, field)
-        if d.status in statuses and at is not None and (now is None or at > now):
-            found.append((words._(seller if audience == "seller" else buyer), at))
-    return found
-
-
-def next_sentence(d: Dispute, audience: str, words: Words, tz: str | None = None) -> str:
-    """Who acts next and by when, in the reader's zone; or how the dispute ended."""
-    _ = words._
-    seller = audience == "seller"
-
-    def at(value: datetime | None) -> str:
-        return local_time(words, value, tz)
-
-    match d.status:
-        case DisputeStatus.awaiting_seller:
-            if seller:
-                return _(
-                    N_(
-                        "Answer by %(time)s: accept the buyer's request or make a "
-                        "counter-proposal. Without an answer, the buyer's request is carried out."
-                    ),
-                    time=at(d.respond_by),
-                )
-            return _(
-                N_(
-                    "The seller answers by %(time)s. Without an answer, your request is "
-                    "carried out."
-                ),
-                time=at(d.respond_by),
-            )
-        case DisputeStatus.negotiating:
-            return _(
-                N_(
-                    "Either side may accept the other's latest proposal or ask support to "
-                    "decide. Not settled by %(time)s, the dispute goes to support."
-                ),
-                time=at(d.escalate_at),
-            )
-        case DisputeStatus.escalated:
-            return _(
-                N_("Support looks at both sides and decides by %(time)s."), time=at(d.sla_due_at)
-            )
-        case DisputeStatus.decided:
-            return _(
-                N_(
-                    "Support decided and the decision was carried out. Either side may appeal "
-                    "once until %(time)s; after that the decision is final."
-                ),
-                time=at(d.appeal_by),
-            )
-        case DisputeStatus.appealed:
-            return _(
-                N_("A different support agent looks at the appeal and decides by %(time)s."),
-                time=at(d.sla_due_at),
-            )
-        case DisputeStatus.withdrawn:
-            return _(N_("The buyer withdrew the dispute."))
-    if d.resolution is not None:
-        return label(RESOLUTION_SENTENCES, str(d.resolution), words)
-    return label(STATUS_LABELS, str(d.status), words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -487,56 +323,3 @@ templates.env.globals["order_disputes"] = order_disputes_panel
 
 def first_open(views: Iterable[DisputeView]) -> Dispute | None:
     return next((v.dispute for v in views if v.dispute.open), None)
-
-
-@dataclass(frozen=True, slots=True)
-class SellerRow:
-    """One dispute in the sellers' list."""
-
-    id: int
-    order_id: int
-    url: str
-    type: str
-    status: str
-    status_label: str
-    wanted: str
-    due_at: datetime | None
-    waits_for_you: bool
-
-
-def seller_disputes(c: Container, store_ids: Iterable[int], words: Words) -> list[SellerRow]:
-    """The disputes of the sellers' stores still going (open, or decided with the appeal
-    window running), the soonest deadline first, after the passed deadlines of their orders
-    are applied (§10)."""
-    with c.read_session() as session:
-        settle_listed(c, session, seller_queries.going_order_ids(session, store_ids))
-        found = seller_queries.going_disputes(session, store_ids)
-    return [
-        SellerRow(
-            id=d.id,
-            order_id=d.order_id,
-            url=dispute_url("seller", d.order_id, d.id),
-            type=type_label(str(d.type), words),
-            status=str(d.status),
-            status_label=dispute_status_label(str(d.status), words, "seller"),
-            wanted=label(WANTED_LABELS, str(d.wanted), words),
-            due_at=d.due_at,
-            waits_for_you=d.status is DisputeStatus.awaiting_seller,
-        )
-        for d in found
-    ]
-
-
-@pass_context
-def waiting_disputes(context: TemplateContext) -> int:
-    """The number next to "Disputes" in a seller's header: disputes waiting for their answer."""
-    user = context.get("user")
-    request = context.get("request")
-    if user is None or request is None or user.role is not Role.seller:
-        return 0
-    c: Container = request.app.state.container
-    with c.read_session() as session:
-        return seller_queries.awaiting_answer(session, user.store_ids)
-
-
-templates.env.globals["waiting_disputes"] = waiting_disputes

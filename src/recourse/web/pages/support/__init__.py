@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from recourse.web.pages.support import (
     cancellations,
     dashboard,
+    dispute_queue,
     disputes,
     orders,
     outbox,
@@ -26,4 +27,5 @@ router.include_router(refunds.router)
 router.include_router(cancellations.router)
 router.include_router(returns.router)
 router.include_router(dashboard.router)
+router.include_router(dispute_queue.router)
 router.include_router(disputes.router)

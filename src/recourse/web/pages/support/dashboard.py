@@ -1,7 +1,8 @@
 """Support's dashboard (issue 13): disputes opened and decided, outcomes by type, SLA
 breaches, cancellation reasons by fault and refund times against the expected window, over
 the last 7, 30 or 90 days, as SVG charts drawn on the server with their numbers beside them
-(`dashboard_panels`). Days are the viewer's days (their time zone)."""
+(`dashboard_panels`, `dashboard_disputes`, `dashboard_orders`). Days are the viewer's days
+(their time zone)."""
 
 from __future__ import annotations
 
@@ -17,16 +18,13 @@ from recourse.i18n import Words
 from recourse.web import language
 from recourse.web.deps import ContainerDep, ReadSession
 from recourse.web.pages.common import SupportUser
-from recourse.web.pages.support.dashboard_panels import (
-    Panel,
-    Period,
-    cancellation_reasons,
+from recourse.web.pages.support.dashboard_disputes import (
     opened_and_decided,
     outcomes_by_type,
-    period,
-    refund_times,
     sla_breaches,
 )
+from recourse.web.pages.support.dashboard_orders import cancellation_reasons, refund_times
+from recourse.web.pages.support.dashboard_panels import Panel, Period, period
 from recourse.web.templating import render
 
 router = APIRouter()

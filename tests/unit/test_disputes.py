@@ -10,9 +10,17 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from recourse.domain.dispute_opening import (
+    Subject,
+    check_none_open,
+    check_not_disputed_before,
+    check_subject_named,
+    check_window,
+    undelivered_units,
+    window_of,
+)
 from recourse.domain.dispute_paths import dispute_paths
 from recourse.domain.dispute_rules import (
-    Subject,
     appeal_by_from,
     appeal_refund,
     check_agent,
@@ -21,23 +29,17 @@ from recourse.domain.dispute_rules import (
     check_decision,
     check_info_answer,
     check_info_request,
-    check_none_open,
-    check_not_disputed_before,
     check_party,
     check_seller,
     check_step,
-    check_subject_named,
     check_support,
     check_text,
     check_wanted,
-    check_window,
     escalate_at_from,
     proposal_to_accept,
     refund_for,
     respond_by_from,
     sla_due_from,
-    undelivered_units,
-    window_of,
 )
 from recourse.domain.disputes import (
     DISPUTE_TRANSITIONS,

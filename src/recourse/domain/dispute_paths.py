@@ -11,22 +11,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from recourse.domain.dispute_opening import (
+    SUBJECT_FIELD,
+    Subject,
+    check_none_open,
+    check_not_disputed_before,
+    check_window,
+    window_of,
+)
 from recourse.domain.dispute_rules import (
     ANSWERABLE,
     APPEALABLE,
     NEGOTIABLE,
-    SUBJECT_FIELD,
     WITH_SUPPORT,
     WITHDRAWABLE,
-    Subject,
     check_appeal,
-    check_none_open,
-    check_not_disputed_before,
     check_step,
-    check_window,
     other,
     party_of,
-    window_of,
 )
 from recourse.domain.disputes import Dispute, DisputeStatus, DisputeType, Party
 from recourse.domain.errors import RuleConflict

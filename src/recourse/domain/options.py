@@ -16,7 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from recourse.domain.dispute_rules import Subject
+from recourse.domain.dispute_opening import Subject
 from recourse.domain.disputes import Dispute, DisputeType
 from recourse.domain.order import Order
 from recourse.domain.policy import PlatformPolicy, StorePolicy

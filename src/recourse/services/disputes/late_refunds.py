@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from recourse.domain.dispute_rules import (
-    check_buyer,
-    check_none_open,
-    check_not_disputed_before,
-    check_window,
-)
+from recourse.domain.dispute_opening import check_none_open, check_not_disputed_before, check_window
+from recourse.domain.dispute_rules import check_buyer
 from recourse.domain.disputes import DisputeType
 from recourse.domain.errors import DomainError
 from recourse.domain.roles import Actor

@@ -9,7 +9,6 @@ shared/present_disputes.py."""
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -31,9 +30,9 @@ from recourse.web.pages.shared.dispute_forms import (
     amount_of,
     guide,
     keep_files,
-    page_context,
     parse_choice,
     post_action,
+    show_dispute,
     text_of,
     type_choices,
 )
@@ -42,7 +41,6 @@ from recourse.web.pages.shared.present_disputes import (
     dispute_url,
     disputes_of_order,
     first_open,
-    read_dispute,
 )
 from recourse.web.pages.shared.present_refunds import amount_example
 from recourse.web.templating import render
@@ -159,41 +157,17 @@ async def open_dispute(
     return see_other(dispute_url("buyer", order_id, dispute_id))
 
 
-def _page(
-    request: Request,
-    c: Container,
-    user: User,
-    order_id: int,
-    dispute_id: int,
-    *,
-    form: dict[str, str] | None = None,
-    error: DomainError | None = None,
-    action: str | None = None,
-) -> Response:
-    detail, d = read_dispute(c, user, order_id, dispute_id)
-    context: dict[str, Any] = page_context(
-        request, c, user, detail, d, audience="buyer", form=form, error=error, action=action
-    )
-    return render(
-        request,
-        "disputes/buyer_dispute.html",
-        context,
-        status_code=status_for(error) if error is not None else 200,
-    )
-
-
 @router.get("/orders/{order_id}/disputes/{dispute_id}")
 def dispute_page(
     request: Request, order_id: int, dispute_id: int, user: BuyerUser, c: ContainerDep
 ) -> Response:
-    return _page(request, c, user, order_id, dispute_id)
+    return show_dispute(request, c, user, order_id, dispute_id, audience="buyer")
 
 
 async def _act(
     request: Request, c: Container, user: User, order_id: int, dispute_id: int, action: str
 ) -> Response:
-    back = dispute_url("buyer", order_id, dispute_id)
-    return await post_action(request, c, user, order_id, dispute_id, action, _page, back)
+    return await post_action(request, c, user, order_id, dispute_id, action, audience="buyer")
 
 
 @router.post("/orders/{order_id}/disputes/{dispute_id}/accept")

@@ -6,21 +6,16 @@ support to decide, answer support's questions, appeal a decision (D3-D6)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from recourse.container import Container
 from recourse.domain.accounts import User
-from recourse.domain.errors import DomainError
 from recourse.web import language
 from recourse.web.deps import ContainerDep
-from recourse.web.errors import status_for
 from recourse.web.pages.common import SellerUser
-from recourse.web.pages.shared.dispute_forms import page_context, post_action
+from recourse.web.pages.shared.dispute_forms import post_action, show_dispute
 from recourse.web.pages.shared.dispute_rows import seller_disputes
-from recourse.web.pages.shared.present_disputes import dispute_url, read_dispute
 from recourse.web.templating import render
 
 router = APIRouter(prefix="/seller")
@@ -37,41 +32,17 @@ def disputes_list(request: Request, user: SellerUser, c: ContainerDep) -> Respon
     )
 
 
-def _page(
-    request: Request,
-    c: Container,
-    user: User,
-    order_id: int,
-    dispute_id: int,
-    *,
-    form: dict[str, str] | None = None,
-    error: DomainError | None = None,
-    action: str | None = None,
-) -> Response:
-    detail, d = read_dispute(c, user, order_id, dispute_id)
-    context: dict[str, Any] = page_context(
-        request, c, user, detail, d, audience="seller", form=form, error=error, action=action
-    )
-    return render(
-        request,
-        "disputes/seller_dispute.html",
-        context,
-        status_code=status_for(error) if error is not None else 200,
-    )
-
-
 @router.get("/orders/{order_id}/disputes/{dispute_id}")
 def dispute_page(
     request: Request, order_id: int, dispute_id: int, user: SellerUser, c: ContainerDep
 ) -> Response:
-    return _page(request, c, user, order_id, dispute_id)
+    return show_dispute(request, c, user, order_id, dispute_id, audience="seller")
 
 
 async def _act(
     request: Request, c: Container, user: User, order_id: int, dispute_id: int, action: str
 ) -> Response:
-    back = dispute_url("seller", order_id, dispute_id)
-    return await post_action(request, c, user, order_id, dispute_id, action, _page, back)
+    return await post_action(request, c, user, order_id, dispute_id, action, audience="seller")
 
 
 @router.post("/orders/{order_id}/disputes/{dispute_id}/respond")

@@ -5,7 +5,6 @@ the order's currency without floats), and the use case each action calls."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,16 +27,18 @@ from recourse.services.options import OrderOption, order_options
 from recourse.texts import blocker_message
 from recourse.web import language
 from recourse.web.deps import check_csrf, flash
+from recourse.web.errors import status_for
 from recourse.web.pages.common import form_fields, see_other
 from recourse.web.pages.shared.present_disputes import (
     dispute_form_error,
+    dispute_url,
     dispute_words,
     read_dispute,
     type_label,
 )
 from recourse.web.pages.shared.present_refunds import amount_example, refund_card
 from recourse.web.pages.support.refunds import parse_amount
-from recourse.web.templating import local_time
+from recourse.web.templating import local_time, render
 from recourse.web.uploads import read_files, upload_form
 
 # The guide's paths a dispute page takes as forms (the dispute's id is among their facts).
@@ -236,9 +237,6 @@ def perform(
     return DONE[done]
 
 
-PageFunction = Callable[..., Response]
-
-
 async def post_action(
     request: Request,
     c: Container,
@@ -246,8 +244,8 @@ async def post_action(
     order_id: int,
     dispute_id: int,
     action: str,
-    page: PageFunction,
-    back_to: str,
+    *,
+    audience: str,
 ) -> Response:
     """A dispute form posted (with or without files): the action, then back to the dispute's
     page with a flash; an error comes back on the page next to its field."""
@@ -260,26 +258,49 @@ async def post_action(
         message = await run_in_threadpool(
             perform, c, user, order_id, dispute_id, action, fields, files
         )
-    except NotFound as error:
-        if error.facts.get("field"):
-            return await run_in_threadpool(
-                page,
-                request,
-                c,
-                user,
-                order_id,
-                dispute_id,
-                form=fields,
-                error=error,
-                action=action,
-            )
-        raise
     except DomainError as error:
+        if isinstance(error, NotFound) and not error.facts.get("field"):
+            raise
         return await run_in_threadpool(
-            page, request, c, user, order_id, dispute_id, form=fields, error=error, action=action
+            show_dispute,
+            request,
+            c,
+            user,
+            order_id,
+            dispute_id,
+            audience=audience,
+            form=fields,
+            error=error,
+            action=action,
         )
     flash(request, language.words(request)._(message))
-    return see_other(back_to)
+    return see_other(dispute_url(audience, order_id, dispute_id))
+
+
+def show_dispute(
+    request: Request,
+    c: Container,
+    user: User,
+    order_id: int,
+    dispute_id: int,
+    *,
+    audience: str,
+    form: dict[str, str] | None = None,
+    error: DomainError | None = None,
+    action: str | None = None,
+) -> Response:
+    """One dispute's page for the buyer or a seller (`disputes/<audience>_dispute.html`), with
+    the form sent back and its error when there is one."""
+    detail, d = read_dispute(c, user, order_id, dispute_id)
+    context = page_context(
+        request, c, user, detail, d, audience=audience, form=form, error=error, action=action
+    )
+    return render(
+        request,
+        f"disputes/{audience}_dispute.html",
+        context,
+        status_code=status_for(error) if error is not None else 200,
+    )
 
 
 def page_context(

@@ -8,20 +8,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from recourse.domain.dispute_rules import (
-    DESCRIPTION_MAX,
+from recourse.domain.dispute_opening import (
     Subject,
     Window,
-    check_buyer,
     check_none_open,
     check_not_disputed_before,
     check_subject_named,
+    check_window,
+    window_of,
+)
+from recourse.domain.dispute_rules import (
+    DESCRIPTION_MAX,
+    check_buyer,
     check_text,
     check_wanted,
-    check_window,
     escalate_at_from,
     respond_by_from,
-    window_of,
 )
 from recourse.domain.disputes import (
     ESCALATE_AT,

@@ -41,6 +41,7 @@ from recourse.domain.order import Order
 from recourse.domain.refund import RefundStatus
 from recourse.domain.returns import ReturnKind, ReturnStatus
 from recourse.domain.roles import Actor
+from recourse.domain.timeline import TimelineEntry
 from recourse.services import settle, subscribers
 from recourse.services.disputes.common import (
     attach_files,
@@ -170,6 +171,111 @@ def schedule_answer(uow: UnitOfWork, d: Dispute, now: datetime) -> None:
     )
 
 
+def _retried(uow: UnitOfWork, actor: Actor, order_id: int, request_key: str | None) -> int | None:
+    """A retry with the same `request_key` finds the dispute the first attempt opened (on an
+    order the actor may see)."""
+    if request_key is None:
+        return None
+    load_order(uow, actor, order_id)
+    return uow.disputes.id_by_request(order_id, request_key)
+
+
+def _check_opening(
+    uow: UnitOfWork,
+    order: Order,
+    actor: Actor,
+    type_: DisputeType,
+    subject_id: int | None,
+    want: Wanted,
+    amount: int | None,
+    now: datetime,
+) -> int | None:
+    """D1/D2: the order's buyer, no dispute open, the cause not settled by one before, the
+    type's window open, and what they want within what is refundable; the amount to keep."""
+    check_buyer(actor, order)
+    disputes = uow.disputes.for_order(order.id)
+    check_none_open(disputes)
+    check_not_disputed_before(disputes, type_, subject_id)
+    check_window(window_for(uow, order, type_, subject_id), now)
+    return check_wanted(
+        want,
+        amount,
+        party=Party.buyer,
+        refundable=still_refundable(uow, order),
+        currency=order.currency,
+        returnable_units=sum(units_to_return(uow, order).values()),
+    )
+
+
+def _new_dispute(
+    uow: UnitOfWork,
+    order: Order,
+    actor: Actor,
+    now: datetime,
+    type_: DisputeType,
+    want: Wanted,
+    amount: int | None,
+    text: str,
+    request_key: str | None,
+    *,
+    cancellation_id: int | None,
+    return_id: int | None,
+    refund_id: int | None,
+) -> NewDispute:
+    """D3/D4: the dispute waits for the sellers until `respond_by` (`dispute_response_days`);
+    negotiation escalates at `escalate_at` (`negotiation_days`)."""
+    platform = uow.platform.policy()
+    respond_by = respond_by_from(now, platform)
+    assert actor.user_id is not None
+    return NewDispute(
+        order_id=order.id,
+        store_id=order.store_id,
+        type=type_,
+        status=DisputeStatus.awaiting_seller,
+        wanted=want,
+        amount=amount,
+        description=text,
+        opened_by_id=actor.user_id,
+        opened_at=now,
+        respond_by=respond_by,
+        escalate_at=escalate_at_from(now, platform),
+        due_at=respond_by,
+        cancellation_id=cancellation_id,
+        return_id=return_id,
+        refund_id=refund_id,
+        request_key=request_key,
+    )
+
+
+def _add(uow: UnitOfWork, new: NewDispute) -> int:
+    """D2: the dispute, with the buyer's request as its first proposal."""
+    dispute_id = uow.disputes.add(new)
+    uow.disputes.add_proposal(
+        dispute_id,
+        party=Party.buyer,
+        wanted=new.wanted,
+        amount=new.amount,
+        note=None,
+        at=new.opened_at,
+    )
+    return dispute_id
+
+
+def _opened_entry(order: Order, d: Dispute, actor: Actor, new: NewDispute) -> TimelineEntry:
+    return entry(
+        order,
+        d,
+        actor,
+        new.opened_at,
+        "dispute.opened",
+        note=new.description,
+        wanted=str(new.wanted),
+        amount=new.amount,
+        currency=order.currency,
+        respond_by=new.respond_by.isoformat(),
+    )
+
+
 def open_dispute(
     uow: UnitOfWork,
     ctx: Context,
@@ -201,69 +307,31 @@ def open_dispute(
     )
     settle.settle_due(uow, ctx, order_id=order_id)
     with uow:
-        if request_key is not None:
-            load_order(uow, actor, order_id)
-            existing = uow.disputes.id_by_request(order_id, request_key)
-            if existing is not None:
-                return existing
+        existing = _retried(uow, actor, order_id, request_key)
+        if existing is not None:
+            return existing
         order = load_order(uow, actor, order_id, for_update=True)
-        check_buyer(actor, order)
-        disputes = uow.disputes.for_order(order.id)
-        check_none_open(disputes)
-        check_not_disputed_before(disputes, type_, subject_id)
-        check_window(window_for(uow, order, type_, subject_id), now)
-        amount = check_wanted(
+        amount = _check_opening(uow, order, actor, type_, subject_id, want, amount, now)
+        new = _new_dispute(
+            uow,
+            order,
+            actor,
+            now,
+            type_,
             want,
             amount,
-            party=Party.buyer,
-            refundable=still_refundable(uow, order),
-            currency=order.currency,
-            returnable_units=sum(units_to_return(uow, order).values()),
+            text,
+            request_key,
+            cancellation_id=cancellation_id,
+            return_id=return_id,
+            refund_id=refund_id,
         )
-        platform = uow.platform.policy()
-        respond_by = respond_by_from(now, platform)
-        assert actor.user_id is not None
-        dispute_id = uow.disputes.add(
-            NewDispute(
-                order_id=order.id,
-                store_id=order.store_id,
-                type=type_,
-                status=DisputeStatus.awaiting_seller,
-                wanted=want,
-                amount=amount,
-                description=text,
-                opened_by_id=actor.user_id,
-                opened_at=now,
-                respond_by=respond_by,
-                escalate_at=escalate_at_from(now, platform),
-                due_at=respond_by,
-                cancellation_id=cancellation_id,
-                return_id=return_id,
-                refund_id=refund_id,
-                request_key=request_key,
-            )
-        )
-        uow.disputes.add_proposal(
-            dispute_id, party=Party.buyer, wanted=want, amount=amount, note=None, at=now
-        )
+        dispute_id = _add(uow, new)
         attach_files(uow, actor, order.id, dispute_id, file_ids, now)
         d = reload(uow, dispute_id)
         schedule_answer(uow, d, now)
         refresh_status(uow, order, now)
-        uow.timeline.add(
-            entry(
-                order,
-                d,
-                actor,
-                now,
-                "dispute.opened",
-                note=text,
-                wanted=str(want),
-                amount=amount,
-                currency=order.currency,
-                respond_by=respond_by.isoformat(),
-            )
-        )
+        uow.timeline.add(_opened_entry(order, d, actor, new))
         subscribers.record(uow, ctx, DisputeOpened(order=order, dispute=d, at=now))
         uow.commit()
     return dispute_id

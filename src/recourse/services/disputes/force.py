@@ -17,15 +17,13 @@ from recourse.domain.cancellation import (
     every_unshipped_unit,
     is_whole_order,
 )
-from recourse.domain.dispute_rules import appeal_by_from, check_step, check_support, check_text
+from recourse.domain.dispute_rules import check_step, check_support, check_text
 from recourse.domain.disputes import (
-    APPEAL_BY,
     Decision,
     Dispute,
     DisputeStatus,
     DisputeType,
     Outcome,
-    dispute_transition,
 )
 from recourse.domain.errors import RuleConflict
 from recourse.domain.order import LineQuantities, Order
@@ -41,10 +39,9 @@ from recourse.domain.shipment import (
 from recourse.domain.timeline import TimelineEntry
 from recourse.services import settle, subscribers
 from recourse.services.cancellations.completion import complete
-from recourse.services.disputes.common import entry, load, save
-from recourse.services.disputes.support import RATIONALE_MAX
+from recourse.services.disputes.common import entry, load
+from recourse.services.disputes.support import RATIONALE_MAX, save_decision
 from recourse.services.events import DisputeDecided
-from recourse.services.notify import schedule_deadline
 from recourse.services.orders import refresh_status
 from recourse.services.ports.cancellations import Cancellation, NewCancellation
 from recourse.services.ports.common import Context
@@ -183,23 +180,7 @@ def _decide(
         decided_at=now,
         charged_to_store=True,
     )
-    dispute_transition(d.status, DisputeStatus.decided)
-    appeal_by = appeal_by_from(now, uow.platform.policy())
-    after = save(
-        uow,
-        d,
-        status=DisputeStatus.decided,
-        outcome=decision.outcome,
-        decided_amount=None,
-        rationale=rationale,
-        decided_by_id=actor.user_id,
-        decided_at=now,
-        charged_to_store=True,
-        assignee_id=d.assignee_id or actor.user_id,
-        appeal_by=appeal_by,
-        decision=decision,
-    )
-    schedule_deadline(uow, name=APPEAL_BY, subject_id=d.id, due_at=appeal_by)
+    after = save_decision(uow, d, decision)
     uow.timeline.add(
         entry(
             order,

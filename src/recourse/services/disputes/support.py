@@ -34,7 +34,9 @@ from recourse.domain.disputes import (
     dispute_transition,
 )
 from recourse.domain.errors import InvalidInput
+from recourse.domain.order import Order
 from recourse.domain.roles import Actor
+from recourse.domain.timeline import TimelineEntry
 from recourse.services import settle, subscribers
 from recourse.services.disputes.common import (
     acting_party,
@@ -46,7 +48,7 @@ from recourse.services.disputes.common import (
     still_refundable,
     units_to_return,
 )
-from recourse.services.disputes.execute import carry_out, carry_out_appeal, resolve
+from recourse.services.disputes.execute import Carried, carry_out, carry_out_appeal, resolve
 from recourse.services.events import (
     DisputeAssigned,
     DisputeDecided,
@@ -225,73 +227,18 @@ def decide(
     with uow:
         d, order = load(uow, actor, dispute_id, for_update=True)
         check_step(d, WITH_SUPPORT)
-        check_agent(d, actor.user_id)
-        value = check_decision(
-            chosen,
-            amount,
-            charged_to_store=charged_to_store,
-            refundable=still_refundable(uow, order),
-            currency=order.currency,
-            returnable_units=sum(units_to_return(uow, order).values()),
+        decision = _decision(
+            uow, order, d, actor.user_id, chosen, amount, text, charged_to_store, now
         )
-        decision = Decision(
-            outcome=chosen,
-            amount=value,
-            rationale=text,
-            decided_by_id=actor.user_id,
-            decided_at=now,
-            charged_to_store=charged_to_store,
-        )
+        value = decision.amount
         appeal = d.status is DisputeStatus.appealed
         if appeal:
             carried = carry_out_appeal(uow, ctx, order, d, actor, chosen, value, now)
-            after = save(
-                uow,
-                d,
-                appeal_outcome=chosen,
-                appeal_decided_amount=value,
-                appeal_rationale=text,
-                appeal_decided_by_id=actor.user_id,
-                appeal_decided_at=now,
-                appeal_charged_to_store=charged_to_store,
-                appeal_assignee_id=d.appeal_assignee_id or actor.user_id,
-                appeal_decision=decision,
-            )
+            after = _save_appeal_decision(uow, d, decision)
         else:
             carried = carry_out(uow, ctx, order, d, actor, chosen, value, now)
-            dispute_transition(d.status, DisputeStatus.decided)
-            appeal_by = appeal_by_from(now, uow.platform.policy())
-            after = save(
-                uow,
-                d,
-                status=DisputeStatus.decided,
-                outcome=chosen,
-                decided_amount=value,
-                rationale=text,
-                decided_by_id=actor.user_id,
-                decided_at=now,
-                charged_to_store=charged_to_store,
-                assignee_id=d.assignee_id or actor.user_id,
-                appeal_by=appeal_by,
-                decision=decision,
-            )
-            schedule_deadline(uow, name=APPEAL_BY, subject_id=d.id, due_at=appeal_by)
-        uow.timeline.add(
-            entry(
-                order,
-                after,
-                actor,
-                now,
-                "dispute.appeal_decided" if appeal else "dispute.decided",
-                note=text,
-                outcome=str(chosen),
-                amount=value,
-                currency=order.currency,
-                charged_to_store=charged_to_store,
-                refund_id=carried.refund_id,
-                return_id=carried.return_id,
-            )
-        )
+            after = save_decision(uow, d, decision)
+        uow.timeline.add(_decision_entry(order, after, actor, decision, appeal, carried))
         subscribers.record(
             uow,
             ctx,
@@ -307,9 +254,99 @@ def decide(
         )
         if appeal:
             after = resolve(
-                uow, ctx, order, after, actor, Resolution.appeal_decided, type(carried)(), now
+                uow, ctx, order, after, actor, Resolution.appeal_decided, Carried(), now
             )
         else:
             refresh_status(uow, order, now)
         uow.commit()
     return after
+
+
+def _decision(
+    uow: UnitOfWork,
+    order: Order,
+    d: Dispute,
+    agent_id: int,
+    outcome: Outcome,
+    amount: int | None,
+    rationale: str,
+    charged_to_store: bool,
+    now: datetime,
+) -> Decision:
+    """D5/D6: this agent may decide, and the decision names what it must (an amount within
+    what is refundable, units to return, a charge only with a refund)."""
+    check_agent(d, agent_id)
+    value = check_decision(
+        outcome,
+        amount,
+        charged_to_store=charged_to_store,
+        refundable=still_refundable(uow, order),
+        currency=order.currency,
+        returnable_units=sum(units_to_return(uow, order).values()),
+    )
+    return Decision(
+        outcome=outcome,
+        amount=value,
+        rationale=rationale,
+        decided_by_id=agent_id,
+        decided_at=now,
+        charged_to_store=charged_to_store,
+    )
+
+
+def save_decision(uow: UnitOfWork, d: Dispute, decision: Decision) -> Dispute:
+    """D5: the dispute is decided (by `decide`, or by a forced cancellation, C10); either side
+    may appeal until `appeal_by` (`appeal_days`)."""
+    dispute_transition(d.status, DisputeStatus.decided)
+    appeal_by = appeal_by_from(decision.decided_at, uow.platform.policy())
+    after = save(
+        uow,
+        d,
+        status=DisputeStatus.decided,
+        outcome=decision.outcome,
+        decided_amount=decision.amount,
+        rationale=decision.rationale,
+        decided_by_id=decision.decided_by_id,
+        decided_at=decision.decided_at,
+        charged_to_store=decision.charged_to_store,
+        assignee_id=d.assignee_id or decision.decided_by_id,
+        appeal_by=appeal_by,
+        decision=decision,
+    )
+    schedule_deadline(uow, name=APPEAL_BY, subject_id=d.id, due_at=appeal_by)
+    return after
+
+
+def _save_appeal_decision(uow: UnitOfWork, d: Dispute, decision: Decision) -> Dispute:
+    """D6: the appeal's decision is kept beside the first one."""
+    return save(
+        uow,
+        d,
+        appeal_outcome=decision.outcome,
+        appeal_decided_amount=decision.amount,
+        appeal_rationale=decision.rationale,
+        appeal_decided_by_id=decision.decided_by_id,
+        appeal_decided_at=decision.decided_at,
+        appeal_charged_to_store=decision.charged_to_store,
+        appeal_assignee_id=d.appeal_assignee_id or decision.decided_by_id,
+        appeal_decision=decision,
+    )
+
+
+def _decision_entry(
+    order: Order, d: Dispute, actor: Actor, decision: Decision, appeal: bool, carried: Carried
+) -> TimelineEntry:
+    return entry(
+        order,
+        d,
+        actor,
+        decision.decided_at,
+        "dispute.appeal_decided" if appeal else "dispute.decided",
+        note=decision.rationale,
+        outcome=str(decision.outcome),
+        amount=decision.amount,
+        currency=order.currency,
+        charged_to_store=decision.charged_to_store,
+        refund_id=carried.refund_id,
+        return_id=carried.return_id,
+    )

@@ -8,6 +8,7 @@ timeline keeps, naming the agent."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from recourse.domain.dispute_rules import (
     ANSWERABLE,
@@ -98,56 +99,89 @@ def respond(
             raise NotAllowed("dispute_not_seller")
         check_step(d, ANSWERABLE)
         if action == "accept":
-            carried = carry_out(uow, ctx, order, d, actor, d.wanted, d.amount, now)
-            subscribers.record(
-                uow,
-                ctx,
-                DisputeResponded(order=order, dispute=d, accepted=True, proposal=None, at=now),
-            )
-            after = resolve(
-                uow,
-                ctx,
-                order,
-                d,
-                actor,
-                Resolution.seller_accepted,
-                carried,
-                now,
-                on_behalf=on_behalf,
-                audit_note=audit,
-            )
+            after = _seller_accepts(uow, ctx, order, d, actor, now, on_behalf, audit)
         else:
             want, value = _proposal(uow, order, Party.seller, wanted, amount)
-            dispute_transition(d.status, DisputeStatus.negotiating)
-            uow.disputes.add_proposal(
-                d.id, party=Party.seller, wanted=want, amount=value, note=text, at=now
-            )
-            attach_files(uow, actor, order.id, d.id, file_ids, now)
-            after = save(uow, reload(uow, d.id), status=DisputeStatus.negotiating)
-            proposal = after.latest(Party.seller)
-            uow.timeline.add(
-                entry(
-                    order,
-                    after,
-                    actor,
-                    now,
-                    "dispute.countered",
-                    note=text,
-                    wanted=str(want),
-                    amount=value,
-                    currency=order.currency,
-                    on_behalf=on_behalf,
-                    audit_note=audit,
-                )
-            )
-            subscribers.record(
-                uow,
-                ctx,
-                DisputeResponded(
-                    order=order, dispute=after, accepted=False, proposal=proposal, at=now
-                ),
+            after = _seller_counters(
+                uow, ctx, order, d, actor, now, want, value, text, file_ids, on_behalf, audit
             )
         uow.commit()
+    return after
+
+
+def _seller_accepts(
+    uow: UnitOfWork,
+    ctx: Context,
+    order: Order,
+    d: Dispute,
+    actor: Actor,
+    now: datetime,
+    on_behalf: Party | None,
+    audit: str | None,
+) -> Dispute:
+    """D3: the buyer's request is carried out and the dispute resolved (seller_accepted)."""
+    carried = carry_out(uow, ctx, order, d, actor, d.wanted, d.amount, now)
+    subscribers.record(
+        uow,
+        ctx,
+        DisputeResponded(order=order, dispute=d, accepted=True, proposal=None, at=now),
+    )
+    return resolve(
+        uow,
+        ctx,
+        order,
+        d,
+        actor,
+        Resolution.seller_accepted,
+        carried,
+        now,
+        on_behalf=on_behalf,
+        audit_note=audit,
+    )
+
+
+def _seller_counters(
+    uow: UnitOfWork,
+    ctx: Context,
+    order: Order,
+    d: Dispute,
+    actor: Actor,
+    now: datetime,
+    want: Wanted,
+    value: int | None,
+    text: str | None,
+    file_ids: Sequence[int],
+    on_behalf: Party | None,
+    audit: str | None,
+) -> Dispute:
+    """D3: the sellers' counter-proposal, with its note and evidence, starts the negotiation."""
+    dispute_transition(d.status, DisputeStatus.negotiating)
+    uow.disputes.add_proposal(
+        d.id, party=Party.seller, wanted=want, amount=value, note=text, at=now
+    )
+    attach_files(uow, actor, order.id, d.id, file_ids, now)
+    after = save(uow, reload(uow, d.id), status=DisputeStatus.negotiating)
+    proposal = after.latest(Party.seller)
+    uow.timeline.add(
+        entry(
+            order,
+            after,
+            actor,
+            now,
+            "dispute.countered",
+            note=text,
+            wanted=str(want),
+            amount=value,
+            currency=order.currency,
+            on_behalf=on_behalf,
+            audit_note=audit,
+        )
+    )
+    subscribers.record(
+        uow,
+        ctx,
+        DisputeResponded(order=order, dispute=after, accepted=False, proposal=proposal, at=now),
+    )
     return after
 
 

@@ -83,6 +83,20 @@ def _inspect(inspector: EvidenceInspector, name: str, data: bytes) -> CleanFile:
         raise InvalidInput(FIELD, error.key, **(facts | {"name": name})) from None
 
 
+def _inspect_all(ctx: Context, files: Sequence[tuple[str, bytes]]) -> list[tuple[str, CleanFile]]:
+    """T6: at least one file and no more than the limit, each with a clean name, every one
+    checked before any is kept, so a refusal leaves nothing behind."""
+    if not files:
+        raise InvalidInput(FIELD, "evidence.none")
+    check_count(0, len(files), LIMITS)
+    inspector = _inspector(ctx)
+    cleaned: list[tuple[str, CleanFile]] = []
+    for raw_name, data in files:
+        name = clean_name(raw_name)
+        cleaned.append((name, _inspect(inspector, name, data)))
+    return cleaned
+
+
 def upload(
     uow: UnitOfWork,
     ctx: Context,
@@ -99,15 +113,7 @@ def upload(
         role = _party_role(actor, buyer_id=order.buyer_id, store_id=order.store_id)
         if role is None:
             raise NotFound("order.no_such")
-    if not files:
-        raise InvalidInput(FIELD, "evidence.none")
-    check_count(0, len(files), LIMITS)
-    inspector = _inspector(ctx)
-    # Every file is checked before any is kept: a refusal leaves nothing behind.
-    cleaned: list[tuple[str, CleanFile]] = []
-    for raw_name, data in files:
-        name = clean_name(raw_name)
-        cleaned.append((name, _inspect(inspector, name, data)))
+    cleaned = _inspect_all(ctx, files)
     store = _store(ctx)
     keys: list[str] = []
     try:

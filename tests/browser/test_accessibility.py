@@ -27,7 +27,7 @@ from sqlalchemy import select
 from recourse.bootstrap import make_worker
 from recourse.container import Container
 from recourse.db import models as m
-from recourse.db.queries.orders import effective_status_expr
+from recourse.db.queries.due import effective_status_expr
 from recourse.demo_data import seed
 from recourse.domain.roles import Actor, Role
 from recourse.integrations.clock import FixedClock

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from recourse.container import Container
-from recourse.db.queries.orders import past_a_deadline
+from recourse.db.queries.due import past_a_deadline
 from recourse.services import settle
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
-from recourse.db.queries.orders import DEADLINE_DECIDES
+from recourse.db.queries.due import DEADLINE_DECIDES
 from recourse.domain.disputes import DisputeStatus
 
 

@@ -4,7 +4,9 @@ decisions (support); the parties' answers to support and their appeals."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter, Request, status
 from sqlalchemy import select
@@ -70,6 +72,19 @@ def _visible(c: ContainerDep, s: Session, actor: Actor, dispute_id: int) -> None
     s.rollback()
 
 
+def _step(
+    c: ContainerDep,
+    s: Session,
+    actor: Actor,
+    dispute_id: int,
+    use_case: Callable[..., object],
+    **args: Any,
+) -> Dispute:
+    """Run one step of the dispute as the actor, then answer the dispute as it is now."""
+    use_case(c.uow(), c.ctx, actor=actor, dispute_id=dispute_id, **args)
+    return _view(c, s, actor, dispute_id)
+
+
 def _order_of(s: Session, dispute_id: int) -> int:
     order_id = s.scalar(select(DisputeRow.order_id).where(DisputeRow.id == dispute_id))
     if order_id is None:
@@ -130,11 +145,12 @@ def respond(
     dispute_id: Id, body: RespondIn, actor: ApiActor, c: ContainerDep, s: ReadSession
 ) -> Dispute:
     """D3: the sellers, before `respond_by` (409 `dispute_respond_by_passed` after it)."""
-    disputes.respond(
-        c.uow(),
-        c.ctx,
-        actor=actor,
-        dispute_id=dispute_id,
+    return _step(
+        c,
+        s,
+        actor,
+        dispute_id,
+        disputes.respond,
         action=body.action,
         wanted=body.wanted,
         amount=body.amount,
@@ -142,7 +158,6 @@ def respond(
         file_ids=body.file_ids,
         **behalf(actor, body),
     )
-    return _view(c, s, actor, dispute_id)
 
 
 @router.post("/disputes/{dispute_id}/accept")
@@ -150,14 +165,7 @@ def accept(
     dispute_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession, body: OnBehalf | None = None
 ) -> Dispute:
     """D4: either party accepts the other side's latest proposal; it is carried out at once."""
-    disputes.accept_proposal(
-        c.uow(),
-        c.ctx,
-        actor=actor,
-        dispute_id=dispute_id,
-        **behalf(actor, body),
-    )
-    return _view(c, s, actor, dispute_id)
+    return _step(c, s, actor, dispute_id, disputes.accept_proposal, **behalf(actor, body))
 
 
 @router.post("/disputes/{dispute_id}/propose")
@@ -165,18 +173,18 @@ def propose(
     dispute_id: Id, body: ProposeIn, actor: ApiActor, c: ContainerDep, s: ReadSession
 ) -> Dispute:
     """D4: a new proposal while negotiating."""
-    disputes.propose(
-        c.uow(),
-        c.ctx,
-        actor=actor,
-        dispute_id=dispute_id,
+    return _step(
+        c,
+        s,
+        actor,
+        dispute_id,
+        disputes.propose,
         wanted=body.wanted,
         amount=body.amount,
         note=filled(body.note),
         file_ids=body.file_ids,
         **behalf(actor, body),
     )
-    return _view(c, s, actor, dispute_id)
 
 
 @router.post("/disputes/{dispute_id}/escalate")
@@ -184,14 +192,7 @@ def escalate(
     dispute_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession, body: OnBehalf | None = None
 ) -> Dispute:
     """D4/D5: either party asks support to decide (`sla_due_at` starts)."""
-    disputes.escalate(
-        c.uow(),
-        c.ctx,
-        actor=actor,
-        dispute_id=dispute_id,
-        **behalf(actor, body),
-    )
-    return _view(c, s, actor, dispute_id)
+    return _step(c, s, actor, dispute_id, disputes.escalate, **behalf(actor, body))
 
 
 @router.post("/disputes/{dispute_id}/assign")
@@ -200,10 +201,7 @@ def assign(
 ) -> Dispute:
     """D5: support takes an escalated or appealed case (or gives it to an agent)."""
     _visible(c, s, actor, dispute_id)
-    disputes.assign(
-        c.uow(), c.ctx, actor=actor, dispute_id=dispute_id, assignee_id=body.assignee_id
-    )
-    return _view(c, s, actor, dispute_id)
+    return _step(c, s, actor, dispute_id, disputes.assign, assignee_id=body.assignee_id)
 
 
 @router.post("/disputes/{dispute_id}/request-info")
@@ -217,16 +215,16 @@ def request_info(
     now = c.clock.now()
     if body.due_at <= now:  # a time the clock has passed: a conflict with it, as carrier events
         raise RuleConflict("dispute_info_due_passed_already", field="due_at", now=now.isoformat())
-    disputes.request_info(
-        c.uow(),
-        c.ctx,
-        actor=actor,
-        dispute_id=dispute_id,
+    return _step(
+        c,
+        s,
+        actor,
+        dispute_id,
+        disputes.request_info,
         party=body.party,
         question=filled(body.question),
         due_at=body.due_at,
     )
-    return _view(c, s, actor, dispute_id)
 
 
 @router.post("/disputes/{dispute_id}/answer-info")
@@ -234,17 +232,17 @@ def answer_info(
     dispute_id: Id, body: AnswerInfoIn, actor: ApiActor, c: ContainerDep, s: ReadSession
 ) -> Dispute:
     """D5: the side asked answers support's question, with files if they help."""
-    disputes.answer_info(
-        c.uow(),
-        c.ctx,
-        actor=actor,
-        dispute_id=dispute_id,
+    return _step(
+        c,
+        s,
+        actor,
+        dispute_id,
+        disputes.answer_info,
         request_id=body.request_id,
         answer=filled(body.answer),
         file_ids=body.file_ids,
         **behalf(actor, body),
     )
-    return _view(c, s, actor, dispute_id)
 
 
 @router.post("/disputes/{dispute_id}/decide")
@@ -254,17 +252,17 @@ def decide(
     """D5/D6: support decides an escalated case, or an appeal (a different agent); the
     decision is executed through the refund ledger at once."""
     _visible(c, s, actor, dispute_id)
-    disputes.decide(
-        c.uow(),
-        c.ctx,
-        actor=actor,
-        dispute_id=dispute_id,
+    return _step(
+        c,
+        s,
+        actor,
+        dispute_id,
+        disputes.decide,
         outcome=body.outcome,
         amount=body.amount,
         rationale=filled(body.rationale),
         charged_to_store=body.charged_to_store,
     )
-    return _view(c, s, actor, dispute_id)
 
 
 @router.post("/disputes/{dispute_id}/force-cancel")
@@ -277,10 +275,7 @@ def force_cancel(
     `dispute_force_not_cancellation` on another type, `dispute_nothing_to_cancel` when every
     parcel was scanned."""
     _visible(c, s, actor, dispute_id)
-    force_cancellation(
-        c.uow(), c.ctx, actor=actor, dispute_id=dispute_id, rationale=filled(body.rationale)
-    )
-    return _view(c, s, actor, dispute_id)
+    return _step(c, s, actor, dispute_id, force_cancellation, rationale=filled(body.rationale))
 
 
 @router.post("/disputes/{dispute_id}/appeal")
@@ -288,15 +283,9 @@ def appeal(
     dispute_id: Id, body: AppealIn, actor: ApiActor, c: ContainerDep, s: ReadSession
 ) -> Dispute:
     """D6: either side, once, before `appeal_by`."""
-    disputes.appeal(
-        c.uow(),
-        c.ctx,
-        actor=actor,
-        dispute_id=dispute_id,
-        reason=filled(body.reason),
-        **behalf(actor, body),
+    return _step(
+        c, s, actor, dispute_id, disputes.appeal, reason=filled(body.reason), **behalf(actor, body)
     )
-    return _view(c, s, actor, dispute_id)
 
 
 @router.post("/disputes/{dispute_id}/withdraw")
@@ -304,14 +293,7 @@ def withdraw(
     dispute_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession, body: OnBehalf | None = None
 ) -> Dispute:
     """D7: the buyer, while the dispute is not decided."""
-    disputes.withdraw(
-        c.uow(),
-        c.ctx,
-        actor=actor,
-        dispute_id=dispute_id,
-        **behalf(actor, body),
-    )
-    return _view(c, s, actor, dispute_id)
+    return _step(c, s, actor, dispute_id, disputes.withdraw, **behalf(actor, body))
 
 
 @router.post("/disputes/{dispute_id}/evidence")
@@ -319,7 +301,4 @@ def add_evidence(
     dispute_id: Id, body: EvidenceIn, actor: ApiActor, c: ContainerDep, s: ReadSession
 ) -> Dispute:
     """D2-D5: a party (or support) adds files uploaded to the order to an open dispute."""
-    disputes.add_evidence(
-        c.uow(), c.ctx, actor=actor, dispute_id=dispute_id, file_ids=body.file_ids
-    )
-    return _view(c, s, actor, dispute_id)
+    return _step(c, s, actor, dispute_id, disputes.add_evidence, file_ids=body.file_ids)

@@ -32,6 +32,7 @@ from recourse.web.pages.shared.present_returns import return_page_context
 from recourse.web.pages.shared.return_forms import (
     LIMITS,
     QTY,
+    answer_form,
     form_error,
     read_return,
     return_reasons,
@@ -251,11 +252,10 @@ def _act(
     action: str,
     done: str,
 ) -> Response:
-    try:
-        check_csrf(request, form.get("csrf_token"))
+
+    def step() -> str:
         read_return(c, user, order_id, return_id)
-        actor = user.actor()
-        common: dict[str, Any] = {"actor": actor, "return_id": return_id}
+        common: dict[str, Any] = {"actor": user.actor(), "return_id": return_id}
         match action:
             case "accept-offer":
                 return_services.accept_offer(c.uow(), c.ctx, **common)
@@ -277,14 +277,15 @@ def _act(
                 return_services.give_parcel_reason(
                     c.uow(), c.ctx, **common, reason=form.get("reason", "")
                 )
-    except NotFound as error:
-        if error.facts.get("field"):
-            return _page(request, c, user, order_id, return_id, form=form, error=error)
-        raise
-    except DomainError as error:
-        return _page(request, c, user, order_id, return_id, form=form, error=error)
-    flash(request, language.words(request)._(done))
-    return see_other(f"/orders/{order_id}/returns/{return_id}")
+        return done
+
+    return answer_form(
+        request,
+        form,
+        step,
+        lambda error: _page(request, c, user, order_id, return_id, form=form, error=error),
+        f"/orders/{order_id}/returns/{return_id}",
+    )
 
 
 @router.post("/orders/{order_id}/returns/{return_id}/accept-offer")

@@ -6,6 +6,7 @@ parcel that came back on its own, "the parcel is back" (S2)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -34,7 +35,7 @@ from recourse.web.pages.common import (
 )
 from recourse.web.pages.shared.present_refunds import amount_example
 from recourse.web.pages.shared.present_returns import return_page_context
-from recourse.web.pages.shared.return_forms import LIMITS, read_return
+from recourse.web.pages.shared.return_forms import LIMITS, answer_form, read_return
 from recourse.web.pages.shared.return_inbox import inbox_rows
 from recourse.web.pages.support.refunds import parse_amount
 from recourse.web.templating import render
@@ -137,9 +138,13 @@ def return_page(
     return _page(request, c, user, order_id, return_id)
 
 
+def _url(order_id: int, return_id: int) -> str:
+    return f"/seller/orders/{order_id}/returns/{return_id}"
+
+
 def _done(request: Request, order_id: int, return_id: int, message: str) -> Response:
     flash(request, language.words(request)._(message))
-    return see_other(f"/seller/orders/{order_id}/returns/{return_id}")
+    return see_other(_url(order_id, return_id))
 
 
 def _answer(
@@ -151,9 +156,7 @@ def _answer(
     form: dict[str, str],
     action: str,
 ) -> Response:
-    messages = {"approve": APPROVED, "decline": DECLINED, "offer": OFFERED}
-    try:
-        check_csrf(request, form.get("csrf_token"))
+    def step() -> str:
         detail, _ = read_return(c, user, order_id, return_id)
         common: dict[str, Any] = {"actor": user.actor(), "return_id": return_id}
         match action:
@@ -168,13 +171,28 @@ def _answer(
             case "offer":
                 amount = parse_amount(form.get("amount", ""), detail.order.currency)
                 return_services.offer_partial_refund(c.uow(), c.ctx, **common, amount=amount)
-    except NotFound as error:
-        if error.facts.get("field"):
-            return _page(request, c, user, order_id, return_id, form=form, error=error)
-        raise
-    except DomainError as error:
-        return _page(request, c, user, order_id, return_id, form=form, error=error)
-    return _done(request, order_id, return_id, messages[action])
+        return {"approve": APPROVED, "decline": DECLINED, "offer": OFFERED}[action]
+
+    return _answered(request, c, user, order_id, return_id, form, step)
+
+
+def _answered(
+    request: Request,
+    c: Container,
+    user: User,
+    order_id: int,
+    return_id: int,
+    form: dict[str, str],
+    step: Callable[[], str],
+) -> Response:
+    """The step, then back to the return's page; a refusal shows on it with the form."""
+    return answer_form(
+        request,
+        form,
+        step,
+        lambda error: _page(request, c, user, order_id, return_id, form=form, error=error),
+        _url(order_id, return_id),
+    )
 
 
 @router.post("/orders/{order_id}/returns/{return_id}/approve")
@@ -278,16 +296,12 @@ def parcel_back(
     form: FormFields,
 ) -> Response:
     """S2: the parcel that came back on its own is with the seller: the buyer is refunded."""
-    try:
-        check_csrf(request, form.get("csrf_token"))
+
+    def step() -> str:
         read_return(c, user, order_id, return_id)
         return_services.receive_return(
             c.uow(), c.ctx, actor=user.actor(), return_id=return_id, condition=Condition.ok
         )
-    except NotFound as error:
-        if error.facts.get("field"):
-            return _page(request, c, user, order_id, return_id, form=form, error=error)
-        raise
-    except DomainError as error:
-        return _page(request, c, user, order_id, return_id, form=form, error=error)
-    return _done(request, order_id, return_id, PARCEL_BACK)
+        return PARCEL_BACK
+
+    return _answered(request, c, user, order_id, return_id, form, step)

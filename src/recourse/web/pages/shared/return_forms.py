@@ -4,9 +4,12 @@ the input it is about, the reasons to choose from and the lines that can still g
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
 
 from recourse.container import Container
 from recourse.db.queries import returns as return_queries
@@ -17,7 +20,9 @@ from recourse.domain.returns import ReturnStatus
 from recourse.i18n import Words
 from recourse.services.evidence import LIMITS as EVIDENCE_LIMITS
 from recourse.texts import error_message
-from recourse.web.pages.common import error_field
+from recourse.web import language
+from recourse.web.deps import check_csrf, flash
+from recourse.web.pages.common import error_field, see_other
 from recourse.web.pages.shared.cancellation_forms import read_order
 from recourse.web.pages.shared.return_labels import ReasonGroup, reason_groups
 from recourse.web.settled import settle_order
@@ -124,3 +129,24 @@ def returnable_lines(c: Container, detail: OrderDetail) -> list[ReturnableLine]:
         left = line.qty.delivered - line.qty.returned - taken.get(line.id, 0)
         found.append(ReturnableLine(line.id, line.title, line.qty.delivered, max(left, 0)))
     return found
+
+
+def answer_form(
+    request: Request,
+    form: Mapping[str, str],
+    step: Callable[[], str],
+    page: Callable[[DomainError], Response],
+    back_to: str,
+) -> Response:
+    """A return's form posted: the CSRF check, then the step (its message is flashed on the way
+    back to `back_to`); a refusal comes back on the page next to its field (a NotFound only when
+    it names one, else it is the 404 it says)."""
+    try:
+        check_csrf(request, form.get("csrf_token"))
+        message = step()
+    except DomainError as error:
+        if isinstance(error, NotFound) and not error.facts.get("field"):
+            raise
+        return page(error)
+    flash(request, language.words(request)._(message))
+    return see_other(back_to)

@@ -149,6 +149,8 @@ def demo(
         console.print(f"  {role:<8} {email}  /  {password}")
     email, password = info["in_spanish"]
     console.print(f"  en español: {email}  /  {password}")
+    email, password = info["second_agent"]
+    console.print(f"  a second support agent (decides appeals): {email}  /  {password}")
     console.print(f"  operator API token: [bold]{info['token']}[/bold]")
     console.print(f"  API docs: {url}/api/docs   demo mailbox: {url}/mail")
     console.print("  Move time: recourse clock advance 2d (with RECOURSE_CLOCK=demo)")

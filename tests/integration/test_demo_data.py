@@ -117,6 +117,8 @@ def test_demo_offers_every_status_currency_policy_and_a_working_login_for_each_r
     assert max(by_store, key=lambda sid: by_store[sid]) in logins["seller"].store_ids
     assert len(logins["seller"].store_ids) == 2
     assert again["logins"] == info["logins"]
+    second = _login(container, *info["second_agent"])
+    assert second.role is Role.support and second.user_id != logins["support"].user_id
     assert accounts.actor_for_token(container.uow(), info["token"]).role is Role.operator
     assert accounts.actor_for_token(container.uow(), again["token"]).role is Role.operator
 

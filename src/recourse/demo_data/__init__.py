@@ -24,6 +24,7 @@ from recourse.demo_data.clock import WORKER_CADENCE, History
 from recourse.demo_data.marketplace import (
     BUYER_LOGIN,
     PEOPLE,
+    SECOND_AGENT_LOGIN,
     SELLER_LOGIN,
     SPANISH_BUYER_LOGIN,
     STORES,
@@ -41,6 +42,7 @@ __all__ = ["WORKER_CADENCE", "DemoInfo", "demo_logins", "seed", "seeded"]
 class DemoInfo(TypedDict):
     logins: dict[str, tuple[str, str]]
     in_spanish: tuple[str, str]
+    second_agent: tuple[str, str]
     token: str
 
 
@@ -99,5 +101,7 @@ def demo_logins(container: Container) -> DemoInfo:
         "logins": {"buyer": BUYER_LOGIN, "seller": SELLER_LOGIN, "support": SUPPORT_LOGIN},
         # the same marketplace read in Spanish, by a buyer whose language is Spanish
         "in_spanish": SPANISH_BUYER_LOGIN,
+        # D6: an appeal goes to a different agent than the one who decided
+        "second_agent": SECOND_AGENT_LOGIN,
         "token": token,
     }

@@ -17,6 +17,7 @@ BUYER_LOGIN = ("buyer@demo.recourse.test", "demo-buyer-1")
 SELLER_LOGIN = ("seller@demo.recourse.test", "demo-seller-1")
 SUPPORT_LOGIN = ("support@demo.recourse.test", "demo-support-1")
 SPANISH_BUYER_LOGIN = ("lucia@demo.recourse.test", "demo-buyer-8")  # reads Recourse in Spanish
+SECOND_AGENT_LOGIN = ("priya@demo.recourse.test", "demo-support-2")  # decides appeals (D6)
 
 
 @dataclass(frozen=True, slots=True)

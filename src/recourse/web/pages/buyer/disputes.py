@@ -16,7 +16,7 @@ from fastapi.responses import Response
 
 from recourse.container import Container
 from recourse.domain.accounts import User
-from recourse.domain.errors import DomainError, InvalidInput, NotFound
+from recourse.domain.errors import DomainError, InvalidInput
 from recourse.i18n import N_
 from recourse.services import disputes
 from recourse.services.evidence import LIMITS
@@ -43,6 +43,7 @@ from recourse.web.pages.shared.present_disputes import (
     first_open,
 )
 from recourse.web.pages.shared.present_refunds import amount_example
+from recourse.web.pages.shared.return_forms import on_the_form
 from recourse.web.templating import render
 from recourse.web.uploads import read_files, upload_form
 
@@ -143,13 +144,9 @@ async def open_dispute(
         check_csrf(request, fields.get("csrf_token"))
         files = await read_files(form)
         dispute_id = await run_in_threadpool(_open, c, user, order_id, fields, files)
-    except NotFound as error:
-        if error.facts.get("field"):
-            return await run_in_threadpool(
-                _form, request, c, user, order_id, values=fields, error=error
-            )
-        raise
     except DomainError as error:
+        if not on_the_form(error):
+            raise
         return await run_in_threadpool(
             _form, request, c, user, order_id, values=fields, error=error
         )

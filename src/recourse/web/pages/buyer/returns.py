@@ -34,6 +34,7 @@ from recourse.web.pages.shared.return_forms import (
     QTY,
     answer_form,
     form_error,
+    on_the_form,
     read_return,
     return_reasons,
     returnable_lines,
@@ -144,11 +145,9 @@ def _quote_or_form(
 ) -> Response:
     try:
         return _quote_page(request, c, user, order_id, values)
-    except NotFound as error:
-        if error.facts.get("field"):
-            return _wizard(request, c, user, order_id, values=values, error=error)
-        raise
     except DomainError as error:
+        if not on_the_form(error):
+            raise
         return _wizard(request, c, user, order_id, values=values, error=error)
 
 
@@ -204,11 +203,9 @@ def confirm_return(
             file_ids=[int(f["id"]) for f in values["files"]],
             request_key=form.get("request_key") or None,
         )
-    except NotFound as error:
-        if error.facts.get("field"):
-            return _wizard(request, c, user, order_id, values=values, error=error)
-        raise
     except DomainError as error:
+        if not on_the_form(error):
+            raise
         return _wizard(request, c, user, order_id, values=values, error=error)
     flash(request, language.words(request)._(REQUESTED))
     return see_other(f"/orders/{order_id}/returns/{return_id}")

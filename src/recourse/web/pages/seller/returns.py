@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from recourse.container import Container
 from recourse.db.queries import returns as return_queries
 from recourse.domain.accounts import User
-from recourse.domain.errors import DomainError, InvalidInput, NotFound
+from recourse.domain.errors import DomainError, InvalidInput
 from recourse.domain.returns import Condition
 from recourse.domain.roles import Role
 from recourse.i18n import N_
@@ -35,7 +35,7 @@ from recourse.web.pages.common import (
 )
 from recourse.web.pages.shared.present_refunds import amount_example
 from recourse.web.pages.shared.present_returns import return_page_context
-from recourse.web.pages.shared.return_forms import LIMITS, answer_form, read_return
+from recourse.web.pages.shared.return_forms import LIMITS, answer_form, on_the_form, read_return
 from recourse.web.pages.shared.return_inbox import inbox_rows
 from recourse.web.pages.support.refunds import parse_amount
 from recourse.web.templating import render
@@ -273,13 +273,9 @@ async def receive(
         check_csrf(request, fields.get("csrf_token"))
         files = await read_files(form)
         message = await run_in_threadpool(_receive, c, user, order_id, return_id, fields, files)
-    except NotFound as error:
-        if error.facts.get("field"):
-            return await run_in_threadpool(
-                _page, request, c, user, order_id, return_id, form=fields, error=error
-            )
-        raise
     except DomainError as error:
+        if not on_the_form(error):
+            raise
         return await run_in_threadpool(
             _page, request, c, user, order_id, return_id, form=fields, error=error
         )

@@ -37,6 +37,7 @@ from recourse.web.pages.shared.present_disputes import (
     type_label,
 )
 from recourse.web.pages.shared.present_refunds import amount_example, refund_card
+from recourse.web.pages.shared.return_forms import on_the_form
 from recourse.web.pages.support.refunds import parse_amount
 from recourse.web.templating import local_time, render
 from recourse.web.uploads import read_files, upload_form
@@ -259,7 +260,7 @@ async def post_action(
             perform, c, user, order_id, dispute_id, action, fields, files
         )
     except DomainError as error:
-        if isinstance(error, NotFound) and not error.facts.get("field"):
+        if not on_the_form(error):
             raise
         return await run_in_threadpool(
             show_dispute,

@@ -131,6 +131,12 @@ def returnable_lines(c: Container, detail: OrderDetail) -> list[ReturnableLine]:
     return found
 
 
+def on_the_form(error: DomainError) -> bool:
+    """A refusal goes back on the form next to its field; a NotFound that names no field is
+    the 404 it says."""
+    return not isinstance(error, NotFound) or bool(error.facts.get("field"))
+
+
 def answer_form(
     request: Request,
     form: Mapping[str, str],
@@ -139,13 +145,12 @@ def answer_form(
     back_to: str,
 ) -> Response:
     """A return's form posted: the CSRF check, then the step (its message is flashed on the way
-    back to `back_to`); a refusal comes back on the page next to its field (a NotFound only when
-    it names one, else it is the 404 it says)."""
+    back to `back_to`); a refusal comes back on the page (see `on_the_form`)."""
     try:
         check_csrf(request, form.get("csrf_token"))
         message = step()
     except DomainError as error:
-        if isinstance(error, NotFound) and not error.facts.get("field"):
+        if not on_the_form(error):
             raise
         return page(error)
     flash(request, language.words(request)._(message))

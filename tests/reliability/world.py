@@ -105,7 +105,13 @@ class World:
 
 
 def build_world(c: Container, clock: FixedClock) -> World:
-    store = make_store(c, name="Maison Lune", buyer_cancel="approval", allow_partial_cancel=True)
+    store = make_store(
+        c,
+        name="Maison Lune",
+        buyer_cancel="approval",
+        allow_partial_cancel=True,
+        return_address="Maison Lune, 12 rue des Lampes, 75011 Paris",
+    )
     other_store = make_store(c, name="Volt")
     emails = {name: f"{name.replace('_', '.')}@rel.example" for name in USERS}
     users = {

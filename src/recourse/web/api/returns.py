@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Request, status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from recourse.db.queries.orders import order_detail
 from recourse.db.queries.refunds import refund
@@ -18,7 +18,7 @@ from recourse.domain.returns import ADDRESS_MAX, DESCRIPTION_MAX, FINAL_STATUSES
 from recourse.domain.roles import Actor
 from recourse.services import returns, settle
 from recourse.services.returns.common import quote_of, store_policy
-from recourse.web.api.fields import BodyId, Id, OneLine, Prose, Quantity, filled
+from recourse.web.api.fields import BodyId, FilledProse, Id, OneLine, Prose, Quantity, filled
 from recourse.web.api.responses.cancellations import RefundQuote
 from recourse.web.api.responses.returns import Return, ReturnList, ReturnQuote
 from recourse.web.api.schemas import Strict
@@ -55,7 +55,7 @@ class ReturnIn(ReturnQuoteIn):
 
 
 class ApproveIn(Strict):
-    return_address: Prose | None = Field(
+    return_address: FilledProse | None = Field(
         default=None,
         max_length=ADDRESS_MAX,
         description="where the parcel goes; the store's address on file when omitted",
@@ -76,8 +76,17 @@ class ShipIn(Strict):
 
 
 class ReceiveIn(Strict):
+    # R4: a problem is described (the schema says so, not only the rule behind it)
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "if": {"properties": {"condition": {"const": "problem"}}},
+            "then": {"required": ["note"]},
+        }
+    )
+
     condition: Literal["ok", "problem"]
-    note: Prose | None = Field(
+    note: FilledProse | None = Field(
         default=None, max_length=DESCRIPTION_MAX, description="needed with `problem`"
     )
     file_ids: list[BodyId] = Field(default_factory=list, max_length=MAX_FILES)

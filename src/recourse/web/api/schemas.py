@@ -17,10 +17,10 @@ from recourse.web.api.fields import (
     Currency,
     Email,
     FilledLine,
+    FilledProse,
     Locale,
     OneLine,
     Password,
-    Prose,
     Quantity,
     TimeZone,
     when,
@@ -52,7 +52,7 @@ class PolicyIn(Strict):
     return_response_business_days: (
         Annotated[StrictInt, _bounds("return_response_business_days"), WHOLE] | None
     ) = None
-    return_address: Prose | None = Field(
+    return_address: FilledProse | None = Field(
         default=None,
         max_length=1000,
         description="R2: where approved returns go (kept on the store, not versioned)",

@@ -82,7 +82,7 @@ class ReceiveIn(Strict):
         json_schema_extra={
             "if": {"properties": {"condition": {"const": "problem"}}},
             "then": {"required": ["note"]},
-        }
+        },
     )
 
     condition: Literal["ok", "problem"]

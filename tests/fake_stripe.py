@@ -3,7 +3,8 @@
 It keeps refunds by idempotency key as Stripe does: the same key returns the response it first
 gave and makes no second refund; the same key with other parameters is an `idempotency_error`;
 a key still being worked on answers 409. `fail_with` makes every request fail before anything
-is created (as an outage or a refused request does), and `delay` makes it answer late.
+is created (as an outage or a refused request does), and `hold` keeps every new refund's
+request waiting until `release` (an answer later than any client waits, whatever the load).
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ class FakeStripe:
         self.calls: list[Call] = []
         self.refunds: dict[str, dict[str, Any]] = {}
         self.failure: tuple[int, dict[str, Any]] | None = None
-        self.delay = 0.0
+        self._gate = threading.Event()
+        self._gate.set()
         self._kept: dict[str, _Kept] = {}
         self._in_progress: set[str] = set()
         self._lock = threading.Condition()
@@ -53,6 +55,13 @@ class FakeStripe:
 
     def recover(self) -> None:
         self.failure = None
+
+    def hold(self) -> None:
+        """New refunds' requests wait (in progress) until `release`."""
+        self._gate.clear()
+
+    def release(self) -> None:
+        self._gate.set()
 
     def settle(
         self,
@@ -127,7 +136,7 @@ class FakeStripe:
                 return 200, json.loads(kept.body), {"Idempotent-Replayed": "true"}
             self._in_progress.add(key)
         try:
-            time.sleep(self.delay)
+            self._gate.wait(timeout=30)
             return self._new_refund(key, call.params)
         finally:
             with self._lock:

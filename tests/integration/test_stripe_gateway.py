@@ -129,23 +129,24 @@ def test_outage_then_recovery_with_the_same_key_pays_once(
 def test_timeout_is_unavailable_and_the_retry_gets_the_refund_stripe_made_meanwhile(
     fake: FakeStripe,
 ) -> None:
-    gateway = StripeGateway(api_key=KEY, api_base=fake.url, timeout=0.2)
-    fake.delay = 0.6
+    gateway = StripeGateway(api_key=KEY, api_base=fake.url, timeout=1.0)
+    fake.hold()
     with pytest.raises(GatewayUnavailable, match="APIConnectionError"):
         _create(gateway)
+    fake.release()
     fake.wait_idle()
-    fake.delay = 0
     answer = _create(gateway)
     assert list(fake.refunds) == [answer.reference]
 
 
 def test_key_still_in_use_at_stripe_is_unavailable(fake: FakeStripe) -> None:
-    gateway = StripeGateway(api_key=KEY, api_base=fake.url, timeout=0.2)
-    fake.delay = 0.6
+    gateway = StripeGateway(api_key=KEY, api_base=fake.url, timeout=1.0)
+    fake.hold()
     with pytest.raises(GatewayUnavailable):
         _create(gateway)
     with pytest.raises(GatewayUnavailable, match="HTTP 409"):
         _create(gateway)
+    fake.release()
     fake.wait_idle()
     assert len(fake.refunds) == 1
 

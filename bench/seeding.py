@@ -190,7 +190,7 @@ class Template:
         for o in self.outbox:
             payload = {**o["payload"], "subject_id": order_id}
             key = f"deadline:{payload['name']}:{order_id}:{payload['due_at']}"
-            outbox.append({**o, "payload": payload, "dedupe_key": key})
+            outbox.append({**o, "payload": payload, "dedupe_key": key, "order_id": order_id})
         return order, lines, timeline, outbox
 
 
@@ -209,6 +209,7 @@ def _template(conn: Connection, marks: dict[str, int], ref: int) -> Template:
         p = o["payload"]
         if (
             o["kind"] != "deadline"
+            or o["order_id"] != ref
             or p.get("subject_id") != ref
             or o["dedupe_key"] != (f"deadline:{p['name']}:{ref}:{p['due_at']}")
         ):

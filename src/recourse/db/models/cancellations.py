@@ -63,4 +63,5 @@ class CancellationLineRow(Base):
     __tablename__ = "cancellation_lines"
     cancellation_id: Mapped[int] = mapped_column(ForeignKey("cancellations.id"), primary_key=True)
     line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
     quantity: Mapped[int]

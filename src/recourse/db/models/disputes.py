@@ -75,6 +75,7 @@ class DisputeProposalRow(Base):
     __tablename__ = "dispute_proposals"
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
     party: Mapped[str] = mapped_column(String(16))
     wanted: Mapped[str] = mapped_column(String(24))
     amount: Mapped[int | None] = mapped_column(BigInteger)
@@ -86,6 +87,7 @@ class DisputeInfoRequestRow(Base):
     __tablename__ = "dispute_info_requests"
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
     party: Mapped[str] = mapped_column(String(16))
     question: Mapped[str] = mapped_column(Text)
     due_at: Mapped[datetime]

@@ -54,6 +54,7 @@ class RefundLineRow(Base):
     __tablename__ = "refund_lines"
     refund_id: Mapped[int] = mapped_column(ForeignKey("refunds.id"), primary_key=True)
     line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
     quantity: Mapped[int]
     items: Mapped[int] = mapped_column(BigInteger)
     tax: Mapped[int] = mapped_column(BigInteger)
@@ -66,6 +67,7 @@ class RefundAttemptRow(Base):
     __tablename__ = "refund_attempts"
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     refund_id: Mapped[int] = mapped_column(ForeignKey("refunds.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
     at: Mapped[datetime]
     kind: Mapped[str] = mapped_column(String(16))
     status: Mapped[str | None] = mapped_column(String(16))

@@ -61,4 +61,5 @@ class ReturnLineRow(Base):
     __tablename__ = "return_lines"
     return_id: Mapped[int] = mapped_column(ForeignKey("returns.id"), primary_key=True)
     line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
     quantity: Mapped[int]

@@ -30,6 +30,7 @@ class ShipmentLineRow(Base):
     __tablename__ = "shipment_lines"
     shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"), primary_key=True)
     line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
     quantity: Mapped[int]
 
 
@@ -37,6 +38,7 @@ class ShipmentEventRow(Base):
     __tablename__ = "shipment_events"
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
     type: Mapped[str] = mapped_column(String(24))
     happened_at: Mapped[datetime]
     recorded_at: Mapped[datetime]

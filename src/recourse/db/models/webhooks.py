@@ -18,6 +18,8 @@ class EventRow(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     type: Mapped[str] = mapped_column(String(64), index=True)
     payload: Mapped[dict[str, Any]]
+    # the order the event is about (its payload's data.order_id), when it is about one
+    order_id: Mapped[int | None] = mapped_column(Id, index=True)
     created_at: Mapped[datetime]
 
 

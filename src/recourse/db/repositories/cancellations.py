@@ -59,7 +59,7 @@ class SqlCancellations:
             request_key=c.request_key,
         )
         row.lines = [
-            m.CancellationLineRow(line_id=line_id, quantity=quantity)
+            m.CancellationLineRow(line_id=line_id, quantity=quantity, order_id=c.order_id)
             for line_id, quantity in sorted(c.units.items())
         ]
         self.s.add(row)

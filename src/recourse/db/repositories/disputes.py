@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
-from recourse.db.repositories.writes import hold, set_columns
+from recourse.db.repositories.writes import hold, order_of, set_columns
 from recourse.domain.disputes import (
     OPEN_STATUSES,
     Decision,
@@ -198,6 +198,7 @@ class SqlDisputes:
     ) -> int:
         row = m.DisputeProposalRow(
             dispute_id=dispute_id,
+            order_id=order_of(self.s, m.DisputeRow, dispute_id),
             party=str(party),
             wanted=str(wanted),
             amount=amount,
@@ -221,6 +222,7 @@ class SqlDisputes:
     ) -> int:
         row = m.DisputeInfoRequestRow(
             dispute_id=dispute_id,
+            order_id=order_of(self.s, m.DisputeRow, dispute_id),
             party=str(party),
             question=question,
             due_at=due_at,

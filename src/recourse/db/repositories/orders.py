@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from recourse.db import models as m
 from recourse.db.models.orders import STATUS_COUNT_SLOTS, StoreStatusCountRow
-from recourse.db.repositories.writes import hold
+from recourse.db.repositories.writes import hold, note_order
 from recourse.domain.disputes import UNSETTLED_STATUSES
 from recourse.domain.order import (
     Deadlines,
@@ -131,6 +131,7 @@ class SqlOrders:
         )
         self.s.add(row)
         self.s.flush()
+        note_order(self.s, row.id)
         count_status_moves(self.s, order.store_id, row.id, {row.status: 1})
         for position, line in enumerate(order.lines):
             self.s.add(
@@ -161,6 +162,8 @@ class SqlOrders:
             stmt = stmt.with_for_update()
         row = self.s.scalars(stmt.execution_options(populate_existing=for_update)).unique().first()
         hold(self.s, row)
+        if for_update and row is not None:
+            note_order(self.s, row.id)
         return row
 
     def get(self, order_id: int, *, for_update: bool = False) -> Order | None:

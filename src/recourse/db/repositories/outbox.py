@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
-from recourse.db.repositories.writes import insert_ignoring_duplicates
+from recourse.db.repositories.writes import insert_ignoring_duplicates, noted_order
 
 
 class SqlOutbox:
@@ -29,11 +29,17 @@ class SqlOutbox:
         *,
         available_at: datetime,
         dedupe_key: str | None = None,
+        order_id: int | None = None,
     ) -> None:
-        """Insert once per dedupe key: a repeated add of the same message is a no-op."""
+        """Insert once per dedupe key: a repeated add of the same message is a no-op.
+
+        The message is about `order_id`, or else about the order the transaction is writing
+        (the last one it locked, created or wrote a timeline entry for): the worker claims
+        messages per shard by it (docs/scaling.md)."""
         self.pending.append(
             {
                 "kind": kind,
+                "order_id": order_id if order_id is not None else noted_order(self.s),
                 "payload": dict(payload),
                 "dedupe_key": dedupe_key,
                 "created_at": available_at,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from recourse.db import models as m
 from recourse.db.reference import ReferenceCache
-from recourse.db.repositories.writes import hold, set_columns
+from recourse.db.repositories.writes import hold, order_of, set_columns
 from recourse.domain.order import PaymentMethod
 from recourse.domain.refund import COUNTS_AGAINST_CAPTURE, RefundedSoFar, RefundStatus
 from recourse.domain.settlement import DEFAULT_PROFILES, SettlementProfile
@@ -78,7 +78,11 @@ class SqlRefunds:
         )
         row.lines = [
             m.RefundLineRow(
-                line_id=line.line_id, quantity=line.quantity, items=line.items, tax=line.tax
+                line_id=line.line_id,
+                quantity=line.quantity,
+                items=line.items,
+                tax=line.tax,
+                order_id=refund.order_id,
             )
             for line in q.lines
         ]
@@ -148,6 +152,7 @@ class SqlRefunds:
         self.s.add(
             m.RefundAttemptRow(
                 refund_id=refund_id,
+                order_id=order_of(self.s, m.RefundRow, refund_id),
                 at=at,
                 kind=kind,
                 status=status,

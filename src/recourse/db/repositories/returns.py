@@ -95,7 +95,7 @@ class SqlReturns:
             due_at=n.due_at,
         )
         row.lines = [
-            m.ReturnLineRow(line_id=x.line_id, quantity=x.quantity)
+            m.ReturnLineRow(line_id=x.line_id, quantity=x.quantity, order_id=n.order_id)
             for x in sorted(n.lines, key=lambda x: x.line_id)
         ]
         self.s.add(row)

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
+from recourse.db.repositories.writes import hold, order_of
 from recourse.domain.shipment import Shipment, ShipmentDirection, ShipmentLine, ShipmentStatus
 
 
@@ -51,7 +52,8 @@ class SqlShipments:
             return_id=return_id,
         )
         row.lines = [
-            m.ShipmentLineRow(line_id=item.line_id, quantity=item.quantity) for item in lines
+            m.ShipmentLineRow(line_id=item.line_id, quantity=item.quantity, order_id=order_id)
+            for item in lines
         ]
         self.s.add(row)
         self.s.flush()
@@ -62,6 +64,8 @@ class SqlShipments:
         if for_update:
             stmt = stmt.with_for_update().execution_options(populate_existing=True)
         row = self.s.scalars(stmt).first()
+        if for_update:
+            hold(self.s, row)
         return _shipment(row) if row else None
 
     def for_order(self, order_id: int) -> Sequence[Shipment]:
@@ -85,7 +89,11 @@ class SqlShipments:
 
     def add_event(self, shipment_id: int, event: str, at: datetime, recorded_at: datetime) -> int:
         row = m.ShipmentEventRow(
-            shipment_id=shipment_id, type=event, happened_at=at, recorded_at=recorded_at
+            shipment_id=shipment_id,
+            order_id=order_of(self.s, m.ShipmentRow, shipment_id),
+            type=event,
+            happened_at=at,
+            recorded_at=recorded_at,
         )
         self.s.add(row)
         self.s.flush()

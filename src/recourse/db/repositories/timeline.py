@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
+from recourse.db.repositories.writes import note_order
 from recourse.domain.timeline import TimelineEntry
 
 
@@ -13,6 +14,7 @@ class SqlTimeline:
         self.s = session
 
     def add(self, entry: TimelineEntry) -> None:
+        note_order(self.s, entry.order_id)
         self.s.add(
             m.TimelineRow(
                 order_id=entry.order_id,

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
+from recourse.db.repositories.writes import noted_order
 from recourse.services.ports import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 
@@ -23,7 +24,18 @@ class SqlEvents:
         self.s = session
 
     def add(self, event_id: str, event_type: str, payload: Mapping[str, Any], at: datetime) -> None:
-        self.s.add(m.EventRow(id=event_id, type=event_type, payload=dict(payload), created_at=at))
+        """The event is about the order its data names, or else the one the transaction writes."""
+        named = (payload.get("data") or {}).get("order_id")
+        order_id = named if isinstance(named, int) else noted_order(self.s)
+        self.s.add(
+            m.EventRow(
+                id=event_id,
+                type=event_type,
+                payload=dict(payload),
+                order_id=order_id,
+                created_at=at,
+            )
+        )
 
 
 def endpoint_types(row: m.WebhookEndpointRow) -> tuple[str, ...]:

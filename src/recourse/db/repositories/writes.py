@@ -37,6 +37,29 @@ def insert_ignoring_duplicates(
     session.connection().execute(stmt, unique)
 
 
+def note_order(session: Session, order_id: int) -> None:
+    """Remember that the session's transaction writes order `order_id`'s rows: rows written
+    after it that name no order themselves (outbox messages, events) are taken to be about it."""
+    session.info["order"] = (session.get_transaction(), order_id)
+
+
+def noted_order(session: Session) -> int | None:
+    """The order the current transaction noted last (None when it noted none)."""
+    noted = session.info.get("order")
+    if noted is None or noted[0] is not session.get_transaction():
+        return None
+    return cast(int, noted[1])
+
+
+def order_of(session: Session, model: type[Base], pk: object) -> int:
+    """The order of a parent row (a refund, a shipment, a dispute): its child rows carry it.
+    The session usually holds the parent already (the use case read it), so no query."""
+    row = session.get(model, pk)
+    if row is None:
+        raise LookupError(f"no {model.__tablename__} row {pk}")
+    return cast(int, getattr(row, "order_id"))  # noqa: B009 (Base declares no order_id)
+
+
 def hold(session: Session, row: Base | None) -> None:
     """Keep `row` in the session's identity map until the session closes (the map holds rows
     weakly), so a later read or change of it in the same transaction costs no query."""

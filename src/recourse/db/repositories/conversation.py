@@ -14,6 +14,7 @@ from recourse.db.models.conversation import (
     OrderMessageRow,
 )
 from recourse.db.models.shipments import ShipmentRow
+from recourse.db.repositories.writes import note_order
 from recourse.domain.conversation import InterceptStatus, MessageKind
 from recourse.domain.shipment import ShipmentStatus
 from recourse.services.ports.conversation import InterceptRequest, Message, NewMessage, ReadMark
@@ -60,6 +61,7 @@ class SqlConversation:
         )
         self.s.add(row)
         self.s.flush()
+        note_order(self.s, message.order_id)
         return row.id
 
     def get_message(self, message_id: int) -> Message | None:
@@ -125,6 +127,7 @@ class SqlConversation:
         )
         self.s.add(row)
         self.s.flush()
+        note_order(self.s, order_id)
         return row.id
 
     def get_intercept(

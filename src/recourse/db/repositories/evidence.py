@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from recourse.db.models.evidence import EvidenceFileRow
+from recourse.db.repositories.writes import note_order
 from recourse.services.ports.files import NewEvidenceFile, StoredFile
 
 
@@ -51,6 +52,7 @@ class SqlEvidenceFiles:
         )
         self.s.add(row)
         self.s.flush()
+        note_order(self.s, file.order_id)
         return _file(row)
 
     def get(self, file_id: int, *, for_update: bool = False) -> StoredFile | None:

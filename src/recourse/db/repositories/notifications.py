@@ -10,7 +10,7 @@ from sqlalchemy import func, literal, update
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
-from recourse.db.repositories.writes import insert_ignoring_duplicates
+from recourse.db.repositories.writes import insert_ignoring_duplicates, note_order
 
 
 class SqlNotifications:
@@ -33,6 +33,8 @@ class SqlNotifications:
         dedupe_key: str | None,
         created_at: datetime,
     ) -> None:
+        if order_id is not None:
+            note_order(self.s, order_id)
         self.pending.append(
             {
                 "user_id": user_id,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from recourse.db.models.orders import OrderRow
 from recourse.db.models.protection import ProtectionExtensionRow
+from recourse.db.repositories.writes import note_order
 from recourse.domain.protection import ExtensionStatus
 from recourse.services.ports.protection import NewExtension, ProtectionExtension
 
@@ -51,6 +52,7 @@ class SqlProtection:
         )
         self.s.add(row)
         self.s.flush()
+        note_order(self.s, extension.order_id)
         return row.id
 
     def get_extension(

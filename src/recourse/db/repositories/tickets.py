@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recourse.db.models.tickets import SupportTicketRow
+from recourse.db.repositories.writes import note_order
 from recourse.domain.roles import Role
 from recourse.domain.tickets import TicketStatus
 from recourse.services.ports.tickets import NewTicket, SupportTicket
@@ -44,6 +45,7 @@ class SqlSupportTickets:
         )
         self.s.add(row)
         self.s.flush()
+        note_order(self.s, ticket.order_id)
         return row.id
 
     def get(self, ticket_id: int, *, for_update: bool = False) -> SupportTicket | None:

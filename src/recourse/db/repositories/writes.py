@@ -40,7 +40,9 @@ def insert_ignoring_duplicates(
 def note_order(session: Session, order_id: int) -> None:
     """Remember that the session's transaction writes order `order_id`'s rows: rows written
     after it that name no order themselves (outbox messages, events) are taken to be about it."""
-    session.info["order"] = (session.get_transaction(), order_id)
+    transaction = session.get_transaction()
+    if transaction is not None:
+        session.info["order"] = (transaction, order_id)
 
 
 def noted_order(session: Session) -> int | None:

@@ -7,6 +7,7 @@ On PostgreSQL, claiming uses FOR UPDATE SKIP LOCKED so any number of workers sha
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy import Engine, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from recourse.db.models import OutboxRow
+from recourse.db.models.platform import outbox_shard
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,12 +25,21 @@ class Claimed:
     kind: str
     payload: dict[str, Any]
     attempts: int
+    # the order the message is about, when it is about one: its distribution key
+    order_id: int | None = None
 
 
 def claim(
-    engine: Engine, *, now: datetime, worker_id: str, batch: int, lease_seconds: int = 60
+    engine: Engine,
+    *,
+    now: datetime,
+    worker_id: str,
+    batch: int,
+    lease_seconds: int = 60,
+    shard: int | None = None,
 ) -> list[Claimed]:
-    """Lease up to `batch` messages whose time has come (business `now`)."""
+    """Lease up to `batch` messages whose time has come (business `now`); with `shard`, only
+    messages about an order of that logical shard (`outbox_shard()`, docs/scaling.md)."""
     wall = datetime.now(UTC)
     with Session(engine) as session, session.begin():
         stmt = (
@@ -42,13 +53,15 @@ def claim(
             .order_by(OutboxRow.available_at, OutboxRow.id)
             .limit(batch)
         )
+        if shard is not None:
+            stmt = stmt.where(OutboxRow.order_id.is_not(None), outbox_shard() == shard)
         if engine.dialect.name == "postgresql":
             stmt = stmt.with_for_update(skip_locked=True)
         rows = list(session.scalars(stmt))
         if not rows:
             return []
         # Read before the UPDATE: the session synchronises `attempts` on the loaded rows.
-        claimed = [Claimed(r.id, r.kind, dict(r.payload), r.attempts + 1) for r in rows]
+        claimed = [Claimed(r.id, r.kind, dict(r.payload), r.attempts + 1, r.order_id) for r in rows]
         session.execute(
             update(OutboxRow)
             .where(OutboxRow.id.in_([r.id for r in rows]))
@@ -74,6 +87,19 @@ def mark_delivered_in(session: Session, message_id: int, worker_id: str) -> bool
         .values(delivered_at=datetime.now(UTC), locked_until=None, last_error=None)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+def mark_delivered_many(session: Session, message_ids: Sequence[int], worker_id: str) -> int:
+    """In the caller's transaction, one UPDATE for a batch; how many were still leased to
+    `worker_id` (the others passed to another worker, which will find nothing left to do)."""
+    if not message_ids:
+        return 0
+    result = session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id.in_(message_ids), OutboxRow.locked_by == worker_id)
+        .values(delivered_at=datetime.now(UTC), locked_until=None, last_error=None)
+    )
+    return int(getattr(result, "rowcount", 0))
 
 
 def mark_failed(

@@ -121,6 +121,19 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+# What a deadline's use case locks first, when it locks its subject: a cancellation (and then
+# its order) or an order. A batch of deadlines locks these for all its items at once, in id
+# order, so each use case finds its rows locked and loaded (db/repositories/preload.py).
+CANCELLATION = "cancellation"
+ORDER = "order"
+LOCKS: dict[str, str] = {
+    cancellations.RESPOND_BY: CANCELLATION,
+    orders.OVERDUE_AUTOCANCEL: ORDER,
+    orders.PAYMENT_WINDOW_ENDS: ORDER,
+    shipping.PROTECTION_ENDS: ORDER,
+}
+
+
 def fire(uow: UnitOfWork, ctx: Context, *, name: str, subject_id: int) -> None:
     """Run the consequence of deadline `name` for its subject."""
     try:

@@ -12,7 +12,10 @@ from datetime import timedelta
 from typing import Any
 
 from recourse.db import outbox
+from recourse.db.batch import BatchUnitOfWork
+from recourse.db.models.platform import OUTBOX_SHARDS
 from recourse.db.queries.users import user_view
+from recourse.db.repositories.preload import lock_subjects
 from recourse.db.uow import SqlUnitOfWork
 from recourse.integrations.mail import Recipient
 from recourse.services import deadlines, webhooks
@@ -58,9 +61,13 @@ class Worker:
             )
             if not claimed:
                 return handled
+            deadlines = [message for message in claimed if message.kind == "deadline"]
+            if len(deadlines) > 1:
+                self._sweep(deadlines)
             for message in claimed:
-                self._handle(message)
-                handled += 1
+                if len(deadlines) <= 1 or message.kind != "deadline":
+                    self._handle(message)
+            handled += len(claimed)
 
     def run_forever(self, stop: threading.Event, poll_seconds: float = 1.0) -> None:
         log.info("worker %s started", self.name)
@@ -100,6 +107,28 @@ class Worker:
         if not settled:
             outbox.mark_delivered(self.deps.engine, message.id, self.name)
 
+    def _sweep(self, messages: list[outbox.Claimed]) -> None:
+        """Fire a batch of due deadlines in one transaction: their cancellations and orders
+        locked and loaded at once, the same use case per deadline, what they queued written
+        together and every message marked delivered by the same commit (db/batch.py). If any
+        of them fails, nothing of the batch is kept and each is handled alone, as ever."""
+        batch = BatchUnitOfWork.like(self.deps.uow_factory())
+        try:
+            batch.open()
+            orders_of = lock_subjects(batch.session, [_subject(m) for m in messages])
+            for message in sorted(messages, key=lambda m: _distribution_key(m, orders_of)):
+                batch.start_item()
+                self._fire_deadline(batch, message.payload)
+                batch.end_item()
+            batch.commit_batch([message.id for message in messages], self.name)
+        except Exception:
+            log.warning("a batch of %s deadlines failed; one at a time", len(messages))
+            batch.close()
+            for message in messages:
+                self._handle(message)
+        finally:
+            batch.close()
+
     def _send_email(self, message: outbox.Claimed) -> bool:
         payload = message.payload
         with self.deps.read_session() as session:
@@ -136,6 +165,29 @@ class Worker:
 
     def _fan_out(self, uow: SqlUnitOfWork, payload: dict[str, Any]) -> None:
         webhooks.fan_out(uow, self.deps.ctx, event_id=str(payload["event_id"]))
+
+
+def _subject(message: outbox.Claimed) -> tuple[str, int]:
+    return str(message.payload["name"]), int(message.payload["subject_id"])
+
+
+def _distribution_key(message: outbox.Claimed, orders_of: dict[int, int]) -> tuple[int, int, int]:
+    """Where a deadline runs in its batch: by logical shard, then order (one order's deadlines
+    one after another), then message. The order is the message's own, else its subject's."""
+    order_id = message.order_id
+    if order_id is None:
+        name, subject_id = _subject(message)
+        kind = deadlines.LOCKS.get(name)
+        if kind == deadlines.ORDER:
+            order_id = subject_id
+        elif kind == deadlines.CANCELLATION:
+            order_id = orders_of.get(subject_id)
+    return shard_of(order_id or 0), order_id or 0, message.id
+
+
+def shard_of(order_id: int) -> int:
+    """The logical shard of an order's rows, as the outbox's shard claim counts it."""
+    return order_id % OUTBOX_SHARDS
 
 
 def start_embedded(worker: Worker, poll_seconds: float) -> tuple[threading.Thread, threading.Event]:

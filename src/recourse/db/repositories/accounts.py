@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from recourse.db import models as m
 from recourse.db.reference import ReferenceCache
+from recourse.db.repositories.preload import held_home
 from recourse.domain.accounts import User, WebSession
 from recourse.domain.roles import Role
 from recourse.services.ports import NewUser, TokenRecord
@@ -64,6 +65,8 @@ class SqlUsers:
 
     def home(self, user_id: int) -> tuple[str, str] | None:
         """The user's country and time zone, without the rest of the account."""
+        if held := held_home(self.s, user_id):  # a batch of deadlines read it already
+            return held
         row = self.s.execute(
             select(m.UserRow.country, m.UserRow.timezone).where(m.UserRow.id == user_id)
         ).first()

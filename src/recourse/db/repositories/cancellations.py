@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from recourse.db import models as m
 from recourse.db.reference import ReferenceCache
+from recourse.db.repositories.preload import locked_row
 from recourse.db.repositories.writes import hold, set_columns
 from recourse.domain.cancellation import CancellationStatus
 from recourse.domain.reasons import Fault, Reason, ReasonActor
@@ -68,7 +69,9 @@ class SqlCancellations:
         return row.id
 
     def get(self, cancellation_id: int, *, for_update: bool = False) -> Cancellation | None:
-        if for_update:
+        if for_update and (row := locked_row(self.s, m.CancellationRow, cancellation_id)):
+            pass  # locked by this transaction already, with its lines (a batch of deadlines)
+        elif for_update:
             # its lines in the same query, locked with it (every cancellation has lines)
             stmt = (
                 select(m.CancellationRow)

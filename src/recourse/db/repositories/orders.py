@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from recourse.db import models as m
 from recourse.db.models.orders import STATUS_COUNT_SLOTS, StoreStatusCountRow
+from recourse.db.repositories.preload import held_cases, locked_row
 from recourse.db.repositories.writes import hold, note_order
 from recourse.domain.disputes import UNSETTLED_STATUSES
 from recourse.domain.order import (
@@ -153,14 +154,18 @@ class SqlOrders:
         """The order with its lines in one query. FOR UPDATE locks the lines with the order
         (every order has lines, so the join is inner): a read that waited for another
         writer then sees that writer's lines, not the ones of its own snapshot."""
-        stmt = (
-            select(m.OrderRow)
-            .where(m.OrderRow.id == order_id)
-            .options(joinedload(m.OrderRow.lines, innerjoin=True))
-        )
-        if for_update:
-            stmt = stmt.with_for_update()
-        row = self.s.scalars(stmt.execution_options(populate_existing=for_update)).unique().first()
+        # a batch of deadlines may have locked it with its lines already
+        row = locked_row(self.s, m.OrderRow, order_id) if for_update else None
+        if row is None:
+            stmt = (
+                select(m.OrderRow)
+                .where(m.OrderRow.id == order_id)
+                .options(joinedload(m.OrderRow.lines, innerjoin=True))
+            )
+            if for_update:
+                stmt = stmt.with_for_update()
+            options = stmt.execution_options(populate_existing=for_update)
+            row = self.s.scalars(options).unique().first()
         hold(self.s, row)
         if for_update and row is not None:
             note_order(self.s, row.id)
@@ -244,28 +249,51 @@ class SqlOrders:
 def settlement_of(session: Session, order_id: int) -> Settlement:
     """What is still open on an order (§2 `closed`): requests awaiting the seller, refunds not
     yet succeeded, and whether it ever had either."""
-    requests = session.execute(
-        select(m.CancellationRow.status).where(
-            m.CancellationRow.order_id == order_id, m.CancellationRow.mode == "request"
-        )
-    ).scalars()
-    refunds = session.execute(
-        select(m.RefundRow.status).where(m.RefundRow.order_id == order_id)
-    ).scalars()
-    returns = session.execute(
-        select(m.ReturnRow.status).where(m.ReturnRow.order_id == order_id)
-    ).scalars()
-    disputes = session.execute(
-        select(m.DisputeRow.status).where(m.DisputeRow.order_id == order_id)
-    ).scalars()
-    cases, money, back = list(requests), list(refunds), list(returns)
-    argued = list(disputes)
+    held = _held_settlement(session, order_id)
+    if held is not None:
+        cases, money, back, argued = held
+    else:
+        requests = session.execute(
+            select(m.CancellationRow.status).where(
+                m.CancellationRow.order_id == order_id, m.CancellationRow.mode == "request"
+            )
+        ).scalars()
+        refunds = session.execute(
+            select(m.RefundRow.status).where(m.RefundRow.order_id == order_id)
+        ).scalars()
+        returns = session.execute(
+            select(m.ReturnRow.status).where(m.ReturnRow.order_id == order_id)
+        ).scalars()
+        disputes = session.execute(
+            select(m.DisputeRow.status).where(m.DisputeRow.order_id == order_id)
+        ).scalars()
+        cases, money, back = list(requests), list(refunds), list(returns)
+        argued = list(disputes)
     return Settlement(
         open_cases=sum(1 for status in cases if status == "pending_seller")
         + sum(1 for status in back if status not in CLOSED_RETURN)
         + sum(1 for status in argued if status in UNSETTLED_DISPUTE),
         unsettled_refunds=sum(1 for status in money if status != "succeeded"),
         had_cases_or_refunds=bool(cases or money or back or argued),
+    )
+
+
+def _held_settlement(
+    session: Session, order_id: int
+) -> tuple[list[str], list[str], list[str], list[str]] | None:
+    """The statuses settlement_of reads, from the rows the session holds when it holds all of
+    the order's (a batch of deadlines, db/repositories/preload.py)."""
+    requests = held_cases(session, m.CancellationRow, order_id)
+    refunds = held_cases(session, m.RefundRow, order_id)
+    returns = held_cases(session, m.ReturnRow, order_id)
+    disputes = held_cases(session, m.DisputeRow, order_id)
+    if requests is None or refunds is None or returns is None or disputes is None:
+        return None
+    return (
+        [row.status for row in requests if row.mode == "request"],
+        [row.status for row in refunds],
+        [row.status for row in returns],
+        [row.status for row in disputes],
     )
 
 

@@ -1,0 +1,161 @@
+"""Rows a batch of deadlines will lock and read, loaded for the whole batch at once.
+
+The deadline sweep (`db/batch.py`) locks, in one query per table, the subjects of the batch's
+deadlines and their orders with their lines, as each use case would lock them one by one, and
+holds them (`writes.hold`). A repository asked for such a row `for_update` then returns the
+row the transaction already locked instead of querying again: nobody else can have changed
+it since, and the session's copy carries this transaction's own changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeVar
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, joinedload
+
+from recourse.db import models as m
+from recourse.db.models import Base
+from recourse.db.repositories.writes import hold
+from recourse.services.deadlines import CANCELLATION, LOCKS, ORDER
+
+Row = TypeVar("Row", bound=Base)
+
+LOCKED = "locked"
+
+
+def locked_row(session: Session, model: type[Row], pk: int) -> Row | None:
+    """The row of `model` this transaction locked in advance, or None to query as usual."""
+    keys = session.info.get(LOCKED)
+    if not keys or (model, pk) not in keys:
+        return None
+    return session.get(model, pk)
+
+
+def _mark_locked(session: Session, rows: Iterable[Base], model: type[Base]) -> None:
+    keys: set[tuple[type[Base], int]] = session.info.setdefault(LOCKED, set())
+    for row in rows:
+        hold(session, row)
+        keys.add((model, row.id))  # type: ignore[attr-defined]
+
+
+def lock_cancellations(session: Session, ids: Iterable[int]) -> dict[int, int]:
+    """Lock the cancellations `ids` with their lines, in id order; {cancellation: its order}."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    stmt = (
+        select(m.CancellationRow)
+        .where(m.CancellationRow.id.in_(wanted))
+        .options(joinedload(m.CancellationRow.lines, innerjoin=True))
+        .order_by(m.CancellationRow.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    rows = list(session.scalars(stmt).unique())
+    _mark_locked(session, rows, m.CancellationRow)
+    return {row.id: row.order_id for row in rows}
+
+
+def lock_orders(session: Session, ids: Iterable[int]) -> list[int]:
+    """Lock the orders `ids` with their lines, in id order (as `SqlOrders.get(for_update)`
+    locks one); the ids found."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    stmt = (
+        select(m.OrderRow)
+        .where(m.OrderRow.id.in_(wanted))
+        .options(joinedload(m.OrderRow.lines, innerjoin=True))
+        .order_by(m.OrderRow.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    rows = list(session.scalars(stmt).unique())
+    _mark_locked(session, rows, m.OrderRow)
+    return [row.id for row in rows]
+
+
+def lock_subjects(session: Session, subjects: Iterable[tuple[str, int]]) -> dict[int, int]:
+    """For a batch of deadlines ((name, subject id) pairs): lock the cancellations and orders
+    their use cases lock (services/deadlines.LOCKS), cancellations first as each use case
+    does, then load what those use cases read of the locked orders (`load_cases`, `load_homes`);
+    {cancellation id: its order id} for the cancellations found."""
+    cancellation_ids: set[int] = set()
+    order_ids: set[int] = set()
+    for name, subject_id in subjects:
+        kind = LOCKS.get(name)
+        if kind == CANCELLATION:
+            cancellation_ids.add(subject_id)
+        elif kind == ORDER:
+            order_ids.add(subject_id)
+    orders_of = lock_cancellations(session, cancellation_ids)
+    locked = lock_orders(session, order_ids | set(orders_of.values()))
+    load_cases(session, locked)
+    load_homes(session, {session.get_one(m.OrderRow, order_id).buyer_id for order_id in locked})
+    return orders_of
+
+
+# What an order's settlement and refunds so far are read from (orders.settlement_of,
+# SqlRefunds.so_far): every writer of these rows locks the order first.
+CASES: tuple[type[Base], ...] = (m.CancellationRow, m.RefundRow, m.ReturnRow, m.DisputeRow)
+HELD_CASES = "held_cases"
+HOMES = "homes"
+
+
+def load_cases(session: Session, order_ids: Iterable[int]) -> None:
+    """Load and hold every cancellation, refund, return and dispute of the orders `order_ids`
+    (which this transaction has locked), one query per table; rows of theirs the transaction
+    adds later are held as they are written. `held_cases` then answers from the session."""
+    wanted = sorted(set(order_ids))
+    if not wanted:
+        return
+    index: dict[tuple[type[Base], int], list[Base]] = session.info.setdefault(HELD_CASES, {})
+    for order_id in wanted:
+        for model in CASES:
+            index.setdefault((model, order_id), [])
+    for model in CASES:
+        column = model.__table__.c.order_id
+        for row in session.scalars(select(model).where(column.in_(wanted))):
+            _index_case(session, row)
+    if not event.contains(session, "pending_to_persistent", _index_case):
+        event.listen(session, "pending_to_persistent", _index_case)
+
+
+def _index_case(session: Session, row: object) -> None:
+    index = session.info.get(HELD_CASES)
+    if index is None or not isinstance(row, CASES):
+        return
+    rows = index.get((type(row), row.order_id))  # type: ignore[attr-defined]
+    if rows is not None and not any(held is row for held in rows):
+        rows.append(row)
+
+
+def held_cases(session: Session, model: type[Row], order_id: int) -> list[Row] | None:
+    """The order's rows of `model` (a table of CASES) as this transaction sees them, when the
+    session holds all of them (`load_cases`); None to query as usual."""
+    index = session.info.get(HELD_CASES)
+    rows = index.get((model, order_id)) if index else None
+    if rows is None:
+        return None
+    new = [row for row in session.new if isinstance(row, model) and row.order_id == order_id]  # type: ignore[attr-defined]
+    return [*rows, *(row for row in new if not any(held is row for held in rows))]
+
+
+def load_homes(session: Session, user_ids: Iterable[int]) -> None:
+    """The country and time zone of the users `user_ids` (SqlUsers.home), in one query."""
+    wanted = sorted(set(user_ids))
+    if not wanted:
+        return
+    homes: dict[int, tuple[str, str]] = session.info.setdefault(HOMES, {})
+    stmt = select(m.UserRow.id, m.UserRow.country, m.UserRow.timezone).where(
+        m.UserRow.id.in_(wanted)
+    )
+    for user_id, country, timezone in session.execute(stmt):
+        homes[user_id] = (country, timezone)
+
+
+def held_home(session: Session, user_id: int) -> tuple[str, str] | None:
+    homes = session.info.get(HOMES)
+    return homes.get(user_id) if homes else None

@@ -22,6 +22,7 @@ from recourse.integrations.clock import FixedClock
 from recourse.services import cancellations
 from recourse.worker.runner import Worker, shard_of
 from tests.factories import actor_of, make_order, make_store, make_user, pay
+from tests.integration.test_store_status_counts import counted, kept_counts
 
 REQUESTS = 12
 RESPONSE_HOURS = 48
@@ -160,6 +161,7 @@ def test_a_batch_of_due_requests_is_carried_out_in_one_transaction_each_once(
 
     assert seen["commits"] == 1
     assert _outcome(container, ids) == _all_done(REQUESTS)
+    assert kept_counts(container) == counted(container)  # the store's tab counts moved too
     messages = _respond_by_messages(container)
     assert {row.delivered_at is not None for row in messages.values()} == {True}
     assert {row.attempts for row in messages.values()} == {1}
@@ -253,6 +255,7 @@ def test_a_crash_in_the_middle_of_a_batch_loses_nothing_and_doubles_nothing(
     second.run_once()  # a second pass finds nothing more to do
 
     assert _outcome(container, ids) == _all_done(REQUESTS)
+    assert kept_counts(container) == counted(container)
     messages = _respond_by_messages(container)
     assert {row.delivered_at is not None for row in messages.values()} == {True}
     assert {row.attempts for row in messages.values()} == {2}

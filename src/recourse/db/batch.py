@@ -3,9 +3,10 @@
 Each message's use case runs as it does alone: it opens the unit of work (`with uow`), reads,
 decides, writes and calls `commit()`. In a batch that `commit()` only says the item is done:
 its changes stay in the batch's transaction, and the batch commits once, together with the
-outbox messages and notifications every item queued (one INSERT each) and the mark of every
-message handled (one UPDATE). A crash anywhere before that commit leaves nothing written and
-every message undelivered; its lease runs out and a worker claims it again.
+outbox messages and notifications every item queued (one INSERT each), the store status
+counts they moved (one upsert), and the mark of every message handled (one UPDATE). A crash
+anywhere before that commit leaves nothing written and every message undelivered; its lease
+runs out and a worker claims it again.
 
 An item that raises spoils the batch: the caller rolls everything back and handles the
 messages one at a time, as the worker does without batches. No savepoint per item: two more
@@ -21,6 +22,11 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 
 from recourse.db.outbox import mark_delivered_many
+from recourse.db.repositories.orders import (
+    defer_status_counts,
+    deferred_counts,
+    write_deferred_counts,
+)
 from recourse.db.uow import SqlUnitOfWork
 
 
@@ -41,12 +47,13 @@ class BatchUnitOfWork(SqlUnitOfWork):
     _connection: Connection | None = None
     _writes = 0
     _committed = False
-    _marks = (0, 0)
+    _marks: tuple[int, int, tuple[tuple[tuple[int, str, int], int], ...]] = (0, 0, ())
 
     def open(self) -> None:
         self.__enter__()
         self._connection = self.session.connection()
         event.listen(self._connection, "before_cursor_execute", self._count_write)
+        defer_status_counts(self.session)
 
     def close(self) -> None:
         """Leave the batch; whatever was not committed is rolled back. Idempotent."""
@@ -66,7 +73,7 @@ class BatchUnitOfWork(SqlUnitOfWork):
         self.session.flush()
         self._writes = 0
         self._committed = False
-        self._marks = (len(self.outbox.pending), len(self.notifications.pending))
+        self._marks = self._queued()
 
     def end_item(self) -> None:
         """After the item's use case returned: if it did not commit, it must have changed
@@ -79,9 +86,14 @@ class BatchUnitOfWork(SqlUnitOfWork):
             or session.new
             or session.dirty
             or session.deleted
-            or self._marks != (len(self.outbox.pending), len(self.notifications.pending))
+            or self._marks != self._queued()
         ):
             raise NotBatchable("an item changed rows without committing them")
+
+    def _queued(self) -> tuple[int, int, tuple[tuple[tuple[int, str, int], int], ...]]:
+        """What the items queued for the batch's commit so far."""
+        counts = deferred_counts(self.session) or {}
+        return len(self.outbox.pending), len(self.notifications.pending), tuple(counts.items())
 
     def commit(self) -> None:
         """The item's use case is done: its changes wait for the batch's commit."""
@@ -95,6 +107,7 @@ class BatchUnitOfWork(SqlUnitOfWork):
         `worker_id`), and commit without waiting for the disk, as a single message's
         settling commit does (SqlUnitOfWork.settle_on_commit). How many were marked."""
         self.session.flush()
+        write_deferred_counts(self.session)
         marked = mark_delivered_many(self.session, message_ids, worker_id)
         if self.session.get_bind().dialect.name == "postgresql":
             self.session.execute(text("SET LOCAL synchronous_commit TO OFF"))

@@ -104,6 +104,38 @@ def count_status_moves(
         for status, n in sorted(moves.items())
         if n
     ]
+    deferred = session.info.get(DEFERRED_COUNTS)
+    if deferred is not None:
+        for row in rows:
+            key = (row["store_id"], row["status"], row["slot"])
+            deferred[key] = deferred.get(key, 0) + row["count"]
+        return
+    if rows:
+        session.connection().execute(_count_upsert(session.get_bind().dialect.name), rows)
+
+
+DEFERRED_COUNTS = "deferred_status_counts"
+
+
+def defer_status_counts(session: Session) -> None:
+    """Until `write_deferred_counts`, the session's count moves add up in memory: a batch of
+    deadlines writes them once, in one statement, when it commits."""
+    session.info[DEFERRED_COUNTS] = {}
+
+
+def deferred_counts(session: Session) -> dict[tuple[int, str, int], int] | None:
+    return session.info.get(DEFERRED_COUNTS)
+
+
+def write_deferred_counts(session: Session) -> None:
+    """The moves added up since `defer_status_counts`, in (store, status, slot) order, so the
+    rows are locked in the order every writer locks them."""
+    deferred = session.info.pop(DEFERRED_COUNTS, None) or {}
+    rows = [
+        {"store_id": store_id, "status": status, "slot": slot, "count": n}
+        for (store_id, status, slot), n in sorted(deferred.items())
+        if n
+    ]
     if rows:
         session.connection().execute(_count_upsert(session.get_bind().dialect.name), rows)
 

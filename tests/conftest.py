@@ -76,23 +76,29 @@ def clock() -> FixedClock:
     return FixedClock(START)
 
 
-@pytest.fixture
-def settings(tmp_path: Path, database_template: str) -> Settings:
+def fresh_settings(folder: Path, database_template: str) -> Settings:
+    """Settings on an empty, migrated database: a copy of the SQLite template in `folder`, or
+    the PostgreSQL test database emptied."""
     if PG_URL:
         _truncate_all(PG_URL)
         url = PG_URL
     else:
-        target = tmp_path / "recourse.db"
+        target = folder / "recourse.db"
         shutil.copyfile(database_template, target)
         url = f"sqlite:///{target}"
     # Webhooks go to the receiver on 127.0.0.1; the tests of the address rule turn this off.
     return Settings(
-        data_dir=tmp_path,
+        data_dir=folder,
         database_url=url,
         secret_key="test-secret",
         base_url="http://testserver",
         webhook_allow_private=True,
     )
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_template: str) -> Settings:
+    return fresh_settings(tmp_path, database_template)
 
 
 @pytest.fixture

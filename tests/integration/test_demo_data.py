@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import io
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
-from rich.console import Console
 from sqlalchemy import select
 
 from recourse import demo_data
 from recourse.bootstrap import build
-from recourse.config import Settings
 from recourse.container import Container
-from recourse.db import outbox
 from recourse.db.models.accounts import UserRow
 from recourse.db.models.cancellations import CancellationRow
 from recourse.db.models.conversation import InterceptRequestRow, OrderMessageRow
@@ -31,38 +28,41 @@ from recourse.demo_data.marketplace import SPANISH_BUYER_LOGIN
 from recourse.domain.accounts import LoginLimits
 from recourse.domain.disputes import DisputeStatus, DisputeType, Outcome, Resolution
 from recourse.domain.order import OrderStatus
-from recourse.domain.policy import PlatformPolicy
 from recourse.domain.returns import FINAL_STATUSES, ReturnKind, ReturnStatus
 from recourse.domain.roles import Actor, Role
 from recourse.integrations.clock import FixedClock
 from recourse.services import accounts
+from tests.conftest import START, fresh_settings
+from tests.integration.demo_support import SUPPORT, all_orders, seed, statuses_of
 
 pytestmark = pytest.mark.slow
 
-SUPPORT = Actor(Role.support)
-# After a long weekend, so the overdue orders' ship-by dates have to reach back past holidays.
-EASTER_MONDAY = datetime(2026, 4, 6, 6, 30, tzinfo=UTC)
-STATUSES = [s for s in OrderStatus if s is not OrderStatus.closed]
+
+# Seeding takes minutes; every test here only reads what it made (logins aside), so the module
+# seeds one marketplace and shares it.
+@pytest.fixture(scope="module")
+def seeded(
+    tmp_path_factory: pytest.TempPathFactory, database_template: str
+) -> Iterator[tuple[Container, demo_data.DemoInfo]]:
+    c = build(
+        fresh_settings(tmp_path_factory.mktemp("demo"), database_template),
+        clock=FixedClock(START),
+        fast_hashing=True,
+    )
+    try:
+        yield c, seed(c)
+    finally:
+        c.dispose()
 
 
-def _seed(container: Container) -> demo_data.DemoInfo:
-    return demo_data.seed(container, console=Console(file=io.StringIO()))
+@pytest.fixture
+def container(seeded: tuple[Container, demo_data.DemoInfo]) -> Container:
+    return seeded[0]
 
 
-def _orders(container: Container, actor: Actor = SUPPORT) -> list[order_queries.OrderSummary]:
-    with container.read_session() as session:
-        return order_queries.list_orders(session, actor, container.clock.now(), limit=1000).items
-
-
-def _statuses(container: Container, actor: Actor) -> dict[str, int]:
-    now = container.clock.now()
-    with container.read_session() as session:
-        return {
-            str(s): len(
-                order_queries.list_orders(session, actor, now, statuses=(str(s),), limit=1000).items
-            )
-            for s in STATUSES
-        }
+@pytest.fixture
+def info(seeded: tuple[Container, demo_data.DemoInfo]) -> demo_data.DemoInfo:
+    return seeded[1]
 
 
 def _login(container: Container, email: str, password: str) -> Actor:
@@ -79,11 +79,10 @@ def _login(container: Container, email: str, password: str) -> Actor:
 
 
 def test_demo_offers_every_status_currency_policy_and_a_working_login_for_each_role(
-    container: Container,
+    container: Container, info: demo_data.DemoInfo
 ) -> None:
-    info = _seed(container)
     now = container.clock.now()
-    summaries = _orders(container)
+    summaries = all_orders(container)
     store_ids = sorted({o.store_id for o in summaries})
     with container.read_session() as session:
         tabs = order_queries.tab_counts(session, SUPPORT, now)
@@ -97,7 +96,7 @@ def test_demo_offers_every_status_currency_policy_and_a_working_login_for_each_r
         versions = {sid: len(uow.stores.policy_versions(sid)) for sid in store_ids}
     changed = [sid for sid, count in versions.items() if count >= 2]
     logins = {role: _login(container, *login) for role, login in info["logins"].items()}
-    mine = _orders(container, logins["buyer"])
+    mine = all_orders(container, logins["buyer"])
     by_store = {sid: sum(o.store_id == sid for o in mine) for sid in {o.store_id for o in mine}}
     again = demo_data.demo_logins(container)
 
@@ -113,7 +112,7 @@ def test_demo_offers_every_status_currency_policy_and_a_working_login_for_each_r
         "seller": Role.seller,
         "support": Role.support,
     }
-    assert all(count > 0 for count in _statuses(container, logins["buyer"]).values())
+    assert all(count > 0 for count in statuses_of(container, logins["buyer"]).values())
     assert max(by_store, key=lambda sid: by_store[sid]) in logins["seller"].store_ids
     assert len(logins["seller"].store_ids) == 2
     assert again["logins"] == info["logins"]
@@ -123,68 +122,9 @@ def test_demo_offers_every_status_currency_policy_and_a_working_login_for_each_r
     assert accounts.actor_for_token(container.uow(), again["token"]).role is Role.operator
 
 
-def test_demo_history_lies_in_the_past_and_the_worker_has_caught_up(settings: Settings) -> None:
-    now = EASTER_MONDAY
-    container = build(settings, clock=FixedClock(now), fast_hashing=True)
-    try:
-        _seed(container)
-        per_status = _statuses(container, SUPPORT)
-        summaries = _orders(container)
-        with container.read_session() as session:
-            details = [order_queries.order_detail(session, SUPPORT, o.id, now) for o in summaries]
-        pending = outbox.pending_count(container.engine, now)
-        dead = outbox.dead_letters(container.engine)
-        assert container.mailbox is not None
-        mail = {m["template"] for m in container.mailbox.list(limit=1000)}
-    finally:
-        container.dispose()
-    moments = [e.at for d in details if d for e in d.timeline] + [
-        event["at"] for d in details if d for s in d.shipments for event in s.events
-    ]
-    actions = {
-        status: {e.action for d in details if d and d.status == status for e in d.timeline}
-        for status in (OrderStatus.completed, OrderStatus.cancelled)
-    }
-    overdue = [o for o in summaries if o.status == "awaiting_shipment" and (o.ship_by or now) < now]
-    # Each automatic step is dated at its deadline: protection's end, the payment window (or
-    # the failure of a payment reviewed past it), or C4's grace after an unmet ship-by.
-    autocancel = timedelta(days=PlatformPolicy().overdue_autocancel_days)
-    fired = [
-        (
-            e.at,
-            d.order.deadlines.protection_ends_at
-            or (
-                d.order.deadlines.ship_by + autocancel
-                if e.reason == "seller_overdue" and d.order.deadlines.ship_by
-                else max(
-                    [d.order.deadlines.pay_by or now]
-                    + [x.at for x in d.timeline if x.action == "payment.failed"]
-                )
-            ),
-        )
-        for d in details
-        if d
-        for e in d.timeline
-        if e.action == "order.completed" or e.reason in ("payment_window_expired", "seller_overdue")
-    ]
-
-    assert all(count > 0 for count in per_status.values()), per_status
-    assert max(moments) <= now
-    assert now - timedelta(days=91) <= min(o.created_at for o in summaries)
-    assert min(o.created_at for o in summaries) <= now - timedelta(days=60)
-    assert "order.completed" in actions[OrderStatus.completed]
-    assert "order.cancelled" in actions[OrderStatus.cancelled]
-    assert overdue
-    assert [(at, due) for at, due in fired if not due <= at <= due + demo_data.WORKER_CADENCE] == []
-    assert pending == 0
-    assert dead == []
-    assert {"order_shipped", "order_delivered", "cancellation_completed"} <= mail
-
-
 def test_demo_has_a_buyer_who_reads_it_in_spanish_with_orders_in_several_states(
-    container: Container,
+    container: Container, info: demo_data.DemoInfo
 ) -> None:
-    info = _seed(container)
     email, password = info["in_spanish"]
     user = accounts.authenticate(
         container.uow(),
@@ -195,14 +135,13 @@ def test_demo_has_a_buyer_who_reads_it_in_spanish_with_orders_in_several_states(
         client="test",
         limits=LoginLimits(per_account=5, per_client=20),
     )
-    mine = _orders(container, user.actor())
+    mine = all_orders(container, user.actor())
 
     assert user.locale == "es"
     assert len({o.status for o in mine}) >= 4
 
 
 def test_demo_has_requests_for_help_open_and_closed(container: Container) -> None:
-    _seed(container)
     with container.read_session() as session:
         statuses = sorted(session.scalars(select(SupportTicketRow.status)).all())
 
@@ -213,7 +152,6 @@ def test_demo_has_requests_for_help_open_and_closed(container: Container) -> Non
 def test_demo_has_a_confirmed_receipt_and_a_pending_protection_extension(
     container: Container,
 ) -> None:
-    _seed(container)
     with container.read_session() as session:
         confirmed = session.scalars(
             select(OrderRow.id).where(OrderRow.receipt_confirmed_at.is_not(None))
@@ -229,7 +167,6 @@ def test_demo_has_a_confirmed_receipt_and_a_pending_protection_extension(
 def test_demo_has_a_conversation_with_unread_messages_and_requests_to_stop_a_parcel(
     container: Container,
 ) -> None:
-    _seed(container)
     with container.read_session() as session:
         kinds = session.execute(
             select(OrderMessageRow.order_id, OrderMessageRow.kind, OrderMessageRow.author_role)
@@ -261,7 +198,6 @@ WAITS_ON = {
 def test_demo_has_returns_in_every_state_and_parcels_coming_back_of_each_kind(
     container: Container,
 ) -> None:
-    _seed(container)
     now = container.clock.now()
     with container.read_session() as session:
         returns = session.scalars(select(ReturnRow)).all()
@@ -303,7 +239,6 @@ def test_demo_has_returns_in_every_state_and_parcels_coming_back_of_each_kind(
 def test_demo_has_disputes_at_every_step_of_every_type_it_has_the_situation_for(
     container: Container,
 ) -> None:
-    _seed(container)
     now = container.clock.now()
     with container.read_session() as session:
         rows = session.scalars(select(DisputeRow)).all()
@@ -339,7 +274,6 @@ def test_demo_has_disputes_at_every_step_of_every_type_it_has_the_situation_for(
 def test_demo_orders_read_closed_only_once_every_case_and_refund_on_them_is_settled(
     container: Container,
 ) -> None:
-    _seed(container)
     now = container.clock.now()
     with container.read_session() as session:
         listed = {

@@ -19,7 +19,7 @@ from recourse.services.events import (
     MessagePosted,
     MessagesWaiting,
 )
-from recourse.services.notify import notify_user, queue_email
+from recourse.services.notify import notify_store_staff, notify_user, queue_email
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
 
@@ -110,19 +110,18 @@ def email_waiting(uow: UnitOfWork, ctx: Context, e: MessagesWaiting) -> None:
 def announce_intercept_requested(uow: UnitOfWork, ctx: Context, e: InterceptRequested) -> None:
     """S1: every seller of the store, in-app and by email at once: it asks them to act."""
     order, request = e.order, e.request
-    for seller_id in uow.users.staff_ids(order.store_id):
-        notify_user(
-            uow,
-            user_id=seller_id,
-            kind="conversation.intercept_requested",
-            params={"order_id": order.id, "request_id": request.id},
-            order_id=order.id,
-            link=page_link(order.id, Role.seller),
-            now=e.at,
-            dedupe_key=f"intercept:{request.id}:requested:{seller_id}",
-            email_template="intercept_requested",
-            email_context={"order_id": order.id, "note": e.message.body},
-        )
+    notify_store_staff(
+        uow,
+        store_id=order.store_id,
+        kind="conversation.intercept_requested",
+        params={"order_id": order.id, "request_id": request.id},
+        order_id=order.id,
+        link=page_link(order.id, Role.seller),
+        now=e.at,
+        dedupe_key=f"intercept:{request.id}:requested",
+        email_template="intercept_requested",
+        email_context={"order_id": order.id, "note": e.message.body},
+    )
 
 
 def announce_intercept_answered(uow: UnitOfWork, ctx: Context, e: InterceptAnswered) -> None:

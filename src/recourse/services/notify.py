@@ -116,10 +116,12 @@ def notify_store_staff(
     order_id: int,
     now: datetime,
     dedupe_key: str,
-    email_template: str,
-    email_context: dict[str, Any],
+    email_template: str | None = None,
+    email_context: dict[str, Any] | None = None,
+    link: str | None = None,
 ) -> None:
-    """The same message to every member of a store's staff (M2), once each."""
+    """The same message to every member of a store's staff (M2), once each: in-app, and by
+    email when `email_template` is given; `link` defaults to the seller's order page."""
     for seller_id in uow.users.staff_ids(store_id):
         notify_user(
             uow,
@@ -127,7 +129,7 @@ def notify_store_staff(
             kind=kind,
             params=params,
             order_id=order_id,
-            link=f"/seller/orders/{order_id}",
+            link=link or f"/seller/orders/{order_id}",
             now=now,
             dedupe_key=f"{dedupe_key}:{seller_id}",
             email_template=email_template,

@@ -62,7 +62,7 @@ from recourse.services.events import (
     RefundRecorded,
     RefundStatusChanged,
 )
-from recourse.services.notify import money_fact, notify_user, queue_email
+from recourse.services.notify import money_fact, notify_store_staff, notify_user, queue_email
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
 from recourse.services.refunds.notices import announce_status
@@ -181,17 +181,15 @@ def _tell_sellers(
     dedupe_key: str,
 ) -> None:
     """In-app, to every member of the store's staff, once each."""
-    for seller_id in uow.users.staff_ids(order.store_id):
-        notify_user(
-            uow,
-            user_id=seller_id,
-            kind=kind,
-            params=params,
-            order_id=order.id,
-            link=f"/seller/orders/{order.id}",
-            now=now,
-            dedupe_key=f"{dedupe_key}:{seller_id}",
-        )
+    notify_store_staff(
+        uow,
+        store_id=order.store_id,
+        kind=kind,
+        params=params,
+        order_id=order.id,
+        now=now,
+        dedupe_key=dedupe_key,
+    )
 
 
 def announce_receipt_confirmed(uow: UnitOfWork, ctx: Context, e: ReceiptConfirmed) -> None:

@@ -74,32 +74,30 @@ def announce_requested(uow: UnitOfWork, ctx: Context, e: CancellationRequested) 
         data=event_data(order, cancellation, respond_by=respond_by.isoformat()),
         now=now,
     )
-    for seller_id in uow.users.staff_ids(order.store_id):
-        notify_user(
-            uow,
-            user_id=seller_id,
-            kind="cancellation.requested",
-            params={
-                "order_id": order.id,
-                "cancellation_id": cancellation.id,
-                "respond_by": respond_by.isoformat(),
-            },
-            order_id=order.id,
-            link=f"/seller/orders/{order.id}",
-            now=now,
-            dedupe_key=f"cancellation:{cancellation.id}:requested:{seller_id}",
-            email_template="cancellation_requested",
-            email_context={
-                "order_id": order.id,
-                "cancellation_id": cancellation.id,
-                "respond_by": respond_by.isoformat(),
-                "reason": reason_label(uow, cancellation.reason),
-                "reason_code": cancellation.reason,
-                "note": cancellation.note,
-                "items": items(order, cancellation.units),
-                "refund": refund,
-            },
-        )
+    notify_store_staff(
+        uow,
+        store_id=order.store_id,
+        kind="cancellation.requested",
+        params={
+            "order_id": order.id,
+            "cancellation_id": cancellation.id,
+            "respond_by": respond_by.isoformat(),
+        },
+        order_id=order.id,
+        now=now,
+        dedupe_key=f"cancellation:{cancellation.id}:requested",
+        email_template="cancellation_requested",
+        email_context={
+            "order_id": order.id,
+            "cancellation_id": cancellation.id,
+            "respond_by": respond_by.isoformat(),
+            "reason": reason_label(uow, cancellation.reason),
+            "reason_code": cancellation.reason,
+            "note": cancellation.note,
+            "items": items(order, cancellation.units),
+            "refund": refund,
+        },
+    )
 
 
 def announce_completed(uow: UnitOfWork, ctx: Context, e: CancellationCompleted) -> None:

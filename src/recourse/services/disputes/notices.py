@@ -117,30 +117,19 @@ def to_sellers(
     email: str | None = None,
     context: dict[str, Any] | None = None,
 ) -> None:
-    if email is not None:
-        notify_store_staff(
-            uow,
-            store_id=order.store_id,
-            kind=kind,
-            params=params,
-            order_id=order.id,
-            now=now,
-            dedupe_key=key,
-            email_template=email,
-            email_context={**params, "audience": "seller", **(context or {})},
-        )
-        return
-    for seller_id in uow.users.staff_ids(order.store_id):
-        notify_user(
-            uow,
-            user_id=seller_id,
-            kind=kind,
-            params=params,
-            order_id=order.id,
-            link=f"/seller/orders/{order.id}/disputes/{d.id}",
-            now=now,
-            dedupe_key=f"{key}:{seller_id}",
-        )
+    notify_store_staff(
+        uow,
+        store_id=order.store_id,
+        kind=kind,
+        params=params,
+        order_id=order.id,
+        # emailed: the order page (the dispute shows there); in-app only: the dispute page
+        link=None if email else f"/seller/orders/{order.id}/disputes/{d.id}",
+        now=now,
+        dedupe_key=key,
+        email_template=email,
+        email_context={**params, "audience": "seller", **(context or {})} if email else None,
+    )
 
 
 def to_party(

@@ -8,6 +8,7 @@ as {"amount", "currency"}, times as ISO text); the reader's words come when it i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from recourse.domain.money import Money
@@ -66,6 +67,11 @@ def _params(order: Order, r: Return, **extra: Any) -> dict[str, Any]:
     return {"order_id": order.id, "return_id": r.id, **extra}
 
 
+def _key(r: Return, kind: str, params: dict[str, Any]) -> str:
+    """Once per return, kind, step and deadline."""
+    return f"return:{r.id}:{kind}:{r.status}:{params.get('due_at') or ''}"
+
+
 def _to_buyer(
     uow: UnitOfWork,
     order: Order,
@@ -84,7 +90,7 @@ def _to_buyer(
         order_id=order.id,
         link=f"/orders/{order.id}#returns",
         now=now,
-        dedupe_key=f"return:{r.id}:{kind}:{r.status}:{params.get('due_at') or ''}",
+        dedupe_key=_key(r, kind, params),
         email_template=email,
         email_context={**params, "items": _items(order, r)} if email else None,
     )
@@ -100,30 +106,33 @@ def _to_sellers(
     now: Any,
     email: str | None = None,
 ) -> None:
-    if email is not None:
-        notify_store_staff(
-            uow,
-            store_id=order.store_id,
-            kind=kind,
-            params=params,
-            order_id=order.id,
-            now=now,
-            dedupe_key=f"return:{r.id}:{kind}:{r.status}:{params.get('due_at') or ''}",
-            email_template=email,
-            email_context={**params, "items": _items(order, r)},
-        )
-        return
-    for seller_id in uow.users.staff_ids(order.store_id):
-        notify_user(
-            uow,
-            user_id=seller_id,
-            kind=kind,
-            params=params,
-            order_id=order.id,
-            link=f"/seller/orders/{order.id}",
-            now=now,
-            dedupe_key=f"return:{r.id}:{kind}:{r.status}:{params.get('due_at') or ''}:{seller_id}",
-        )
+    notify_store_staff(
+        uow,
+        store_id=order.store_id,
+        kind=kind,
+        params=params,
+        order_id=order.id,
+        now=now,
+        dedupe_key=_key(r, kind, params),
+        email_template=email,
+        email_context={**params, "items": _items(order, r)} if email else None,
+    )
+
+
+def _announce(
+    uow: UnitOfWork,
+    e: ReturnDeclined | ReturnOffered | ReturnShipped | ReturnDelivered | ReturnReceived,
+    kind: str,
+    *,
+    tell: Callable[..., None],
+    data: dict[str, Any],
+    params: dict[str, Any],
+    email: str | None = None,
+) -> None:
+    """The `kind` event with `data`, and the same `kind` told by `tell` with `params`."""
+    order, r = e.order, e.ret
+    events.publish(uow, event_type=kind, data=event_data(order, r, **data), now=e.at)
+    tell(uow, order, r, kind=kind, params=_params(order, r, **params), now=e.at, email=email)
 
 
 def announce_requested(uow: UnitOfWork, ctx: Context, e: ReturnRequested) -> None:
@@ -190,43 +199,26 @@ def announce_approved(uow: UnitOfWork, ctx: Context, e: ReturnApproved) -> None:
 
 
 def announce_declined(uow: UnitOfWork, ctx: Context, e: ReturnDeclined) -> None:
-    order, r = e.order, e.ret
-    events.publish(
+    reason = e.ret.decline_reason
+    _announce(
         uow,
-        event_type="return.declined",
-        data=event_data(order, r, decline_reason=r.decline_reason),
-        now=e.at,
-    )
-    _to_buyer(
-        uow,
-        order,
-        r,
-        kind="return.declined",
-        params=_params(order, r, note=r.decline_reason),
-        now=e.at,
+        e,
+        "return.declined",
+        tell=_to_buyer,
+        data={"decline_reason": reason},
+        params={"note": reason},
         email="return_declined",
     )
 
 
 def announce_offered(uow: UnitOfWork, ctx: Context, e: ReturnOffered) -> None:
-    order, r = e.order, e.ret
-    assert r.offer_amount is not None
-    amount = money_fact(Money(r.offer_amount, order.currency))
-    answer_by = moment(r.offer_answer_by)
-    events.publish(
-        uow,
-        event_type="return.offered",
-        data=event_data(order, r, amount=amount, offer_answer_by=answer_by),
-        now=e.at,
-    )
-    _to_buyer(
-        uow,
-        order,
-        r,
-        kind="return.offered",
-        params=_params(order, r, amount=amount, offer_answer_by=answer_by),
-        now=e.at,
-        email="return_offered",
+    assert e.ret.offer_amount is not None
+    facts = {
+        "amount": money_fact(Money(e.ret.offer_amount, e.order.currency)),
+        "offer_answer_by": moment(e.ret.offer_answer_by),
+    }
+    _announce(
+        uow, e, "return.offered", tell=_to_buyer, data=facts, params=facts, email="return_offered"
     )
 
 
@@ -265,63 +257,35 @@ def announce_offer_answered(uow: UnitOfWork, ctx: Context, e: ReturnOfferAnswere
 
 
 def announce_shipped(uow: UnitOfWork, ctx: Context, e: ReturnShipped) -> None:
-    order, r = e.order, e.ret
-    data = event_data(
-        order,
-        r,
-        shipment_id=r.return_shipment_id,
-        carrier=r.carrier,
-        tracking_number=r.tracking_number,
-    )
-    events.publish(uow, event_type="return.shipped", data=data, now=e.at)
-    _to_sellers(
+    parcel = {"carrier": e.ret.carrier, "tracking_number": e.ret.tracking_number}
+    _announce(
         uow,
-        order,
-        r,
-        kind="return.shipped",
-        params=_params(order, r, carrier=r.carrier, tracking_number=r.tracking_number),
-        now=e.at,
+        e,
+        "return.shipped",
+        tell=_to_sellers,
+        data={"shipment_id": e.ret.return_shipment_id, **parcel},
+        params=parcel,
     )
 
 
 def announce_delivered(uow: UnitOfWork, ctx: Context, e: ReturnDelivered) -> None:
     """R4/S2: the sellers, by email: check the parcel; the refund goes by `refund_by` anyway."""
-    order, r = e.order, e.ret
-    refund_by = moment(r.refund_by)
-    events.publish(
+    refund_by = moment(e.ret.refund_by)
+    _announce(
         uow,
-        event_type="return.delivered",
-        data=event_data(order, r, refund_by=refund_by, delivered_at=moment(r.delivered_at)),
-        now=e.at,
-    )
-    _to_sellers(
-        uow,
-        order,
-        r,
-        kind="return.delivered",
-        params=_params(order, r, refund_by=refund_by),
-        now=e.at,
+        e,
+        "return.delivered",
+        tell=_to_sellers,
+        data={"refund_by": refund_by, "delivered_at": moment(e.ret.delivered_at)},
+        params={"refund_by": refund_by},
         email="return_delivered",
     )
 
 
 def announce_problem(uow: UnitOfWork, ctx: Context, e: ReturnReceived) -> None:
     """R4: a problem with what came back: the event, and the buyer told support looks at it."""
-    order, r = e.order, e.ret
-    events.publish(
-        uow,
-        event_type="return.problem",
-        data=event_data(order, r, note=r.problem_note),
-        now=e.at,
-    )
-    _to_buyer(
-        uow,
-        order,
-        r,
-        kind="return.problem",
-        params=_params(order, r, note=r.problem_note),
-        now=e.at,
-    )
+    note = {"note": e.ret.problem_note}
+    _announce(uow, e, "return.problem", tell=_to_buyer, data=note, params=note)
 
 
 def announce_refunded(uow: UnitOfWork, ctx: Context, e: ReturnRefunded) -> None:

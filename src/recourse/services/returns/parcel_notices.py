@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from recourse.services import events
 from recourse.services.events import ParcelReturning
-from recourse.services.notify import notify_user
+from recourse.services.notify import notify_store_staff, notify_user
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
 
@@ -24,17 +24,15 @@ def announce_parcel_returning(uow: UnitOfWork, ctx: Context, e: ParcelReturning)
         now=e.at,
         dedupe_key=f"return:{ret.id}:parcel_returning",
     )
-    for seller_id in uow.users.staff_ids(order.store_id):
-        notify_user(
-            uow,
-            user_id=seller_id,
-            kind="return.parcel_returning_seller",
-            params=params,
-            order_id=order.id,
-            link=f"/seller/orders/{order.id}",
-            now=e.at,
-            dedupe_key=f"return:{ret.id}:parcel_returning:{seller_id}",
-        )
+    notify_store_staff(
+        uow,
+        store_id=order.store_id,
+        kind="return.parcel_returning_seller",
+        params=params,
+        order_id=order.id,
+        now=e.at,
+        dedupe_key=f"return:{ret.id}:parcel_returning",
+    )
     events.publish(
         uow,
         event_type="return.parcel_returning",

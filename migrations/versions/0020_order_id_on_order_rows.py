@@ -12,11 +12,16 @@ same shard by that column, so a use case's transaction stays on one shard (docs/
 
 The outbox and the event log get a nullable `order_id`: set when the message or event is about
 an order (most are; account emails and webhook pings are not). Events are filled from their
-payload's `data.order_id`, the outbox's event messages from their event. `ix_outbox_shard_waiting`
+payload's `data.order_id`; messages already stored from what their payload names (an event, a
+refund, a webhook delivery, an email's order, a deadline's subject). `ix_outbox_shard_waiting`
 lets a worker claim the waiting messages of one logical shard (`order_id % 32`) only.
 """
 
+# ruff: noqa: S608 -- the SQL below is built from the constants of this file only
+
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from alembic import op
@@ -39,8 +44,47 @@ CHILDREN = {
     "dispute_proposals": ("disputes", "dispute_id"),
     "dispute_info_requests": ("disputes", "dispute_id"),
 }
+# a deadline's name starts with what its subject_id names (services/deadlines.py); the first
+# prefix that matches wins (an information request's deadlines before the dispute's)
+DEADLINE_SUBJECTS = (
+    ("order.%", "orders", "id"),
+    ("cancellation.%", "cancellations", "order_id"),
+    ("return.%", "returns", "order_id"),
+    ("dispute.info%", "dispute_info_requests", "order_id"),
+    ("dispute.%", "disputes", "order_id"),
+    ("evidence.%", "evidence_files", "order_id"),
+    ("conversation.%", "order_messages", "order_id"),
+)
 WAITING = "delivered_at IS NULL AND dead_at IS NULL AND order_id IS NOT NULL"
 SHARD_INDEX = "ix_outbox_shard_waiting"
+
+
+def _pg_json() -> tuple[Callable[..., str], Callable[..., str]]:
+    def number(column: str, *path: str) -> str:
+        at = "{" + ",".join(path) + "}"
+        return (
+            f"CASE WHEN json_typeof({column} #> '{at}') = 'number' "
+            f"THEN CAST({column} #>> '{at}' AS BIGINT) END"
+        )
+
+    def text_(column: str, *path: str) -> str:
+        return f"({column} #>> '{{{','.join(path)}}}')"
+
+    return number, text_
+
+
+def _sqlite_json() -> tuple[Callable[..., str], Callable[..., str]]:
+    def number(column: str, *path: str) -> str:
+        at = "$." + ".".join(path)
+        return (
+            f"CASE WHEN json_type({column}, '{at}') = 'integer' "
+            f"THEN json_extract({column}, '{at}') END"
+        )
+
+    def text_(column: str, *path: str) -> str:
+        return f"json_extract({column}, '$.{'.'.join(path)}')"
+
+    return number, text_
 
 
 def upgrade() -> None:
@@ -48,7 +92,7 @@ def upgrade() -> None:
     for child, (parent, ref) in CHILDREN.items():
         op.add_column(child, sa.Column("order_id", Id, nullable=True))
         op.execute(
-            f"UPDATE {child} SET order_id = "  # noqa: S608 (names from CHILDREN)
+            f"UPDATE {child} SET order_id = "
             f"(SELECT p.order_id FROM {parent} p WHERE p.id = {child}.{ref})"
         )
         with op.batch_alter_table(child) as batch:
@@ -59,23 +103,37 @@ def upgrade() -> None:
 
     for table in ("events", "outbox"):
         op.add_column(table, sa.Column("order_id", Id, nullable=True))
-    if sqlite:
-        order_of_event = (
-            "CASE WHEN json_type(payload, '$.data.order_id') = 'integer' "
-            "THEN json_extract(payload, '$.data.order_id') END"
-        )
-        event_of_message = "json_extract(outbox.payload, '$.event_id')"
-    else:
-        order_of_event = (
-            "CASE WHEN json_typeof(payload -> 'data' -> 'order_id') = 'number' "
-            "THEN CAST(payload -> 'data' ->> 'order_id' AS BIGINT) END"
-        )
-        event_of_message = "outbox.payload ->> 'event_id'"
-    op.execute(f"UPDATE events SET order_id = {order_of_event}")  # noqa: S608
-    op.execute(
-        "UPDATE outbox SET order_id = (SELECT e.order_id FROM events e "  # noqa: S608
-        f"WHERE e.id = {event_of_message}) WHERE kind = 'event'"
-    )
+    number, text_ = (_sqlite_json if sqlite else _pg_json)()
+    op.execute(f"UPDATE events SET order_id = {number('events.payload', 'data', 'order_id')}")
+    # Messages already waiting: the order they are about, found from what their payload names.
+    message = "outbox.payload"
+    for kinds, order_of in (
+        (
+            "kind = 'event'",
+            f"SELECT e.order_id FROM events e WHERE e.id = {text_(message, 'event_id')}",
+        ),
+        (
+            "kind IN ('refund.send', 'refund.check')",
+            f"SELECT r.order_id FROM refunds r WHERE r.id = {number(message, 'refund_id')}",
+        ),
+        (
+            "kind = 'webhook'",
+            "SELECT e.order_id FROM webhook_deliveries d JOIN events e ON e.id = d.event_id "
+            f"WHERE d.id = {number(message, 'delivery_id')}",
+        ),
+        (
+            "kind = 'email'",
+            f"SELECT o.id FROM orders o WHERE o.id = {number(message, 'context', 'order_id')}",
+        ),
+        *(
+            (
+                f"kind = 'deadline' AND {text_(message, 'name')} LIKE '{prefix}'",
+                f"SELECT x.{column} FROM {table} x WHERE x.id = {number(message, 'subject_id')}",
+            )
+            for prefix, table, column in DEADLINE_SUBJECTS
+        ),
+    ):
+        op.execute(f"UPDATE outbox SET order_id = ({order_of}) WHERE order_id IS NULL AND {kinds}")
     op.create_index("ix_events_order_id", "events", ["order_id"])
     op.create_index(
         SHARD_INDEX,

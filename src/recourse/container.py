@@ -13,7 +13,7 @@ from recourse.config import Settings
 from recourse.currency import BabelCurrencies
 from recourse.db.reference import ReferenceCache
 from recourse.db.secrets import stored_root_secret
-from recourse.db.uow import SqlUnitOfWork
+from recourse.db.uow import RequestUnitOfWork, SqlUnitOfWork
 from recourse.integrations.calendars import HolidaysCalendar
 from recourse.integrations.files import PillowInspector
 from recourse.integrations.mail import EmailRenderer, FileMailbox, Mailer
@@ -59,6 +59,10 @@ class Container:
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._sessions, self._reference)
+
+    def request_uow(self) -> RequestUnitOfWork:
+        """One transaction for a whole API request, the use cases it runs included."""
+        return RequestUnitOfWork(self._sessions, self._reference)
 
     def install_secret(self, purpose: str) -> str:
         """A secret for one purpose (cookies, the sandbox's webhooks), derived from

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, Table, bindparam, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -55,6 +57,121 @@ def reserve(engine: Engine, scope: str, key: str, request_hash: str) -> Stored |
                 row.created_at = now
                 return None
             return Stored(row.request_hash, row.status_code, row.response_body, row.created_at)
+
+
+# Core statements built once: no ORM bookkeeping for a row nothing reads back.
+_TABLE: Table = IdempotencyKeyRow.__table__  # type: ignore[assignment]
+_INSERT = {
+    # RETURNING says whether the row is ours (a rowcount is not told with RETURNING)
+    "postgresql": pg_insert(_TABLE)
+    .on_conflict_do_nothing(index_elements=["scope", "key"])
+    .returning(_TABLE.c.id),
+    "sqlite": sqlite_insert(_TABLE)
+    .on_conflict_do_nothing(index_elements=["scope", "key"])
+    .returning(_TABLE.c.id),
+}
+_COMPLETE = (
+    _TABLE.update()
+    .where(_TABLE.c.scope == bindparam("s"), _TABLE.c.key == bindparam("k"))
+    .values(status_code=bindparam("status"), response_body=bindparam("body"))
+)
+
+
+def claim(session: Session, scope: str, key: str, request_hash: str) -> Stored | None:
+    """`reserve` inside the caller's transaction, which then runs the request and stores its
+    answer with `complete_in` before it commits: None when claimed, else what is stored.
+
+    The reservation is visible to no one before that commit, so nothing is ever seen in
+    progress by it: the same key sent again meanwhile waits on the row (PostgreSQL; SQLite
+    writers take turns) and then finds the answer, or claims the key if this transaction
+    rolled back."""
+    now = datetime.now(UTC)
+    if _insert(session, scope, key, request_hash, now):
+        return None
+    row = session.execute(
+        select(
+            IdempotencyKeyRow.request_hash,
+            IdempotencyKeyRow.status_code,
+            IdempotencyKeyRow.response_body,
+            IdempotencyKeyRow.created_at,
+        ).where(IdempotencyKeyRow.scope == scope, IdempotencyKeyRow.key == key)
+    ).one()
+    stored = Stored(row.request_hash, row.status_code, row.response_body, row.created_at)
+    if _taken_over(session, scope, key, request_hash, stored, now):
+        return None
+    return stored
+
+
+def complete_in(session: Session, scope: str, key: str, status_code: int, body: str) -> None:
+    """The answer to the key `claim` reserved, in the same transaction."""
+    session.connection().execute(
+        _COMPLETE, {"s": scope, "k": key, "status": status_code, "body": body}
+    )
+
+
+def store_answer(
+    engine: Engine, scope: str, key: str, request_hash: str, status_code: int, body: str
+) -> Stored | None:
+    """Reserve and complete at once, for an answer given without running the request (a
+    request refused before it started, or one whose transaction rolled back): None when
+    stored, else what was stored for the key first."""
+    now = datetime.now(UTC)
+    with Session(engine) as session, session.begin():
+        if _insert(session, scope, key, request_hash, now, status_code, body):
+            return None
+        row = session.scalars(
+            select(IdempotencyKeyRow).where(
+                IdempotencyKeyRow.scope == scope, IdempotencyKeyRow.key == key
+            )
+        ).one()
+        stored = Stored(row.request_hash, row.status_code, row.response_body, row.created_at)
+        if _taken_over(session, scope, key, request_hash, stored, now):
+            complete_in(session, scope, key, status_code, body)
+            return None
+        return stored
+
+
+def _insert(
+    session: Session,
+    scope: str,
+    key: str,
+    request_hash: str,
+    now: datetime,
+    status_code: int | None = None,
+    body: str | None = None,
+) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING: True when the row is ours."""
+    connection = session.connection()
+    result = connection.execute(
+        _INSERT[connection.dialect.name],
+        {
+            "scope": scope,
+            "key": key,
+            "request_hash": request_hash,
+            "status_code": status_code,
+            "response_body": body,
+            "created_at": now,
+        },
+    )
+    return result.first() is not None
+
+
+def _taken_over(
+    session: Session, scope: str, key: str, request_hash: str, stored: Stored, now: datetime
+) -> bool:
+    """A reservation a crashed request left behind, for this same request, is taken over."""
+    if (
+        stored.status_code is None
+        and stored.request_hash == request_hash
+        and now - stored.created_at > IN_FLIGHT_TAKEOVER
+    ):
+        session.execute(
+            update(IdempotencyKeyRow)
+            .where(IdempotencyKeyRow.scope == scope, IdempotencyKeyRow.key == key)
+            .values(created_at=now)
+        )
+        return True
+    return False
 
 
 def complete(engine: Engine, scope: str, key: str, status_code: int, body: str) -> None:

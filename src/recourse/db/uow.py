@@ -130,3 +130,56 @@ class SqlUnitOfWork:
         self.outbox.pending = []
         self.notifications.pending = []
         self.session.rollback()
+
+
+class RequestUnitOfWork(SqlUnitOfWork):
+    """One transaction for a whole API request: the web layer enters it first (depth 1) and
+    commits it last; the use cases it runs enter it again as they always do.
+
+    A use case's outermost `with uow:` (depth 2) starts, as a fresh unit of work would, with
+    nothing in the identity map: rows read earlier in the request (before a lock was taken)
+    are never taken for current. Its `commit()` writes what it queued and flushes, and the
+    transaction goes on; the web layer's own `commit()` at depth 1 commits everything at
+    once. Leaving a use case's block by an exception rolls the whole transaction back, as it
+    rolled back that use case's own before: the request then keeps nothing, not even the
+    deadlines the use case applied first (services/settle), which the next read or the worker
+    applies again. A use case block that ends without `commit()` drops its unflushed changes
+    but not what it flushed: the use cases run this way leave a block without `commit()` only
+    when they wrote nothing in it (a read, a retry finding its earlier result). No SAVEPOINT
+    per block: two more round trips each, for a rollback no request needs."""
+
+    USE_CASE = 2
+    _broken = False
+
+    def __enter__(self) -> Self:
+        if self._depth + 1 == self.USE_CASE:
+            self._fresh()
+        return super().__enter__()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._depth == self.USE_CASE and exc_type is not None:
+            self.rollback()
+            # what the request did before is gone too (its Idempotency-Key among it): should
+            # the caller go on regardless, it must not commit half a request
+            self._broken = True
+        super().__exit__(exc_type, exc, tb)
+
+    def _fresh(self) -> None:
+        session = self.session
+        session.expunge_all()
+        session.info.pop("held", None)
+
+    def commit(self) -> None:
+        if self._depth < self.USE_CASE:
+            if self._broken:
+                raise RuntimeError("a use case failed: the request's transaction rolled back")
+            super().commit()
+            return
+        self.outbox.write_pending()
+        self.notifications.write_pending()
+        self.session.flush()

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from importlib.resources import files
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -21,7 +21,12 @@ from recourse.container import Container
 from recourse.i18n import N_
 from recourse.web import errors, language
 from recourse.web import metrics as prometheus
-from recourse.web.idempotency import IdempotencyMiddleware, document_idempotency_key
+from recourse.web.idempotency import (
+    IdempotencyMiddleware,
+    KeyAnswered,
+    document_idempotency_key,
+    reserve_key,
+)
 from recourse.web.limits import MAX_BODY_BYTES, UPLOAD_MAX_BODY_BYTES, BodyLimitMiddleware
 from recourse.web.metrics import MetricsMiddleware
 from recourse.web.templating import TEMPLATES, render
@@ -95,6 +100,9 @@ def create_app(container: Container) -> FastAPI:
         openapi_url="/api/openapi.json",
         docs_url=None,
         redoc_url=None,
+        # the Idempotency-Key of a route that does not keep it in its own transaction is
+        # reserved before anything else the route runs (web.idempotency)
+        dependencies=[Depends(reserve_key)],
     )
     app.state.container = container
 
@@ -121,6 +129,11 @@ def create_app(container: Container) -> FastAPI:
     )
     app.add_middleware(MetricsMiddleware)
     errors.install(app, page_error)
+
+    @app.exception_handler(KeyAnswered)
+    async def _answered(request: Request, exc: KeyAnswered) -> Response:
+        return exc.response()
+
     app.mount("/static", StaticFiles(directory=str(TEMPLATES.parent / "static")), name="static")
     app.mount(DOCS_ASSETS_URL, StaticFiles(directory=str(DOCS_ASSETS_DIR)), name="docs-assets")
 

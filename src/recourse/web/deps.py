@@ -22,7 +22,9 @@ from recourse.web.errors import LoginRequired
 bearer = HTTPBearer(auto_error=False, description="API token from `recourse token create`")
 
 
-def container(request: Request) -> Container:
+# Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` one in the thread
+# pool, a hand-off for nothing.
+async def container(request: Request) -> Container:
     c: Container = request.app.state.container
     return c
 
@@ -50,7 +52,20 @@ def api_actor(
 ApiActor = Annotated[Actor, Depends(api_actor)]
 
 
-def require_operator(actor: ApiActor) -> Actor:
+async def api_token(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> str:
+    """The bearer token, for an endpoint that finds its actor in the request's transaction
+    (web.idempotency.within_request_transaction); without one, 401 as `api_actor` says it."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated("api_token_missing")
+    return credentials.credentials
+
+
+ApiToken = Annotated[str, Depends(api_token)]
+
+
+async def require_operator(actor: ApiActor) -> Actor:
     if actor.role is not Role.operator:
         from recourse.domain.errors import NotAllowed
 
@@ -91,7 +106,7 @@ def sign_out(request: Request, c: Container) -> None:
     request.session.clear()
 
 
-def page_user(request: Request, user: Annotated[User | None, Depends(optional_user)]) -> User:
+async def page_user(request: Request, user: Annotated[User | None, Depends(optional_user)]) -> User:
     if user is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(target)

@@ -2,6 +2,15 @@
 
 The first response to a key is stored and replayed for the same key and body; the same key
 with a different body answers 409. Keys are scoped to the caller's credentials.
+
+A route marked `request_transaction` keeps the key in the request's one database transaction:
+the middleware only reads the key and hashes the request (a `PendingKey` on the request's
+state), and the endpoint, through `within_request_transaction`, claims the key, authenticates
+the caller, runs the use case, builds the answer from its result and stores that answer, all
+committed at once. The middleware then stores only an answer the endpoint did not store itself:
+a request refused before the endpoint ran (422, a missing token), or a refusal of the use case,
+whose transaction rolled back (in one transaction of its own, reserve and answer together).
+Every other POST keeps the key in transactions of its own around the request, as before.
 """
 
 from __future__ import annotations
@@ -9,15 +18,22 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import anyio
+from pydantic import BaseModel
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from recourse.container import Container
 from recourse.db import idempotency
+from recourse.db.uow import RequestUnitOfWork
 from recourse.domain.roles import Actor
 from recourse.i18n import N_
+from recourse.services import accounts
 from recourse.web import language
 
 MAX_KEY_LENGTH = 255
@@ -57,7 +73,61 @@ def _without_boundary(body: bytes, content_type: str) -> bytes:
     return body.replace(found.group(1).encode(), b"") if found else body
 
 
+# The request state's name for the request's key (a `PendingKey`).
+STATE = "idempotency_key"
+
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def request_transaction(endpoint: Endpoint) -> Endpoint:
+    """Mark an API POST endpoint that keeps the key in the request's transaction, through
+    `within_request_transaction`."""
+    endpoint.request_transaction = True  # type: ignore[attr-defined]
+    return endpoint
+
+
+@dataclass
+class PendingKey:
+    owner: str
+    key: str
+    request_hash: str
+    reserved: bool = False  # reserved in a transaction of its own (a route not marked)
+    answered: bool = False  # its answer is stored (or was replayed) already
+
+
+class KeyAnswered(Exception):
+    """The key has an answer already (or a 409 about it): that is sent and nothing runs."""
+
+    def __init__(self, status: int, body: bytes, replayed: bool) -> None:
+        super().__init__(status)
+        self.status, self.body, self.replayed = status, body, replayed
+
+    def response(self) -> Response:
+        return _response(self.status, self.body, self.replayed)
+
+
+async def reserve_key(request: Request) -> None:
+    """App-wide dependency, the first every route runs: a route not marked
+    `request_transaction` has the key reserved here, in a transaction of its own, and the
+    middleware completes it with the answer; a key with an answer already raises
+    `KeyAnswered`. A marked route reserves it in its own transaction."""
+    pending: PendingKey | None = request.scope.get("state", {}).get(STATE)
+    if pending is None or getattr(request.scope.get("endpoint"), "request_transaction", False):
+        return
+    engine = request.app.state.container.engine
+    stored = await anyio.to_thread.run_sync(
+        idempotency.reserve, engine, pending.owner, pending.key, pending.request_hash
+    )
+    if stored is not None:
+        pending.answered = True
+        raise KeyAnswered(*_stored_answer(request.scope, pending.key, pending.request_hash, stored))
+    pending.reserved = True
+
+
 class IdempotencyMiddleware:
+    """Reads the key and hashes the request; stores the answer once it is known, unless the
+    route stored it in its own transaction."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -105,90 +175,151 @@ class IdempotencyMiddleware:
             + b"\n"
             + _without_boundary(body, headers.get("content-type", ""))
         ).hexdigest()
+        pending = PendingKey(owner, key, request_hash)
+        scope.setdefault("state", {})[STATE] = pending
         engine = scope["app"].state.container.engine
-        stored = await anyio.to_thread.run_sync(
-            idempotency.reserve, engine, owner, key, request_hash
-        )
-        if stored is not None:
-            if stored.request_hash != request_hash:
-                await _json(
-                    send,
-                    409,
-                    {
-                        "error": {
-                            "code": "idempotency_key_reused",
-                            "message": language.words(Request(scope))._(
-                                N_("This Idempotency-Key was used with a different request.")
-                            ),
-                            "idempotency_key": key,
-                        }
-                    },
-                )
-            elif stored.status_code is None:
-                await _json(
-                    send,
-                    409,
-                    {
-                        "error": {
-                            "code": "idempotency_in_progress",
-                            "message": language.words(Request(scope))._(
-                                N_("A request with this Idempotency-Key is still in progress.")
-                            ),
-                            "idempotency_key": key,
-                        }
-                    },
-                )
-            else:
-                await _raw(send, stored.status_code, (stored.body or "").encode(), replayed=True)
-            return
-
-        sent_body = b""
-        status = 500
-        start: Message | None = None
 
         async def replay_receive() -> Message:
             nonlocal body
             chunk, body = body, b""
             return {"type": "http.request", "body": chunk, "more_body": False}
 
+        sent_body = b""
+        start: Message | None = None
+        passing = False
+
         async def capture(message: Message) -> None:
-            nonlocal sent_body, status, start
+            nonlocal sent_body, start, passing
             if message["type"] == "http.response.start":
-                status = message["status"]
-                start = message
+                passing = pending.answered or (not pending.reserved and message["status"] >= 500)
+                if passing:
+                    await send(message)
+                else:
+                    start = message
                 return
-            if message["type"] == "http.response.body":
-                sent_body += message.get("body", b"")
-                if not message.get("more_body", False):
-                    if status < 500:
-                        await anyio.to_thread.run_sync(
-                            idempotency.complete, engine, owner, key, status, sent_body.decode()
-                        )
-                    else:
-                        await anyio.to_thread.run_sync(idempotency.release, engine, owner, key)
-                    assert start is not None
-                    await send(start)
-                    await send({"type": "http.response.body", "body": sent_body})
+            if message["type"] != "http.response.body" or passing:
+                await send(message)
                 return
-            await send(message)
+            sent_body += message.get("body", b"")
+            if message.get("more_body", False):
+                return
+            assert start is not None
+            status = start["status"]
+            if pending.reserved:
+                if status < 500:
+                    await anyio.to_thread.run_sync(
+                        idempotency.complete, engine, owner, key, status, sent_body.decode()
+                    )
+                else:
+                    await anyio.to_thread.run_sync(idempotency.release, engine, owner, key)
+            else:
+                # answered before the key was reserved (no such route, a body that does not
+                # parse) or a marked route's refusal, whose transaction rolled back
+                stored = await anyio.to_thread.run_sync(
+                    idempotency.store_answer,
+                    engine,
+                    owner,
+                    key,
+                    request_hash,
+                    status,
+                    sent_body.decode(),
+                )
+                if stored is not None:
+                    await _raw(send, *_stored_answer(scope, key, request_hash, stored))
+                    return
+            await send(start)
+            await send({"type": "http.response.body", "body": sent_body})
 
         try:
             await self.app(scope, replay_receive, capture)
         except Exception:
-            await anyio.to_thread.run_sync(idempotency.release, engine, owner, key)
+            if pending.reserved:
+                await anyio.to_thread.run_sync(idempotency.release, engine, owner, key)
             raise
+
+
+def _stored_answer(
+    scope: Scope, key: str, request_hash: str, stored: idempotency.Stored
+) -> tuple[int, bytes, bool]:
+    """What a request with a key that has a record answers: (status, body, replayed)."""
+    if stored.request_hash != request_hash:
+        return _error(
+            409,
+            "idempotency_key_reused",
+            language.words(Request(scope))._(
+                N_("This Idempotency-Key was used with a different request.")
+            ),
+            key,
+        )
+    if stored.status_code is None:
+        return _error(
+            409,
+            "idempotency_in_progress",
+            language.words(Request(scope))._(
+                N_("A request with this Idempotency-Key is still in progress.")
+            ),
+            key,
+        )
+    return stored.status_code, (stored.body or "").encode(), True
+
+
+def _error(status: int, code: str, message: str, key: str) -> tuple[int, bytes, bool]:
+    payload = {"error": {"code": code, "message": message, "idempotency_key": key}}
+    return status, json.dumps(payload).encode(), False
 
 
 async def _json(send: Send, status: int, payload: dict[str, Any]) -> None:
     await _raw(send, status, json.dumps(payload).encode())
 
 
-async def _raw(send: Send, status: int, body: bytes, *, replayed: bool = False) -> None:
+async def _raw(send: Send, status: int, body: bytes, replayed: bool = False) -> None:
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     if replayed:
         headers.append((b"idempotent-replayed", b"true"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def _response(status: int, body: bytes, replayed: bool) -> Response:
+    """`_raw`'s answer as a Response, for an endpoint or an exception handler to return."""
+    headers = {"content-type": "application/json"}
+    if replayed:
+        headers["idempotent-replayed"] = "true"
+    return Response(body, status, headers=headers)
+
+
+def within_request_transaction(
+    request: Request,
+    c: Container,
+    token: str,
+    work: Callable[[RequestUnitOfWork, Actor], BaseModel],
+    status_code: int = 200,
+) -> Response:
+    """The whole API request in one transaction: claim the Idempotency-Key, find the bearer
+    token's actor, run `work` (the use case, then the answer built from what it returned),
+    store the answer as the key's, commit. A key with an answer already gets that answer (or
+    its 409) and nothing runs. An exception rolls everything back and goes on to the error
+    handlers; the middleware then stores their answer as the key's, as it does for any
+    answer below 500 the route did not store itself."""
+    pending: PendingKey | None = request.scope.get("state", {}).get(STATE)
+    with c.request_uow() as uow:
+        if pending is not None:
+            stored = idempotency.claim(
+                uow.session, pending.owner, pending.key, pending.request_hash
+            )
+            if stored is not None:
+                pending.answered = True
+                return _response(
+                    *_stored_answer(request.scope, pending.key, pending.request_hash, stored)
+                )
+        actor = accounts.actor_for_token(uow, token)
+        text = work(uow, actor).model_dump_json()
+        if pending is not None:
+            idempotency.complete_in(uow.session, pending.owner, pending.key, status_code, text)
+        uow.commit()
+    if pending is not None:
+        pending.answered = True
+    return Response(text, status_code, media_type="application/json")
 
 
 def use_case_key(request: Request, actor: Actor) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import ConfigDict, Field, StrictBool
 
 from recourse.db.queries.cancellations import (
@@ -15,6 +15,8 @@ from recourse.db.queries.cancellations import (
 )
 from recourse.db.queries.orders import order_detail
 from recourse.db.queries.refunds import refund
+from recourse.db.queries.written import written_cancellation
+from recourse.db.uow import RequestUnitOfWork
 from recourse.domain.errors import InvalidInput, NotFound
 from recourse.domain.roles import Actor
 from recourse.services import cancellations, reasons
@@ -42,8 +44,12 @@ from recourse.web.api.responses.cancellations import (
 )
 from recourse.web.api.responses.refunds import Refund
 from recourse.web.api.schemas import Strict
-from recourse.web.deps import ApiActor, ContainerDep, OperatorActor, ReadSession
-from recourse.web.idempotency import use_case_key
+from recourse.web.deps import ApiActor, ApiToken, ContainerDep, OperatorActor, ReadSession
+from recourse.web.idempotency import (
+    request_transaction,
+    use_case_key,
+    within_request_transaction,
+)
 from recourse.web.settled import settle_cancellation, settle_order
 
 router = APIRouter(tags=["cancellations"])
@@ -134,6 +140,12 @@ def _cancellation(v: CancellationView, s: ReadSession, actor: Actor) -> Cancella
     return Cancellation.of(v, Refund.of(found) if found else None)
 
 
+def _written(uow: RequestUnitOfWork, cancellation_id: int) -> Cancellation:
+    """The answer to a write, from what the use case wrote (no read back)."""
+    view, found = written_cancellation(uow, cancellation_id)
+    return Cancellation.of(view, Refund.of(found) if found else None)
+
+
 def _view(s: ReadSession, actor: Actor, cancellation_id: int) -> Cancellation:
     found = cancellation(s, actor, cancellation_id)
     if found is None:
@@ -153,29 +165,33 @@ def quote(
     return CancellationQuote.of(preview, language.words(request))
 
 
-@router.post("/orders/{order_id}/cancellations", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/orders/{order_id}/cancellations",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Cancellation,
+)
+@request_transaction
 def cancel(
-    order_id: Id,
-    body: CancelIn,
-    actor: ApiActor,
-    c: ContainerDep,
-    s: ReadSession,
-    request: Request,
-) -> Cancellation:
+    order_id: Id, body: CancelIn, token: ApiToken, c: ContainerDep, request: Request
+) -> Response:
     """Cancel now (`completed`) or ask the seller (`pending_seller`, with `respond_by`).
     With an Idempotency-Key, a retry after a lost answer returns the same cancellation."""
-    done = cancellations.cancel_order(
-        c.uow(),
-        c.ctx,
-        actor=actor,
-        order_id=order_id,
-        reason=body.reason,
-        note=filled(body.note),
-        lines=_lines(body.lines),
-        quote_id=body.quote_id,
-        request_key=use_case_key(request, actor),
-    )
-    return _view(s, actor, done.id)
+
+    def work(uow: RequestUnitOfWork, actor: Actor) -> Cancellation:
+        done = cancellations.cancel_order(
+            uow,
+            c.ctx,
+            actor=actor,
+            order_id=order_id,
+            reason=body.reason,
+            note=filled(body.note),
+            lines=_lines(body.lines),
+            quote_id=body.quote_id,
+            request_key=use_case_key(request, actor),
+        )
+        return _written(uow, done.id)
+
+    return within_request_transaction(request, c, token, work, status.HTTP_201_CREATED)
 
 
 @router.get("/orders/{order_id}/cancellations")
@@ -198,36 +214,51 @@ def get_cancellation(
     return _view(s, actor, cancellation_id)
 
 
-@router.post("/cancellations/{cancellation_id}/approve")
-def approve(cancellation_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Cancellation:
-    cancellations.approve_cancellation(c.uow(), c.ctx, actor=actor, cancellation_id=cancellation_id)
-    return _view(s, actor, cancellation_id)
+@router.post("/cancellations/{cancellation_id}/approve", response_model=Cancellation)
+@request_transaction
+def approve(cancellation_id: Id, token: ApiToken, c: ContainerDep, request: Request) -> Response:
+    def work(uow: RequestUnitOfWork, actor: Actor) -> Cancellation:
+        done = cancellations.approve_cancellation(
+            uow, c.ctx, actor=actor, cancellation_id=cancellation_id
+        )
+        return _written(uow, done.id)
+
+    return within_request_transaction(request, c, token, work)
 
 
-@router.post("/cancellations/{cancellation_id}/reject")
+@router.post("/cancellations/{cancellation_id}/reject", response_model=Cancellation)
+@request_transaction
 def reject(
-    cancellation_id: Id, body: RejectIn, actor: ApiActor, c: ContainerDep, s: ReadSession
-) -> Cancellation:
+    cancellation_id: Id, body: RejectIn, token: ApiToken, c: ContainerDep, request: Request
+) -> Response:
     """C10: with a reason; `already_shipped` needs carrier and tracking number (C9)."""
-    cancellations.reject_cancellation(
-        c.uow(),
-        c.ctx,
-        actor=actor,
-        cancellation_id=cancellation_id,
-        reason=body.reason,
-        note=filled(body.note),
-        carrier=filled(body.carrier),
-        tracking_number=filled(body.tracking_number),
-    )
-    return _view(s, actor, cancellation_id)
+
+    def work(uow: RequestUnitOfWork, actor: Actor) -> Cancellation:
+        done = cancellations.reject_cancellation(
+            uow,
+            c.ctx,
+            actor=actor,
+            cancellation_id=cancellation_id,
+            reason=body.reason,
+            note=filled(body.note),
+            carrier=filled(body.carrier),
+            tracking_number=filled(body.tracking_number),
+        )
+        return _written(uow, done.id)
+
+    return within_request_transaction(request, c, token, work)
 
 
-@router.post("/cancellations/{cancellation_id}/withdraw")
-def withdraw(cancellation_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Cancellation:
-    cancellations.withdraw_cancellation(
-        c.uow(), c.ctx, actor=actor, cancellation_id=cancellation_id
-    )
-    return _view(s, actor, cancellation_id)
+@router.post("/cancellations/{cancellation_id}/withdraw", response_model=Cancellation)
+@request_transaction
+def withdraw(cancellation_id: Id, token: ApiToken, c: ContainerDep, request: Request) -> Response:
+    def work(uow: RequestUnitOfWork, actor: Actor) -> Cancellation:
+        done = cancellations.withdraw_cancellation(
+            uow, c.ctx, actor=actor, cancellation_id=cancellation_id
+        )
+        return _written(uow, done.id)
+
+    return within_request_transaction(request, c, token, work)
 
 
 @router.get("/cancellation-reasons")

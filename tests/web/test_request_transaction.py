@@ -1,0 +1,246 @@
+"""One API request, one transaction (issue 14): the Idempotency-Key's reservation and answer,
+the bearer token, the use case and the answer are committed together, with one hand-off to
+the thread pool; the answer is the one a later read gives; refusals and replays answer as
+before."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import anyio.to_thread
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event, func, select
+
+from recourse.container import Container
+from recourse.db import models as m
+from recourse.domain.roles import Role
+from recourse.integrations.clock import FixedClock
+from tests.factories import make_order, make_store, make_user, pay
+from tests.web.api_helpers import user_headers
+
+
+@dataclass
+class Seen:
+    begins: int = 0
+    commits: int = 0
+    rollbacks: int = 0
+    hand_offs: int = 0
+    statements: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def seen(container: Container, monkeypatch: pytest.MonkeyPatch) -> Iterator[Seen]:
+    """Transactions on both engines, statements, and calls into the thread pool (FastAPI's
+    sync endpoints and dependencies and the middleware all go through anyio.to_thread)."""
+    found = Seen()
+    real = anyio.to_thread.run_sync
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        found.hand_offs += 1
+        return await real(*args, **kwargs)
+
+    def begin(_: Any) -> None:
+        found.begins += 1
+
+    def commit(_: Any) -> None:
+        found.commits += 1
+
+    def rollback(_: Any) -> None:
+        found.rollbacks += 1
+
+    def statement(_c: Any, _cursor: Any, sql: str, *_: Any) -> None:
+        found.statements.append(sql)
+
+    engines = {container.engine, container.read_engine}
+    listeners = [
+        ("begin", begin),
+        ("commit", commit),
+        ("rollback", rollback),
+        ("before_cursor_execute", statement),
+    ]
+    for engine in engines:
+        for name, fn in listeners:
+            event.listen(engine, name, fn)
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    yield found
+    for engine in engines:
+        for name, fn in listeners:
+            event.remove(engine, name, fn)
+
+
+def _reset(seen: Seen) -> None:
+    seen.begins = seen.commits = seen.rollbacks = seen.hand_offs = 0
+    seen.statements.clear()
+
+
+@pytest.fixture
+def world(container: Container) -> dict[str, Any]:
+    instant = make_store(container)
+    asking = make_store(container, buyer_cancel="approval")
+    buyer = make_user(container, role=Role.buyer, email="ann@example.com")
+    make_user(container, role=Role.seller, email="sam@example.com", store_ids=[asking])
+    paid = make_order(container, buyer_id=buyer, store_id=instant)
+    pay(container, paid)
+    requested = make_order(container, buyer_id=buyer, store_id=asking)
+    pay(container, requested)
+    return {
+        "paid": paid,
+        "requested": requested,
+        "ann": user_headers(container, "ann@example.com"),
+        "sam": user_headers(container, "sam@example.com"),
+    }
+
+
+def _keys(c: Container) -> list[tuple[int | None, str | None]]:
+    with c.read_session() as s:
+        return [
+            (r.status_code, r.response_body)
+            for r in s.scalars(select(m.IdempotencyKeyRow).order_by(m.IdempotencyKeyRow.id))
+        ]
+
+
+def test_an_api_cancel_is_one_transaction_with_one_hand_off(
+    client: TestClient, container: Container, world: dict[str, Any], seen: Seen
+) -> None:
+    client.get("/healthz")  # the app's start-up reads are not the request's
+    _reset(seen)
+    done = client.post(
+        f"/api/v1/orders/{world['paid']}/cancellations",
+        json={"reason": "changed_mind"},
+        headers={**world["ann"], "Idempotency-Key": "one-transaction"},
+    )
+    assert done.status_code == 201, done.text
+    assert done.json()["status"] == "completed"
+    assert (seen.begins, seen.commits, seen.rollbacks) == (1, 1, 0), seen.statements
+    assert seen.hand_offs == 1
+    # the key's answer is the one sent, stored by the same commit
+    assert _keys(container) == [(201, done.text)]
+
+
+def test_the_answer_is_what_a_read_gives_afterwards(
+    client: TestClient, world: dict[str, Any], clock: FixedClock
+) -> None:
+    done = client.post(
+        f"/api/v1/orders/{world['paid']}/cancellations",
+        json={"reason": "changed_mind", "note": "no longer needed"},
+        headers=world["ann"],
+    )
+    assert done.status_code == 201
+    assert done.json()["refund"] is not None
+    read = client.get(f"/api/v1/cancellations/{done.json()['id']}", headers=world["ann"])
+    assert done.content == read.content
+
+    clock.advance(timedelta(hours=2))  # past the grace window: the buyer asks the seller
+    asked = client.post(
+        f"/api/v1/orders/{world['requested']}/cancellations",
+        json={"reason": "found_cheaper"},
+        headers=world["ann"],
+    )
+    assert asked.json()["status"] == "pending_seller"
+    cancellation = f"/api/v1/cancellations/{asked.json()['id']}"
+    assert asked.content == client.get(cancellation, headers=world["ann"]).content
+    rejected = client.post(
+        f"{cancellation}/reject",
+        json={"reason": "already_shipped", "carrier": "DHL", "tracking_number": "JD0001"},
+        headers=world["sam"],
+    )
+    assert rejected.status_code == 200, rejected.text
+    assert rejected.json()["rejection"]["carrier"] == "DHL"
+    assert rejected.content == client.get(cancellation, headers=world["sam"]).content
+
+
+def test_a_replay_runs_nothing_and_answers_the_first_answer(
+    client: TestClient, container: Container, world: dict[str, Any], seen: Seen
+) -> None:
+    url = f"/api/v1/orders/{world['paid']}/cancellations"
+    headers = {**world["ann"], "Idempotency-Key": "twice"}
+    first = client.post(url, json={"reason": "changed_mind"}, headers=headers)
+    _reset(seen)
+    again = client.post(url, json={"reason": "changed_mind"}, headers=headers)
+    assert (again.status_code, again.content) == (201, first.content)
+    assert again.headers["idempotent-replayed"] == "true"
+    assert seen.commits == 0  # nothing written, the token not even looked up
+    assert not any("api_tokens" in sql for sql in seen.statements)
+    other = client.post(url, json={"reason": "found_cheaper"}, headers=headers)
+    assert other.status_code == 409
+    assert other.json()["error"]["code"] == "idempotency_key_reused"
+    with container.read_session() as s:
+        assert s.scalar(select(func.count()).select_from(m.CancellationRow)) == 1
+
+
+def test_a_refusal_is_stored_and_replayed_and_leaves_nothing_else(
+    client: TestClient, container: Container, world: dict[str, Any]
+) -> None:
+    url = f"/api/v1/orders/{world['paid']}/cancellations"
+    client.post(url, json={"reason": "changed_mind"}, headers=world["ann"])
+    headers = {**world["ann"], "Idempotency-Key": "refused"}
+    refused = client.post(url, json={"reason": "changed_mind"}, headers=headers)
+    assert refused.status_code == 409
+    assert "idempotent-replayed" not in refused.headers
+    again = client.post(url, json={"reason": "changed_mind"}, headers=headers)
+    assert (again.status_code, again.content) == (409, refused.content)
+    assert again.headers["idempotent-replayed"] == "true"
+    assert _keys(container) == [(409, refused.text)]
+    with container.read_session() as s:
+        assert s.scalar(select(func.count()).select_from(m.CancellationRow)) == 1
+
+
+def test_refusals_before_the_use_case_are_stored_as_before(
+    client: TestClient, container: Container, world: dict[str, Any]
+) -> None:
+    url = f"/api/v1/orders/{world['paid']}/cancellations"
+    bad_token = {"Authorization": "Bearer not-a-token", "Idempotency-Key": "who"}
+    unknown = client.post(url, json={"reason": "changed_mind"}, headers=bad_token)
+    assert unknown.status_code == 401
+    assert unknown.headers["www-authenticate"] == "Bearer"
+    invalid = client.post(
+        url, json={"reason": ""}, headers={**world["ann"], "Idempotency-Key": "v"}
+    )
+    assert invalid.status_code == 422
+    assert _keys(container) == [(401, unknown.text), (422, invalid.text)]
+    replayed = client.post(
+        url, json={"reason": ""}, headers={**world["ann"], "Idempotency-Key": "v"}
+    )
+    assert (replayed.status_code, replayed.content) == (422, invalid.content)
+    assert replayed.headers["idempotent-replayed"] == "true"
+    # the same key with a body that would now pass is still the first request's key
+    reused = client.post(
+        url, json={"reason": "changed_mind"}, headers={**world["ann"], "Idempotency-Key": "v"}
+    )
+    assert reused.json()["error"]["code"] == "idempotency_key_reused"
+    with container.read_session() as s:
+        assert s.scalar(select(func.count()).select_from(m.CancellationRow)) == 0
+
+
+def test_the_same_key_sent_at_once_runs_once_and_each_gets_the_first_answer(
+    client: TestClient, container: Container, world: dict[str, Any]
+) -> None:
+    """The key's reservation is in the request's transaction, so a duplicate waits for it
+    (PostgreSQL: on the row; SQLite: its writers take turns) and then replays its answer."""
+    url = f"/api/v1/orders/{world['paid']}/cancellations"
+    headers = {**world["ann"], "Idempotency-Key": "at-once"}
+    start = threading.Barrier(4)
+
+    def send(_: int) -> Any:
+        start.wait()
+        return client.post(url, json={"reason": "changed_mind"}, headers=headers)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(send, range(4)))
+    assert [a.status_code for a in answers] == [201] * 4, [a.text for a in answers]
+    assert len({a.content for a in answers}) == 1
+    assert sorted(a.headers.get("idempotent-replayed", "") for a in answers) == [
+        "",
+        "true",
+        "true",
+        "true",
+    ]
+    with container.read_session() as s:
+        assert s.scalar(select(func.count()).select_from(m.CancellationRow)) == 1
+    assert _keys(container) == [(201, answers[0].text)]

@@ -20,6 +20,7 @@ from typing import Any, Self
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import SessionTransaction
 
 from recourse.db.outbox import mark_delivered_many
 from recourse.db.repositories.orders import (
@@ -45,6 +46,7 @@ class BatchUnitOfWork(SqlUnitOfWork):
         return cls(uow._factory, uow._reference)
 
     _connection: Connection | None = None
+    _transaction: SessionTransaction | None = None
     _writes = 0
     _committed = False
     _marks: tuple[int, int, tuple[tuple[tuple[int, str, int], int], ...]] = (0, 0, ())
@@ -52,6 +54,7 @@ class BatchUnitOfWork(SqlUnitOfWork):
     def open(self) -> None:
         self.__enter__()
         self._connection = self.session.connection()
+        self._transaction = self.session.get_transaction()
         event.listen(self._connection, "before_cursor_execute", self._count_write)
         defer_status_counts(self.session)
 
@@ -77,7 +80,10 @@ class BatchUnitOfWork(SqlUnitOfWork):
 
     def end_item(self) -> None:
         """After the item's use case returned: if it did not commit, it must have changed
-        nothing (alone, leaving without commit rolls back)."""
+        nothing (alone, leaving without commit rolls back); and the batch's transaction must
+        still be the one it began (no item rolled it back under the others)."""
+        if self.session.get_transaction() is not self._transaction:
+            raise NotBatchable("the batch's transaction ended under an item")
         if self._committed:
             return
         session = self.session

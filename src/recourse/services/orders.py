@@ -167,16 +167,35 @@ def load_order(uow: UnitOfWork, actor: Actor, order_id: int, *, for_update: bool
     return order
 
 
-def refresh_status(uow: UnitOfWork, order: Order, now: datetime) -> OrderStatus:
-    """Store the derived status beside the rows it derives from, for lists and counts."""
-    settlement = uow.orders.settlement(order.id)
-    status = derive_status(
-        order,
-        now,
-        open_cases=settlement.open_cases,
-        unsettled_refunds=settlement.unsettled_refunds,
-        had_cases_or_refunds=settlement.had_cases_or_refunds,
-    )
+def refresh_status(
+    uow: UnitOfWork, order: Order, now: datetime, *, refunds_recorded: int = 0
+) -> OrderStatus:
+    """Store the derived status beside the rows it derives from, for lists and counts.
+
+    The order's settlement (its cases and refunds) only decides whether the status the lines
+    give becomes `closed` (§2). So it is read only when it could: not when the domain, told
+    that everything is settled, still does not close the order, nor when the caller recorded
+    `refunds_recorded` refunds in this transaction (a new refund is pending, F4, so it is
+    unsettled and the settlement read would only count it again)."""
+    if (
+        derive_status(order, now, had_cases_or_refunds=True, unsettled_refunds=refunds_recorded)
+        is not OrderStatus.closed
+    ):
+        status = derive_status(
+            order,
+            now,
+            had_cases_or_refunds=refunds_recorded > 0,
+            unsettled_refunds=refunds_recorded,
+        )
+    else:
+        settlement = uow.orders.settlement(order.id)
+        status = derive_status(
+            order,
+            now,
+            open_cases=settlement.open_cases,
+            unsettled_refunds=settlement.unsettled_refunds,
+            had_cases_or_refunds=settlement.had_cases_or_refunds,
+        )
     uow.orders.set_status(order.id, status, now)
     return status
 

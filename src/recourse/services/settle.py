@@ -4,6 +4,12 @@ Before an order (or one of its cancellations) is read or acted on, `settle_due` 
 which of its deadlines have passed with their consequence still to apply and runs the same
 handlers the worker runs, each in its own transaction. The handlers re-check, so the worker's
 later firing of the same deadline changes nothing.
+
+A use case that locks the order can ask instead, in its own transaction with the rows it
+reads anyway (`due_on`): nothing is due almost always, and it goes on in that one
+transaction; when something is, it leaves without writing and settles first. Leaving lets the
+order go (in a unit of work of its own), so the handlers lock as they always do: their case,
+then the order.
 """
 
 from __future__ import annotations
@@ -11,11 +17,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from recourse.domain.deadlines import Deadline, Due, due_now
+from recourse.domain.order import Order
 from recourse.services.cancellations.deadlines import (
     overdue_autocancel,
     payment_window_ended,
     respond_by_passed,
 )
+from recourse.services.ports.cancellations import Cancellation
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
 from recourse.services.shipping import protection_ended
@@ -108,16 +116,23 @@ def due_for(uow: UnitOfWork, ctx: Context, *, order_id: int) -> list[Due]:
         order = uow.orders.get(order_id)
         if order is None:
             return []
-        pending = uow.cancellations.pending_for_order(order_id)
-        return due_now(
-            order,
-            [pending] if pending is not None else [],
-            uow.platform.policy(),
-            ctx.clock.now(),
-            stored_status=uow.orders.stored_status(order_id),
-            returns=uow.returns.for_order(order_id),
-            disputes=uow.disputes.for_order(order_id),
-        )
+        return due_on(uow, ctx, order, uow.cancellations.pending_for_order(order_id))
+
+
+def due_on(uow: UnitOfWork, ctx: Context, order: Order, pending: Cancellation | None) -> list[Due]:
+    """`due_for` on an order the caller has read in its transaction (usually locked, to act on
+    it), with its pending cancellation request (`pending`) read there too: a use case asks
+    this before it acts and, when something is due, leaves its transaction without writing
+    and settles first (`settle_due`), as the worker would, then starts again."""
+    return due_now(
+        order,
+        [pending] if pending is not None else [],
+        uow.platform.policy(),
+        ctx.clock.now(),
+        stored_status=uow.orders.stored_status(order.id),
+        returns=uow.returns.for_order(order.id),
+        disputes=uow.disputes.for_order(order.id),
+    )
 
 
 def settle_due(uow: UnitOfWork, ctx: Context, *, order_id: int) -> bool:
@@ -141,12 +156,21 @@ def settle_orders(uow: UnitOfWork, ctx: Context, order_ids: Iterable[int]) -> bo
     return settled
 
 
+def _any_due(uow: UnitOfWork, ctx: Context, order_id: int) -> bool:
+    """Whether anything is due on the order, read in the caller's transaction (the one that
+    read the case): when nothing is, no other transaction is needed to settle it."""
+    order = uow.orders.get(order_id)
+    return order is not None and bool(
+        due_on(uow, ctx, order, uow.cancellations.pending_for_order(order_id))
+    )
+
+
 def settle_for_cancellation(uow: UnitOfWork, ctx: Context, *, cancellation_id: int) -> bool:
     """`settle_due` for the order this cancellation belongs to (nothing if there is none)."""
     with uow:
         cancellation = uow.cancellations.get(cancellation_id)
-    if cancellation is None:
-        return False
+        if cancellation is None or not _any_due(uow, ctx, cancellation.order_id):
+            return False
     return settle_due(uow, ctx, order_id=cancellation.order_id)
 
 
@@ -154,8 +178,8 @@ def settle_for_return(uow: UnitOfWork, ctx: Context, *, return_id: int) -> bool:
     """`settle_due` for the order this return belongs to (nothing if there is none)."""
     with uow:
         ret = uow.returns.get(return_id)
-    if ret is None:
-        return False
+        if ret is None or not _any_due(uow, ctx, ret.order_id):
+            return False
     return settle_due(uow, ctx, order_id=ret.order_id)
 
 
@@ -163,6 +187,6 @@ def settle_for_dispute(uow: UnitOfWork, ctx: Context, *, dispute_id: int) -> boo
     """`settle_due` for the order this dispute belongs to (nothing if there is none)."""
     with uow:
         dispute = uow.disputes.get(dispute_id)
-    if dispute is None:
-        return False
+        if dispute is None or not _any_due(uow, ctx, dispute.order_id):
+            return False
     return settle_due(uow, ctx, order_id=dispute.order_id)

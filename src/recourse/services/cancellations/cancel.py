@@ -45,40 +45,67 @@ def cancel_order(
     `request_key` identifies the caller's request: the same request again (a retry whose
     first answer was lost) returns the cancellation it made instead of a rule conflict."""
     now = ctx.clock.now()
-    settle.settle_due(uow, ctx, order_id=order_id)
-    with uow:
-        order = load_order(uow, actor, order_id, for_update=True)
-        earlier = _made_by(uow, order.id, request_key)
-        if earlier is not None:
-            return earlier
-        party = cancels_as(actor, buyer_id=order.buyer_id, store_id=order.store_id)
-        eligibility = eligibility_for(uow, order, party, now, lines)
-        if eligibility.blocker is not None:
-            raise blocked_error(eligibility.blocker)
-        chosen = check_reason(
-            uow.reasons.get(reason), reason, actor=ReasonActor(str(party)), note=note
+    settled = False
+    while True:
+        with uow:
+            order = load_order(uow, actor, order_id, for_update=True)
+            pending = uow.cancellations.pending_for_order(order.id)
+            # §10: a passed deadline decides first. Rarely anything is due: then leave without
+            # writing (which lets the order go) and settle as every path does, then start again
+            if settled or not settle.due_on(uow, ctx, order, pending):
+                return _cancel(
+                    uow,
+                    ctx,
+                    order,
+                    pending,
+                    actor=actor,
+                    now=now,
+                    reason=reason,
+                    note=note,
+                    lines=lines,
+                    quote_id=quote_id,
+                    request_key=request_key,
+                )
+        settle.settle_due(uow, ctx, order_id=order_id)
+        settled = True
+
+
+def _cancel(
+    uow: UnitOfWork,
+    ctx: Context,
+    order: Order,
+    pending: Cancellation | None,
+    *,
+    actor: Actor,
+    now: datetime,
+    reason: str,
+    note: str | None,
+    lines: Mapping[int, int] | None,
+    quote_id: str | None,
+    request_key: str | None,
+) -> Cancellation:
+    """The cancellation itself, in the caller's transaction with the order locked and nothing
+    due on it; `pending` is its cancellation request awaiting the seller, if any."""
+    earlier = _made_by(uow, order.id, request_key)
+    if earlier is not None:
+        return earlier
+    party = cancels_as(actor, buyer_id=order.buyer_id, store_id=order.store_id)
+    eligibility = eligibility_for(uow, order, party, now, lines, pending=pending)
+    if eligibility.blocker is not None:
+        raise blocked_error(eligibility.blocker)
+    chosen = check_reason(uow.reasons.get(reason), reason, actor=ReasonActor(str(party)), note=note)
+    check_reason_offered(chosen, order, now)
+    quote = quote_for(uow, order, eligibility.units)
+    check_quote_current(quote_id, order, eligibility.units, quote)
+    cancellation = _record(uow, order, actor, party, eligibility, chosen, note, now, request_key)
+    if eligibility.mode is Mode.request:
+        open_request(uow, ctx, order, cancellation, actor, now, quote=quote)
+    else:
+        complete(
+            uow, ctx, order, cancellation, actor, now, event="cancellation.approved", quote=quote
         )
-        check_reason_offered(chosen, order, now)
-        quote = quote_for(uow, order, eligibility.units)
-        check_quote_current(quote_id, order, eligibility.units, quote)
-        cancellation = _record(
-            uow, order, actor, party, eligibility, chosen, note, now, request_key
-        )
-        if eligibility.mode is Mode.request:
-            open_request(uow, ctx, order, cancellation, actor, now, quote=quote)
-        else:
-            complete(
-                uow,
-                ctx,
-                order,
-                cancellation,
-                actor,
-                now,
-                event="cancellation.approved",
-                quote=quote,
-            )
-        uow.commit()
-        final = uow.cancellations.get(cancellation.id)
+    uow.commit()
+    final = uow.cancellations.get(cancellation.id)
     assert final is not None
     return final
 

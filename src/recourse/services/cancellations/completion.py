@@ -12,7 +12,7 @@ from recourse.domain.roles import Actor
 from recourse.domain.shipment import merged
 from recourse.domain.timeline import TimelineEntry
 from recourse.services import subscribers
-from recourse.services.cancellations.preview import quote_for
+from recourse.services.cancellations.preview import UNREAD, Unread, quote_for
 from recourse.services.events import CancellationCompleted
 from recourse.services.orders import refresh_status
 from recourse.services.ports.cancellations import Cancellation
@@ -30,12 +30,13 @@ def complete(
     now: datetime,
     *,
     event: str,
-    quote: RefundQuote | None = None,
+    quote: RefundQuote | Unread | None = UNREAD,
 ) -> None:
     """Cancel the units, refund what was paid for them, tell everyone (C7, C11, F1).
-    `quote` is the one the caller made for these units under the same lock, when it has one."""
+    `quote` is the one the caller made for these units under the same lock (None: nothing to
+    refund), when it made one."""
     before = uow.orders.stored_status(order.id) or derive_status(order, now)
-    if quote is None:
+    if isinstance(quote, Unread):
         quote = quote_for(uow, order, cancellation.units)
     refund_id = None
     if refund_needed(quote):
@@ -54,7 +55,7 @@ def complete(
     changes = cancel_units(order, cancellation.units)
     uow.orders.save_quantities(order.id, changes)
     after_order = merged(order, changes)
-    after = refresh_status(uow, after_order, now)
+    after = refresh_status(uow, after_order, now, refunds_recorded=int(refund_id is not None))
     whole = fully_cancelled(after_order)
     uow.timeline.add(
         _entry(order, cancellation, actor, now, whole, str(before), str(after), refund_id)

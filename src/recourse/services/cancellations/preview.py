@@ -24,6 +24,7 @@ from recourse.domain.reasons import Reason, ReasonActor
 from recourse.domain.refund import RefundQuote
 from recourse.domain.roles import Actor, Role, cancels_as
 from recourse.services.orders import load_order
+from recourse.services.ports.cancellations import Cancellation
 from recourse.services.ports.common import Context
 from recourse.services.ports.unit_of_work import UnitOfWork
 
@@ -71,15 +72,27 @@ def quote_for(uow: UnitOfWork, order: Order, units: Mapping[int, int]) -> Refund
     return cancellation_quote(order, units, uow.refunds.so_far(order.id))
 
 
+class Unread:
+    """A fact the caller did not read: the callee reads it."""
+
+
+UNREAD = Unread()
+
+
 def eligibility_for(
     uow: UnitOfWork,
     order: Order,
     party: Role,
     now: datetime,
     lines: Mapping[int, int] | None,
+    *,
+    pending: Cancellation | Unread | None = UNREAD,
 ) -> Eligibility:
-    """C1 to C4, C7 to C9, for the buyer or the store's seller (`party`, from `cancels_as`)."""
-    pending = uow.cancellations.pending_for_order(order.id) is not None
+    """C1 to C4, C7 to C9, for the buyer or the store's seller (`party`, from `cancels_as`).
+    `pending`: the order's request awaiting the seller (or None), when the caller read it."""
+    if isinstance(pending, Unread):
+        pending = uow.cancellations.pending_for_order(order.id)
+    pending_request = pending is not None
     if party is Role.buyer:
         return buyer_eligibility(
             order,
@@ -87,9 +100,9 @@ def eligibility_for(
             policy=policy_for(uow, order, now),
             platform=uow.platform.policy(),
             lines=lines,
-            pending_request=pending,
+            pending_request=pending_request,
         )
-    return seller_eligibility(order, now=now, lines=lines, pending_request=pending)
+    return seller_eligibility(order, now=now, lines=lines, pending_request=pending_request)
 
 
 def preview_cancellation(

@@ -3,6 +3,7 @@ or rejected by the store's seller, or withdrawn by the buyer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -114,21 +115,48 @@ def _decide(
     )
 
 
+def _answer(
+    uow: UnitOfWork,
+    ctx: Context,
+    actor: Actor,
+    cancellation_id: int,
+    act: Callable[[Cancellation, Order], None],
+) -> Cancellation:
+    """Lock the cancellation and its order, then `act` on them and commit, once what a passed
+    deadline decides on the order is applied (§10): that is read in the same transaction and,
+    when something is due (rarely), the transaction is left without writing, the deadlines are
+    settled as every path settles them, and it starts again."""
+    settled = False
+    while True:
+        with uow:
+            cancellation, order = _pending(uow, actor, cancellation_id)
+            pending = (
+                cancellation
+                if cancellation.status is CancellationStatus.pending_seller
+                else uow.cancellations.pending_for_order(order.id)
+            )
+            if settled or not settle.due_on(uow, ctx, order, pending):
+                act(cancellation, order)
+                uow.commit()
+                final = uow.cancellations.get(cancellation.id)
+                assert final is not None
+                return final
+        settle.settle_due(uow, ctx, order_id=order.id)
+        settled = True
+
+
 def approve_cancellation(
     uow: UnitOfWork, ctx: Context, *, actor: Actor, cancellation_id: int
 ) -> Cancellation:
     """C4: the seller approves; the units are cancelled and refunded."""
     now = ctx.clock.now()
-    settle.settle_for_cancellation(uow, ctx, cancellation_id=cancellation_id)
-    with uow:
-        cancellation, order = _pending(uow, actor, cancellation_id)
+
+    def approve(cancellation: Cancellation, order: Order) -> None:
         check_can_answer_cancellation(actor, store_id=order.store_id)
         _decide(uow, cancellation, CancellationStatus.approved, actor, now)
         complete(uow, ctx, order, cancellation, actor, now, event="cancellation.approved")
-        uow.commit()
-        final = uow.cancellations.get(cancellation.id)
-    assert final is not None
-    return final
+
+    return _answer(uow, ctx, actor, cancellation_id, approve)
 
 
 def reject_cancellation(
@@ -147,9 +175,8 @@ def reject_cancellation(
     now = ctx.clock.now()
     code = check_rejection(reason, note=note, carrier=carrier, tracking_number=tracking_number)
     parcel = {"carrier": carrier, "tracking_number": tracking_number}
-    settle.settle_for_cancellation(uow, ctx, cancellation_id=cancellation_id)
-    with uow:
-        cancellation, order = _pending(uow, actor, cancellation_id)
+
+    def reject(cancellation: Cancellation, order: Order) -> None:
         check_can_answer_cancellation(actor, store_id=order.store_id)
         _decide(
             uow,
@@ -175,10 +202,8 @@ def reject_cancellation(
             assert carrier is not None and tracking_number is not None
             _record_parcel(uow, ctx, actor, order, cancellation, carrier, tracking_number, now)
         subscribers.record(uow, ctx, rejected)
-        uow.commit()
-        final = uow.cancellations.get(cancellation.id)
-    assert final is not None
-    return final
+
+    return _answer(uow, ctx, actor, cancellation_id, reject)
 
 
 def _rejection_entry(e: CancellationRejected, actor: Actor) -> TimelineEntry:
@@ -225,9 +250,8 @@ def withdraw_cancellation(
 ) -> Cancellation:
     """C10: the buyer withdraws a request that the seller has not answered."""
     now = ctx.clock.now()
-    settle.settle_for_cancellation(uow, ctx, cancellation_id=cancellation_id)
-    with uow:
-        cancellation, order = _pending(uow, actor, cancellation_id)
+
+    def withdraw(cancellation: Cancellation, order: Order) -> None:
         check_can_withdraw_cancellation(actor, buyer_id=order.buyer_id)
         _decide(uow, cancellation, CancellationStatus.withdrawn, actor, now)
         uow.timeline.add(
@@ -242,7 +266,5 @@ def withdraw_cancellation(
         subscribers.record(
             uow, ctx, CancellationWithdrawn(order=order, cancellation=cancellation, at=now)
         )
-        uow.commit()
-        final = uow.cancellations.get(cancellation.id)
-    assert final is not None
-    return final
+
+    return _answer(uow, ctx, actor, cancellation_id, withdraw)

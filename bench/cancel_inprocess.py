@@ -1,7 +1,9 @@
 """Instant cancellations called in-process: `services.cancellations.cancel_order` K times on
 PostgreSQL and on SQLite; time per cancel, SQL statements per cancel, and the statements of one
-cancel listed so it is plain what could be cut. `--http` adds one whole API request (middleware,
-auth, the cancel, the response) through the ASGI app in-process, counted the same way.
+cancel listed so it is plain what could be cut. On PostgreSQL, pgbench's TPC-B with one client
+runs right after, and each cancel's mean is printed against its latency (issue 14: a paid cancel
+at most 4x). `--http` adds one whole API request (middleware, auth, the cancel, the response)
+through the ASGI app in-process, counted the same way.
 
     python -m bench.cancel_inprocess --cancels 2000
 """
@@ -10,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import re
+import subprocess
 import tempfile
 import time
 import warnings
@@ -24,10 +28,16 @@ from pyinstrument import Profiler
 from sqlalchemy import Engine, event
 
 from bench.common import (
+    PG_HOST,
+    PG_PORT,
+    PG_USER,
     add_db_options,
     bench_database,
     container,
+    create_database,
     describe_setup,
+    drop_database,
+    need_tool,
     pg_url,
     say,
     timing_line,
@@ -142,8 +152,9 @@ def unpaid_orders(c: Container, market: Any, n: int) -> list[tuple[int, int]]:
 
 def measure(
     c: Container, stats: Statements, label: str, kind: str, made: list[tuple[int, int]]
-) -> None:
-    """Cancel each order as its buyer; print time and statements per cancel, and list one."""
+) -> float:
+    """Cancel each order as its buyer; print time and statements per cancel, and list one;
+    the mean time of a cancel in ms."""
     times: list[float] = []
     counts: list[int] = []
     rounds: list[int] = []
@@ -172,10 +183,47 @@ def measure(
         ),
     )
     list_statements(f"{kind} one cancel ({label})", last)
+    return sum(times) / len(times) * 1000
+
+
+def pgbench_ms(database: str, seconds: int) -> float:
+    """pgbench's TPC-B with one client on a scratch database of scale 1 (`database`, created and
+    dropped here): the mean latency of one transaction in ms, as pgbench reports it."""
+    tool = need_tool("pgbench", "postgresql-client")
+    create_database(database)
+    conn = ["-h", PG_HOST, "-p", str(PG_PORT), "-U", PG_USER]
+    try:
+        init = [tool, *conn, "-i", "-q", "-s", "1", database]
+        subprocess.run(init, check=True, capture_output=True)
+        out = subprocess.run(
+            [tool, *conn, "-c", "1", "-j", "1", "-T", str(seconds), database],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        drop_database(database)
+    found = re.search(r"latency average = ([0-9.]+) ms", out)
+    if found is None:
+        raise SystemExit(f"pgbench printed no latency:\n{out}")
+    return float(found.group(1))
+
+
+def compare(kind: str, label: str, mean_ms: float, tpcb_ms: float) -> None:
+    say(
+        f"{kind} {label} / pgbench TPC-B",
+        f"{mean_ms:.2f} ms / {tpcb_ms:.2f} ms = {mean_ms / tpcb_ms:.1f}x",
+    )
 
 
 def cancels(
-    c: Container, n: int, url: str, data_dir: Path, http: bool, profile: Path | None = None
+    c: Container,
+    n: int,
+    url: str,
+    data_dir: Path,
+    http: bool,
+    profile: Path | None = None,
+    pgbench: tuple[str, int] | None = None,
 ) -> None:
     assert isinstance(c.clock, FixedClock)
     market = make_marketplace(c, policy=INSTANT, buyers=4)
@@ -194,13 +242,24 @@ def cancels(
     profiler = Profiler(interval=0.0005) if profile else None
     if profiler:
         profiler.start()
-    measure(c, stats, "instant, whole paid order, refund recorded", kind, made[20 : 20 + n])
+    paid_ms = measure(
+        c, stats, "instant, whole paid order, refund recorded", kind, made[20 : 20 + n]
+    )
     if profiler and profile:
         profiler.stop()
         out = profile.with_name(f"{profile.stem}-{kind}{profile.suffix or '.txt'}")
         out.write_text(profiler.output_text(unicode=True, show_all=False))
         say(f"{kind} profile", f"pyinstrument, written to {out}")
-    measure(c, stats, "unpaid order, no refund", kind, unpaid)
+    unpaid_ms = measure(c, stats, "unpaid order, no refund", kind, unpaid)
+    if pgbench is not None and kind == "postgresql":
+        tpcb_ms = pgbench_ms(*pgbench)
+        say(
+            "pgbench TPC-B, 1 client",
+            f"latency average {tpcb_ms:.3f} ms over {pgbench[1]} s (scale 1, right after the "
+            f"cancels; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())})",
+        )
+        compare(kind, "paid cancel", paid_ms, tpcb_ms)
+        compare(kind, "unpaid cancel", unpaid_ms, tpcb_ms)
     if http:
         one_request(c, market, made[-1], stats, kind)
 
@@ -275,6 +334,14 @@ def main() -> None:
         type=Path,
         help="profile the measured cancels with pyinstrument; text to FILE-<database>.txt",
     )
+    p.add_argument(
+        "--pgbench",
+        type=int,
+        default=10,
+        metavar="SECONDS",
+        help="after the PostgreSQL cancels, time pgbench's TPC-B with one client this long and "
+        "print each cancel's mean against it (default 10; 0: not run)",
+    )
     add_db_options(p, "recourse_bench_inprocess")
     args = p.parse_args()
     describe_setup(pg_url("postgres") if args.db != "sqlite" else None)
@@ -288,7 +355,8 @@ def main() -> None:
         with place as url, tempfile.TemporaryDirectory(prefix="recourse-bench-") as tmp:
             c = container(url, Path(tmp), FixedClock(t0))
             try:
-                cancels(c, args.cancels, url, Path(tmp), args.http, args.profile)
+                pgbench = (f"{args.db_name}_pgbench", args.pgbench) if args.pgbench else None
+                cancels(c, args.cancels, url, Path(tmp), args.http, args.profile, pgbench)
             finally:
                 c.dispose()
 

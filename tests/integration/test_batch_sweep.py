@@ -19,7 +19,7 @@ from recourse.db import outbox
 from recourse.db.models.platform import OUTBOX_SHARDS
 from recourse.domain.roles import Actor, Role
 from recourse.integrations.clock import FixedClock
-from recourse.services import cancellations
+from recourse.services import cancellations, refunds
 from recourse.worker.runner import Worker, shard_of
 from tests.factories import actor_of, make_order, make_store, make_user, pay
 from tests.integration.test_store_status_counts import counted, kept_counts
@@ -28,9 +28,12 @@ REQUESTS = 12
 RESPONSE_HOURS = 48
 
 
-def _requests(c: Container, clock: FixedClock, n: int = REQUESTS) -> list[int]:
+def _requests(
+    c: Container, clock: FixedClock, n: int = REQUESTS, goodwill: dict[int, int] | None = None
+) -> list[int]:
     """`n` paid orders at an approval store, each with a pending cancellation request; the
-    clock then stands past every respond_by, with nothing else due."""
+    clock then stands past every respond_by, with nothing else due. `goodwill` {i: amount}:
+    support refunded that much of the i-th order after payment."""
     store = make_store(c, buyer_cancel="approval", cancel_response_hours=RESPONSE_HOURS)
     make_user(c, role=Role.seller, store_ids=[store])
     buyers = [make_user(c, role=Role.buyer) for _ in range(3)]
@@ -40,6 +43,16 @@ def _requests(c: Container, clock: FixedClock, n: int = REQUESTS) -> list[int]:
         order_id = make_order(c, buyer_id=buyer, store_id=store)
         pay(c, order_id)
         orders.append((order_id, buyer))
+        if goodwill and i in goodwill:
+            refunds.issue_manual_refund(
+                c.uow(),
+                c.ctx,
+                actor=actor_of(c, make_user(c, role=Role.support)),
+                order_id=order_id,
+                amount=goodwill[i],
+                reason="goodwill",
+                gateway="sandbox",
+            )
     clock.advance(timedelta(hours=2))
     ids = []
     for order_id, buyer in orders:
@@ -115,6 +128,8 @@ def _outcome(c: Container, ids: list[int]) -> dict[str, object]:
             )
         )
         sends = s.scalar(select(func.count()).where(m.OutboxRow.kind == "refund.send"))
+        # the status each order was left in, from its cases and refunds as the batch saw them
+        stored = Counter(s.scalars(select(m.OrderRow.status).where(m.OrderRow.id.in_(orders))))
     return {
         "statuses": dict(statuses),
         "refunds per order": sorted(set(refunds.values())) if refunds else [],
@@ -124,6 +139,7 @@ def _outcome(c: Container, ids: list[int]) -> dict[str, object]:
         "completion notifications": (len(notes), sorted(set(notes.values()))),
         "emails": dict(emails),
         "refund sends": sends,
+        "order statuses": dict(stored),
     }
 
 
@@ -136,6 +152,7 @@ def _all_done(n: int) -> dict[str, object]:
         "completion notifications": (2 * n, [1]),
         "emails": {"cancellation_completed": n, "cancellation_seller_notice": n},
         "refund sends": n,
+        "order statuses": {"cancelled": n},
     }
 
 
@@ -238,6 +255,7 @@ def test_a_crash_in_the_middle_of_a_batch_loses_nothing_and_doubles_nothing(
         "completion notifications": (0, []),
         "emails": {},
         "refund sends": 0,
+        "order statuses": {"awaiting_shipment": REQUESTS},
     }
     messages = _respond_by_messages(container)
     assert {(row.delivered_at, row.locked_by) for row in messages.values()} == {(None, "first")}
@@ -311,3 +329,26 @@ def test_a_shard_claim_takes_only_the_messages_about_that_shards_orders(
     assert {c.order_id % OUTBOX_SHARDS for c in claimed if c.order_id is not None} == {shard}
     assert all(c.order_id is not None for c in claimed)
     assert shard_of(claimed[0].order_id or 0) == shard
+
+
+def test_a_batch_refunds_what_is_left_after_an_earlier_refund_of_the_same_order(
+    container: Container, clock: FixedClock
+) -> None:
+    ids = _requests(container, clock, goodwill={5: 700})
+    with container.read_session() as s:
+        order_id = s.scalar(
+            select(m.CancellationRow.order_id).where(m.CancellationRow.id == ids[5])
+        )
+        captured = s.scalar(select(m.OrderRow.amount_captured).where(m.OrderRow.id == order_id))
+    assert order_id is not None and captured is not None
+    worker = make_worker(container, name="sweeper")
+    claimed = outbox.claim(container.engine, now=clock.now(), worker_id="sweeper", batch=50)
+    worker._sweep(claimed)
+
+    with container.read_session() as s:
+        amounts = sorted(
+            s.scalars(select(m.RefundRow.amount).where(m.RefundRow.order_id == order_id))
+        )
+    # the request's refund is what the goodwill refund left of the capture, never more
+    assert amounts == sorted([700, captured - 700])
+    assert _outcome(container, ids)["statuses"] == {"auto_approved": REQUESTS}

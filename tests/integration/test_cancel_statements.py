@@ -19,6 +19,7 @@ from recourse.domain.cancellation import CancellationStatus
 from recourse.domain.roles import Role
 from recourse.integrations.clock import FixedClock
 from recourse.services import cancellations
+from recourse.services.cancellations import CancellationBlocked
 from tests.factories import actor_of, make_order, make_store, make_user, pay
 
 # Paid: the order locked with its lines; its pending request, returns and disputes (what a
@@ -126,3 +127,37 @@ def test_an_unpaid_cancel_is_one_transaction_too(
     dialect = container.engine.dialect.name
     assert len(counted.statements) <= UNPAID_STATEMENTS[dialect], _shown(counted)
     assert not any("INSERT INTO refunds" in sql for sql in counted.statements)
+
+
+def test_a_cancel_meeting_a_passed_deadline_settles_it_first_and_keeps_it(
+    container: Container, clock: FixedClock
+) -> None:
+    """§10 on the cancel's own path: the request the seller left unanswered is approved by
+    silence before the buyer's new cancel is judged, and stays approved (with its refund)
+    although the cancel is then refused."""
+    store = make_store(container, name="Maison Lune", buyer_cancel="approval")
+    buyer = make_user(container, role=Role.buyer, email="bob@example.com")
+    actor = actor_of(container, buyer)
+    order_id = make_order(container, buyer_id=buyer, store_id=store)
+    pay(container, order_id)
+    clock.advance(timedelta(hours=2))
+    request = cancellations.cancel_order(
+        container.uow(), container.ctx, actor=actor, order_id=order_id, reason="changed_mind"
+    )
+    assert request.status is CancellationStatus.pending_seller
+    assert request.respond_by is not None
+    clock.set(request.respond_by + timedelta(minutes=1))  # the worker was down
+
+    with counting(container) as counted, pytest.raises(CancellationBlocked) as refused:
+        cancellations.cancel_order(
+            container.uow(), container.ctx, actor=actor, order_id=order_id, reason="changed_mind"
+        )
+
+    assert refused.value.code == "order_cancelled"
+    assert counted.begins >= 2  # the settling commits on its own
+    with container.uow() as uow:
+        settled = uow.cancellations.get(request.id)
+        refunded = uow.refunds.so_far(order_id)
+    assert settled is not None and settled.status is CancellationStatus.auto_approved
+    assert settled.refund_id is not None
+    assert refunded.total > 0

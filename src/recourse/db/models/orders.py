@@ -15,6 +15,8 @@ class OrderRow(Base):
     __tablename__ = "orders"
     __table_args__ = (
         UniqueConstraint("store_id", "external_id"),
+        # support's search by marketplace reference, in any store
+        Index("ix_orders_external_id", "external_id"),
         Index("ix_orders_buyer_status_id", "buyer_id", "status", "id"),
         Index("ix_orders_store_status_id", "store_id", "status", "id"),
         Index("ix_orders_status_id", "status", "id"),

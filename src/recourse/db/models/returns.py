@@ -34,7 +34,7 @@ class ReturnRow(Base):
     respond_by: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
     decided_by_role: Mapped[str | None] = mapped_column(String(16))
-    decided_by_id: Mapped[int | None]
+    decided_by_id: Mapped[int | None] = mapped_column(Id)
     return_address: Mapped[str | None] = mapped_column(Text)
     decline_reason: Mapped[str | None] = mapped_column(Text)
     offer_amount: Mapped[int | None] = mapped_column(BigInteger)

@@ -244,3 +244,26 @@ def test_the_same_key_sent_at_once_runs_once_and_each_gets_the_first_answer(
     with container.read_session() as s:
         assert s.scalar(select(func.count()).select_from(m.CancellationRow)) == 1
     assert _keys(container) == [(201, answers[0].text)]
+
+
+def test_an_unknown_token_with_malformed_input_answers_401_as_before(
+    client: TestClient, container: Container, world: dict[str, Any]
+) -> None:
+    """The token is looked up in the request's transaction, after FastAPI checked the input;
+    an unknown one still answers 401 first, and a known one the 422."""
+    url = f"/api/v1/orders/{world['paid']}/cancellations"
+    unknown = {"Authorization": "Bearer not-a-token", "Idempotency-Key": "first-401"}
+    answer = client.post(url, json={"reason": ""}, headers=unknown)
+    assert answer.status_code == 401
+    assert answer.json()["error"]["code"] == "unauthenticated"
+    assert answer.headers["www-authenticate"] == "Bearer"
+    again = client.post(url, json={"reason": ""}, headers=unknown)
+    assert (again.status_code, again.content) == (401, answer.content)
+    assert again.headers["idempotent-replayed"] == "true"
+    approve = client.post(
+        "/api/v1/cancellations/x/approve", headers={"Authorization": "Bearer not-a-token"}
+    )
+    assert approve.status_code == 401  # a malformed path too
+    known = client.post("/api/v1/cancellations/x/approve", headers=world["sam"])
+    assert known.status_code == 422
+    assert _keys(container) == [(401, answer.text)]

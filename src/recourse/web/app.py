@@ -21,6 +21,7 @@ from recourse.container import Container
 from recourse.i18n import N_
 from recourse.web import errors, language
 from recourse.web import metrics as prometheus
+from recourse.web.deps import token_before_input
 from recourse.web.idempotency import (
     IdempotencyMiddleware,
     KeyAnswered,
@@ -129,6 +130,7 @@ def create_app(container: Container) -> FastAPI:
     )
     app.add_middleware(MetricsMiddleware)
     errors.install(app, page_error)
+    token_before_input(app)
 
     @app.exception_handler(KeyAnswered)
     async def _answered(request: Request, exc: KeyAnswered) -> Response:

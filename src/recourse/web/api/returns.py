@@ -4,14 +4,17 @@ buyer's reason for a parcel that came back (S2)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import ConfigDict, Field
+from sqlalchemy.orm import Session
 
 from recourse.db.queries.orders import order_detail
 from recourse.db.queries.refunds import refund
 from recourse.db.queries.returns import ReturnView, return_view, returns_of_order
+from recourse.db.uow import RequestUnitOfWork, SqlUnitOfWork
 from recourse.domain.errors import DomainError, InvalidInput, NotFound
 from recourse.domain.evidence import EvidenceLimits
 from recourse.domain.returns import ADDRESS_MAX, DESCRIPTION_MAX, FINAL_STATUSES, ReturnLine
@@ -22,8 +25,12 @@ from recourse.web.api.fields import BodyId, FilledProse, Id, OneLine, Prose, Qua
 from recourse.web.api.responses.cancellations import RefundQuote
 from recourse.web.api.responses.returns import Return, ReturnList, ReturnQuote
 from recourse.web.api.schemas import Strict
-from recourse.web.deps import ApiActor, ContainerDep, ReadSession
-from recourse.web.idempotency import use_case_key
+from recourse.web.deps import ApiActor, ApiToken, ContainerDep, ReadSession
+from recourse.web.idempotency import (
+    request_transaction,
+    use_case_key,
+    within_request_transaction,
+)
 from recourse.web.settled import settle_order
 
 router = APIRouter(tags=["returns"])
@@ -105,17 +112,25 @@ def _lines(items: list[ReturnLineIn]) -> list[ReturnLine]:
     return [ReturnLine(x.line_id, x.quantity) for x in items]
 
 
-def _return(c: ContainerDep, s: ReadSession, actor: Actor, v: ReturnView) -> Return:
+def _return(
+    c: ContainerDep,
+    s: Session,
+    actor: Actor,
+    v: ReturnView,
+    uow: SqlUnitOfWork | None = None,
+) -> Return:
+    """The return as the API shows it; its refund's quote is read in `uow` (the request's
+    transaction) when given, else in a unit of work of its own."""
     found = refund(s, actor, v.ret.refund_id) if v.ret.refund_id else None
     quote = None
     if v.ret.status not in FINAL_STATUSES:
-        with c.uow() as uow:
-            order = uow.orders.get(v.ret.order_id)
+        with uow if uow is not None else c.uow() as reads:
+            order = reads.orders.get(v.ret.order_id)
             if order is not None and (v.ret.category is not None or v.ret.is_parcel):
                 now = c.clock.now()
                 try:
-                    policy = store_policy(uow, order, now)
-                    quote = RefundQuote.of(quote_of(uow, order, v.ret, policy))
+                    policy = store_policy(reads, order, now)
+                    quote = RefundQuote.of(quote_of(reads, order, v.ret, policy))
                 except DomainError:  # nothing left to refund for these units
                     quote = None
     return Return.of(v, refund_amount=found.amount if found else None, quote=quote)
@@ -123,10 +138,40 @@ def _return(c: ContainerDep, s: ReadSession, actor: Actor, v: ReturnView) -> Ret
 
 def _view(c: ContainerDep, s: ReadSession, actor: Actor, return_id: int) -> Return:
     s.rollback()  # a fresh read after the use case's commit
+    return _shown(c, s, actor, return_id)
+
+
+def _shown(
+    c: ContainerDep, s: Session, actor: Actor, return_id: int, uow: SqlUnitOfWork | None = None
+) -> Return:
     v = return_view(s, return_id, api=True)
     if v is None or order_detail(s, actor, v.ret.order_id, c.clock.now()) is None:
         raise NotFound("return.not_found", return_id=return_id)
-    return _return(c, s, actor, v)
+    return _return(c, s, actor, v, uow)
+
+
+def _written(c: ContainerDep, uow: RequestUnitOfWork, actor: Actor, return_id: int) -> Return:
+    """The answer to a write, read in the request's transaction once the use case is done:
+    the same reads as a GET after the commit, in a block of its own (nothing the use case
+    held in memory is taken for what the transaction holds)."""
+    with uow:
+        return _shown(c, uow.session, actor, return_id, uow)
+
+
+def _write(
+    request: Request,
+    c: ContainerDep,
+    token: str,
+    step: Callable[[RequestUnitOfWork, Actor], int],
+    status_code: int = status.HTTP_200_OK,
+) -> Response:
+    """Run one use case (`step`, which says which return it wrote) and answer that return,
+    all in the request's one transaction with its Idempotency-Key."""
+
+    def work(uow: RequestUnitOfWork, actor: Actor) -> Return:
+        return _written(c, uow, actor, step(uow, actor))
+
+    return within_request_transaction(request, c, token, work, status_code)
 
 
 @router.post("/orders/{order_id}/return-quote")
@@ -139,24 +184,30 @@ def quote(order_id: Id, body: ReturnQuoteIn, actor: ApiActor, c: ContainerDep) -
     return ReturnQuote.of(found)
 
 
-@router.post("/orders/{order_id}/returns", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/orders/{order_id}/returns", status_code=status.HTTP_201_CREATED, response_model=Return
+)
+@request_transaction
 def request_return(
-    order_id: Id, body: ReturnIn, actor: ApiActor, c: ContainerDep, s: ReadSession, request: Request
-) -> Return:
+    order_id: Id, body: ReturnIn, token: ApiToken, c: ContainerDep, request: Request
+) -> Response:
     """R1: the buyer asks to send units back (`requested`, with `respond_by`). With an
     Idempotency-Key, a retry after a lost answer returns the same return."""
-    return_id = returns.request_return(
-        c.uow(),
-        c.ctx,
-        actor=actor,
-        order_id=order_id,
-        lines=_lines(body.lines),
-        reason=body.reason,
-        description=filled(body.description),
-        file_ids=body.file_ids,
-        request_key=use_case_key(request, actor),
-    )
-    return _view(c, s, actor, return_id)
+
+    def step(uow: RequestUnitOfWork, actor: Actor) -> int:
+        return returns.request_return(
+            uow,
+            c.ctx,
+            actor=actor,
+            order_id=order_id,
+            lines=_lines(body.lines),
+            reason=body.reason,
+            description=filled(body.description),
+            file_ids=body.file_ids,
+            request_key=use_case_key(request, actor),
+        )
+
+    return _write(request, c, token, step, status.HTTP_201_CREATED)
 
 
 @router.get("/orders/{order_id}/returns")
@@ -176,87 +227,127 @@ def get_return(return_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) 
     return _view(c, s, actor, return_id)
 
 
-@router.post("/returns/{return_id}/approve")
+@router.post("/returns/{return_id}/approve", response_model=Return)
+@request_transaction
 def approve(
-    return_id: Id, body: ApproveIn, actor: ApiActor, c: ContainerDep, s: ReadSession
-) -> Return:
+    return_id: Id, body: ApproveIn, token: ApiToken, c: ContainerDep, request: Request
+) -> Response:
     """R2: the store's sellers; the address defaults to the store's on file."""
-    returns.approve_return(
-        c.uow(), c.ctx, actor=actor, return_id=return_id, return_address=filled(body.return_address)
-    )
-    return _view(c, s, actor, return_id)
+
+    def step(uow: RequestUnitOfWork, actor: Actor) -> int:
+        address = filled(body.return_address)
+        return returns.approve_return(
+            uow, c.ctx, actor=actor, return_id=return_id, return_address=address
+        ).id
+
+    return _write(request, c, token, step)
 
 
-@router.post("/returns/{return_id}/decline")
+@router.post("/returns/{return_id}/decline", response_model=Return)
+@request_transaction
 def decline(
-    return_id: Id, body: DeclineIn, actor: ApiActor, c: ContainerDep, s: ReadSession
-) -> Return:
-    returns.decline_return(c.uow(), c.ctx, actor=actor, return_id=return_id, reason=body.reason)
-    return _view(c, s, actor, return_id)
+    return_id: Id, body: DeclineIn, token: ApiToken, c: ContainerDep, request: Request
+) -> Response:
+    def step(uow: RequestUnitOfWork, actor: Actor) -> int:
+        return returns.decline_return(
+            uow, c.ctx, actor=actor, return_id=return_id, reason=body.reason
+        ).id
+
+    return _write(request, c, token, step)
 
 
-@router.post("/returns/{return_id}/offer")
-def offer(return_id: Id, body: OfferIn, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Return:
+@router.post("/returns/{return_id}/offer", response_model=Return)
+@request_transaction
+def offer(
+    return_id: Id, body: OfferIn, token: ApiToken, c: ContainerDep, request: Request
+) -> Response:
     """R2: once per return, less than the full refund."""
-    returns.offer_partial_refund(
-        c.uow(), c.ctx, actor=actor, return_id=return_id, amount=body.amount
-    )
-    return _view(c, s, actor, return_id)
+
+    def step(uow: RequestUnitOfWork, actor: Actor) -> int:
+        return returns.offer_partial_refund(
+            uow, c.ctx, actor=actor, return_id=return_id, amount=body.amount
+        ).id
+
+    return _write(request, c, token, step)
 
 
-@router.post("/returns/{return_id}/accept-offer")
-def accept_offer(return_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Return:
-    returns.accept_offer(c.uow(), c.ctx, actor=actor, return_id=return_id)
-    return _view(c, s, actor, return_id)
+@router.post("/returns/{return_id}/accept-offer", response_model=Return)
+@request_transaction
+def accept_offer(return_id: Id, token: ApiToken, c: ContainerDep, request: Request) -> Response:
+    def step(uow: RequestUnitOfWork, actor: Actor) -> int:
+        return returns.accept_offer(uow, c.ctx, actor=actor, return_id=return_id).id
+
+    return _write(request, c, token, step)
 
 
-@router.post("/returns/{return_id}/decline-offer")
-def decline_offer(return_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Return:
-    returns.decline_offer(c.uow(), c.ctx, actor=actor, return_id=return_id)
-    return _view(c, s, actor, return_id)
+@router.post("/returns/{return_id}/decline-offer", response_model=Return)
+@request_transaction
+def decline_offer(return_id: Id, token: ApiToken, c: ContainerDep, request: Request) -> Response:
+    def step(uow: RequestUnitOfWork, actor: Actor) -> int:
+        return returns.decline_offer(uow, c.ctx, actor=actor, return_id=return_id).id
+
+    return _write(request, c, token, step)
 
 
-@router.post("/returns/{return_id}/ship")
-def ship(return_id: Id, body: ShipIn, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Return:
+@router.post("/returns/{return_id}/ship", response_model=Return)
+@request_transaction
+def ship(
+    return_id: Id, body: ShipIn, token: ApiToken, c: ContainerDep, request: Request
+) -> Response:
     """R3: the return parcel (a shipment with direction `return`), before `ship_by`."""
-    returns.ship_return(
-        c.uow(),
-        c.ctx,
-        actor=actor,
-        return_id=return_id,
-        carrier=body.carrier,
-        tracking_number=body.tracking_number,
-    )
-    return _view(c, s, actor, return_id)
+
+    def step(uow: RequestUnitOfWork, actor: Actor) -> int:
+        return returns.ship_return(
+            uow,
+            c.ctx,
+            actor=actor,
+            return_id=return_id,
+            carrier=body.carrier,
+            tracking_number=body.tracking_number,
+        ).id
+
+    return _write(request, c, token, step)
 
 
-@router.post("/returns/{return_id}/receive")
+@router.post("/returns/{return_id}/receive", response_model=Return)
+@request_transaction
 def receive(
-    return_id: Id, body: ReceiveIn, actor: ApiActor, c: ContainerDep, s: ReadSession
-) -> Return:
+    return_id: Id, body: ReceiveIn, token: ApiToken, c: ContainerDep, request: Request
+) -> Response:
     """R4: `ok` refunds at once; `problem` (with a note and photos) goes to support."""
-    returns.receive_return(
-        c.uow(),
-        c.ctx,
-        actor=actor,
-        return_id=return_id,
-        condition=body.condition,
-        note=filled(body.note),
-        file_ids=body.file_ids,
-    )
-    return _view(c, s, actor, return_id)
+
+    def step(uow: RequestUnitOfWork, actor: Actor) -> int:
+        return returns.receive_return(
+            uow,
+            c.ctx,
+            actor=actor,
+            return_id=return_id,
+            condition=body.condition,
+            note=filled(body.note),
+            file_ids=body.file_ids,
+        ).id
+
+    return _write(request, c, token, step)
 
 
-@router.post("/returns/{return_id}/withdraw")
-def withdraw(return_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Return:
-    returns.withdraw_return(c.uow(), c.ctx, actor=actor, return_id=return_id)
-    return _view(c, s, actor, return_id)
+@router.post("/returns/{return_id}/withdraw", response_model=Return)
+@request_transaction
+def withdraw(return_id: Id, token: ApiToken, c: ContainerDep, request: Request) -> Response:
+    def step(uow: RequestUnitOfWork, actor: Actor) -> int:
+        return returns.withdraw_return(uow, c.ctx, actor=actor, return_id=return_id).id
+
+    return _write(request, c, token, step)
 
 
-@router.post("/returns/{return_id}/reason")
+@router.post("/returns/{return_id}/reason", response_model=Return)
+@request_transaction
 def parcel_reason(
-    return_id: Id, body: ParcelReasonIn, actor: ApiActor, c: ContainerDep, s: ReadSession
-) -> Return:
+    return_id: Id, body: ParcelReasonIn, token: ApiToken, c: ContainerDep, request: Request
+) -> Response:
     """S2: the buyer says why a parcel came back; its fault decides the outbound shipping."""
-    returns.give_parcel_reason(c.uow(), c.ctx, actor=actor, return_id=return_id, reason=body.reason)
-    return _view(c, s, actor, return_id)
+
+    def step(uow: RequestUnitOfWork, actor: Actor) -> int:
+        returns.give_parcel_reason(uow, c.ctx, actor=actor, return_id=return_id, reason=body.reason)
+        return return_id
+
+    return _write(request, c, token, step)

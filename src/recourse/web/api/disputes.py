@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,6 +16,7 @@ from recourse.db.models.disputes import DisputeRow
 from recourse.db.queries.case_facts import no_scan_flags
 from recourse.db.queries.disputes import DisputeView, dispute_view, disputes_of_order
 from recourse.db.queries.orders import order_detail
+from recourse.db.uow import RequestUnitOfWork
 from recourse.domain.errors import InvalidInput, NotFound, RuleConflict
 from recourse.domain.roles import Actor
 from recourse.services import disputes
@@ -36,8 +37,12 @@ from recourse.web.api.dispute_bodies import (
 )
 from recourse.web.api.fields import Id, filled
 from recourse.web.api.responses.disputes import Dispute, DisputeList
-from recourse.web.deps import ApiActor, ContainerDep, ReadSession
-from recourse.web.idempotency import use_case_key
+from recourse.web.deps import ApiActor, ApiToken, ContainerDep, ReadSession
+from recourse.web.idempotency import (
+    request_transaction,
+    use_case_key,
+    within_request_transaction,
+)
 from recourse.web.settled import settle_order
 
 router = APIRouter(tags=["disputes"])
@@ -57,6 +62,10 @@ def _view(c: ContainerDep, s: Session, actor: Actor, dispute_id: int) -> Dispute
     """The dispute if the actor may see its order; else 404 (another party's reads the same
     as a missing one)."""
     s.rollback()  # a fresh read after the use case's commit
+    return _shown(c, s, actor, dispute_id)
+
+
+def _shown(c: ContainerDep, s: Session, actor: Actor, dispute_id: int) -> Dispute:
     v = dispute_view(s, dispute_id, api=True)
     now = c.clock.now()
     if v is None or order_detail(s, actor, v.dispute.order_id, now) is None:
@@ -64,25 +73,48 @@ def _view(c: ContainerDep, s: Session, actor: Actor, dispute_id: int) -> Dispute
     return _dispute(s, v, now)
 
 
-def _visible(c: ContainerDep, s: Session, actor: Actor, dispute_id: int) -> None:
-    """§1: another party's dispute is 404 before any step says who may take it (403)."""
-    row = s.get(DisputeRow, dispute_id)
-    if row is None or order_detail(s, actor, row.order_id, c.clock.now()) is None:
-        raise NotFound("dispute.not_found", dispute_id=dispute_id)
-    s.rollback()
+def _visible(c: ContainerDep, uow: RequestUnitOfWork, actor: Actor, dispute_id: int) -> None:
+    """§1: another party's dispute is 404 before any step says who may take it (403); read
+    in the request's transaction, in a block of its own that writes nothing."""
+    with uow:
+        s = uow.session
+        row = s.get(DisputeRow, dispute_id)
+        if row is None or order_detail(s, actor, row.order_id, c.clock.now()) is None:
+            raise NotFound("dispute.not_found", dispute_id=dispute_id)
+
+
+def _written(c: ContainerDep, uow: RequestUnitOfWork, actor: Actor, dispute_id: int) -> Dispute:
+    """The answer to a write, read in the request's transaction once the use case is done:
+    the same reads as a GET after the commit, in a block of its own (nothing the use case
+    held in memory is taken for what the transaction holds)."""
+    with uow:
+        return _shown(c, uow.session, actor, dispute_id)
 
 
 def _step(
+    request: Request,
     c: ContainerDep,
-    s: Session,
-    actor: Actor,
+    token: str,
     dispute_id: int,
     use_case: Callable[..., object],
-    **args: Any,
-) -> Dispute:
-    """Run one step of the dispute as the actor, then answer the dispute as it is now."""
-    use_case(c.uow(), c.ctx, actor=actor, dispute_id=dispute_id, **args)
-    return _view(c, s, actor, dispute_id)
+    args: Callable[[Actor], dict[str, Any]] = lambda _: {},
+    *,
+    visible_first: bool = False,
+    before: Callable[[], None] = lambda: None,
+) -> Response:
+    """Run one step of the dispute as the actor, then answer the dispute as it is now, all in
+    the request's one transaction with its Idempotency-Key. `visible_first`: support's steps
+    answer 404 for a dispute the actor may not see before anything else is checked
+    (`before`, then the use case)."""
+
+    def work(uow: RequestUnitOfWork, actor: Actor) -> Dispute:
+        if visible_first:
+            _visible(c, uow, actor, dispute_id)
+        before()
+        use_case(uow, c.ctx, actor=actor, dispute_id=dispute_id, **args(actor))
+        return _written(c, uow, actor, dispute_id)
+
+    return within_request_transaction(request, c, token, work)
 
 
 def _order_of(s: Session, dispute_id: int) -> int:
@@ -92,34 +124,36 @@ def _order_of(s: Session, dispute_id: int) -> int:
     return order_id
 
 
-@router.post("/orders/{order_id}/disputes", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/orders/{order_id}/disputes", status_code=status.HTTP_201_CREATED, response_model=Dispute
+)
+@request_transaction
 def open_dispute(
-    order_id: Id,
-    body: DisputeIn,
-    actor: ApiActor,
-    c: ContainerDep,
-    s: ReadSession,
-    request: Request,
-) -> Dispute:
+    order_id: Id, body: DisputeIn, token: ApiToken, c: ContainerDep, request: Request
+) -> Response:
     """D1/D2: the buyer opens a dispute within its type's window (409 with the window's
     dates outside it; 409 `dispute_already_open` with its id). With an Idempotency-Key, a
     retry after a lost answer returns the same dispute."""
-    dispute_id = disputes.open_dispute(
-        c.uow(),
-        c.ctx,
-        actor=actor,
-        order_id=order_id,
-        type=body.type,
-        wanted=body.wanted,
-        amount=body.amount,
-        description=filled(body.description),
-        file_ids=body.file_ids,
-        cancellation_id=body.cancellation_id,
-        return_id=body.return_id,
-        refund_id=body.refund_id,
-        request_key=use_case_key(request, actor),
-    )
-    return _view(c, s, actor, dispute_id)
+
+    def work(uow: RequestUnitOfWork, actor: Actor) -> Dispute:
+        dispute_id = disputes.open_dispute(
+            uow,
+            c.ctx,
+            actor=actor,
+            order_id=order_id,
+            type=body.type,
+            wanted=body.wanted,
+            amount=body.amount,
+            description=filled(body.description),
+            file_ids=body.file_ids,
+            cancellation_id=body.cancellation_id,
+            return_id=body.return_id,
+            refund_id=body.refund_id,
+            request_key=use_case_key(request, actor),
+        )
+        return _written(c, uow, actor, dispute_id)
+
+    return within_request_transaction(request, c, token, work, status.HTTP_201_CREATED)
 
 
 @router.get("/orders/{order_id}/disputes")
@@ -140,165 +174,229 @@ def get_dispute(dispute_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession
     return _view(c, s, actor, dispute_id)
 
 
-@router.post("/disputes/{dispute_id}/respond")
+@router.post("/disputes/{dispute_id}/respond", response_model=Dispute)
+@request_transaction
 def respond(
-    dispute_id: Id, body: RespondIn, actor: ApiActor, c: ContainerDep, s: ReadSession
-) -> Dispute:
+    dispute_id: Id, body: RespondIn, token: ApiToken, c: ContainerDep, request: Request
+) -> Response:
     """D3: the sellers, before `respond_by` (409 `dispute_respond_by_passed` after it)."""
     return _step(
+        request,
         c,
-        s,
-        actor,
+        token,
         dispute_id,
         disputes.respond,
-        action=body.action,
-        wanted=body.wanted,
-        amount=body.amount,
-        note=filled(body.note),
-        file_ids=body.file_ids,
-        **behalf(actor, body),
+        lambda actor: dict(
+            action=body.action,
+            wanted=body.wanted,
+            amount=body.amount,
+            note=filled(body.note),
+            file_ids=body.file_ids,
+            **behalf(actor, body),
+        ),
     )
 
 
-@router.post("/disputes/{dispute_id}/accept")
+@router.post("/disputes/{dispute_id}/accept", response_model=Dispute)
+@request_transaction
 def accept(
-    dispute_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession, body: OnBehalf | None = None
-) -> Dispute:
+    dispute_id: Id,
+    token: ApiToken,
+    c: ContainerDep,
+    request: Request,
+    body: OnBehalf | None = None,
+) -> Response:
     """D4: either party accepts the other side's latest proposal; it is carried out at once."""
-    return _step(c, s, actor, dispute_id, disputes.accept_proposal, **behalf(actor, body))
+    return _step(
+        request, c, token, dispute_id, disputes.accept_proposal, lambda a: dict(behalf(a, body))
+    )
 
 
-@router.post("/disputes/{dispute_id}/propose")
+@router.post("/disputes/{dispute_id}/propose", response_model=Dispute)
+@request_transaction
 def propose(
-    dispute_id: Id, body: ProposeIn, actor: ApiActor, c: ContainerDep, s: ReadSession
-) -> Dispute:
+    dispute_id: Id, body: ProposeIn, token: ApiToken, c: ContainerDep, request: Request
+) -> Response:
     """D4: a new proposal while negotiating."""
     return _step(
+        request,
         c,
-        s,
-        actor,
+        token,
         dispute_id,
         disputes.propose,
-        wanted=body.wanted,
-        amount=body.amount,
-        note=filled(body.note),
-        file_ids=body.file_ids,
-        **behalf(actor, body),
+        lambda actor: dict(
+            wanted=body.wanted,
+            amount=body.amount,
+            note=filled(body.note),
+            file_ids=body.file_ids,
+            **behalf(actor, body),
+        ),
     )
 
 
-@router.post("/disputes/{dispute_id}/escalate")
+@router.post("/disputes/{dispute_id}/escalate", response_model=Dispute)
+@request_transaction
 def escalate(
-    dispute_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession, body: OnBehalf | None = None
-) -> Dispute:
+    dispute_id: Id,
+    token: ApiToken,
+    c: ContainerDep,
+    request: Request,
+    body: OnBehalf | None = None,
+) -> Response:
     """D4/D5: either party asks support to decide (`sla_due_at` starts)."""
-    return _step(c, s, actor, dispute_id, disputes.escalate, **behalf(actor, body))
+    return _step(request, c, token, dispute_id, disputes.escalate, lambda a: dict(behalf(a, body)))
 
 
-@router.post("/disputes/{dispute_id}/assign")
+@router.post("/disputes/{dispute_id}/assign", response_model=Dispute)
+@request_transaction
 def assign(
-    dispute_id: Id, body: AssignIn, actor: ApiActor, c: ContainerDep, s: ReadSession
-) -> Dispute:
+    dispute_id: Id, body: AssignIn, token: ApiToken, c: ContainerDep, request: Request
+) -> Response:
     """D5: support takes an escalated or appealed case (or gives it to an agent)."""
-    _visible(c, s, actor, dispute_id)
-    return _step(c, s, actor, dispute_id, disputes.assign, assignee_id=body.assignee_id)
-
-
-@router.post("/disputes/{dispute_id}/request-info")
-def request_info(
-    dispute_id: Id, body: RequestInfoIn, actor: ApiActor, c: ContainerDep, s: ReadSession
-) -> Dispute:
-    """D5: support asks one side a question with a due date (reminded before it)."""
-    _visible(c, s, actor, dispute_id)
-    if body.due_at.tzinfo is None:
-        raise InvalidInput("due_at", "time_without_offset")
-    now = c.clock.now()
-    if body.due_at <= now:  # a time the clock has passed: a conflict with it, as carrier events
-        raise RuleConflict("dispute_info_due_passed_already", field="due_at", now=now.isoformat())
     return _step(
+        request,
         c,
-        s,
-        actor,
+        token,
+        dispute_id,
+        disputes.assign,
+        lambda _: {"assignee_id": body.assignee_id},
+        visible_first=True,
+    )
+
+
+@router.post("/disputes/{dispute_id}/request-info", response_model=Dispute)
+@request_transaction
+def request_info(
+    dispute_id: Id, body: RequestInfoIn, token: ApiToken, c: ContainerDep, request: Request
+) -> Response:
+    """D5: support asks one side a question with a due date (reminded before it)."""
+
+    def due_at_ahead() -> None:
+        if body.due_at.tzinfo is None:
+            raise InvalidInput("due_at", "time_without_offset")
+        now = c.clock.now()
+        if body.due_at <= now:  # a time the clock has passed: a conflict, as carrier events
+            raise RuleConflict(
+                "dispute_info_due_passed_already", field="due_at", now=now.isoformat()
+            )
+
+    return _step(
+        request,
+        c,
+        token,
         dispute_id,
         disputes.request_info,
-        party=body.party,
-        question=filled(body.question),
-        due_at=body.due_at,
+        lambda _: dict(party=body.party, question=filled(body.question), due_at=body.due_at),
+        visible_first=True,
+        before=due_at_ahead,
     )
 
 
-@router.post("/disputes/{dispute_id}/answer-info")
+@router.post("/disputes/{dispute_id}/answer-info", response_model=Dispute)
+@request_transaction
 def answer_info(
-    dispute_id: Id, body: AnswerInfoIn, actor: ApiActor, c: ContainerDep, s: ReadSession
-) -> Dispute:
+    dispute_id: Id, body: AnswerInfoIn, token: ApiToken, c: ContainerDep, request: Request
+) -> Response:
     """D5: the side asked answers support's question, with files if they help."""
     return _step(
+        request,
         c,
-        s,
-        actor,
+        token,
         dispute_id,
         disputes.answer_info,
-        request_id=body.request_id,
-        answer=filled(body.answer),
-        file_ids=body.file_ids,
-        **behalf(actor, body),
+        lambda actor: dict(
+            request_id=body.request_id,
+            answer=filled(body.answer),
+            file_ids=body.file_ids,
+            **behalf(actor, body),
+        ),
     )
 
 
-@router.post("/disputes/{dispute_id}/decide")
+@router.post("/disputes/{dispute_id}/decide", response_model=Dispute)
+@request_transaction
 def decide(
-    dispute_id: Id, body: DecideIn, actor: ApiActor, c: ContainerDep, s: ReadSession
-) -> Dispute:
+    dispute_id: Id, body: DecideIn, token: ApiToken, c: ContainerDep, request: Request
+) -> Response:
     """D5/D6: support decides an escalated case, or an appeal (a different agent); the
     decision is executed through the refund ledger at once."""
-    _visible(c, s, actor, dispute_id)
     return _step(
+        request,
         c,
-        s,
-        actor,
+        token,
         dispute_id,
         disputes.decide,
-        outcome=body.outcome,
-        amount=body.amount,
-        rationale=filled(body.rationale),
-        charged_to_store=body.charged_to_store,
+        lambda _: dict(
+            outcome=body.outcome,
+            amount=body.amount,
+            rationale=filled(body.rationale),
+            charged_to_store=body.charged_to_store,
+        ),
+        visible_first=True,
     )
 
 
-@router.post("/disputes/{dispute_id}/force-cancel")
+@router.post("/disputes/{dispute_id}/force-cancel", response_model=Dispute)
+@request_transaction
 def force_cancel(
-    dispute_id: Id, body: ForceCancelIn, actor: ApiActor, c: ContainerDep, s: ReadSession
-) -> Dispute:
+    dispute_id: Id, body: ForceCancelIn, token: ApiToken, c: ContainerDep, request: Request
+) -> Response:
     """C10: support, on an escalated `cancellation_refused` dispute: parcels the carrier never
     scanned are voided, every unit still to ship is cancelled with a full refund, and the
     dispute is decided (full refund, charged to the store) with the rationale. 409
     `dispute_force_not_cancellation` on another type, `dispute_nothing_to_cancel` when every
     parcel was scanned."""
-    _visible(c, s, actor, dispute_id)
-    return _step(c, s, actor, dispute_id, force_cancellation, rationale=filled(body.rationale))
-
-
-@router.post("/disputes/{dispute_id}/appeal")
-def appeal(
-    dispute_id: Id, body: AppealIn, actor: ApiActor, c: ContainerDep, s: ReadSession
-) -> Dispute:
-    """D6: either side, once, before `appeal_by`."""
     return _step(
-        c, s, actor, dispute_id, disputes.appeal, reason=filled(body.reason), **behalf(actor, body)
+        request,
+        c,
+        token,
+        dispute_id,
+        force_cancellation,
+        lambda _: {"rationale": filled(body.rationale)},
+        visible_first=True,
     )
 
 
-@router.post("/disputes/{dispute_id}/withdraw")
+@router.post("/disputes/{dispute_id}/appeal", response_model=Dispute)
+@request_transaction
+def appeal(
+    dispute_id: Id, body: AppealIn, token: ApiToken, c: ContainerDep, request: Request
+) -> Response:
+    """D6: either side, once, before `appeal_by`."""
+    return _step(
+        request,
+        c,
+        token,
+        dispute_id,
+        disputes.appeal,
+        lambda actor: dict(reason=filled(body.reason), **behalf(actor, body)),
+    )
+
+
+@router.post("/disputes/{dispute_id}/withdraw", response_model=Dispute)
+@request_transaction
 def withdraw(
-    dispute_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession, body: OnBehalf | None = None
-) -> Dispute:
+    dispute_id: Id,
+    token: ApiToken,
+    c: ContainerDep,
+    request: Request,
+    body: OnBehalf | None = None,
+) -> Response:
     """D7: the buyer, while the dispute is not decided."""
-    return _step(c, s, actor, dispute_id, disputes.withdraw, **behalf(actor, body))
+    return _step(request, c, token, dispute_id, disputes.withdraw, lambda a: dict(behalf(a, body)))
 
 
-@router.post("/disputes/{dispute_id}/evidence")
+@router.post("/disputes/{dispute_id}/evidence", response_model=Dispute)
+@request_transaction
 def add_evidence(
-    dispute_id: Id, body: EvidenceIn, actor: ApiActor, c: ContainerDep, s: ReadSession
-) -> Dispute:
+    dispute_id: Id, body: EvidenceIn, token: ApiToken, c: ContainerDep, request: Request
+) -> Response:
     """D2-D5: a party (or support) adds files uploaded to the order to an open dispute."""
-    return _step(c, s, actor, dispute_id, disputes.add_evidence, file_ids=body.file_ids)
+    return _step(
+        request,
+        c,
+        token,
+        dispute_id,
+        disputes.add_evidence,
+        lambda _: {"file_ids": body.file_ids},
+    )

@@ -31,6 +31,7 @@ from tests.factories import (
     ship_all,
 )
 from tests.web.api_helpers import user_headers
+from tests.web.test_api_files import png
 
 BUYER = "rhea@example.com"
 SELLER = "sol@example.com"
@@ -387,3 +388,23 @@ def test_a_refused_dispute_step_is_stored_and_leaves_nothing_else(
     assert _keys(container)["too-soon"] == (409, refused.text)
     withdrawn = steps.post(f"{read}/withdraw", w["buyer"], None, read)
     assert withdrawn["status"] != "awaiting_seller"
+
+
+def test_evidence_added_to_a_dispute_in_one_transaction(
+    steps: Steps, world: dict[str, Any], container: Container
+) -> None:
+    """The files were uploaded before (a request of its own); attaching them is rows only."""
+    w = world
+    opened = steps.client.post(
+        f"/api/v1/orders/{w['order']}/disputes", json=_open(w), headers=w["buyer"]
+    )
+    read = f"/api/v1/disputes/{opened.json()['id']}"
+    upload = steps.client.post(
+        f"/api/v1/orders/{w['order']}/files",
+        files=[("files", ("crack.png", png(), "image/png"))],
+        headers=w["buyer"],
+    )
+    assert upload.status_code == 201, upload.text
+    file_id = upload.json()["files"][0]["id"]
+    added = steps.post(f"{read}/evidence", w["buyer"], {"file_ids": [file_id]}, read)
+    assert [f["id"] for f in added["files"]] == [file_id]

@@ -14,6 +14,7 @@ import anyio.to_thread
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
 
 from recourse.container import Container
 from recourse.db import models as m
@@ -21,6 +22,7 @@ from recourse.domain.order import NewLine
 from recourse.domain.roles import Role
 from recourse.domain.shipment import CarrierEvent
 from recourse.integrations.clock import FixedClock
+from recourse.services import returns as returns_service
 from tests.factories import (
     carrier_event,
     get_order,
@@ -408,3 +410,34 @@ def test_evidence_added_to_a_dispute_in_one_transaction(
     file_id = upload.json()["files"][0]["id"]
     added = steps.post(f"{read}/evidence", w["buyer"], {"file_ids": [file_id]}, read)
     assert [f["id"] for f in added["files"]] == [file_id]
+
+
+def test_a_database_failure_mid_request_stores_nothing_and_a_retry_runs(
+    client: TestClient, container: Container, world: dict[str, Any], monkeypatch: Any
+) -> None:
+    """What a deadlock victim sees (PostgreSQL aborts one of two transactions waiting on each
+    other): the request's transaction rolls back with its key's reservation, the answer is a
+    500, never stored, and the same key sent again runs the step."""
+    w = world
+    created = client.post(
+        f"/api/v1/orders/{w['order']}/returns", json=_return_body(w), headers=w["buyer"]
+    )
+    read = f"/api/v1/returns/{created.json()['id']}"
+    real = returns_service.withdraw_return
+
+    def deadlocked(*args: Any, **kwargs: Any) -> Any:
+        real(*args, **kwargs)  # the use case's writes, then the abort
+        raise OperationalError("UPDATE …", {}, Exception("deadlock detected"))
+
+    monkeypatch.setattr(returns_service, "withdraw_return", deadlocked)
+    headers = {**w["buyer"], "Idempotency-Key": "victim"}
+    with TestClient(client.app, raise_server_exceptions=False) as failing:
+        lost = failing.post(f"{read}/withdraw", headers=headers)
+    assert lost.status_code == 500
+    assert "victim" not in _keys(container)
+    assert client.get(read, headers=w["buyer"]).json()["status"] == "requested"
+    monkeypatch.setattr(returns_service, "withdraw_return", real)
+    retried = client.post(f"{read}/withdraw", headers=headers)
+    assert retried.status_code == 200, retried.text
+    assert retried.json()["status"] == "withdrawn"
+    assert _keys(container)["victim"] == (200, retried.text)

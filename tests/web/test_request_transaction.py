@@ -5,7 +5,9 @@ before."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -15,12 +17,13 @@ from typing import Any
 import anyio.to_thread
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, insert, select
 
 from recourse.container import Container
 from recourse.db import models as m
 from recourse.domain.roles import Role
 from recourse.integrations.clock import FixedClock
+from tests.conftest import PG_URL
 from tests.factories import make_order, make_store, make_user, pay
 from tests.web.api_helpers import user_headers
 
@@ -267,3 +270,41 @@ def test_an_unknown_token_with_malformed_input_answers_401_as_before(
     known = client.post("/api/v1/cancellations/x/approve", headers=world["sam"])
     assert known.status_code == 422
     assert _keys(container) == [(401, answer.text)]
+
+
+@pytest.mark.skipif(not PG_URL, reason="a deadlock between two transactions: PostgreSQL's")
+def test_a_request_the_database_aborts_in_a_deadlock_runs_again(
+    client: TestClient, container: Container, world: dict[str, Any]
+) -> None:
+    """The request claims its key, then waits for the order another transaction locked; that
+    one then waits for the key: PostgreSQL aborts the request (it waited first), which runs
+    again once the other transaction has gone, instead of answering 500."""
+    url = f"/api/v1/orders/{world['paid']}/cancellations"
+    headers = {**world["ann"], "Idempotency-Key": "deadlocked"}
+    owner = hashlib.sha256(headers["Authorization"].encode()).hexdigest()[:32]
+    other = container.engine.connect()
+    holding = other.begin()
+    other_pid = other.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    other.execute(select(m.OrderRow.id).where(m.OrderRow.id == world["paid"]).with_for_update())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        sent = pool.submit(client.post, url, json={"reason": "changed_mind"}, headers=headers)
+        with container.engine.connect() as watch:
+            while not watch.exec_driver_sql(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND pid <> %(pid)s",
+                {"pid": other_pid},
+            ).scalar():
+                assert not sent.done(), sent.result().text
+                time.sleep(0.05)
+        # waits for the request's key until the database breaks the cycle
+        other.execute(
+            insert(m.IdempotencyKeyRow).values(
+                scope=owner, key="deadlocked", request_hash="x", created_at=container.clock.now()
+            )
+        )
+        holding.rollback()
+        other.close()
+        done = sent.result(timeout=30)
+    assert done.status_code == 201, done.text
+    assert _keys(container) == [(201, done.text)]
+    with container.read_session() as s:
+        assert s.scalar(select(func.count()).select_from(m.CancellationRow)) == 1

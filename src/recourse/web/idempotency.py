@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 import anyio
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -288,6 +289,12 @@ def _response(status: int, body: bytes, replayed: bool) -> Response:
     return Response(body, status, headers=headers)
 
 
+# PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back
+# whole, so running the request again is safe (and what a client would do with its key).
+RETRY_SQLSTATES = frozenset({"40P01", "40001"})
+ATTEMPTS = 3
+
+
 def within_request_transaction(
     request: Request,
     c: Container,
@@ -300,7 +307,26 @@ def within_request_transaction(
     store the answer as the key's, commit. A key with an answer already gets that answer (or
     its 409) and nothing runs. An exception rolls everything back and goes on to the error
     handlers; the middleware then stores their answer as the key's, as it does for any
-    answer below 500 the route did not store itself."""
+    answer below 500 the route did not store itself. A transaction the database chose to
+    abort (a deadlock with the worker, say, when the request settled a passed deadline first)
+    runs again, up to ATTEMPTS times."""
+    attempt = 1
+    while True:
+        try:
+            return _in_one_transaction(request, c, token, work, status_code)
+        except DBAPIError as exc:
+            if attempt >= ATTEMPTS or getattr(exc.orig, "sqlstate", None) not in RETRY_SQLSTATES:
+                raise
+            attempt += 1
+
+
+def _in_one_transaction(
+    request: Request,
+    c: Container,
+    token: str,
+    work: Callable[[RequestUnitOfWork, Actor], BaseModel],
+    status_code: int,
+) -> Response:
     pending: PendingKey | None = request.scope.get("state", {}).get(STATE)
     with c.request_uow() as uow:
         if pending is not None:

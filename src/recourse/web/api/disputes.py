@@ -38,11 +38,7 @@ from recourse.web.api.dispute_bodies import (
 from recourse.web.api.fields import Id, filled
 from recourse.web.api.responses.disputes import Dispute, DisputeList
 from recourse.web.deps import ApiActor, ApiToken, ContainerDep, ReadSession
-from recourse.web.idempotency import (
-    request_transaction,
-    use_case_key,
-    within_request_transaction,
-)
+from recourse.web.idempotency import request_transaction, use_case_key, within_request_transaction
 from recourse.web.settled import settle_order
 
 router = APIRouter(tags=["disputes"])

@@ -8,16 +8,13 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-import anyio.to_thread
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import func, insert, select
 
 from recourse.container import Container
 from recourse.db import models as m
@@ -26,60 +23,7 @@ from recourse.integrations.clock import FixedClock
 from tests.conftest import PG_URL
 from tests.factories import make_order, make_store, make_user, pay
 from tests.web.api_helpers import user_headers
-
-
-@dataclass
-class Seen:
-    begins: int = 0
-    commits: int = 0
-    rollbacks: int = 0
-    hand_offs: int = 0
-    statements: list[str] = field(default_factory=list)
-
-
-@pytest.fixture
-def seen(container: Container, monkeypatch: pytest.MonkeyPatch) -> Iterator[Seen]:
-    """Transactions on both engines, statements, and calls into the thread pool (FastAPI's
-    sync endpoints and dependencies and the middleware all go through anyio.to_thread)."""
-    found = Seen()
-    real = anyio.to_thread.run_sync
-
-    async def counted(*args: Any, **kwargs: Any) -> Any:
-        found.hand_offs += 1
-        return await real(*args, **kwargs)
-
-    def begin(_: Any) -> None:
-        found.begins += 1
-
-    def commit(_: Any) -> None:
-        found.commits += 1
-
-    def rollback(_: Any) -> None:
-        found.rollbacks += 1
-
-    def statement(_c: Any, _cursor: Any, sql: str, *_: Any) -> None:
-        found.statements.append(sql)
-
-    engines = {container.engine, container.read_engine}
-    listeners = [
-        ("begin", begin),
-        ("commit", commit),
-        ("rollback", rollback),
-        ("before_cursor_execute", statement),
-    ]
-    for engine in engines:
-        for name, fn in listeners:
-            event.listen(engine, name, fn)
-    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
-    yield found
-    for engine in engines:
-        for name, fn in listeners:
-            event.remove(engine, name, fn)
-
-
-def _reset(seen: Seen) -> None:
-    seen.begins = seen.commits = seen.rollbacks = seen.hand_offs = 0
-    seen.statements.clear()
+from tests.web.transactions import Seen
 
 
 @pytest.fixture
@@ -112,7 +56,7 @@ def test_an_api_cancel_is_one_transaction_with_one_hand_off(
     client: TestClient, container: Container, world: dict[str, Any], seen: Seen
 ) -> None:
     client.get("/healthz")  # the app's start-up reads are not the request's
-    _reset(seen)
+    seen.reset()
     done = client.post(
         f"/api/v1/orders/{world['paid']}/cancellations",
         json={"reason": "changed_mind"},
@@ -164,7 +108,7 @@ def test_a_replay_runs_nothing_and_answers_the_first_answer(
     url = f"/api/v1/orders/{world['paid']}/cancellations"
     headers = {**world["ann"], "Idempotency-Key": "twice"}
     first = client.post(url, json={"reason": "changed_mind"}, headers=headers)
-    _reset(seen)
+    seen.reset()
     again = client.post(url, json={"reason": "changed_mind"}, headers=headers)
     assert (again.status_code, again.content) == (201, first.content)
     assert again.headers["idempotent-replayed"] == "true"

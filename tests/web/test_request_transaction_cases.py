@@ -5,15 +5,12 @@ pool; the answer is the one a later read gives, and a replay sends the same byte
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-import anyio.to_thread
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from recourse.container import Container
@@ -34,63 +31,12 @@ from tests.factories import (
 )
 from tests.web.api_helpers import user_headers
 from tests.web.test_api_files import png
+from tests.web.transactions import Seen
 
 BUYER = "rhea@example.com"
 SELLER = "sol@example.com"
 AGENT = "sue@example.com"
 ADDRESS = "Maison Lune, Returns desk, Hauptstr. 1, 10115 Berlin"
-
-
-@dataclass
-class Seen:
-    begins: int = 0
-    commits: int = 0
-    rollbacks: int = 0
-    hand_offs: int = 0
-    statements: list[str] = field(default_factory=list)
-
-    def reset(self) -> None:
-        self.begins = self.commits = self.rollbacks = self.hand_offs = 0
-        self.statements.clear()
-
-
-@pytest.fixture
-def seen(container: Container, monkeypatch: pytest.MonkeyPatch) -> Iterator[Seen]:
-    """Transactions and statements on both engines, and calls into the thread pool."""
-    found = Seen()
-    real = anyio.to_thread.run_sync
-
-    async def counted(*args: Any, **kwargs: Any) -> Any:
-        found.hand_offs += 1
-        return await real(*args, **kwargs)
-
-    def begin(_: Any) -> None:
-        found.begins += 1
-
-    def commit(_: Any) -> None:
-        found.commits += 1
-
-    def rollback(_: Any) -> None:
-        found.rollbacks += 1
-
-    def statement(_c: Any, _cursor: Any, sql: str, *_: Any) -> None:
-        found.statements.append(sql)
-
-    engines = {container.engine, container.read_engine}
-    listeners = [
-        ("begin", begin),
-        ("commit", commit),
-        ("rollback", rollback),
-        ("before_cursor_execute", statement),
-    ]
-    for engine in engines:
-        for name, fn in listeners:
-            event.listen(engine, name, fn)
-    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
-    yield found
-    for engine in engines:
-        for name, fn in listeners:
-            event.remove(engine, name, fn)
 
 
 @pytest.fixture

@@ -122,6 +122,11 @@ def _views(
     return result
 
 
+def order_of_dispute(session: Session, dispute_id: int) -> int | None:
+    """The order a dispute is about; None when there is no such dispute."""
+    return session.scalar(select(m.DisputeRow.order_id).where(m.DisputeRow.id == dispute_id))
+
+
 def dispute_view(session: Session, dispute_id: int, *, api: bool = False) -> DisputeView | None:
     """One dispute (the caller checks that the reader may see its order)."""
     found = _views(

@@ -9,12 +9,15 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from recourse.db.models.disputes import DisputeRow
 from recourse.db.queries.case_facts import no_scan_flags
-from recourse.db.queries.disputes import DisputeView, dispute_view, disputes_of_order
+from recourse.db.queries.disputes import (
+    DisputeView,
+    dispute_view,
+    disputes_of_order,
+    order_of_dispute,
+)
 from recourse.db.queries.orders import order_detail
 from recourse.db.uow import RequestUnitOfWork
 from recourse.domain.errors import InvalidInput, NotFound, RuleConflict
@@ -74,8 +77,8 @@ def _visible(c: ContainerDep, uow: RequestUnitOfWork, actor: Actor, dispute_id: 
     in the request's transaction, in a block of its own that writes nothing."""
     with uow:
         s = uow.session
-        row = s.get(DisputeRow, dispute_id)
-        if row is None or order_detail(s, actor, row.order_id, c.clock.now()) is None:
+        order_id = order_of_dispute(s, dispute_id)
+        if order_id is None or order_detail(s, actor, order_id, c.clock.now()) is None:
             raise NotFound("dispute.not_found", dispute_id=dispute_id)
 
 
@@ -111,13 +114,6 @@ def _step(
         return _written(c, uow, actor, dispute_id)
 
     return within_request_transaction(request, c, token, work)
-
-
-def _order_of(s: Session, dispute_id: int) -> int:
-    order_id = s.scalar(select(DisputeRow.order_id).where(DisputeRow.id == dispute_id))
-    if order_id is None:
-        raise NotFound("dispute.not_found", dispute_id=dispute_id)
-    return order_id
 
 
 @router.post(
@@ -166,7 +162,10 @@ def order_disputes(order_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSessio
 @router.get("/disputes/{dispute_id}")
 def get_dispute(dispute_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> Dispute:
     """Read after the dispute's passed deadlines are applied (§10)."""
-    settle_order(c, _order_of(s, dispute_id))
+    order_id = order_of_dispute(s, dispute_id)
+    if order_id is None:
+        raise NotFound("dispute.not_found", dispute_id=dispute_id)
+    settle_order(c, order_id)
     return _view(c, s, actor, dispute_id)
 
 

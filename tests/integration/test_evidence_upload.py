@@ -81,10 +81,10 @@ def test_an_upload_keeps_clean_files_unattached_for_the_uploader(
     container: Container, parties: Parties
 ) -> None:
     order_id = make_order(container, buyer_id=parties.buyer_id, store_id=parties.store_id)
-    stored = upload(container, parties.buyer, order_id, ("photo.pdf", png()), ("r.pdf", CLEAN_PDF))
+    stored = upload(container, parties.buyer, order_id, ("photo.PNG", png()), ("r.pdf", CLEAN_PDF))
 
     assert [f.media_type for f in stored] == ["image/png", "application/pdf"]
-    assert [f.name for f in stored] == ["photo.pdf", "r.pdf"]
+    assert [f.name for f in stored] == ["photo.PNG", "r.pdf"]
     assert (stored[0].width, stored[0].height) == (40, 30)
     assert stored[1].width is None
     assert all(f.subject is None and f.uploaded_by_role == "buyer" for f in stored)

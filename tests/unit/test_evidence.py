@@ -12,6 +12,7 @@ from recourse.domain.evidence import (
     WEBP,
     EvidenceLimits,
     check_count,
+    check_name,
     check_pdf,
     check_pixels,
     check_size,
@@ -85,3 +86,40 @@ def test_a_pdf_must_be_whole_and_passive() -> None:
         assert refused(check_pdf, body).key == "evidence.pdf_active_content", name
     # a name that merely starts like one is not refused
     check_pdf(b"%PDF-1.4\n<< /JSON 1 /Launcher 2 >>\n%%EOF")
+
+
+@pytest.mark.parametrize(
+    ("name", "media_type"),
+    [
+        ("photo.png", PNG),
+        ("PHOTO.JPG", JPEG),
+        ("scan.jpeg", JPEG),
+        ("scan.webp", WEBP),
+        ("invoice.pdf", PDF),
+        ("no-extension", PNG),
+        ("camera.heic", JPEG),  # an extension no accepted kind uses says nothing
+        ("archive.tar.png", PNG),
+    ],
+)
+def test_a_name_that_agrees_with_the_content_or_says_nothing_passes(
+    name: str, media_type: str
+) -> None:
+    check_name(name, media_type)
+
+
+@pytest.mark.parametrize(
+    ("name", "media_type", "kind", "claimed"),
+    [
+        ("receipt.pdf", PNG, "PNG", "PDF"),
+        ("photo.jpg", PDF, "PDF", "JPEG"),
+        ("photo.PNG", WEBP, "WebP", "PNG"),
+        ("scan.webp", JPEG, "JPEG", "WebP"),
+    ],
+)
+def test_a_name_that_says_another_accepted_kind_is_refused(
+    name: str, media_type: str, kind: str, claimed: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        check_name(name, media_type)
+    assert caught.value.key == "evidence.name_mismatch"
+    assert (caught.value.facts["kind"], caught.value.facts["claimed"]) == (kind, claimed)

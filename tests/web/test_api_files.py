@@ -68,7 +68,27 @@ def _refusal(response: Any, key_field: str = "files") -> dict[str, Any]:
     return error
 
 
-def test_upload_and_fetch_a_png_named_pdf_and_a_pdf(
+def test_a_png_named_pdf_is_refused(client: TestClient, container: Container) -> None:
+    order = _order(container)
+    error = _refusal(
+        _post(
+            client,
+            container,
+            order,
+            ("invoice.pdf", CLEAN_PDF, "application/pdf"),
+            ("receipt.pdf", png(), "application/pdf"),
+        )
+    )
+    assert (error["code"], error["name"]) == ("invalid", "receipt.pdf")
+    assert (error["kind"], error["claimed"]) == ("PNG", "PDF")
+    assert error["message"] == (
+        "receipt.pdf: This file is a PNG but its name says PDF: rename it or send the file "
+        "you meant."
+    )
+    _nothing_stored(container)
+
+
+def test_upload_and_fetch_a_photo_named_by_nothing_and_a_pdf(
     client: TestClient, container: Container
 ) -> None:
     order = _order(container)
@@ -76,14 +96,15 @@ def test_upload_and_fetch_a_png_named_pdf_and_a_pdf(
         client,
         container,
         order,
-        ("receipt.pdf", png(), "application/pdf"),
+        ("receipt", png(), "application/octet-stream"),
         ("invoice.pdf", CLEAN_PDF, "application/pdf"),
     )
     assert response.status_code == 201, response.text
     first, second = response.json()["files"]
-    # the content decides: a PNG named .pdf is a PNG
+    # the content decides: a name with no extension (and whatever type the sender claims)
+    # is a PNG because its bytes are
     assert first["media_type"] == "image/png"
-    assert (first["width"], first["height"], first["name"]) == (48, 36, "receipt.pdf")
+    assert (first["width"], first["height"], first["name"]) == (48, 36, "receipt")
     assert first["url"] == f"/api/v1/files/{first['id']}"
     assert second["media_type"] == "application/pdf" and second["width"] is None
 

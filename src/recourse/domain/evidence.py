@@ -75,6 +75,34 @@ def check_type(data: bytes) -> str:
     return media_type
 
 
+# What a file name's extension says the file is, for the kinds a case accepts.
+_EXTENSIONS: dict[str, str] = {
+    "jpg": JPEG,
+    "jpeg": JPEG,
+    "jpe": JPEG,
+    "png": PNG,
+    "webp": WEBP,
+    "pdf": PDF,
+}
+KIND_NAMES: dict[str, str] = {JPEG: "JPEG", PNG: "PNG", WEBP: "WebP", PDF: "PDF"}
+
+
+def check_name(name: str, media_type: str) -> None:
+    """A file whose name says it is another accepted kind than its content is refused
+    (`evidence.name_mismatch`): a PNG named `.pdf` is either a mistake the sender should
+    see, or a file dressed up as something else. The content still decides the kind; a name
+    with no extension, or one the accepted kinds do not use, says nothing."""
+    _stem, dot, extension = name.rpartition(".")
+    claimed = _EXTENSIONS.get(extension.lower()) if dot else None
+    if claimed is not None and claimed != media_type:
+        raise InvalidInput(
+            FIELD,
+            "evidence.name_mismatch",
+            kind=KIND_NAMES[media_type],
+            claimed=KIND_NAMES[claimed],
+        )
+
+
 def check_size(size: int, limits: EvidenceLimits) -> None:
     if size > limits.max_bytes:
         raise InvalidInput(

@@ -20,6 +20,7 @@ from recourse.domain.evidence import (
     FIELD,
     EvidenceLimits,
     check_count,
+    check_name,
     check_subject,
     clean_name,
 )
@@ -75,9 +76,12 @@ def _expired(file: StoredFile, now: datetime, hours: int) -> bool:
 
 
 def _inspect(inspector: EvidenceInspector, name: str, data: bytes) -> CleanFile:
-    """The clean file, or the inspector's refusal naming the file it is about."""
+    """The clean file, or the refusal naming the file it is about: the inspector's, or a
+    name that says another kind than the content (T6: a PNG named `.pdf`)."""
     try:
-        return inspector.inspect(data, LIMITS)
+        clean = inspector.inspect(data, LIMITS)
+        check_name(name, clean.media_type)
+        return clean
     except InvalidInput as error:
         facts = {k: v for k, v in error.facts.items() if k != "field"}
         raise InvalidInput(FIELD, error.key, **(facts | {"name": name})) from None

@@ -29,6 +29,12 @@ _ERRORS: dict[str, Sentence] = {
     "evidence.unsupported_type": say(
         N_("Send a photo (JPEG, PNG or WebP) or a PDF: this file is none of them.")
     ),
+    "evidence.name_mismatch": say(
+        N_(
+            "This file is a %(kind)s but its name says %(claimed)s: rename it or send the "
+            "file you meant."
+        )
+    ),
     "evidence.too_large": say(
         N_("Each file can be at most %(limit_mb)s MB."), limit_mb=number("limit_mb")
     ),

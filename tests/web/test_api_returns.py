@@ -126,13 +126,21 @@ def test_a_store_that_takes_no_remorse_returns(
     client: TestClient, container: Container, clock: FixedClock
 ) -> None:
     w = _delivered(container, clock, accepts_remorse_returns=False)
+    delivered_at = clock.now()
     refused = client.post(
         f"/api/v1/orders/{w['order']}/return-quote",
         json=_body(w, "wrong_size"),
         headers=user_headers(container, BUYER),
     )
     assert refused.status_code == 409
-    assert refused.json()["error"]["code"] == "remorse_not_accepted"
+    error = refused.json()["error"]
+    assert error["code"] == "remorse_not_accepted"
+    # the window for a change of mind is none (it ended on delivery); what is wrong with
+    # the item can be returned until protection ends
+    assert error["window_days"] == 0
+    assert error["window_ends_at"] == delivered_at.isoformat()
+    assert error["protection_ends_at"] is not None
+    assert error["protection_ends_at"] > error["window_ends_at"]
 
 
 def test_malformed_input_names_the_field(

@@ -95,7 +95,15 @@ def check_eligibility(
     ends = order.deadlines.protection_ends_at
     if category is ReasonCategory.remorse:
         if not policy.accepts_remorse_returns:
-            raise RuleConflict("remorse_not_accepted", reason=reason.code)
+            # the store's window for a change of mind is none: it closed on delivery; what
+            # is wrong with the item can still be returned until protection ends
+            raise RuleConflict(
+                "remorse_not_accepted",
+                reason=reason.code,
+                window_ends_at=delivered_at.isoformat(),
+                window_days=0,
+                protection_ends_at=ends.isoformat() if ends else None,
+            )
         closes = window_ends_at(delivered_at, policy)
         if now >= closes:
             raise RuleConflict(

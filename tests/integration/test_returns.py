@@ -15,13 +15,14 @@ from sqlalchemy import select
 from recourse.container import Container
 from recourse.db import models as m
 from recourse.db.queries.returns import problem_returns, returns_inbox
+from recourse.domain.disputes import DisputeStatus, DisputeType, Wanted
 from recourse.domain.errors import InvalidInput, NotAllowed, NotFound, RuleConflict
 from recourse.domain.order import NewLine
 from recourse.domain.returns import Condition, OfferStatus, Return, ReturnLine, ReturnStatus
 from recourse.domain.roles import Role
 from recourse.domain.shipment import CarrierEvent, ShipmentDirection
 from recourse.integrations.clock import FixedClock
-from recourse.services import protection, returns
+from recourse.services import disputes, protection, returns
 from recourse.services.settle import settle_due
 from tests.factories import (
     actor_of,
@@ -380,6 +381,62 @@ def test_a_problem_goes_to_support_without_a_refund(
         flagged = problem_returns(s)
     assert [v.ret.id for v in flagged] == [rid]
     assert "return.problem" in _events(c)
+    # SPEC R4: the problem opens a dispute for the buyer, straight with support
+    with c.uow() as uow:
+        (dispute,) = uow.disputes.for_order(w["order"])
+    assert (dispute.type, dispute.status, dispute.return_id) == (
+        DisputeType.return_refused,
+        DisputeStatus.escalated,
+        rid,
+    )
+    assert dispute.escalated_by == "system" and dispute.sla_due_at is not None
+    assert dispute.sla_due_at > dispute.opened_at
+    # what the buyer sent the lamp back for: the refund the return would have paid had it
+    # come back fine (2250, as test_the_seller_left_alone_the_refund_goes_by_itself below
+    # pays for the same return), less than what is left to refund
+    assert (dispute.wanted, dispute.amount) == (Wanted.partial_refund, 2250)
+    assert dispute.description == "The box came back empty"
+    assert _events(c, "dispute.") == ["dispute.opened", "dispute.escalated"]
+    # nobody has to act, so no email: the buyer hears in-app of the problem, and both sides
+    # that support decides (the sellers reported it themselves)
+    run_worker(c)
+    assert not [t for t in mail_templates(c, BUYER) if t.startswith(("dispute", "return_p"))]
+    assert not [t for t in mail_templates(c, SELLER) if t.startswith("dispute")]
+    with c.read_session() as s:
+        told = s.scalars(
+            select(m.NotificationRow.user_id).where(m.NotificationRow.kind == "dispute.escalated")
+        ).all()
+    assert sorted(told) == sorted([w["buyer"], w["seller"]])
+
+
+def test_a_problem_opens_no_second_dispute_on_an_order_that_has_one_open(
+    container: Container, world: dict[str, int]
+) -> None:
+    c, w = container, world
+    rid = _request(c, w, reason="damaged", description="Cracked shade")
+    returns.approve_return(c.uow(), c.ctx, actor=_seller(c, w), return_id=rid)
+    _ship(c, w, rid)
+    opened = disputes.open_dispute(
+        c.uow(),
+        c.ctx,
+        actor=_buyer(c, w),
+        order_id=w["order"],
+        type=DisputeType.not_as_described,
+        wanted=Wanted.full_refund,
+        amount=None,
+        description="The bulb does not fit either",
+    )
+    problem = returns.receive_return(
+        c.uow(),
+        c.ctx,
+        actor=_seller(c, w),
+        return_id=rid,
+        condition=Condition.problem,
+        note="Shade scratched on purpose",
+    )
+    assert problem.status is ReturnStatus.problem
+    with c.uow() as uow:
+        assert [d.id for d in uow.disputes.for_order(w["order"])] == [opened]
 
 
 def test_eligibility_names_the_rule_and_its_date(

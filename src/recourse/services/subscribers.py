@@ -314,6 +314,9 @@ SUBSCRIBERS: dict[type[Happened], tuple[Handler, ...]] = {
     ParcelReturning: (announce_parcel_returning,),
     # §5 disputes (services/disputes/notices.py)
     events.DisputeOpened: (disputes.announce_opened,),
+    # the buyer's email is the return's problem (ReturnReceived); the escalation that follows
+    # tells both sides in-app
+    events.DisputeOpenedOnProblem: (disputes.announce_opened_on_problem,),
     # an acceptance is told by the DisputeResolved that follows it
     events.DisputeResponded: (disputes.announce_responded,),
     events.DisputeProposalMade: (disputes.announce_proposal,),

@@ -25,6 +25,7 @@ from recourse.services.events import (
     DisputeInfoOverdue,
     DisputeInfoRequested,
     DisputeOpened,
+    DisputeOpenedOnProblem,
     DisputeProposalMade,
     DisputeReminderDue,
     DisputeResponded,
@@ -189,6 +190,18 @@ def announce_opened(uow: UnitOfWork, ctx: Context, e: DisputeOpened) -> None:
         key=key_of(d, "opened"),
         email="dispute_opened",
         context={"description": d.description},
+    )
+
+
+def announce_opened_on_problem(uow: UnitOfWork, ctx: Context, e: DisputeOpenedOnProblem) -> None:
+    """R4: `dispute.opened` for a problem on receipt. Nobody is told more: the sellers
+    reported the problem themselves, the buyer's email is the return's, and the escalation
+    that follows tells both sides that support decides."""
+    events.publish(
+        uow,
+        event_type="dispute.opened",
+        data=event_data(e.order, e.dispute, description=e.dispute.description),
+        now=e.at,
     )
 
 

@@ -247,7 +247,7 @@ def _new_dispute(
     )
 
 
-def _add(uow: UnitOfWork, new: NewDispute) -> int:
+def opening_proposal(uow: UnitOfWork, new: NewDispute) -> int:
     """D2: the dispute, with the buyer's request as its first proposal."""
     dispute_id = uow.disputes.add(new)
     uow.disputes.add_proposal(
@@ -326,7 +326,7 @@ def open_dispute(
             return_id=return_id,
             refund_id=refund_id,
         )
-        dispute_id = _add(uow, new)
+        dispute_id = opening_proposal(uow, new)
         attach_files(uow, actor, order.id, dispute_id, file_ids, now)
         d = reload(uow, dispute_id)
         schedule_answer(uow, d, now)

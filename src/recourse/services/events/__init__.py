@@ -31,6 +31,7 @@ from recourse.services.events.disputes import (
     DisputeInfoOverdue,
     DisputeInfoRequested,
     DisputeOpened,
+    DisputeOpenedOnProblem,
     DisputeProposalMade,
     DisputeReminderDue,
     DisputeResolved,
@@ -107,6 +108,7 @@ Happened = (
     | InterceptAnswered
     | ParcelReturning
     | DisputeOpened
+    | DisputeOpenedOnProblem
     | DisputeResponded
     | DisputeProposalMade
     | DisputeEscalated
@@ -195,6 +197,7 @@ __all__ = [
     "DisputeInfoOverdue",
     "DisputeInfoRequested",
     "DisputeOpened",
+    "DisputeOpenedOnProblem",
     "DisputeProposalMade",
     "DisputeReminderDue",
     "DisputeResolved",

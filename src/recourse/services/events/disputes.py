@@ -21,6 +21,17 @@ class DisputeOpened:
 
 
 @dataclass(frozen=True)
+class DisputeOpenedOnProblem:
+    """R4: the sellers reported a problem with a return that came back: a `return_refused`
+    dispute opened for the buyer, straight with support (a DisputeEscalated follows)."""
+
+    order: Order
+    dispute: Dispute
+    return_id: int
+    at: datetime
+
+
+@dataclass(frozen=True)
 class DisputeResponded:
     """D3: the sellers accepted the buyer's request (carried out: a DisputeResolved follows)
     or countered with `proposal`."""

@@ -175,7 +175,9 @@ def _report_problem(
     note: str,
     file_ids: Sequence[int],
 ) -> Return:
-    """R4: what came back is not right: flagged to support with the seller's note and photos."""
+    """R4: what came back is not right: flagged to support with the seller's note and photos,
+    and a `return_refused` dispute opened for the buyer, straight with support
+    (services/disputes/on_problem.py)."""
     return_transition(ret.status, ReturnStatus.problem)
     after = save(
         uow,
@@ -189,6 +191,11 @@ def _report_problem(
     refresh_status(uow, order, now)
     uow.timeline.add(entry(order, after, actor, now, "return.problem", note=note))
     subscribers.record(uow, ctx, ReturnReceived(order=order, ret=after, at=now))
+    # SPEC R4: the problem opens a dispute, which support decides. Imported here: disputes
+    # carry out returns (a decision's refund after return), so the two packages meet both ways
+    from recourse.services.disputes.on_problem import open_on_problem
+
+    open_on_problem(uow, ctx, order, after, now)
     return after
 
 

@@ -7,11 +7,13 @@ offered, the late action told its deadline."""
 
 from __future__ import annotations
 
+import html
 from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from recourse.cli import _worker
 from recourse.container import Container
 from recourse.db.queries.refunds import refunds_of_order
 from recourse.domain.order import NewLine
@@ -28,6 +30,7 @@ from tests.factories import (
     ship_all,
 )
 from tests.web.api_helpers import operator_headers, user_headers
+from tests.web.test_pages import login
 
 BUYER = "rhea@example.com"
 SELLER = "sol@example.com"
@@ -288,3 +291,27 @@ def test_a_parcel_back_past_its_refund_day_reads_as_refunded_with_no_worker(
     # the units' price and tax; no reason given, so the outbound shipping stays paid
     assert read["refund"]["amount"]["amount"] == 5500
     assert "confirm_parcel_back" not in paths or paths["confirm_parcel_back"]["open"] is False
+
+
+# the returns journey's last step: the buyer reads the return's and the refund's email
+
+
+def test_after_a_return_the_buyers_mailbox_holds_the_approval_and_the_refund(
+    client: TestClient, container: Container, clock: FixedClock
+) -> None:
+    c = container
+    w = _delivered(c, clock)
+    done = _return_and_refund(
+        client, c, w["order"], _body({w["lamp"]: 1}, "damaged", "Cracked shade"), "mail"
+    )
+    assert done["status"] == "refunded"
+    _worker(c).run_once()
+    assert login(client, BUYER).status_code == 303
+
+    inbox = html.unescape(client.get("/mail").text)
+
+    order = w["order"]
+    assert f"Order #{order}: your return is approved — send it by" in inbox
+    assert f"Refund of €32.50 for order #{order} is on its way" in inbox
+    # the seller's own email stays in the seller's mailbox
+    assert "the buyer asks to return items" not in inbox

@@ -72,7 +72,10 @@ def _body(units: dict[int, int], reason: str, description: str | None = None) ->
 
 def _amounts(quote: dict[str, Any]) -> tuple[int, int, int, int, int]:
     q = quote["quote"]
-    return tuple(q[part]["amount"] for part in ("items", "tax", "shipping", "fees", "total"))  # type: ignore[return-value]
+    items, tax, shipping, fees, total = (
+        int(q[part]["amount"]) for part in ("items", "tax", "shipping", "fees", "total")
+    )
+    return items, tax, shipping, fees, total
 
 
 def _return_and_refund(

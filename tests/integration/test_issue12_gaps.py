@@ -7,6 +7,7 @@ dispute about it (`return_refused`, naming the return), which opens and carries 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -149,3 +150,64 @@ def test_an_intercepted_parcel_back_with_the_seller_is_refunded_as_in_s2(
     clock.advance(timedelta(days=1))
     run_worker(c)
     assert _refunded_total(c, order) == paid_back
+
+
+# R2/R3: the buyer withdraws at every step before shipping; R4: a problem after the carrier's scan
+
+
+def _offered(c: Container, w: dict[str, int]) -> int:
+    rid = _request(c, w, "defective", description="Flickers")
+    returns.offer_partial_refund(c.uow(), c.ctx, actor=_seller(c, w), return_id=rid, amount=900)
+    return rid
+
+
+def _approved(c: Container, w: dict[str, int]) -> int:
+    rid = _request(c, w)
+    returns.approve_return(c.uow(), c.ctx, actor=_seller(c, w), return_id=rid)
+    return rid
+
+
+@pytest.mark.parametrize(
+    ("step", "status"),
+    [(_offered, ReturnStatus.offered), (_approved, ReturnStatus.approved)],
+)
+def test_the_buyer_withdraws_an_offered_or_approved_return(
+    container: Container, clock: FixedClock, step: Any, status: ReturnStatus
+) -> None:
+    c = container
+    w = _world(c, clock)
+    rid = step(c, w)
+    assert _get(c, rid).status is status
+    gone = returns.withdraw_return(c.uow(), c.ctx, actor=_buyer(c, w), return_id=rid)
+    assert (gone.status, gone.refund_id, gone.due_at) == (ReturnStatus.withdrawn, None, None)
+    with c.uow() as uow:
+        assert uow.refunds.so_far(w["order"]).total == 0
+        assert uow.orders.settlement(w["order"]).open_cases == 0
+
+
+def test_a_problem_reported_after_the_carrier_delivered_the_return(
+    container: Container, clock: FixedClock
+) -> None:
+    c = container
+    w = _world(c, clock)
+    rid = _approved(c, w)
+    parcel = _ship(c, w, rid).return_shipment_id
+    assert parcel is not None
+    carrier_event(c, parcel, CarrierEvent.delivered)
+    delivered = _get(c, rid)
+    assert delivered.status is ReturnStatus.delivered and delivered.refund_by is not None
+    problem = returns.receive_return(
+        c.uow(),
+        c.ctx,
+        actor=_seller(c, w),
+        return_id=rid,
+        condition=Condition.problem,
+        note="A different lamp came back",
+    )
+    assert (problem.status, problem.refund_id, problem.due_at) == (ReturnStatus.problem, None, None)
+    # refund_by no longer decides anything: the problem waits for support
+    clock.set(delivered.refund_by + timedelta(days=1))
+    settle_due(c.uow(), c.ctx, order_id=w["order"])
+    run_worker(c)
+    assert _get(c, rid).status is ReturnStatus.problem
+    assert _refunded_total(c, w["order"]) == 0

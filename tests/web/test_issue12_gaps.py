@@ -31,6 +31,8 @@ from tests.factories import (
 )
 from tests.web.api_helpers import operator_headers, user_headers
 from tests.web.test_pages import login
+from tests.web.test_pages_returns import _delivered as pages_delivered
+from tests.web.test_pages_returns import _request as pages_request
 
 BUYER = "rhea@example.com"
 SELLER = "sol@example.com"
@@ -318,3 +320,27 @@ def test_after_a_return_the_buyers_mailbox_holds_the_approval_and_the_refund(
     assert f"Refund of €32.50 for order #{order} is on its way" in inbox
     # the seller's own email stays in the seller's mailbox
     assert "the buyer asks to return items" not in inbox
+
+
+# §10 on the pages: past respond_by the seller's page no longer offers an answer
+
+
+def test_past_respond_by_the_pages_show_the_approval_with_no_worker(
+    client: TestClient, container: Container, clock: FixedClock
+) -> None:
+    order = pages_delivered(container, return_address="Maison Lune\n1 Rue X\nParis")
+    return_id = pages_request(client, container, order, "damaged")
+    login(client, "sam@example.com")
+    seller_url = f"/seller/orders/{order}/returns/{return_id}"
+    asked = client.get(seller_url).text
+    assert "Approve the return" in asked and "Decline the return" in asked
+
+    # three business days of silence, and no worker has run
+    clock.advance(timedelta(days=8))
+    answered = client.get(seller_url).text
+    login(client, "ann@example.com")
+    buyer = client.get(f"/orders/{order}/returns/{return_id}").text
+
+    assert "Approve the return" not in answered and "Decline the return" not in answered
+    assert "1 Rue X" in buyer
+    assert 'name="tracking_number"' in buyer

@@ -35,7 +35,7 @@ from tests.integration.test_evidence_upload import png, upload
 from tests.integration.test_returns import _buyer, _get, _request, _seller, _ship, _world
 
 
-def test_a_problem_on_receipt_is_flagged_and_the_buyer_may_dispute_that_return(
+def test_a_problem_on_receipt_is_flagged_and_opens_the_dispute_of_that_return(
     container: Container, clock: FixedClock
 ) -> None:
     c = container
@@ -57,15 +57,26 @@ def test_a_problem_on_receipt_is_flagged_and_the_buyer_may_dispute_that_return(
     with c.read_session() as s:
         assert [v.ret.id for v in problem_returns(s)] == [rid]
 
+    # SPEC R4: the problem opened the dispute of that return, with support
+    with c.uow() as uow:
+        (opened,) = uow.disputes.for_order(w["order"])
+    assert (opened.type, opened.status, opened.return_id) == (
+        DisputeType.return_refused,
+        DisputeStatus.escalated,
+        rid,
+    )
     guide = order_options(c.uow(), c.ctx, _buyer(c, w), w["order"])
     offered = [
         o.option
         for o in guide.options
         if str(o.option.path) == "open_dispute" and o.option.facts.get("type") == "return_refused"
     ]
-    assert len(offered) == 1 and offered[0].open, offered
-    assert offered[0].facts["return_id"] == rid
+    assert len(offered) == 1 and not offered[0].open, offered
+    assert offered[0].blocker == "dispute_already_open"
+    assert offered[0].facts["dispute_id"] == opened.id
 
+    # withdrawn, it may be opened again by the buyer, who then waits for the seller (D7)
+    disputes.withdraw(c.uow(), c.ctx, actor=_buyer(c, w), dispute_id=opened.id)
     dispute_id = disputes.open_dispute(
         c.uow(),
         c.ctx,

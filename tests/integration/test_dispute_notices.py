@@ -402,3 +402,70 @@ def test_both_sides_are_reminded_before_negotiation_ends_and_the_side_asked_befo
     info_mail = _last_mail(c, BUYER, "dispute_reminder")
     assert "Answer support's question on the dispute" in info_mail["text"]
     assert _notices(c, w["buyer_id"])[-1][1] == f"Order #{w['order']}: answer support's question"
+
+
+def _decided(c: Container, w: dict[str, Any]) -> int:
+    did = _open(c, w)
+    disputes.escalate(c.uow(), c.ctx, actor=w["buyer"], dispute_id=did)
+    disputes.decide(
+        c.uow(),
+        c.ctx,
+        actor=w["agent"],
+        dispute_id=did,
+        outcome="partial_refund",
+        amount=2000,
+        rationale="Cracked but working.",
+    )
+    run_worker(c)
+    return did
+
+
+def test_both_sides_are_reminded_once_before_the_decision_becomes_final(
+    container: Container, clock: FixedClock
+) -> None:
+    c = container
+    w = _world(c, clock)
+    did = _decided(c, w)
+    with c.uow() as uow:
+        d = uow.disputes.get(did)
+        hours = uow.platform.policy().remind_before_hours
+    assert d is not None and d.appeal_by is not None
+
+    def reminders(to: str) -> int:
+        return _new_mail(c, w, to).count("dispute_reminder")
+
+    assert (reminders(BUYER), reminders(SELLER)) == (0, 0)
+    clock.set(d.appeal_by - timedelta(hours=hours) - timedelta(minutes=1))
+    run_worker(c)
+    assert (reminders(BUYER), reminders(SELLER)) == (0, 0)
+
+    clock.set(d.appeal_by - timedelta(hours=hours) + timedelta(minutes=1))
+    run_worker(c)
+    run_worker(c)  # a second pass sends nothing more
+    assert (reminders(BUYER), reminders(SELLER)) == (1, 1)
+    buyer_mail = _last_mail(c, BUYER, "dispute_reminder")
+    assert "You can appeal support's decision on the dispute on order" in buyer_mail["text"]
+    assert "support's decision becomes final on" in buyer_mail["subject"]
+    seller_mail = _last_mail(c, SELLER, "dispute_reminder")
+    assert 'lang="es"' in seller_mail["html"]
+    assert "Puedes recurrir la decisión de soporte" in seller_mail["text"]
+    assert _notices(c, w["buyer_id"])[-1][1:] == (
+        f"Order #{w['order']}: support's decision becomes final soon",
+        _notices(c, w["buyer_id"])[-1][2],
+    )
+    assert _notices(c, w["buyer_id"])[-1][2].startswith("You can appeal support's decision until")
+
+
+def test_no_reminder_once_a_side_appealed(container: Container, clock: FixedClock) -> None:
+    c = container
+    w = _world(c, clock)
+    did = _decided(c, w)
+    disputes.appeal(c.uow(), c.ctx, actor=w["seller"], dispute_id=did, reason="It worked.")
+    run_worker(c)
+    with c.uow() as uow:
+        d = uow.disputes.get(did)
+    assert d is not None and d.appeal_by is not None
+    clock.set(d.appeal_by - timedelta(minutes=1))
+    run_worker(c)
+    for to in (BUYER, SELLER):
+        assert "dispute_reminder" not in _new_mail(c, w, to)

@@ -198,6 +198,7 @@ RESPOND_REMINDER = "dispute.respond_reminder"
 ESCALATE_AT = "dispute.escalate_at"
 ESCALATE_REMINDER = "dispute.escalate_reminder"
 APPEAL_BY = "dispute.appeal_by"
+APPEAL_REMINDER = "dispute.appeal_reminder"
 INFO_DUE = "dispute.info_due"
 INFO_REMINDER = "dispute.info_reminder"
 

@@ -116,6 +116,7 @@ HANDLERS: dict[str, Handler] = {
     disputes.ESCALATE_AT: _dispute(disputes.escalate_at_passed),
     disputes.ESCALATE_REMINDER: _dispute(disputes.escalate_reminder),
     disputes.APPEAL_BY: _dispute(disputes.appeal_by_passed),
+    disputes.APPEAL_REMINDER: _dispute(disputes.appeal_reminder),
     disputes.INFO_DUE: _info_request(disputes.info_due_passed),
     disputes.INFO_REMINDER: _info_request(disputes.info_reminder),
 }

@@ -124,6 +124,7 @@ def _resolved_body(words: Words, facts: Mapping[str, Any]) -> str:
 # a reminder names the deadline it comes before (the reminder's own name is accepted too)
 RESPOND_DEADLINES = frozenset({"dispute.respond_by", "dispute.respond_reminder"})
 INFO_DEADLINES = frozenset({"dispute.info_due", "dispute.info_reminder"})
+APPEAL_DEADLINES = frozenset({"dispute.appeal_by", "dispute.appeal_reminder"})
 
 
 def _reminder_title(words: Words, facts: Mapping[str, Any]) -> str:
@@ -134,6 +135,11 @@ def _reminder_title(words: Words, facts: Mapping[str, Any]) -> str:
     if facts.get("deadline") in RESPOND_DEADLINES:
         return words._(
             N_("Order #%(order_id)s: answer the dispute"), order_id=facts.get("order_id")
+        )
+    if facts.get("deadline") in APPEAL_DEADLINES:
+        return words._(
+            N_("Order #%(order_id)s: support's decision becomes final soon"),
+            order_id=facts.get("order_id"),
         )
     return words._(
         N_("Order #%(order_id)s: the dispute goes to support soon"), order_id=facts.get("order_id")
@@ -149,6 +155,11 @@ def _reminder_body(words: Words, facts: Mapping[str, Any]) -> str:
     if facts.get("deadline") in RESPOND_DEADLINES:
         return words._(
             N_("Answer by %(due_at)s, or the buyer's request is carried out automatically."),
+            due_at=due,
+        )
+    if facts.get("deadline") in APPEAL_DEADLINES:
+        return words._(
+            N_("You can appeal support's decision until %(due_at)s; after that it is final."),
             due_at=due,
         )
     return words._(

@@ -13,6 +13,7 @@ deadlines  what a passed deadline decides (silence, escalation, the appeal windo
 
 from recourse.domain.disputes import (
     APPEAL_BY,
+    APPEAL_REMINDER,
     ESCALATE_AT,
     ESCALATE_REMINDER,
     INFO_DUE,
@@ -23,6 +24,7 @@ from recourse.domain.disputes import (
 from recourse.services.disputes.appeal import appeal
 from recourse.services.disputes.deadlines import (
     appeal_by_passed,
+    appeal_reminder,
     escalate_at_passed,
     escalate_reminder,
     info_due_passed,
@@ -43,6 +45,7 @@ from recourse.services.disputes.support import answer_info, assign, decide, requ
 
 __all__ = [
     "APPEAL_BY",
+    "APPEAL_REMINDER",
     "ESCALATE_AT",
     "ESCALATE_REMINDER",
     "INFO_DUE",
@@ -54,6 +57,7 @@ __all__ = [
     "answer_info",
     "appeal",
     "appeal_by_passed",
+    "appeal_reminder",
     "assign",
     "decide",
     "escalate",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from recourse.domain.disputes import (
+    APPEAL_BY,
     ESCALATE_AT,
     RESPOND_BY,
     Dispute,
@@ -193,6 +194,16 @@ def escalate_reminder(uow: UnitOfWork, ctx: Context, *, dispute_id: int) -> bool
         if d is None or d.status not in (DisputeStatus.awaiting_seller, DisputeStatus.negotiating):
             return False
         return _remind(uow, ctx, d, ESCALATE_AT, d.escalate_at, (Party.buyer, Party.seller))
+
+
+def appeal_reminder(uow: UnitOfWork, ctx: Context, *, dispute_id: int) -> bool:
+    """M2/D6: both sides, reminded before support's decision becomes final and can no longer
+    be appealed (none once a side appealed: there is one appeal per dispute)."""
+    with uow:
+        d = uow.disputes.get(dispute_id)
+        if d is None or d.status is not DisputeStatus.decided:
+            return False
+        return _remind(uow, ctx, d, APPEAL_BY, d.appeal_by, (Party.buyer, Party.seller))
 
 
 def info_reminder(uow: UnitOfWork, ctx: Context, *, request_id: int) -> bool:

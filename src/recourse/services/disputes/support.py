@@ -23,6 +23,7 @@ from recourse.domain.dispute_rules import (
 )
 from recourse.domain.disputes import (
     APPEAL_BY,
+    APPEAL_REMINDER,
     INFO_DUE,
     INFO_REMINDER,
     Decision,
@@ -314,6 +315,14 @@ def save_decision(uow: UnitOfWork, d: Dispute, decision: Decision) -> Dispute:
         decision=decision,
     )
     schedule_deadline(uow, name=APPEAL_BY, subject_id=d.id, due_at=appeal_by)
+    schedule_reminder(
+        uow,
+        name=APPEAL_REMINDER,
+        subject_id=d.id,
+        due_at=appeal_by,
+        remind_before_hours=uow.platform.policy().remind_before_hours,
+        now=decision.decided_at,
+    )
     return after
 
 

@@ -51,7 +51,7 @@ from bench.seeding import (
 from recourse.db import models as m
 from recourse.integrations.clock import FixedClock
 
-RATIO_TARGET = 0.5
+RATIO_TARGET = 0.12
 RSS_TARGET_MB = 150.0
 
 

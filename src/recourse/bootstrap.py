@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from recourse.config import Settings
 from recourse.container import Container
@@ -13,8 +14,11 @@ from recourse.integrations.gateways.sandbox import SandboxGateway
 from recourse.integrations.mail import EmailRenderer, FileMailbox, Mailer, SmtpMailer
 from recourse.integrations.passwords import Argon2Hasher
 from recourse.services.ports import Clock, Context, PaymentGateway
-from recourse.worker.deps import WorkerDeps
-from recourse.worker.runner import Worker
+
+if TYPE_CHECKING:
+    # the web processes never run the worker: its handlers (and the HTTP client the webhooks
+    # use) load only where one is made
+    from recourse.worker.runner import Worker
 
 
 def build(
@@ -70,6 +74,9 @@ def make_worker(
     gateways: dict[str, PaymentGateway] | None = None,
 ) -> Worker:
     """The worker `recourse worker` runs (on the clock of `ctx`, the container's by default)."""
+    from recourse.worker.deps import WorkerDeps
+    from recourse.worker.runner import Worker
+
     return Worker(
         WorkerDeps(
             engine=container.engine,

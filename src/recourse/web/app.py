@@ -136,17 +136,11 @@ def create_app(container: Container) -> FastAPI:
     async def _answered(request: Request, exc: KeyAnswered) -> Response:
         return exc.response()
 
-    app.mount("/static", StaticFiles(directory=str(TEMPLATES.parent / "static")), name="static")
-    app.mount(DOCS_ASSETS_URL, StaticFiles(directory=str(DOCS_ASSETS_DIR)), name="docs-assets")
-
-    from recourse.web.api import router as api_router
-    from recourse.web.pages import router as pages_router
-
-    app.include_router(api_router)
-    app.include_router(pages_router)
-
+    # The app's own routes first: a router tries its routes in order, and these are asked for
+    # often (health checks, scrapes) while matching none of the API's or the pages'.
+    # Those that do no I/O are `async def`: no hand-off to the thread pool.
     @app.get("/api/docs", include_in_schema=False)
-    def api_docs() -> HTMLResponse:
+    async def api_docs() -> HTMLResponse:
         return get_swagger_ui_html(
             openapi_url="/api/openapi.json",
             title="Recourse API",
@@ -156,7 +150,7 @@ def create_app(container: Container) -> FastAPI:
         )
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, Any]:
+    async def healthz() -> dict[str, Any]:
         return {"status": "ok", "version": __version__}
 
     @app.get("/readyz", include_in_schema=False)
@@ -174,5 +168,14 @@ def create_app(container: Container) -> FastAPI:
     @app.get("/metrics", include_in_schema=False)
     def metrics() -> Response:
         return Response(prometheus.exposition(container), media_type=prometheus.CONTENT_TYPE)
+
+    app.mount("/static", StaticFiles(directory=str(TEMPLATES.parent / "static")), name="static")
+    app.mount(DOCS_ASSETS_URL, StaticFiles(directory=str(DOCS_ASSETS_DIR)), name="docs-assets")
+
+    from recourse.web.api import router as api_router
+    from recourse.web.pages import router as pages_router
+
+    app.include_router(api_router)
+    app.include_router(pages_router)
 
     return app

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Row, Table, bindparam, delete, func, select, update
+from sqlalchemy.orm import Session
 
 from recourse.db import models as m
 from recourse.db.reference import ReferenceCache
@@ -27,6 +28,70 @@ def _user(row: m.UserRow) -> User:
         locale=row.locale,
         store_ids=frozenset(s.store_id for s in row.stores),
         password_hash=row.password_hash,
+    )
+
+
+_USERS: Table = m.UserRow.__table__  # type: ignore[assignment]
+_STAFF: Table = m.StoreStaffRow.__table__  # type: ignore[assignment]
+_TOKENS: Table = m.ApiTokenRow.__table__  # type: ignore[assignment]
+_USER_COLUMNS = (
+    _USERS.c.id,
+    _USERS.c.email,
+    _USERS.c.name,
+    _USERS.c.role,
+    _USERS.c.country,
+    _USERS.c.timezone,
+    _USERS.c.locale,
+    _USERS.c.password_hash,
+    _STAFF.c.store_id,
+)
+# Core statements built once: a user with the stores they staff is one row per store (one row
+# with no store for a buyer), and a token comes with its user the same way.
+_USER = (
+    select(*_USER_COLUMNS)
+    .select_from(_USERS.outerjoin(_STAFF, _STAFF.c.user_id == _USERS.c.id))
+    .where(_USERS.c.id == bindparam("user_id"))
+)
+_TOKEN = (
+    select(
+        _TOKENS.c.id.label("token_id"),
+        _TOKENS.c.user_id.label("token_user_id"),
+        _TOKENS.c.operator,
+        _TOKENS.c.revoked_at,
+        *_USER_COLUMNS,
+    )
+    .select_from(
+        _TOKENS.outerjoin(_USERS, _USERS.c.id == _TOKENS.c.user_id).outerjoin(
+            _STAFF, _STAFF.c.user_id == _USERS.c.id
+        )
+    )
+    .where(_TOKENS.c.token_hash == bindparam("token_hash"))
+)
+# The session's note of the user `SqlTokens.find` read with the token, for the `users.get`
+# that follows it (services.accounts.actor_for_token): taken once, by that call.
+HELD_USER = "user_of_token"
+
+
+def _user_of(rows: Iterable[Row[*tuple[Any, ...]]]) -> User | None:
+    """A user from `_USER_COLUMNS` rows (one per store, or one with none); None for none."""
+    first: Row[*tuple[Any, ...]] | None = None
+    store_ids: set[int] = set()
+    for row in rows:
+        first = first or row
+        if row.store_id is not None:
+            store_ids.add(row.store_id)
+    if first is None or first.id is None:
+        return None
+    return User(
+        id=first.id,
+        email=first.email,
+        name=first.name,
+        role=Role(first.role),
+        country=first.country,
+        timezone=first.timezone,
+        locale=first.locale,
+        store_ids=frozenset(store_ids),
+        password_hash=first.password_hash,
     )
 
 
@@ -56,8 +121,10 @@ class SqlUsers:
         return row.id
 
     def get(self, user_id: int) -> User | None:
-        row = self.s.get(m.UserRow, user_id, options=[joinedload(m.UserRow.stores)])
-        return _user(row) if row else None
+        held: User | None = self.s.info.pop(HELD_USER, None)
+        if held is not None and held.id == user_id:
+            return held
+        return _user_of(self.s.connection().execute(_USER, {"user_id": user_id}))
 
     def by_email(self, email: str) -> User | None:
         row = self.s.scalars(select(m.UserRow).where(m.UserRow.email == email)).first()
@@ -120,17 +187,22 @@ class SqlTokens:
         return row.id
 
     def find(self, token_hash: str) -> TokenRecord | None:
-        row = self.s.scalars(
-            select(m.ApiTokenRow).where(m.ApiTokenRow.token_hash == token_hash)
-        ).first()
-        if row is None:
+        """The token, and in the same query its user, noted for the `users.get` that follows
+        for a token that is neither revoked nor the operator's."""
+        rows = self.s.connection().execute(_TOKEN, {"token_hash": token_hash}).all()
+        if not rows:
             return None
-        return TokenRecord(
-            id=row.id,
-            user_id=row.user_id,
+        row = rows[0]
+        record = TokenRecord(
+            id=row.token_id,
+            user_id=row.token_user_id,
             operator=row.operator,
             revoked=row.revoked_at is not None,
         )
+        user = None if record.revoked or record.operator else _user_of(rows)
+        if user is not None:
+            self.s.info[HELD_USER] = user
+        return record
 
 
 class SqlLoginAttempts:

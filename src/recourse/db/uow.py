@@ -11,15 +11,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from recourse.db.outbox import mark_delivered_in
 from recourse.db.reference import ReferenceCache
 from recourse.db.repositories.accounts import SqlLoginAttempts, SqlTokens, SqlUsers, SqlWebSessions
-from recourse.db.repositories.cancellations import SqlCancellations, SqlReasons
+from recourse.db.repositories.cancellations import SqlReasons
 from recourse.db.repositories.conversation import SqlConversation
 from recourse.db.repositories.disputes import SqlDisputes
 from recourse.db.repositories.evidence import SqlEvidenceFiles
+from recourse.db.repositories.held import HeldCancellations
 from recourse.db.repositories.help import SqlHelpArticles
 from recourse.db.repositories.notifications import SqlNotifications
 from recourse.db.repositories.orders import SqlOrders
 from recourse.db.repositories.outbox import SqlOutbox
 from recourse.db.repositories.platform import SqlPlatform
+from recourse.db.repositories.preload import forget_held
 from recourse.db.repositories.protection import SqlProtection
 from recourse.db.repositories.refunds import SqlRefunds, SqlSettlement
 from recourse.db.repositories.returns import SqlReturns
@@ -83,7 +85,7 @@ class SqlUnitOfWork:
             self.settlement = SqlSettlement(session, cache)
             self.notifications = SqlNotifications(session)
             self.events = SqlEvents(session)
-            self.cancellations = SqlCancellations(session)
+            self.cancellations = HeldCancellations(session)
             self.reasons = SqlReasons(session, cache)
             self.webhooks = SqlWebhooks(session)
             self.help_articles = SqlHelpArticles(session)
@@ -120,6 +122,7 @@ class SqlUnitOfWork:
             if not self._durable and self.session.get_bind().dialect.name == "postgresql":
                 self.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
         self.session.commit()
+        forget_held(self.session)  # the locks they were read under are gone
         if self._reference.generation != self._generation:
             # reference data changed meanwhile: drop what another thread may have read before
             # this commit made the change visible
@@ -130,6 +133,7 @@ class SqlUnitOfWork:
         self.outbox.pending = []
         self.notifications.pending = []
         self.session.rollback()
+        forget_held(self.session)
 
 
 class RequestUnitOfWork(SqlUnitOfWork):
@@ -173,6 +177,7 @@ class RequestUnitOfWork(SqlUnitOfWork):
         session = self.session
         session.expunge_all()
         session.info.pop("held", None)
+        forget_held(session)
 
     def commit(self) -> None:
         if self._depth < self.USE_CASE:

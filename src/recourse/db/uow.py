@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
+from recourse.db.appends import write_appends
 from recourse.db.outbox import mark_delivered_in
 from recourse.db.reference import ReferenceCache
 from recourse.db.repositories.accounts import SqlLoginAttempts, SqlTokens, SqlUsers, SqlWebSessions
@@ -18,7 +19,7 @@ from recourse.db.repositories.evidence import SqlEvidenceFiles
 from recourse.db.repositories.held import HeldCancellations
 from recourse.db.repositories.help import SqlHelpArticles
 from recourse.db.repositories.notifications import SqlNotifications
-from recourse.db.repositories.orders import SqlOrders
+from recourse.db.repositories.orders import SqlOrders, defer_status_counts, deferred_counts
 from recourse.db.repositories.outbox import SqlOutbox
 from recourse.db.repositories.platform import SqlPlatform
 from recourse.db.repositories.preload import forget_held
@@ -95,6 +96,8 @@ class SqlUnitOfWork:
             self.conversation = SqlConversation(session)
             self.evidence = SqlEvidenceFiles(session)
             self.disputes = SqlDisputes(session)
+            # count moves wait for the commit, which writes them with the other appends
+            defer_status_counts(session)
         self._depth += 1
         return self
 
@@ -113,9 +116,9 @@ class SqlUnitOfWork:
                 self._session = None
 
     def commit(self) -> None:
-        """Write the queued outbox messages and notifications (one INSERT each), then commit."""
-        self.outbox.write_pending()
-        self.notifications.write_pending()
+        """Write what the transaction only adds (db/appends.py: one statement on PostgreSQL),
+        then commit."""
+        self._write_appends()
         if self._settle is not None:
             self.settled = mark_delivered_in(self.session, *self._settle)
             self._settle = None
@@ -129,9 +132,14 @@ class SqlUnitOfWork:
             self._reference.clear()
             self._generation = self._reference.generation
 
+    def _write_appends(self) -> None:
+        write_appends(self.session, self.outbox.take_pending(), self.notifications.take_pending())
+
     def rollback(self) -> None:
         self.outbox.pending = []
         self.notifications.pending = []
+        if deferred_counts(self.session) is not None:
+            defer_status_counts(self.session)  # the moves rolled back with the rest
         self.session.rollback()
         forget_held(self.session)
 
@@ -185,6 +193,4 @@ class RequestUnitOfWork(SqlUnitOfWork):
                 raise RuntimeError("a use case failed: the request's transaction rolled back")
             super().commit()
             return
-        self.outbox.write_pending()
-        self.notifications.write_pending()
-        self.session.flush()
+        self._write_appends()

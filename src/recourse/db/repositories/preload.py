@@ -5,6 +5,11 @@ deadlines and their orders with their lines, as each use case would lock them on
 holds them (`writes.hold`). A repository asked for such a row `for_update` then returns the
 row the transaction already locked instead of querying again: nobody else can have changed
 it since, and the session's copy carries this transaction's own changes.
+
+A use case that locks one order and reads its cases (a cancel, the answer to a request) asks
+for the same with the lock (`SqlOrders.get(with_cases=True)`, `load_order_cases`): one
+statement after the lock tells which of the order's case tables hold rows, and only those are
+loaded; for a fresh order that one statement is all.
 """
 
 from __future__ import annotations

@@ -22,17 +22,17 @@ from recourse.services import cancellations
 from recourse.services.cancellations import CancellationBlocked
 from tests.factories import actor_of, make_order, make_store, make_user, pay
 
-# Paid: the order locked with its lines; its pending request, returns and disputes (what a
-# passed deadline would decide, and whether a request waits); its refunds so far; the
-# cancellation and its lines; the buyer's home (the refund's expected date); the refund and
-# its lines; the store's status counts; the outbox and the notifications; and the flush at
-# commit (the cancellation's refund id, the order's status, timeline and events, one
-# statement each, and the order lines). SQLite inserts the two timeline entries one by one
-# (its driver returns no ids for a batch).
-PAID_STATEMENTS = {"postgresql": 18, "sqlite": 19}
-# Unpaid: no refund, no home; the settlement (4 reads) decides whether the cancelled order is
-# `closed`.
-UNPAID_STATEMENTS = {"postgresql": 19, "sqlite": 19}
+# Paid: the order locked with its lines; then, in one statement, which of its cases (requests,
+# refunds, returns, disputes) exist and the buyer's home (the refund's expected date): a fresh
+# order has none, so nothing more is read; the cancellation and its lines; the refund and its
+# lines; and at commit the flush (the cancellation's refund id, the order's status, its lines)
+# and, on PostgreSQL, one statement for all that is only added: outbox, notifications, store
+# status counts, timeline and events (db/appends.py). SQLite writes those one statement per
+# table, the two timeline entries one by one (its driver returns no ids for a batch).
+PAID_STATEMENTS = {"postgresql": 10, "sqlite": 15}
+# Unpaid: no refund; the cancelled order's settlement (whether it is `closed`) is read from the
+# cases read after the lock.
+UNPAID_STATEMENTS = {"postgresql": 7, "sqlite": 11}
 
 
 @dataclass
@@ -108,7 +108,7 @@ def test_a_paid_instant_cancel_with_its_refund_is_one_transaction_of_few_stateme
     assert len(counted.statements) <= PAID_STATEMENTS[dialect], _shown(counted)
     assert any("INSERT INTO refunds" in sql for sql in counted.statements)
     # the events of the cancel and its refund, and on PostgreSQL their timeline entries too,
-    # are written in one statement each
+    # are written in one statement each (on PostgreSQL, the same one)
     assert sum("INSERT INTO events" in sql for sql in counted.statements) == 1
     if dialect == "postgresql":
         assert sum("INSERT INTO timeline_entries" in sql for sql in counted.statements) == 1

@@ -8,18 +8,21 @@ from typing import Self
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
+from recourse.db.appends import write_appends
 from recourse.db.outbox import mark_delivered_in
 from recourse.db.reference import ReferenceCache
 from recourse.db.repositories.accounts import SqlLoginAttempts, SqlTokens, SqlUsers, SqlWebSessions
-from recourse.db.repositories.cancellations import SqlCancellations, SqlReasons
+from recourse.db.repositories.cancellations import SqlReasons
 from recourse.db.repositories.conversation import SqlConversation
 from recourse.db.repositories.disputes import SqlDisputes
 from recourse.db.repositories.evidence import SqlEvidenceFiles
+from recourse.db.repositories.held import HeldCancellations
 from recourse.db.repositories.help import SqlHelpArticles
 from recourse.db.repositories.notifications import SqlNotifications
-from recourse.db.repositories.orders import SqlOrders
+from recourse.db.repositories.orders import SqlOrders, defer_status_counts, deferred_counts
 from recourse.db.repositories.outbox import SqlOutbox
 from recourse.db.repositories.platform import SqlPlatform
+from recourse.db.repositories.preload import forget_held
 from recourse.db.repositories.protection import SqlProtection
 from recourse.db.repositories.refunds import SqlRefunds, SqlSettlement
 from recourse.db.repositories.returns import SqlReturns
@@ -83,7 +86,7 @@ class SqlUnitOfWork:
             self.settlement = SqlSettlement(session, cache)
             self.notifications = SqlNotifications(session)
             self.events = SqlEvents(session)
-            self.cancellations = SqlCancellations(session)
+            self.cancellations = HeldCancellations(session)
             self.reasons = SqlReasons(session, cache)
             self.webhooks = SqlWebhooks(session)
             self.help_articles = SqlHelpArticles(session)
@@ -93,6 +96,8 @@ class SqlUnitOfWork:
             self.conversation = SqlConversation(session)
             self.evidence = SqlEvidenceFiles(session)
             self.disputes = SqlDisputes(session)
+            # count moves wait for the commit, which writes them with the other appends
+            defer_status_counts(session)
         self._depth += 1
         return self
 
@@ -111,25 +116,32 @@ class SqlUnitOfWork:
                 self._session = None
 
     def commit(self) -> None:
-        """Write the queued outbox messages and notifications (one INSERT each), then commit."""
-        self.outbox.write_pending()
-        self.notifications.write_pending()
+        """Write what the transaction only adds (db/appends.py: one statement on PostgreSQL),
+        then commit."""
+        self._write_appends()
         if self._settle is not None:
             self.settled = mark_delivered_in(self.session, *self._settle)
             self._settle = None
             if not self._durable and self.session.get_bind().dialect.name == "postgresql":
                 self.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
         self.session.commit()
+        forget_held(self.session)  # the locks they were read under are gone
         if self._reference.generation != self._generation:
             # reference data changed meanwhile: drop what another thread may have read before
             # this commit made the change visible
             self._reference.clear()
             self._generation = self._reference.generation
 
+    def _write_appends(self) -> None:
+        write_appends(self.session, self.outbox.take_pending(), self.notifications.take_pending())
+
     def rollback(self) -> None:
         self.outbox.pending = []
         self.notifications.pending = []
+        if deferred_counts(self.session) is not None:
+            defer_status_counts(self.session)  # the moves rolled back with the rest
         self.session.rollback()
+        forget_held(self.session)
 
 
 class RequestUnitOfWork(SqlUnitOfWork):
@@ -173,6 +185,7 @@ class RequestUnitOfWork(SqlUnitOfWork):
         session = self.session
         session.expunge_all()
         session.info.pop("held", None)
+        forget_held(session)
 
     def commit(self) -> None:
         if self._depth < self.USE_CASE:
@@ -180,6 +193,4 @@ class RequestUnitOfWork(SqlUnitOfWork):
                 raise RuntimeError("a use case failed: the request's transaction rolled back")
             super().commit()
             return
-        self.outbox.write_pending()
-        self.notifications.write_pending()
-        self.session.flush()
+        self._write_appends()

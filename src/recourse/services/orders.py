@@ -158,9 +158,18 @@ def payment_reminder(uow: UnitOfWork, ctx: Context, *, order_id: int) -> bool:
     return True
 
 
-def load_order(uow: UnitOfWork, actor: Actor, order_id: int, *, for_update: bool = False) -> Order:
-    """The order if the actor may see it; otherwise NotFound (§1: never confirm it exists)."""
-    order = uow.orders.get(order_id, for_update=for_update)
+def load_order(
+    uow: UnitOfWork,
+    actor: Actor,
+    order_id: int,
+    *,
+    for_update: bool = False,
+    with_cases: bool = False,
+) -> Order:
+    """The order if the actor may see it; otherwise NotFound (§1: never confirm it exists).
+    `with_cases`: locked with what its cancellations, refunds, returns and disputes are read
+    from (Orders.get), for a use case that reads them."""
+    order = uow.orders.get(order_id, for_update=for_update, with_cases=with_cases)
     if order is None or not can_see_order(actor, buyer_id=order.buyer_id, store_id=order.store_id):
         # No facts: someone else's order and a missing one read the same (§1).
         raise NotFound("order.no_such")

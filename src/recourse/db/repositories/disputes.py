@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
+from recourse.db.repositories.preload import held_in_order
 from recourse.db.repositories.writes import hold, order_of, set_columns
 from recourse.domain.disputes import (
     OPEN_STATUSES,
@@ -166,6 +167,9 @@ class SqlDisputes:
         )
 
     def for_order(self, order_id: int) -> list[Dispute]:
+        held = held_in_order(self.s, m.DisputeRow, order_id, "opened_at")
+        if held is not None:  # the transaction locked the order and holds its disputes
+            return [dispute_from_row(r) for r in held]
         rows = self.s.scalars(
             select(m.DisputeRow)
             .where(m.DisputeRow.order_id == order_id)

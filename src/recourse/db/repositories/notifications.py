@@ -50,8 +50,12 @@ class SqlNotifications:
         )
 
     def write_pending(self) -> None:
-        insert_ignoring_duplicates(self.s, m.NotificationRow, self.pending)
-        self.pending = []
+        insert_ignoring_duplicates(self.s, m.NotificationRow, self.take_pending())
+
+    def take_pending(self) -> list[dict[str, Any]]:
+        """The queued notifications, to be written by the caller (db/appends.py)."""
+        pending, self.pending = self.pending, []
+        return pending
 
     def mark_read(self, notification_id: int, *, user_id: int, at: datetime) -> bool:
         """True when it is the user's (read before or not); the first read time is kept."""

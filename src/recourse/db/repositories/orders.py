@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from recourse.db import models as m
 from recourse.db.models.orders import STATUS_COUNT_SLOTS, StoreStatusCountRow
-from recourse.db.repositories.preload import held_cases, locked_row
+from recourse.db.repositories.preload import held_cases, load_order_cases, locked_row
 from recourse.db.repositories.writes import hold, note_order
 from recourse.domain.disputes import UNSETTLED_STATUSES
 from recourse.domain.order import (
@@ -182,7 +182,7 @@ class SqlOrders:
         self.s.flush()
         return row.id
 
-    def _row(self, order_id: int, for_update: bool) -> m.OrderRow | None:
+    def _row(self, order_id: int, for_update: bool, with_cases: bool = False) -> m.OrderRow | None:
         """The order with its lines in one query. FOR UPDATE locks the lines with the order
         (every order has lines, so the join is inner): a read that waited for another
         writer then sees that writer's lines, not the ones of its own snapshot."""
@@ -201,10 +201,17 @@ class SqlOrders:
         hold(self.s, row)
         if for_update and row is not None:
             note_order(self.s, row.id)
+            if with_cases:
+                load_order_cases(self.s, row.id, row.buyer_id)
         return row
 
-    def get(self, order_id: int, *, for_update: bool = False) -> Order | None:
-        row = self._row(order_id, for_update)
+    def get(
+        self, order_id: int, *, for_update: bool = False, with_cases: bool = False
+    ) -> Order | None:
+        """`with_cases` (with `for_update`): the transaction also holds the order's
+        cancellations, refunds, returns and disputes, and its buyer's home, read once after the
+        lock (db/repositories/preload.py); the repositories then answer from them."""
+        row = self._row(order_id, for_update, with_cases)
         return order_from_row(row) if row else None
 
     def id_by_external_id(self, store_id: int, external_id: str) -> int | None:

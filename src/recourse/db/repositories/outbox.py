@@ -49,5 +49,9 @@ class SqlOutbox:
         )
 
     def write_pending(self) -> None:
-        insert_ignoring_duplicates(self.s, m.OutboxRow, self.pending)
-        self.pending = []
+        insert_ignoring_duplicates(self.s, m.OutboxRow, self.take_pending())
+
+    def take_pending(self) -> list[dict[str, Any]]:
+        """The queued messages, to be written by the caller (db/appends.py); none queued after."""
+        pending, self.pending = self.pending, []
+        return pending

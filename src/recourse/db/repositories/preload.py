@@ -5,6 +5,11 @@ deadlines and their orders with their lines, as each use case would lock them on
 holds them (`writes.hold`). A repository asked for such a row `for_update` then returns the
 row the transaction already locked instead of querying again: nobody else can have changed
 it since, and the session's copy carries this transaction's own changes.
+
+A use case that locks one order and reads its cases (a cancel, the answer to a request) asks
+for the same with the lock (`SqlOrders.get(with_cases=True)`, `load_order_cases`): one
+statement after the lock tells which of the order's case tables hold rows, and only those are
+loaded; for a fresh order that one statement is all.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from recourse.db import models as m
 from recourse.db.models import Base
@@ -116,11 +121,64 @@ def load_cases(session: Session, order_ids: Iterable[int]) -> None:
         for model in CASES:
             index.setdefault((model, order_id), [])
     for model in CASES:
-        column = model.__table__.c.order_id
-        for row in session.scalars(select(model).where(column.in_(wanted))):
-            _index_case(session, row)
+        _load_table(session, model, wanted)
     if not event.contains(session, "pending_to_persistent", _index_case):
         event.listen(session, "pending_to_persistent", _index_case)
+
+
+def _load_table(session: Session, model: type[Base], order_ids: list[int]) -> None:
+    """The rows of `model` (a table of CASES) of the orders `order_ids`, indexed; with their
+    lines where they have some (every reader of a cancellation or a return reads them)."""
+    stmt = select(model).where(model.__table__.c.order_id.in_(order_ids))
+    if model is m.CancellationRow:
+        stmt = stmt.options(selectinload(m.CancellationRow.lines))
+    elif model is m.ReturnRow:
+        stmt = stmt.options(selectinload(m.ReturnRow.lines))
+    for row in session.scalars(stmt):
+        _index_case(session, row)
+
+
+def load_order_cases(session: Session, order_id: int, buyer_id: int) -> None:
+    """`load_cases` and `load_homes` for one order this transaction has just locked, and its
+    buyer: one statement asks which of CASES hold rows of the order and reads the buyer's
+    home; then one query per table that does (none for an order without cases).
+
+    It must run as a statement of its own after the lock: one that waited for the lock sees,
+    in READ COMMITTED, what the writer it waited for committed (a subquery of the locking
+    SELECT would not: it keeps the snapshot taken before the wait). Every writer of these
+    rows locks the order first, so nothing changes them until this transaction ends."""
+    index: dict[tuple[type[Base], int], list[Base]] = session.info.setdefault(HELD_CASES, {})
+    homes: dict[int, tuple[str, str]] = session.info.setdefault(HOMES, {})
+    models = [model for model in CASES if (model, order_id) not in index]
+    if not models and buyer_id in homes:
+        return
+    found = [
+        select(model.__table__.c.id)
+        .where(model.__table__.c.order_id == order_id)
+        .exists()
+        .label(model.__tablename__)
+        for model in models
+    ]
+    stmt = select(*found, m.UserRow.country, m.UserRow.timezone).where(m.UserRow.id == buyer_id)
+    row = session.execute(stmt).one_or_none()
+    if row is None:  # no such buyer: then only the cases, as load_cases would
+        load_cases(session, [order_id])
+        return
+    *has_rows, country, timezone = row
+    homes[buyer_id] = (country, timezone)
+    for model, has in zip(models, has_rows, strict=True):
+        index[(model, order_id)] = []
+        if has:
+            _load_table(session, model, [order_id])
+    if not event.contains(session, "pending_to_persistent", _index_case):
+        event.listen(session, "pending_to_persistent", _index_case)
+
+
+def forget_held(session: Session) -> None:
+    """Drop what the session holds on this transaction's locks (its transaction ended, or
+    its rows left the session): later reads query again."""
+    for key in (LOCKED, HELD_CASES, HOMES):
+        session.info.pop(key, None)
 
 
 def _index_case(session: Session, row: object) -> None:
@@ -159,3 +217,17 @@ def load_homes(session: Session, user_ids: Iterable[int]) -> None:
 def held_home(session: Session, user_id: int) -> tuple[str, str] | None:
     homes = session.info.get(HOMES)
     return homes.get(user_id) if homes else None
+
+
+def held_in_order(
+    session: Session, model: type[Row], order_id: int, *columns: str
+) -> list[Row] | None:
+    """`held_cases` in the order of `columns` and then id, as a query ordering by them would
+    return them; rows not yet written are flushed first, as a query would flush them."""
+    rows = held_cases(session, model, order_id)
+    if rows is None:
+        return None
+    if any(row.id is None for row in rows):  # type: ignore[attr-defined]
+        session.flush()
+        rows = held_cases(session, model, order_id) or []
+    return sorted(rows, key=lambda row: (*(getattr(row, c) for c in columns), row.id))  # type: ignore[attr-defined]

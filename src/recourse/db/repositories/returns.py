@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from recourse.db import models as m
+from recourse.db.repositories.preload import held_in_order
 from recourse.db.repositories.writes import hold, set_columns
 from recourse.domain.reasons import Fault
 from recourse.domain.returns import (
@@ -125,6 +126,9 @@ class SqlReturns:
         )
 
     def for_order(self, order_id: int) -> list[Return]:
+        held = held_in_order(self.s, m.ReturnRow, order_id, "created_at")
+        if held is not None:  # the transaction locked the order and holds its returns
+            return [return_from_row(r) for r in held]
         rows = self.s.scalars(
             select(m.ReturnRow)
             .where(m.ReturnRow.order_id == order_id)

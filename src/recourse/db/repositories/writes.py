@@ -18,6 +18,19 @@ def insert_ignoring_duplicates(
 ) -> None:
     """One INSERT for all `rows`; a row whose `dedupe_key` is already stored (or earlier in `rows`)
     is skipped, so writing the same message twice leaves one."""
+    unique = first_of_each_key(rows)
+    if not unique:
+        return
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # one cached statement, its rows sent together (executemany): no compile per call, and
+    # no ORM bookkeeping for rows nothing reads back
+    target = cast(Table, table.__table__)
+    stmt = insert(target).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    session.connection().execute(stmt, unique)
+
+
+def first_of_each_key(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`rows` without those whose `dedupe_key` an earlier row has (rows without one all stay)."""
     seen: set[str] = set()
     unique = []
     for row in rows:
@@ -27,14 +40,7 @@ def insert_ignoring_duplicates(
                 continue
             seen.add(key)
         unique.append(row)
-    if not unique:
-        return
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    # one cached statement, its rows sent together (executemany): no compile per call, and
-    # no ORM bookkeeping for rows nothing reads back
-    target = cast(Table, table.__table__)
-    stmt = insert(target).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    session.connection().execute(stmt, unique)
+    return unique
 
 
 def note_order(session: Session, order_id: int) -> None:

@@ -48,7 +48,7 @@ def cancel_order(
     settled = False
     while True:
         with uow:
-            order = load_order(uow, actor, order_id, for_update=True)
+            order = load_order(uow, actor, order_id, for_update=True, with_cases=True)
             pending = uow.cancellations.pending_for_order(order.id)
             # §10: a passed deadline decides first. Rarely anything is due: then leave without
             # writing (which lets the order go) and settle as every path does, then start again

@@ -91,7 +91,7 @@ def _pending(uow: UnitOfWork, actor: Actor, cancellation_id: int) -> tuple[Cance
     cancellation = uow.cancellations.get(cancellation_id, for_update=True)
     if cancellation is None:
         raise NotFound("cancellation.not_found", cancellation_id=cancellation_id)
-    order = load_order(uow, actor, cancellation.order_id, for_update=True)
+    order = load_order(uow, actor, cancellation.order_id, for_update=True, with_cases=True)
     return cancellation, order
 
 

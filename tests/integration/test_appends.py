@@ -1,0 +1,108 @@
+"""What a transaction only adds (outbox messages, notifications, timeline entries, events and
+the store status counts it moved) is written at commit, on PostgreSQL in one statement, with
+each table's rules: a repeated dedupe key leaves one row, the counts add up, the timeline
+keeps the order its entries were added in. On both databases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import event, func, select
+
+from recourse.container import Container
+from recourse.db import models as m
+from recourse.domain.roles import SYSTEM
+from recourse.domain.timeline import TimelineEntry
+from tests.factories import make_order
+from tests.integration.support import Parties
+from tests.integration.test_store_status_counts import counted, kept_counts
+
+
+@contextmanager
+def statements(c: Container) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def statement(_c: Any, _cur: Any, sql: str, *_: Any) -> None:
+        seen.append(" ".join(sql.split()))
+
+    event.listen(c.engine, "before_cursor_execute", statement)
+    try:
+        yield seen
+    finally:
+        event.remove(c.engine, "before_cursor_execute", statement)
+
+
+def _rows(c: Container, model: Any, *where: Any) -> int:
+    with c.uow() as uow:
+        return int(uow.session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+def test_one_commit_writes_every_append_with_its_own_rules(
+    container: Container, parties: Parties
+) -> None:
+    order_id = make_order(container, buyer_id=parties.buyer_id, store_id=parties.store_id)
+    now = container.clock.now()
+    with container.uow() as uow:  # a message stored before, with the key it repeats
+        uow.outbox.add("test.ping", {"n": 0}, available_at=now, dedupe_key="ping-1")
+        uow.commit()
+
+    with statements(container) as seen, container.uow() as uow:
+        uow.orders.get(order_id, for_update=True)
+        for n in (1, 2):
+            uow.outbox.add("test.ping", {"n": n}, available_at=now, dedupe_key="ping-1")
+            uow.outbox.add("test.pong", {"n": n}, available_at=now, dedupe_key="pong-1")
+            uow.notifications.add(
+                user_id=parties.buyer_id,
+                kind="test.note",
+                params=None,
+                link=None,
+                order_id=order_id,
+                dedupe_key="note-1",
+                created_at=now,
+            )
+        for action in ("first", "second", "third"):
+            uow.timeline.add(TimelineEntry(order_id=order_id, at=now, actor=SYSTEM, action=action))
+        uow.events.add("evt_appends_1", "test.happened", {"data": {}}, now)
+        uow.orders.set_status(order_id, "cancelled", now + timedelta(minutes=1))
+        seen.clear()  # what the commit sends
+        uow.commit()
+
+    if container.engine.dialect.name == "postgresql":
+        writes = [sql for sql in seen if not sql.upper().startswith(("COMMIT", "SELECT"))]
+        # the order's new status (an UPDATE the session flushes), then every append at once
+        assert len(writes) == 2, writes
+        assert writes[1].startswith("WITH ")
+    pings = _rows(container, m.OutboxRow, m.OutboxRow.dedupe_key == "ping-1")
+    pongs = _rows(container, m.OutboxRow, m.OutboxRow.dedupe_key == "pong-1")
+    notes = _rows(container, m.NotificationRow, m.NotificationRow.dedupe_key == "note-1")
+    assert (pings, pongs, notes) == (1, 1, 1)
+    with container.uow() as uow:
+        payload = uow.session.scalar(
+            select(m.OutboxRow.payload).where(m.OutboxRow.dedupe_key == "ping-1")
+        )
+        actions = uow.session.scalars(
+            select(m.TimelineRow.action)
+            .where(m.TimelineRow.order_id == order_id)
+            .order_by(m.TimelineRow.id)
+        ).all()
+        event_order = uow.session.scalar(
+            select(m.EventRow.order_id).where(m.EventRow.id == "evt_appends_1")
+        )
+    assert payload == {"n": 0}  # the stored one stays
+    assert list(actions)[-3:] == ["first", "second", "third"]
+    assert event_order == order_id
+    assert kept_counts(container) == counted(container)
+
+
+def test_count_moves_rolled_back_are_not_written(container: Container, parties: Parties) -> None:
+    order_id = make_order(container, buyer_id=parties.buyer_id, store_id=parties.store_id)
+    before = kept_counts(container)
+    with container.uow() as uow:
+        uow.orders.get(order_id, for_update=True)
+        uow.orders.set_status(order_id, "cancelled", container.clock.now())
+        uow.rollback()
+        uow.commit()  # nothing left to write
+    assert kept_counts(container) == before == counted(container)

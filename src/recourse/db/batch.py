@@ -2,11 +2,17 @@
 
 Each message's use case runs as it does alone: it opens the unit of work (`with uow`), reads,
 decides, writes and calls `commit()`. In a batch that `commit()` only says the item is done:
-its changes stay in the batch's transaction, and the batch commits once, together with the
+its changes stay in the session, unwritten, and the batch flushes and commits once: the rows
+of a table every item added or changed in one statement (a new refund's id is taken from its
+sequence in advance, db/ids.py, so nothing has to be written to learn it), together with the
 outbox messages and notifications every item queued (one INSERT each), the store status
 counts they moved (one upsert), and the mark of every message handled (one UPDATE). A crash
 anywhere before that commit leaves nothing written and every message undelivered; its lease
 runs out and a worker claims it again.
+
+An item that leaves without `commit()` must have changed nothing: the batch compares what the
+session would write before and after it (added and deleted rows, the changed columns' values),
+also when a query of the item flushes earlier items' changes with its own.
 
 An item that raises spoils the batch: the caller rolls everything back and handles the
 messages one at a time, as the worker does without batches. No savepoint per item: two more
@@ -20,8 +26,9 @@ from typing import Any, Self
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import SessionTransaction
+from sqlalchemy.orm import Session, SessionTransaction
 
+from recourse.db.ids import use_id_blocks
 from recourse.db.outbox import mark_delivered_many
 from recourse.db.repositories.orders import (
     defer_status_counts,
@@ -29,6 +36,18 @@ from recourse.db.repositories.orders import (
     write_deferred_counts,
 )
 from recourse.db.uow import SqlUnitOfWork
+
+# the session's changes not yet written: how many rows it adds and deletes, and the values of
+# the changed columns of each changed row
+Unflushed = tuple[int, int, dict[Any, tuple[Any, ...]]]
+
+
+def unflushed(session: Session) -> Unflushed:
+    """What the session would write at its next flush, to be compared before and after an item
+    (an item may change a row an earlier item changed too, so the values count)."""
+    modified = session.identity_map._modified  # what session.dirty reads
+    changed = {state: tuple(map(state.dict.get, state.committed_state)) for state in modified}
+    return len(session.new), len(session.deleted), changed
 
 
 class NotBatchable(RuntimeError):
@@ -49,49 +68,74 @@ class BatchUnitOfWork(SqlUnitOfWork):
     _transaction: SessionTransaction | None = None
     _writes = 0
     _committed = False
+    _changed = False
+    _item = False
+    _flushing = False
+    _unflushed: Unflushed = (0, 0, {})
     _marks: tuple[int, int, tuple[tuple[tuple[int, str, int], int], ...]] = (0, 0, ())
 
-    def open(self) -> None:
+    def open(self, items: int = 1) -> None:
+        """Begin the batch's transaction for `items` use cases: the rows they add take their
+        ids in blocks of that many (db/ids.py), so none of them is written before the end."""
         self.__enter__()
-        self._connection = self.session.connection()
-        self._transaction = self.session.get_transaction()
+        session = self.session
+        self._connection = session.connection()
+        self._transaction = session.get_transaction()
         event.listen(self._connection, "before_cursor_execute", self._count_write)
-        defer_status_counts(self.session)
+        event.listen(session, "before_flush", self._before_flush)
+        event.listen(session, "after_flush_postexec", self._after_flush)
+        defer_status_counts(session)
+        use_id_blocks(session, items)
 
     def close(self) -> None:
         """Leave the batch; whatever was not committed is rolled back. Idempotent."""
         if self._connection is not None:
             event.remove(self._connection, "before_cursor_execute", self._count_write)
+            event.remove(self.session, "before_flush", self._before_flush)
+            event.remove(self.session, "after_flush_postexec", self._after_flush)
             self._connection = None
         if self._depth:
             self._depth = 1
             self.__exit__(None, None, None)
 
     def _count_write(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.lstrip()[:6].upper() != "SELECT":
+        # what a flush writes is told apart by the changes it flushes (_before_flush)
+        if not self._flushing and statement.lstrip()[:6].upper() != "SELECT":
             self._writes += 1
 
+    def _before_flush(self, *_: Any) -> None:
+        # a flush inside an item (a query's autoflush) also writes what earlier items left:
+        # whether this item changed rows is judged now, before the flush makes them clean
+        if self._item and not self._committed and self._unflushed != unflushed(self.session):
+            self._changed = True
+        self._flushing = True
+
+    def _after_flush(self, *_: Any) -> None:
+        self._flushing = False
+        self._unflushed = unflushed(self.session)
+
     def start_item(self) -> None:
-        # what earlier items left unflushed goes now, so what this item writes is its own
-        self.session.flush()
+        # earlier items' changes stay unflushed: the batch's flush writes them all at once
+        self._item = True
         self._writes = 0
+        self._changed = False
         self._committed = False
         self._marks = self._queued()
+        self._unflushed = unflushed(self.session)
 
     def end_item(self) -> None:
         """After the item's use case returned: if it did not commit, it must have changed
         nothing (alone, leaving without commit rolls back); and the batch's transaction must
         still be the one it began (no item rolled it back under the others)."""
+        self._item = False
         if self.session.get_transaction() is not self._transaction:
             raise NotBatchable("the batch's transaction ended under an item")
         if self._committed:
             return
-        session = self.session
         if (
             self._writes
-            or session.new
-            or session.dirty
-            or session.deleted
+            or self._changed
+            or self._unflushed != unflushed(self.session)
             or self._marks != self._queued()
         ):
             raise NotBatchable("an item changed rows without committing them")

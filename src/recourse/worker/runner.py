@@ -114,7 +114,7 @@ class Worker:
         of them fails, nothing of the batch is kept and each is handled alone, as ever."""
         batch = BatchUnitOfWork.like(self.deps.uow_factory())
         try:
-            batch.open()
+            batch.open(len(messages))
             orders_of = lock_subjects(batch.session, [_subject(m) for m in messages])
             for message in sorted(messages, key=lambda m: _distribution_key(m, orders_of)):
                 batch.start_item()
@@ -122,7 +122,9 @@ class Worker:
                 batch.end_item()
             batch.commit_batch([message.id for message in messages], self.name)
         except Exception:
-            log.warning("a batch of %s deadlines failed; one at a time", len(messages))
+            log.warning(
+                "a batch of %s deadlines failed; one at a time", len(messages), exc_info=True
+            )
             batch.close()
             for message in messages:
                 self._handle(message)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recourse.db.models.base import Base, Id
+
+if TYPE_CHECKING:
+    from recourse.db.models.refunds import RefundRow
 
 
 class CancellationReasonRow(Base):
@@ -57,6 +61,9 @@ class CancellationRow(Base):
     request_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
     lines: Mapped[list[CancellationLineRow]] = relationship(lazy="selectin")
+    # never read: it tells the flush to write a refund before the cancellation naming it,
+    # when both are new in one flush (a batch of deadlines gives refunds ids in advance)
+    refund: Mapped[RefundRow | None] = relationship(lazy="raise")
 
 
 class CancellationLineRow(Base):

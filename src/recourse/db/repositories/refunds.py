@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
+from recourse.db.ids import add_with_id, id_in_advance, new_row
 from recourse.db.reference import ReferenceCache
 from recourse.db.repositories.preload import held_cases
 from recourse.db.repositories.writes import hold, order_of, set_columns
@@ -90,8 +91,12 @@ class SqlRefunds:
             )
             for line in q.lines
         ]
-        self.s.add(row)
-        self.s.flush()
+        pk = id_in_advance(self.s, m.RefundRow)
+        if pk is None:
+            self.s.add(row)
+            self.s.flush()  # to learn its id
+        else:
+            add_with_id(self.s, row, pk)  # written with the batch's flush
         hold(self.s, row)
         return row.id
 
@@ -106,7 +111,7 @@ class SqlRefunds:
             row = self.s.scalars(stmt).first()
             hold(self.s, row)
         else:
-            row = self.s.get(m.RefundRow, refund_id)
+            row = new_row(self.s, m.RefundRow, refund_id) or self.s.get(m.RefundRow, refund_id)
             hold(self.s, row)
         return refund_from_row(row) if row else None
 

@@ -1,0 +1,79 @@
+"""Ids for new rows taken from their table's sequence ahead of the INSERT (PostgreSQL).
+
+A use case that needs a new row's id at once (a refund's, for its lines, its timeline entry,
+its send message and the cancellation that caused it) learns it alone by flushing the row,
+one INSERT per row. A batch of deadlines (db/batch.py) instead takes a block of ids from the
+sequence in one statement (`SELECT nextval(...) FROM generate_series(1, n)`), as many as it
+has items, the first time one of them asks; each new row is given one of them, and the
+batch's one flush writes the rows of a table together. A sequence never hands out a number
+twice, whether the transaction that took it commits or not: ids a batch left unused, or took
+before it rolled back, are gaps, as those of a rolled-back INSERT are.
+
+SQLite has no sequences: there the rows are flushed one by one as alone.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TypeVar
+
+from sqlalchemy import inspect, text
+from sqlalchemy.orm import Session
+
+from recourse.db.models import Base
+
+R = TypeVar("R", bound=Base)
+
+IDS = "ids"
+NEW_ROWS = "new_rows"
+
+_BLOCK = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)")
+
+
+class IdBlocks:
+    """Ids of new rows, `block` at a time per table, for one transaction."""
+
+    def __init__(self, block: int) -> None:
+        self.block = max(1, block)
+        self._free: dict[str, deque[int]] = {}
+
+    def take(self, session: Session, model: type[Base]) -> int:
+        table = model.__tablename__
+        free = self._free.setdefault(table, deque())
+        if not free:
+            free.extend(session.scalars(_BLOCK, {"table": table, "n": self.block}))
+        return int(free.popleft())
+
+
+def use_id_blocks(session: Session, block: int) -> None:
+    """New rows of this session's transaction take their ids in blocks of `block` (PostgreSQL;
+    elsewhere they keep flushing, one by one)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.info[IDS] = (session.get_transaction(), IdBlocks(block))
+
+
+def id_in_advance(session: Session, model: type[Base]) -> int | None:
+    """An id for a new row of `model` without writing it, when the transaction takes ids in
+    blocks (`use_id_blocks`); None: flush the row to learn its id."""
+    blocks: tuple[object, IdBlocks] | None = session.info.get(IDS)
+    if blocks is None or blocks[0] is not session.get_transaction():
+        return None
+    return blocks[1].take(session, model)
+
+
+def add_with_id(session: Session, row: Base, pk: int) -> None:
+    """Add the new `row` with the id `pk` it was given in advance; until the flush writes it,
+    `new_row` finds it (the identity map learns a row only once it is written)."""
+    row.id = pk  # type: ignore[attr-defined]
+    session.add(row)
+    session.info.setdefault(NEW_ROWS, {})[(type(row), pk)] = row
+
+
+def new_row(session: Session, model: type[R], pk: int) -> R | None:
+    """The unwritten row of `model` added with id `pk` (`add_with_id`), if any and still
+    unwritten; None to look it up as usual."""
+    rows: dict[tuple[type[Base], int], R] | None = session.info.get(NEW_ROWS)
+    row = rows.get((model, pk)) if rows else None
+    if row is None or not inspect(row).pending:
+        return None
+    return row

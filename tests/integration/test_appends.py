@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import event, func, select
 
 from recourse.container import Container
+from recourse.db import appends
 from recourse.db import models as m
 from recourse.domain.roles import SYSTEM
 from recourse.domain.timeline import TimelineEntry
@@ -106,3 +107,34 @@ def test_count_moves_rolled_back_are_not_written(container: Container, parties: 
         uow.rollback()
         uow.commit()  # nothing left to write
     assert kept_counts(container) == before == counted(container)
+
+
+def test_appends_too_many_for_one_statement_go_in_several(
+    container: Container, parties: Parties, monkeypatch: Any
+) -> None:
+    """A big batch binds more values than PostgreSQL takes in one statement: the appends are
+    then written in several, every row kept and in order."""
+    monkeypatch.setattr(appends, "MAX_PARAMETERS", 40)
+    order_id = make_order(container, buyer_id=parties.buyer_id, store_id=parties.store_id)
+    now = container.clock.now()
+    with statements(container) as seen, container.uow() as uow:
+        uow.orders.get(order_id, for_update=True)
+        for n in range(12):
+            uow.outbox.add("test.ping", {"n": n}, available_at=now, dedupe_key=f"many-{n}")
+            uow.timeline.add(
+                TimelineEntry(order_id=order_id, at=now, actor=SYSTEM, action=f"step-{n:02}")
+            )
+        seen.clear()
+        uow.commit()
+
+    if container.engine.dialect.name == "postgresql":
+        writes = [sql for sql in seen if sql.upper().startswith(("WITH", "INSERT"))]
+        assert len(writes) > 2, writes
+    assert _rows(container, m.OutboxRow, m.OutboxRow.dedupe_key.like("many-%")) == 12
+    with container.uow() as uow:
+        actions = uow.session.scalars(
+            select(m.TimelineRow.action)
+            .where(m.TimelineRow.order_id == order_id, m.TimelineRow.action.like("step-%"))
+            .order_by(m.TimelineRow.id)
+        ).all()
+    assert actions == [f"step-{n:02}" for n in range(12)]

@@ -60,36 +60,65 @@ def write_appends(
         return
     added = _take_added(session)
     session.flush()
-    statements: list[Any] = []
+    statements: list[tuple[Any, int]] = []  # each with how many values it binds
     for table, rows in ((m.OutboxRow, outbox), (m.NotificationRow, notifications)):
-        unique = first_of_each_key(rows)
-        if unique:
+        for chunk in _chunks(first_of_each_key(rows)):
+            insert = pg_insert(_table(table)).values(chunk)
             statements.append(
-                pg_insert(_table(table))
-                .values(unique)
-                .on_conflict_do_nothing(index_elements=["dedupe_key"])
+                (insert.on_conflict_do_nothing(index_elements=["dedupe_key"]), _bound(chunk))
             )
-    counts = _count_rows(session)
-    if counts:
-        counters = _table(StoreStatusCountRow)
-        upsert = pg_insert(counters).values(counts)
+    counters = _table(StoreStatusCountRow)
+    for chunk in _chunks(_count_rows(session)):
+        upsert = pg_insert(counters).values(chunk)
         statements.append(
-            upsert.on_conflict_do_update(
-                index_elements=["store_id", "status", "slot"],
-                set_={"count": counters.c["count"] + upsert.excluded["count"]},
+            (
+                upsert.on_conflict_do_update(
+                    index_elements=["store_id", "status", "slot"],
+                    set_={"count": counters.c["count"] + upsert.excluded["count"]},
+                ),
+                _bound(chunk),
             )
         )
     for model in TAKEN:
-        values = added.get(model)
-        if values:
-            statements.append(pg_insert(_table(model)).values(values))
-    if not statements:
-        return
-    *first, last = statements
-    if first:
-        ctes = [stmt.cte(f"append_{n}") for n, stmt in enumerate(first)]
-        last = last.add_cte(*ctes)
-    session.connection().execute(last)
+        for chunk in _chunks(added.get(model, [])):
+            statements.append((pg_insert(_table(model)).values(chunk), _bound(chunk)))
+    for group in _groups(statements):
+        *first, last = group
+        if first:
+            ctes = [stmt.cte(f"append_{n}") for n, stmt in enumerate(first)]
+            last = last.add_cte(*ctes)
+        session.connection().execute(last)
+
+
+# PostgreSQL's protocol takes at most 65,535 parameters per statement: a big batch of
+# deadlines (RECOURSE_WORKER_BATCH) is written in several statements under this.
+MAX_PARAMETERS = 30_000
+
+
+def _bound(rows: Sequence[dict[str, Any]]) -> int:
+    return sum(len(row) for row in rows)
+
+
+def _chunks(rows: Sequence[dict[str, Any]]) -> list[Sequence[dict[str, Any]]]:
+    """`rows` in pieces that each bind at most MAX_PARAMETERS values (none for no rows)."""
+    if not rows:
+        return []
+    per_row = max(len(row) for row in rows)
+    step = max(1, MAX_PARAMETERS // per_row)
+    return [rows[i : i + step] for i in range(0, len(rows), step)]
+
+
+def _groups(statements: list[tuple[Any, int]]) -> list[list[Any]]:
+    """The statements in order, grouped so no group binds more than MAX_PARAMETERS values."""
+    groups: list[list[Any]] = []
+    size = MAX_PARAMETERS
+    for stmt, n in statements:
+        if size + n > MAX_PARAMETERS:
+            groups.append([])
+            size = 0
+        groups[-1].append(stmt)
+        size += n
+    return groups
 
 
 def _table(model: type[Base]) -> Table:

@@ -33,7 +33,6 @@ from recourse.db.outbox import mark_delivered_many
 from recourse.db.repositories.orders import (
     defer_status_counts,
     deferred_counts,
-    write_deferred_counts,
 )
 from recourse.db.uow import SqlUnitOfWork
 
@@ -157,7 +156,8 @@ class BatchUnitOfWork(SqlUnitOfWork):
         `worker_id`), and commit without waiting for the disk, as a single message's
         settling commit does (SqlUnitOfWork.settle_on_commit). How many were marked."""
         self.session.flush()
-        write_deferred_counts(self.session)
+        # the store counts the items moved go out with the other appends at the commit
+        # (db/appends.py: one statement on PostgreSQL)
         marked = mark_delivered_many(self.session, message_ids, worker_id)
         if self.session.get_bind().dialect.name == "postgresql":
             self.session.execute(text("SET LOCAL synchronous_commit TO OFF"))

@@ -3,7 +3,11 @@
 A use case's outbox messages, notifications, timeline entries and events are rows nothing in
 the transaction updates after adding them, and the store status counts it moved are deltas
 added to counters: none of them needs its own round trip. On PostgreSQL they go to the server
-as one statement of data-modifying CTEs, each table with its own rules:
+as one statement of data-modifying CTEs, each table's rows as one JSON array parameter
+(`json_populate_recordset`), so the statement's text does not depend on how many rows there
+are: it is built once per set of tables and columns, and SQLAlchemy's compiled cache is not
+needed (a multi-row VALUES is never cached: compiling it cost more than the round trips it
+saved). Each table keeps its own rules:
 
 - outbox and notifications: a row whose `dedupe_key` is stored already (or came earlier in
   the same commit) is skipped, as `insert_ignoring_duplicates` skips it;
@@ -22,11 +26,12 @@ notifications one INSERT each, the counts one upsert, the rest with the session'
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from typing import Any, cast
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Table, inspect
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
@@ -60,69 +65,80 @@ def write_appends(
         return
     added = _take_added(session)
     session.flush()
-    statements: list[tuple[Any, int]] = []  # each with how many values it binds
-    for table, rows in ((m.OutboxRow, outbox), (m.NotificationRow, notifications)):
-        for chunk in _chunks(first_of_each_key(rows)):
-            insert = pg_insert(_table(table)).values(chunk)
-            statements.append(
-                (insert.on_conflict_do_nothing(index_elements=["dedupe_key"]), _bound(chunk))
-            )
-    counters = _table(StoreStatusCountRow)
-    for chunk in _chunks(_count_rows(session)):
-        upsert = pg_insert(counters).values(chunk)
-        statements.append(
-            (
-                upsert.on_conflict_do_update(
-                    index_elements=["store_id", "status", "slot"],
-                    set_={"count": counters.c["count"] + upsert.excluded["count"]},
-                ),
-                _bound(chunk),
-            )
+    rows: dict[type[Base], Sequence[dict[str, Any]]] = {
+        m.OutboxRow: first_of_each_key(outbox),
+        m.NotificationRow: first_of_each_key(notifications),
+        StoreStatusCountRow: _count_rows(session),
+        **{model: added.get(model, []) for model in TAKEN},
+    }
+    present = tuple((model, _columns(found)) for model, found in rows.items() if found)
+    if not present:
+        return
+    params = {
+        f"rows_{n}": _as_json(rows[model], columns) for n, (model, columns) in enumerate(present)
+    }
+    session.connection().exec_driver_sql(_statement(present), params)
+
+
+# What each table does with a row it holds already.
+_ON_CONFLICT: dict[type[Base], str] = {
+    m.OutboxRow: " ON CONFLICT (dedupe_key) DO NOTHING",
+    m.NotificationRow: " ON CONFLICT (dedupe_key) DO NOTHING",
+    StoreStatusCountRow: (
+        " ON CONFLICT (store_id, status, slot)"
+        " DO UPDATE SET count = store_status_counts.count + excluded.count"
+    ),
+}
+
+_STATEMENTS: dict[tuple[tuple[type[Base], tuple[str, ...]], ...], str] = {}
+
+
+def _statement(present: tuple[tuple[type[Base], tuple[str, ...]], ...]) -> str:
+    """One statement inserting each table's rows from a JSON array parameter, in order,
+    as CTEs. Its text depends only on which tables and columns it writes, so the server and
+    the driver see a handful of texts, each prepared once; the rows are data."""
+    found = _STATEMENTS.get(present)
+    if found is not None:
+        return found
+    parts = []
+    for n, (model, columns) in enumerate(present):
+        table = model.__tablename__
+        unknown = set(columns) - set(model.__table__.columns.keys())
+        if unknown:  # names come from the repositories' code, never from a request
+            raise ValueError(f"{table} has no columns {sorted(unknown)}")
+        names = ", ".join(f'"{c}"' for c in columns)
+        # table and column names checked against the model above
+        sql = (
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM"  # noqa: S608
+            f" json_populate_recordset(NULL::{table}, %(rows_{n})s::json) WITH ORDINALITY"
+            f" AS r ORDER BY r.ordinality{_ON_CONFLICT.get(model, '')}"
         )
-    for model in TAKEN:
-        for chunk in _chunks(added.get(model, [])):
-            statements.append((pg_insert(_table(model)).values(chunk), _bound(chunk)))
-    for group in _groups(statements):
-        *first, last = group
-        if first:
-            ctes = [stmt.cte(f"append_{n}") for n, stmt in enumerate(first)]
-            last = last.add_cte(*ctes)
-        session.connection().execute(last)
+        parts.append(sql)
+    *first, last = parts
+    text = last
+    if first:
+        text = "WITH " + ", ".join(f"a{n} AS ({p})" for n, p in enumerate(first)) + " " + last
+    _STATEMENTS[present] = text
+    return text
 
 
-# PostgreSQL's protocol takes at most 65,535 parameters per statement: a big batch of
-# deadlines (RECOURSE_WORKER_BATCH) is written in several statements under this.
-MAX_PARAMETERS = 30_000
+def _columns(rows: Sequence[dict[str, Any]]) -> tuple[str, ...]:
+    names: dict[str, None] = {}
+    for row in rows:
+        names.update(dict.fromkeys(row))
+    return tuple(names)
 
 
-def _bound(rows: Sequence[dict[str, Any]]) -> int:
-    return sum(len(row) for row in rows)
+def _as_json(rows: Sequence[dict[str, Any]], columns: tuple[str, ...]) -> str:
+    return json.dumps([{c: row.get(c) for c in columns} for row in rows], default=_json_value)
 
 
-def _chunks(rows: Sequence[dict[str, Any]]) -> list[Sequence[dict[str, Any]]]:
-    """`rows` in pieces that each bind at most MAX_PARAMETERS values (none for no rows)."""
-    if not rows:
-        return []
-    per_row = max(len(row) for row in rows)
-    step = max(1, MAX_PARAMETERS // per_row)
-    return [rows[i : i + step] for i in range(0, len(rows), step)]
-
-
-def _groups(statements: list[tuple[Any, int]]) -> list[list[Any]]:
-    """The statements in order, grouped so no group binds more than MAX_PARAMETERS values."""
-    groups: list[list[Any]] = []
-    size = MAX_PARAMETERS
-    for stmt, n in statements:
-        if size + n > MAX_PARAMETERS:
-            groups.append([])
-            size = 0
-        groups[-1].append(stmt)
-        size += n
-    return groups
-
-
-def _table(model: type[Base]) -> Table:
-    return cast(Table, model.__table__)
+def _json_value(value: object) -> object:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a column value the appends write")
 
 
 def _count_rows(session: Session) -> list[dict[str, Any]]:

@@ -12,11 +12,10 @@ from recourse.db.appends import write_appends
 from recourse.db.outbox import mark_delivered_in
 from recourse.db.reference import ReferenceCache
 from recourse.db.repositories.accounts import SqlLoginAttempts, SqlTokens, SqlUsers, SqlWebSessions
-from recourse.db.repositories.cancellations import SqlReasons
+from recourse.db.repositories.cancellations import SqlCancellations, SqlReasons
 from recourse.db.repositories.conversation import SqlConversation
 from recourse.db.repositories.disputes import SqlDisputes
 from recourse.db.repositories.evidence import SqlEvidenceFiles
-from recourse.db.repositories.held import HeldCancellations
 from recourse.db.repositories.help import SqlHelpArticles
 from recourse.db.repositories.notifications import SqlNotifications
 from recourse.db.repositories.orders import SqlOrders, defer_status_counts, deferred_counts
@@ -86,7 +85,7 @@ class SqlUnitOfWork:
             self.settlement = SqlSettlement(session, cache)
             self.notifications = SqlNotifications(session)
             self.events = SqlEvents(session)
-            self.cancellations = HeldCancellations(session)
+            self.cancellations = SqlCancellations(session)
             self.reasons = SqlReasons(session, cache)
             self.webhooks = SqlWebhooks(session)
             self.help_articles = SqlHelpArticles(session)

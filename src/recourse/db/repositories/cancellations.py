@@ -9,11 +9,13 @@ from sqlalchemy.orm import Session, joinedload
 
 from recourse.db import models as m
 from recourse.db.reference import ReferenceCache
-from recourse.db.repositories.preload import locked_row
+from recourse.db.repositories.preload import held_cases, locked_row
 from recourse.db.repositories.writes import hold, set_columns
 from recourse.domain.cancellation import CancellationStatus
 from recourse.domain.reasons import Fault, Reason, ReasonActor
 from recourse.services.ports import Cancellation, NewCancellation
+
+PENDING = str(CancellationStatus.pending_seller)
 
 
 def cancellation_from_row(row: m.CancellationRow) -> Cancellation:
@@ -88,6 +90,12 @@ class SqlCancellations:
         return cancellation_from_row(row) if row else None
 
     def id_by_request(self, order_id: int, request_key: str) -> int | None:
+        held = held_cases(self.s, m.CancellationRow, order_id)
+        if held is not None:  # the transaction locked the order and holds its cancellations
+            row = next((r for r in held if r.request_key == request_key), None)
+            if row is not None and row.id is None:
+                self.s.flush()  # as the query would, to answer with its id
+            return row.id if row else None
         return self.s.scalar(
             select(m.CancellationRow.id).where(
                 m.CancellationRow.order_id == order_id,
@@ -96,10 +104,16 @@ class SqlCancellations:
         )
 
     def pending_for_order(self, order_id: int) -> Cancellation | None:
+        held = held_cases(self.s, m.CancellationRow, order_id)
+        if held is not None:  # the transaction locked the order and holds its cancellations
+            found = next((r for r in held if r.status == PENDING), None)
+            if found is not None and found.id is None:
+                self.s.flush()  # as the query would
+            return cancellation_from_row(found) if found else None
         row = self.s.scalars(
             select(m.CancellationRow).where(
                 m.CancellationRow.order_id == order_id,
-                m.CancellationRow.status == str(CancellationStatus.pending_seller),
+                m.CancellationRow.status == PENDING,
             )
         ).first()
         return cancellation_from_row(row) if row else None

@@ -396,7 +396,8 @@ def test_a_problem_goes_to_support_without_a_refund(
     # pays for the same return), less than what is left to refund
     assert (dispute.wanted, dispute.amount) == (Wanted.partial_refund, 2250)
     assert dispute.description == "The box came back empty"
-    assert _events(c, "dispute.") == ["dispute.opened", "dispute.escalated"]
+    # event ids are random: compare as a set
+    assert sorted(_events(c, "dispute.")) == ["dispute.escalated", "dispute.opened"]
     # nobody has to act, so no email: the buyer hears in-app of the problem, and both sides
     # that support decides (the sellers reported it themselves)
     run_worker(c)

@@ -12,6 +12,7 @@ import pytest
 
 from recourse.domain.dispute_opening import (
     Subject,
+    asked_on_problem,
     check_none_open,
     check_not_disputed_before,
     check_subject_named,
@@ -573,3 +574,36 @@ def test_a_decided_dispute_offers_the_appeal_until_appeal_by() -> None:
     escalated = replace(_dispute(), status=DisputeStatus.escalated, sla_due_at=DELIVERED)
     (decide,) = dispute_paths(_situation(AGENT, escalated))
     assert decide.open and decide.closes_at == DELIVERED
+
+
+# R4: a dispute opened on a problem with a returned item
+
+
+@pytest.mark.parametrize(
+    ("refund", "refundable", "expected"),
+    [
+        (6560, 6560, (Wanted.full_refund, None)),
+        (7000, 6560, (Wanted.full_refund, None)),
+        (6559, 6560, (Wanted.partial_refund, 6559)),
+        (1, 6560, (Wanted.partial_refund, 1)),
+        (0, 6560, None),
+        (6560, 0, None),
+    ],
+)
+def test_a_problem_on_receipt_asks_for_the_returns_refund_against_what_is_left(
+    refund: int, refundable: int, expected: object
+) -> None:
+    assert asked_on_problem(refund, refundable) == expected
+
+
+def test_only_a_dispute_sent_to_support_by_the_system_as_it_opened_is_one_on_a_problem() -> None:
+    later = DELIVERED + timedelta(days=3)
+    on_problem = _dispute(DisputeStatus.escalated, escalated_by="system", escalated_at=DELIVERED)
+    assert on_problem.opened_on_problem
+    assert not _dispute().opened_on_problem
+    assert not _dispute(
+        DisputeStatus.escalated, escalated_by="system", escalated_at=later
+    ).opened_on_problem
+    assert not _dispute(
+        DisputeStatus.escalated, escalated_by="buyer", escalated_at=DELIVERED
+    ).opened_on_problem

@@ -256,6 +256,19 @@ def test_a_problem_reaches_support_and_others_get_404(
     page = client.get(f"/support/orders/{order}/returns/{return_id}")
     assert page.status_code == 200
     assert "Box empty" in page.text
+    # R4: the problem opened the return's dispute, at support already; the seller's report is
+    # named as theirs, and their column says why it has no proposal
+    with container.uow() as uow:
+        (dispute,) = uow.disputes.for_order(order)
+    assert dispute.opened_on_problem
+    case = client.get(f"/support/disputes/{dispute.id}")
+    assert case.status_code == 200
+    assert "What the seller found in the returned parcel" in case.text
+    assert "Reported a problem with the returned item instead of refunding it" in case.text
+    login(client, "ann@example.com")
+    mine = client.get(f"/orders/{order}/disputes/{dispute.id}")
+    assert "What the seller found in the returned parcel" in mine.text
+    assert "Box empty" in mine.text
 
     login(client, "other@example.com")
     assert client.get(f"/orders/{order}/returns/{return_id}").status_code == 404

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from recourse.domain.disputes import Dispute, DisputeStatus, DisputeType
+from recourse.domain.disputes import Dispute, DisputeStatus, DisputeType, Wanted
 from recourse.domain.errors import InvalidInput, RuleConflict
 from recourse.domain.order import Order
 from recourse.domain.policy import PlatformPolicy
@@ -159,3 +159,14 @@ def check_not_disputed_before(
             continue
         if subject_id is None or subject_id in (d.cancellation_id, d.return_id, d.refund_id):
             raise RuleConflict("dispute_already_settled", dispute_id=d.id, type=str(type_))
+
+
+def asked_on_problem(refund: int, refundable: int) -> tuple[Wanted, int | None] | None:
+    """What a dispute opened on a problem with a returned item (R4) asks for the buyer: the
+    `refund` the return would pay now, against what is still `refundable` on the order; all of
+    it is a full refund, less a partial one of that amount; nothing, no dispute."""
+    if refund <= 0 or refundable <= 0:
+        return None
+    if refund >= refundable:
+        return Wanted.full_refund, None
+    return Wanted.partial_refund, refund

@@ -187,6 +187,12 @@ class Dispute:
     def open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def opened_on_problem(self) -> bool:
+        """Opened by the system when the seller reported a problem with a returned item (R4):
+        sent to support the moment it opened, and its description is the seller's report."""
+        return self.escalated_by == "system" and self.escalated_at == self.opened_at
+
     def latest(self, party: Party) -> Proposal | None:
         mine = [p for p in self.proposals if p.by is party]
         return mine[-1] if mine else None

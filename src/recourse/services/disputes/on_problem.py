@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from recourse.domain.dispute_opening import check_none_open, check_not_disputed_before
+from recourse.domain.dispute_opening import (
+    asked_on_problem,
+    check_none_open,
+    check_not_disputed_before,
+)
 from recourse.domain.disputes import DisputeStatus, DisputeType, Wanted
 from recourse.domain.errors import RuleConflict
 from recourse.domain.order import Order
@@ -87,12 +91,7 @@ def open_on_problem(
 def _what_the_buyer_asked(
     uow: UnitOfWork, order: Order, ret: Return, now: datetime
 ) -> tuple[Wanted, int | None] | None:
-    """The return's refund (R5, as it would be paid now): everything left to refund is a full
-    refund, less is a partial one of that amount; nothing to refund, nothing to dispute."""
+    """The return's refund (R5, as it would be paid now) against what is left to refund on the
+    order (domain/dispute_opening.py: asked_on_problem)."""
     total = quote_of(uow, order, ret, store_policy(uow, order, now)).total
-    left = still_refundable(uow, order)
-    if total <= 0 or left <= 0:
-        return None
-    if total >= left:
-        return Wanted.full_refund, None
-    return Wanted.partial_refund, total
+    return asked_on_problem(total, still_refundable(uow, order))

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
-from typing import Any
 
 import holidays
 
 
 @lru_cache(maxsize=512)
-def _country_year(country: str, year: int) -> Any:
+def _country_year(country: str, year: int) -> frozenset[date]:
+    """The year's public holidays as plain dates: a set lookup, where the package's own
+    mapping converts every key it is asked about (each refund's dates ask a dozen days)."""
     try:
-        return holidays.country_holidays(country, years=year)
+        return frozenset(holidays.country_holidays(country, years=year).keys())
     except NotImplementedError:
-        return {}
+        return frozenset()
 
 
 @lru_cache(maxsize=256)

@@ -9,6 +9,12 @@ batch's one flush writes the rows of a table together. A sequence never hands ou
 twice, whether the transaction that took it commits or not: ids a batch left unused, or took
 before it rolled back, are gaps, as those of a rolled-back INSERT are.
 
+Outside a batch (a request's use case) the same holds with smaller blocks kept by each
+pooled connection (`SHARED_BLOCK` ids per table, taken when its block runs out): a connection
+serves one transaction at a time, so no lock is needed, and a use case learns a new
+cancellation's or refund's id without a round trip; the rows are written at commit with the
+other appends (db/appends.py). Ids a connection holds when it is closed are gaps.
+
 SQLite has no sequences: there the rows are flushed one by one as alone.
 """
 
@@ -26,6 +32,11 @@ R = TypeVar("R", bound=Base)
 
 IDS = "ids"
 NEW_ROWS = "new_rows"
+SHARED = "recourse_ids"
+SHARED_BLOCK = 16
+
+# the rows a request's use case gives ids in advance (the paid cancel's)
+IN_ADVANCE: frozenset[str] = frozenset({"cancellations", "refunds"})
 
 _BLOCK = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)")
 
@@ -41,7 +52,8 @@ class IdBlocks:
         table = model.__tablename__
         free = self._free.setdefault(table, deque())
         if not free:
-            free.extend(session.scalars(_BLOCK, {"table": table, "n": self.block}))
+            # on the connection: a query of the session would flush the rows waiting for ids
+            free.extend(session.connection().scalars(_BLOCK, {"table": table, "n": self.block}))
         return int(free.popleft())
 
 
@@ -56,9 +68,16 @@ def id_in_advance(session: Session, model: type[Base]) -> int | None:
     """An id for a new row of `model` without writing it, when the transaction takes ids in
     blocks (`use_id_blocks`); None: flush the row to learn its id."""
     blocks: tuple[object, IdBlocks] | None = session.info.get(IDS)
-    if blocks is None or blocks[0] is not session.get_transaction():
+    if blocks is not None and blocks[0] is session.get_transaction():
+        return blocks[1].take(session, model)
+    if model.__tablename__ not in IN_ADVANCE or session.get_bind().dialect.name != "postgresql":
         return None
-    return blocks[1].take(session, model)
+    # the pooled connection's own block: it serves this transaction alone
+    info = session.connection().info
+    shared = info.get(SHARED)
+    if shared is None:
+        shared = info[SHARED] = IdBlocks(SHARED_BLOCK)
+    return shared.take(session, model)
 
 
 def add_with_id(session: Session, row: Base, pk: int) -> None:

@@ -81,8 +81,10 @@ class SqlRefunds:
             expected_latest=refund.expected_latest,
             created_at=refund.created_at,
         )
+        pk = id_in_advance(self.s, m.RefundRow)
         row.lines = [
             m.RefundLineRow(
+                refund_id=pk,
                 line_id=line.line_id,
                 quantity=line.quantity,
                 items=line.items,
@@ -91,12 +93,11 @@ class SqlRefunds:
             )
             for line in q.lines
         ]
-        pk = id_in_advance(self.s, m.RefundRow)
         if pk is None:
             self.s.add(row)
             self.s.flush()  # to learn its id
         else:
-            add_with_id(self.s, row, pk)  # written with the batch's flush
+            add_with_id(self.s, row, pk)  # written at commit (db/appends.py)
         hold(self.s, row)
         return row.id
 

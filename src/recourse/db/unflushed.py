@@ -36,7 +36,7 @@ INSERTED: tuple[type[Base], ...] = (
     m.CancellationLineRow,
 )
 # changed rows written by the statement (single `id` key, no version counter, no onupdate)
-UPDATED: tuple[type[Base], ...] = (m.OrderRow, m.OrderLineRow)
+UPDATED: tuple[type[Base], ...] = (m.OrderRow, m.OrderLineRow, m.CancellationRow, m.RefundRow)
 
 
 @dataclass
@@ -54,9 +54,11 @@ class Unflushed:
         return [(model, [values_of(row) for row in self.new[model]]) for model in self.new]
 
     def updates(self) -> list[tuple[type[Base], tuple[str, ...], list[dict[str, Any]]]]:
+        # in a fixed order, so that the statement's text is one of a few
+        groups = sorted(self.changed.items(), key=lambda g: (UPDATED.index(g[0][0]), g[0][1]))
         return [
             (model, columns, [{c: state.dict[c] for c in ("id", *columns)} for state in states])
-            for (model, columns), states in self.changed.items()
+            for (model, columns), states in groups
         ]
 
     def done(self, session: Session) -> None:

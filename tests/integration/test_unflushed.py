@@ -75,7 +75,7 @@ def test_a_new_cancellation_is_found_by_a_query_before_the_commit(
     order_id = make_order(container, buyer_id=parties.buyer_id, store_id=parties.store_id)
     lines = _lines(container, order_id)
     with writes(container) as seen, container.uow() as uow:
-        uow.orders.get(order_id, for_update=True)
+        uow.orders.get(order_id, for_update=True, with_cases=True)
         made = uow.cancellations.add(_new(container, order_id, parties.store_id, lines))
         if _postgresql(container):
             assert seen == []  # its id came from the block: nothing written yet
@@ -98,7 +98,7 @@ def test_the_commit_writes_new_and_changed_rows_in_its_one_statement(
     order_id = make_order(container, buyer_id=parties.buyer_id, store_id=parties.store_id)
     lines = _lines(container, order_id)
     with container.uow() as uow:
-        uow.orders.get(order_id, for_update=True)
+        uow.orders.get(order_id, for_update=True, with_cases=True)
         made = uow.cancellations.add(_new(container, order_id, parties.store_id, lines))
         uow.orders.set_status(order_id, "cancelled", container.clock.now())
         with writes(container) as seen:
@@ -131,7 +131,7 @@ def test_a_transaction_writing_other_rows_keeps_the_flush(
     order_id = make_order(container, buyer_id=parties.buyer_id, store_id=parties.store_id)
     lines = _lines(container, order_id)
     with container.uow() as uow:
-        uow.orders.get(order_id, for_update=True)
+        uow.orders.get(order_id, for_update=True, with_cases=True)
         made = uow.cancellations.add(_new(container, order_id, parties.store_id, lines))
         user = uow.session.get_one(m.UserRow, parties.buyer_id)
         user.timezone = "Europe/Paris"  # a row the appends statement does not update
@@ -152,12 +152,12 @@ def test_ids_in_advance_never_repeat_after_a_rollback(
     order_id = make_order(container, buyer_id=parties.buyer_id, store_id=parties.store_id)
     lines = _lines(container, order_id)
     with container.uow() as uow:
-        uow.orders.get(order_id, for_update=True)
+        uow.orders.get(order_id, for_update=True, with_cases=True)
         dropped = uow.cancellations.add(_new(container, order_id, parties.store_id, lines))
         uow.rollback()
     container.clock.advance(timedelta(minutes=1))
     with container.uow() as uow:
-        uow.orders.get(order_id, for_update=True)
+        uow.orders.get(order_id, for_update=True, with_cases=True)
         kept = uow.cancellations.add(_new(container, order_id, parties.store_id, lines))
         uow.commit()
     with container.uow() as uow:
@@ -171,14 +171,38 @@ def test_ids_in_advance_only_on_postgresql_and_for_the_paid_cancels_rows(
     container: Container,
 ) -> None:
     with container.uow() as uow:
-        first = id_in_advance(uow.session, m.RefundRow)
-        second = id_in_advance(uow.session, m.RefundRow)
-        other = id_in_advance(uow.session, m.ReturnRow)
-    assert other is None
+        first = id_in_advance(uow.session, m.RefundRow, above=0)
+        second = id_in_advance(uow.session, m.RefundRow, above=0)
+        other = id_in_advance(uow.session, m.ReturnRow, above=0)
+        unknown = id_in_advance(uow.session, m.RefundRow)  # the order's refunds not held
+    assert other is None and unknown is None
     if _postgresql(container):
         assert first is not None and second is not None and second > first
     else:
         assert first is None and second is None
+
+
+def test_an_orders_cancellations_keep_their_ids_in_the_order_they_were_made(
+    container: Container, parties: Parties
+) -> None:
+    """Each pooled connection keeps its own block of ids: a connection whose block is behind
+    the order's latest cancellation drops it rather than give a newer row a smaller id."""
+    order_id = make_order(container, buyer_id=parties.buyer_id, store_id=parties.store_id)
+    lines = _lines(container, order_id)
+    behind = container.uow()
+    with behind:
+        held = id_in_advance(behind.session, m.CancellationRow, above=0)  # this connection's
+        with container.uow() as uow:  # another connection, its block further on
+            uow.orders.get(order_id, for_update=True, with_cases=True)
+            first = uow.cancellations.add(_new(container, order_id, parties.store_id, lines))
+            uow.commit()
+        # the same connection, reading what the other committed (READ COMMITTED)
+        behind.orders.get(order_id, for_update=True, with_cases=True)
+        second = behind.cancellations.add(_new(container, order_id, parties.store_id, lines))
+        behind.commit()
+    assert second > first
+    if _postgresql(container):
+        assert held is not None and held < first  # the block it held was dropped
 
 
 def test_rows_the_statement_wrote_go_with_a_rollback_of_the_request(
@@ -191,7 +215,7 @@ def test_rows_the_statement_wrote_go_with_a_rollback_of_the_request(
     request = container.request_uow()
     with request:
         with request:
-            request.orders.get(order_id, for_update=True)
+            request.orders.get(order_id, for_update=True, with_cases=True)
             made = request.cancellations.add(_new(container, order_id, parties.store_id, lines))
             request.orders.set_status(order_id, "cancelled", container.clock.now())
             request.commit()  # written, not committed

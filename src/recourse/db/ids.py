@@ -13,7 +13,11 @@ Outside a batch (a request's use case) the same holds with smaller blocks kept b
 pooled connection (`SHARED_BLOCK` ids per table, taken when its block runs out): a connection
 serves one transaction at a time, so no lock is needed, and a use case learns a new
 cancellation's or refund's id without a round trip; the rows are written at commit with the
-other appends (db/appends.py). Ids a connection holds when it is closed are gaps.
+other appends (db/appends.py). Ids a connection holds when it is closed are gaps. Blocks of
+different connections interleave, so an id is only taken in advance for a row of an order
+the transaction has locked with its cases (cancellations, refunds) loaded: it must be greater
+than theirs (the block is dropped otherwise), so an order's cancellations and refunds keep
+their ids in the order they were made, which "the latest" reads rely on.
 
 SQLite has no sequences: there the rows are flushed one by one as alone.
 """
@@ -48,9 +52,13 @@ class IdBlocks:
         self.block = max(1, block)
         self._free: dict[str, deque[int]] = {}
 
-    def take(self, session: Session, model: type[Base]) -> int:
+    def take(self, session: Session, model: type[Base], above: int = 0) -> int:
+        """The next id, greater than `above` (the ids are ascending: a block whose next one
+        is not is dropped, and the sequence's next block is greater than any id it gave)."""
         table = model.__tablename__
         free = self._free.setdefault(table, deque())
+        if free and free[0] <= above:
+            free.clear()
         if not free:
             # on the connection: a query of the session would flush the rows waiting for ids
             free.extend(session.connection().scalars(_BLOCK, {"table": table, "n": self.block}))
@@ -64,20 +72,27 @@ def use_id_blocks(session: Session, block: int) -> None:
         session.info[IDS] = (session.get_transaction(), IdBlocks(block))
 
 
-def id_in_advance(session: Session, model: type[Base]) -> int | None:
+def id_in_advance(session: Session, model: type[Base], *, above: int | None = None) -> int | None:
     """An id for a new row of `model` without writing it, when the transaction takes ids in
-    blocks (`use_id_blocks`); None: flush the row to learn its id."""
+    blocks (`use_id_blocks`), or on PostgreSQL for the rows of IN_ADVANCE given `above`: the
+    greatest id of the order's rows of `model` (which the transaction holds, the order
+    locked), so that an order's rows keep their ids in the order they were made although
+    each connection takes its own block. None: flush the row to learn its id."""
     blocks: tuple[object, IdBlocks] | None = session.info.get(IDS)
     if blocks is not None and blocks[0] is session.get_transaction():
         return blocks[1].take(session, model)
-    if model.__tablename__ not in IN_ADVANCE or session.get_bind().dialect.name != "postgresql":
+    if (
+        above is None
+        or model.__tablename__ not in IN_ADVANCE
+        or session.get_bind().dialect.name != "postgresql"
+    ):
         return None
     # the pooled connection's own block: it serves this transaction alone
     info = session.connection().info
     shared = info.get(SHARED)
     if shared is None:
         shared = info[SHARED] = IdBlocks(SHARED_BLOCK)
-    return shared.take(session, model)
+    return shared.take(session, model, above)
 
 
 def add_with_id(session: Session, row: Base, pk: int) -> None:

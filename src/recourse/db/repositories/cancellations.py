@@ -62,7 +62,7 @@ class SqlCancellations:
             created_at=c.created_at,
             request_key=c.request_key,
         )
-        pk = id_in_advance(self.s, m.CancellationRow)
+        pk = id_in_advance(self.s, m.CancellationRow, above=_greatest_id(self.s, c.order_id))
         row.lines = [
             m.CancellationLineRow(
                 cancellation_id=pk, line_id=line_id, quantity=quantity, order_id=c.order_id
@@ -132,6 +132,13 @@ class SqlCancellations:
         if "status" in values:
             values["status"] = str(values["status"])
         set_columns(self.s, m.CancellationRow, cancellation_id, values)
+
+
+def _greatest_id(session: Session, order_id: int) -> int | None:
+    """The greatest id of the order's cancellations, when the session holds all of them
+    (0: none); None when it does not know."""
+    held = held_cases(session, m.CancellationRow, order_id)
+    return None if held is None else max((row.id or 0 for row in held), default=0)
 
 
 def _reason(row: m.CancellationReasonRow) -> Reason:

@@ -81,7 +81,10 @@ class SqlRefunds:
             expected_latest=refund.expected_latest,
             created_at=refund.created_at,
         )
-        pk = id_in_advance(self.s, m.RefundRow)
+        held = held_cases(self.s, m.RefundRow, refund.order_id)
+        # above the order's refunds: their ids keep the order they were made in (db/ids.py)
+        above = None if held is None else max((r.id or 0 for r in held), default=0)
+        pk = id_in_advance(self.s, m.RefundRow, above=above)
         row.lines = [
             m.RefundLineRow(
                 refund_id=pk,

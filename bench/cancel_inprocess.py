@@ -160,16 +160,21 @@ def measure(
     rounds: list[int] = []
     txns: list[int] = []
     last: list[str] = []
+    every: Counter[str] = Counter()
+    cpu = time.process_time()
     for order_id, buyer_id in made:
         stats.reset()
         started = time.perf_counter()
         cancel_as_buyer(c, order_id, buyer_id)
         times.append(time.perf_counter() - started)
         counts.append(len(stats.sql))
+        every.update(short(sql) for sql in stats.sql)
         rounds.append(stats.round_trips)
         txns.append(stats.begins)
         last = list(stats.sql)
+    cpu = time.process_time() - cpu
     timing_line(f"{kind} {label}", times)
+    say(f"{kind} CPU per cancel ({label})", f"{cpu / len(times) * 1000:.2f} ms (this process)")
     say(f"{kind} rate ({label})", f"{len(times) / sum(times):.0f} cancels/s in one thread")
     say(
         f"{kind} SQL statements per cancel ({label})",
@@ -183,6 +188,10 @@ def measure(
         ),
     )
     list_statements(f"{kind} one cancel ({label})", last)
+    say(
+        f"{kind} statements over all cancels ({label})",
+        "; ".join(f"{text} x{n / len(made):.2f}" for text, n in every.most_common()),
+    )
     return sum(times) / len(times) * 1000
 
 

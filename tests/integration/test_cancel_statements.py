@@ -24,15 +24,17 @@ from tests.factories import actor_of, make_order, make_store, make_user, pay
 
 # Paid: the order locked with its lines; then, in one statement, which of its cases (requests,
 # refunds, returns, disputes) exist and the buyer's home (the refund's expected date): a fresh
-# order has none, so nothing more is read; the cancellation and its lines; the refund and its
-# lines; and at commit the flush (the cancellation's refund id, the order's status, its lines)
-# and, on PostgreSQL, one statement for all that is only added: outbox, notifications, store
-# status counts, timeline and events (db/appends.py). SQLite writes those one statement per
+# order has none, so nothing more is read. On PostgreSQL the cancellation and the refund take
+# their ids in advance (db/ids.py, the block the warm-up cancel took), so at commit one
+# statement writes everything: the cancellation and the refund with their lines, the order's
+# status, its lines, and what is only added: outbox, notifications, store status counts,
+# timeline and events (db/appends.py, db/unflushed.py). SQLite flushes the cancellation and
+# the refund to learn their ids, then the changes, and writes the appends one statement per
 # table, the two timeline entries one by one (its driver returns no ids for a batch).
-PAID_STATEMENTS = {"postgresql": 10, "sqlite": 15}
+PAID_STATEMENTS = {"postgresql": 3, "sqlite": 15}
 # Unpaid: no refund; the cancelled order's settlement (whether it is `closed`) is read from the
 # cases read after the lock.
-UNPAID_STATEMENTS = {"postgresql": 7, "sqlite": 11}
+UNPAID_STATEMENTS = {"postgresql": 3, "sqlite": 11}
 
 
 @dataclass

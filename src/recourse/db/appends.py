@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import inspect
@@ -43,6 +43,7 @@ from recourse.db.repositories.orders import (
     write_deferred_counts,
 )
 from recourse.db.repositories.writes import first_of_each_key, insert_ignoring_duplicates
+from recourse.db.unflushed import take_unflushed, update_sql, values_of
 
 # the ORM rows taken out of the session at commit, in the order their tables are written
 TAKEN: tuple[type[Base], ...] = (m.TimelineRow, m.EventRow)
@@ -64,20 +65,31 @@ def write_appends(
         session.flush()
         return
     added = _take_added(session)
-    session.flush()
-    rows: dict[type[Base], Sequence[dict[str, Any]]] = {
-        m.OutboxRow: first_of_each_key(outbox),
-        m.NotificationRow: first_of_each_key(notifications),
-        StoreStatusCountRow: _count_rows(session),
-        **{model: added.get(model, []) for model in TAKEN},
-    }
-    present = tuple((model, _columns(found)) for model, found in rows.items() if found)
-    if not present:
-        return
-    params = {
-        f"rows_{n}": _as_json(rows[model], columns) for n, (model, columns) in enumerate(present)
-    }
-    session.connection().exec_driver_sql(_statement(present), params)
+    unflushed = take_unflushed(session)
+    if unflushed is None:
+        session.flush()
+    new = unflushed.inserts() if unflushed else []
+    rows: list[tuple[type[Base], Sequence[dict[str, Any]]]] = [
+        *new,
+        (m.OutboxRow, first_of_each_key(outbox)),
+        (m.NotificationRow, first_of_each_key(notifications)),
+        (StoreStatusCountRow, _count_rows(session)),
+        *((model, added.get(model, [])) for model in TAKEN),
+    ]
+    changed = unflushed.updates() if unflushed else []
+    present = (
+        *((model, _UPDATE, columns) for model, columns, _ in changed),
+        *((model, _INSERT, _columns(found)) for model, found in rows if found),
+    )
+    if present:
+        data = [*(found for _, _, found in changed), *(found for _, found in rows if found)]
+        params = {
+            f"rows_{n}": _as_json(found, ("id", *columns) if kind is _UPDATE else columns)
+            for n, ((_, kind, columns), found) in enumerate(zip(present, data, strict=True))
+        }
+        session.connection().exec_driver_sql(_statement(present), params)
+    if unflushed is not None:
+        unflushed.done(session)
 
 
 # What each table does with a row it holds already.
@@ -90,22 +102,30 @@ _ON_CONFLICT: dict[type[Base], str] = {
     ),
 }
 
-_STATEMENTS: dict[tuple[tuple[type[Base], tuple[str, ...]], ...], str] = {}
+_INSERT = "insert"
+_UPDATE = "update"
+
+Part = tuple[type[Base], str, tuple[str, ...]]
+_STATEMENTS: dict[tuple[Part, ...], str] = {}
 
 
-def _statement(present: tuple[tuple[type[Base], tuple[str, ...]], ...]) -> str:
-    """One statement inserting each table's rows from a JSON array parameter, in order,
-    as CTEs. Its text depends only on which tables and columns it writes, so the server and
-    the driver see a handful of texts, each prepared once; the rows are data."""
+def _statement(present: tuple[Part, ...]) -> str:
+    """One statement writing each table's rows from a JSON array parameter, in order, as
+    CTEs: inserted, or (`_UPDATE`) the rows of that id given the columns' values. Its text
+    depends only on which tables and columns it writes, so the server and the driver see a
+    handful of texts, each prepared once; the rows are data."""
     found = _STATEMENTS.get(present)
     if found is not None:
         return found
     parts = []
-    for n, (model, columns) in enumerate(present):
+    for n, (model, kind, columns) in enumerate(present):
         table = model.__tablename__
         unknown = set(columns) - set(model.__table__.columns.keys())
         if unknown:  # names come from the repositories' code, never from a request
             raise ValueError(f"{table} has no columns {sorted(unknown)}")
+        if kind is _UPDATE:
+            parts.append(update_sql(table, columns, f"rows_{n}"))
+            continue
         names = ", ".join(f'"{c}"' for c in columns)
         # table and column names checked against the model above
         sql = (
@@ -138,6 +158,8 @@ def _json_value(value: object) -> object:
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
         return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not a column value the appends write")
 
 
@@ -163,22 +185,7 @@ def _take_added(session: Session) -> dict[type[Base], list[dict[str, Any]]]:
     taken: dict[type[Base], list[dict[str, Any]]] = {}
     for model, objs in found.items():
         objs.sort(key=lambda pair: pair[0])
-        taken[model] = [_values(obj) for _, obj in objs]
+        taken[model] = [values_of(obj) for _, obj in objs]
         for _, obj in objs:
             session.expunge(obj)
     return taken
-
-
-def _values(obj: Base) -> dict[str, Any]:
-    """The row's column values as the ORM would insert them: a column left unset takes its
-    scalar default; an unset autoincrement key is left to the database."""
-    values: dict[str, Any] = {}
-    for attribute in inspect(type(obj)).column_attrs:
-        column = attribute.columns[0]
-        value = getattr(obj, attribute.key)
-        if value is None and column.default is not None and column.default.is_scalar:
-            value = column.default.arg
-        if value is None and column.primary_key and column.autoincrement:
-            continue
-        values[column.key] = value
-    return values

@@ -2,11 +2,14 @@
 
 Each message's use case runs as it does alone: it opens the unit of work (`with uow`), reads,
 decides, writes and calls `commit()`. In a batch that `commit()` only says the item is done:
-its changes stay in the session, unwritten, and the batch flushes and commits once: the rows
-of a table every item added or changed in one statement (a new refund's id is taken from its
-sequence in advance, db/ids.py, so nothing has to be written to learn it), together with the
-outbox messages and notifications every item queued (one INSERT each), the store status
-counts they moved (one upsert), and the mark of every message handled (one UPDATE). A crash
+its changes stay in the session, unwritten, and the batch writes and commits once: the mark
+of every message handled (one UPDATE), then the rows every item added or changed, with the
+outbox messages and notifications every item queued and the store status counts they moved
+(a new cancellation's or refund's id is taken from its sequence in advance, db/ids.py, so
+nothing has to be written to learn it). On PostgreSQL that is one statement when every change
+is one the appends statement writes (db/unflushed.py: new cancellations and refunds, changed
+orders, lines, cancellations and refunds); otherwise the flush writes the rows of a table
+together first. A crash
 anywhere before that commit leaves nothing written and every message undelivered; its lease
 runs out and a worker claims it again.
 
@@ -155,9 +158,9 @@ class BatchUnitOfWork(SqlUnitOfWork):
         """Write what the items queued, mark `message_ids` delivered (those still leased to
         `worker_id`), and commit without waiting for the disk, as a single message's
         settling commit does (SqlUnitOfWork.settle_on_commit). How many were marked."""
-        self.session.flush()
-        # the store counts the items moved go out with the other appends at the commit
-        # (db/appends.py: one statement on PostgreSQL)
+        # what the items added and changed goes out with the appends at the commit, the store
+        # counts they moved too (db/appends.py, db/unflushed.py: on PostgreSQL one statement
+        # when every change is one it writes; otherwise the flush first)
         marked = mark_delivered_many(self.session, message_ids, worker_id)
         if self.session.get_bind().dialect.name == "postgresql":
             self.session.execute(text("SET LOCAL synchronous_commit TO OFF"))

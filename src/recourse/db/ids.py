@@ -9,6 +9,16 @@ batch's one flush writes the rows of a table together. A sequence never hands ou
 twice, whether the transaction that took it commits or not: ids a batch left unused, or took
 before it rolled back, are gaps, as those of a rolled-back INSERT are.
 
+Outside a batch (a request's use case) the same holds with smaller blocks kept by each
+pooled connection (`SHARED_BLOCK` ids per table, taken when its block runs out): a connection
+serves one transaction at a time, so no lock is needed, and a use case learns a new
+cancellation's or refund's id without a round trip; the rows are written at commit with the
+other appends (db/appends.py). Ids a connection holds when it is closed are gaps. Blocks of
+different connections interleave, so an id is only taken in advance for a row of an order
+the transaction has locked with its cases (cancellations, refunds) loaded: it must be greater
+than theirs (the block is dropped otherwise), so an order's cancellations and refunds keep
+their ids in the order they were made, which "the latest" reads rely on.
+
 SQLite has no sequences: there the rows are flushed one by one as alone.
 """
 
@@ -26,6 +36,11 @@ R = TypeVar("R", bound=Base)
 
 IDS = "ids"
 NEW_ROWS = "new_rows"
+SHARED = "recourse_ids"
+SHARED_BLOCK = 16
+
+# the rows a request's use case gives ids in advance (the paid cancel's)
+IN_ADVANCE: frozenset[str] = frozenset({"cancellations", "refunds"})
 
 _BLOCK = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)")
 
@@ -37,11 +52,16 @@ class IdBlocks:
         self.block = max(1, block)
         self._free: dict[str, deque[int]] = {}
 
-    def take(self, session: Session, model: type[Base]) -> int:
+    def take(self, session: Session, model: type[Base], above: int = 0) -> int:
+        """The next id, greater than `above` (the ids are ascending: a block whose next one
+        is not is dropped, and the sequence's next block is greater than any id it gave)."""
         table = model.__tablename__
         free = self._free.setdefault(table, deque())
+        if free and free[0] <= above:
+            free.clear()
         if not free:
-            free.extend(session.scalars(_BLOCK, {"table": table, "n": self.block}))
+            # on the connection: a query of the session would flush the rows waiting for ids
+            free.extend(session.connection().scalars(_BLOCK, {"table": table, "n": self.block}))
         return int(free.popleft())
 
 
@@ -52,13 +72,27 @@ def use_id_blocks(session: Session, block: int) -> None:
         session.info[IDS] = (session.get_transaction(), IdBlocks(block))
 
 
-def id_in_advance(session: Session, model: type[Base]) -> int | None:
+def id_in_advance(session: Session, model: type[Base], *, above: int | None = None) -> int | None:
     """An id for a new row of `model` without writing it, when the transaction takes ids in
-    blocks (`use_id_blocks`); None: flush the row to learn its id."""
+    blocks (`use_id_blocks`), or on PostgreSQL for the rows of IN_ADVANCE given `above`: the
+    greatest id of the order's rows of `model` (which the transaction holds, the order
+    locked), so that an order's rows keep their ids in the order they were made although
+    each connection takes its own block. None: flush the row to learn its id."""
     blocks: tuple[object, IdBlocks] | None = session.info.get(IDS)
-    if blocks is None or blocks[0] is not session.get_transaction():
+    if blocks is not None and blocks[0] is session.get_transaction():
+        return blocks[1].take(session, model)
+    if (
+        above is None
+        or model.__tablename__ not in IN_ADVANCE
+        or session.get_bind().dialect.name != "postgresql"
+    ):
         return None
-    return blocks[1].take(session, model)
+    # the pooled connection's own block: it serves this transaction alone
+    info = session.connection().info
+    shared = info.get(SHARED)
+    if shared is None:
+        shared = info[SHARED] = IdBlocks(SHARED_BLOCK)
+    return shared.take(session, model, above)
 
 
 def add_with_id(session: Session, row: Base, pk: int) -> None:

@@ -94,7 +94,9 @@ def mark_delivered_many(session: Session, message_ids: Sequence[int], worker_id:
     `worker_id` (the others passed to another worker, which will find nothing left to do)."""
     if not message_ids:
         return 0
-    result = session.execute(
+    # on the connection: nothing the session holds is an outbox row, and a query of the
+    # session would flush what the commit's appends statement writes (db/unflushed.py)
+    result = session.connection().execute(
         update(OutboxRow)
         .where(OutboxRow.id.in_(message_ids), OutboxRow.locked_by == worker_id)
         .values(delivered_at=datetime.now(UTC), locked_until=None, last_error=None)

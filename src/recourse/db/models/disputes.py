@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recourse.db.models.base import Base, Id
+
+if TYPE_CHECKING:
+    from recourse.db.models.cancellations import CancellationRow
+    from recourse.db.models.refunds import RefundRow
 
 
 class DisputeRow(Base):
@@ -69,6 +74,10 @@ class DisputeRow(Base):
     info_requests: Mapped[list[DisputeInfoRequestRow]] = relationship(
         lazy="selectin", order_by="DisputeInfoRequestRow.id"
     )
+    # never read: they tell the flush to write a new cancellation or refund before the
+    # dispute naming it (both take their ids in advance, db/ids.py)
+    cancellation: Mapped[CancellationRow | None] = relationship(lazy="raise")
+    refund: Mapped[RefundRow | None] = relationship(lazy="raise")
 
 
 class DisputeProposalRow(Base):

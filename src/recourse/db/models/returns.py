@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recourse.db.models.base import Base, Id
+
+if TYPE_CHECKING:
+    from recourse.db.models.refunds import RefundRow
 
 
 class ReturnRow(Base):
@@ -55,6 +59,9 @@ class ReturnRow(Base):
     closed_at: Mapped[datetime | None]
     due_at: Mapped[datetime | None]
     lines: Mapped[list[ReturnLineRow]] = relationship(lazy="selectin")
+    # never read: it tells the flush to write a new refund before the return naming it (a
+    # refund takes its id in advance, db/ids.py)
+    refund: Mapped[RefundRow | None] = relationship(lazy="raise")
 
 
 class ReturnLineRow(Base):

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from recourse.db import models as m
+from recourse.db.ids import add_with_id, id_in_advance, new_row
 from recourse.db.reference import ReferenceCache
 from recourse.db.repositories.preload import held_cases, locked_row
 from recourse.db.repositories.writes import hold, set_columns
@@ -61,12 +62,18 @@ class SqlCancellations:
             created_at=c.created_at,
             request_key=c.request_key,
         )
+        pk = id_in_advance(self.s, m.CancellationRow, above=_greatest_id(self.s, c.order_id))
         row.lines = [
-            m.CancellationLineRow(line_id=line_id, quantity=quantity, order_id=c.order_id)
+            m.CancellationLineRow(
+                cancellation_id=pk, line_id=line_id, quantity=quantity, order_id=c.order_id
+            )
             for line_id, quantity in sorted(c.units.items())
         ]
-        self.s.add(row)
-        self.s.flush()
+        if pk is None:
+            self.s.add(row)
+            self.s.flush()  # to learn its id
+        else:
+            add_with_id(self.s, row, pk)  # written at commit (db/appends.py)
         hold(self.s, row)
         return row.id
 
@@ -85,7 +92,9 @@ class SqlCancellations:
             row = self.s.scalars(stmt).unique().first()
             hold(self.s, row)
         else:
-            row = self.s.get(m.CancellationRow, cancellation_id)
+            row = new_row(self.s, m.CancellationRow, cancellation_id) or self.s.get(
+                m.CancellationRow, cancellation_id
+            )
             hold(self.s, row)
         return cancellation_from_row(row) if row else None
 
@@ -123,6 +132,13 @@ class SqlCancellations:
         if "status" in values:
             values["status"] = str(values["status"])
         set_columns(self.s, m.CancellationRow, cancellation_id, values)
+
+
+def _greatest_id(session: Session, order_id: int) -> int | None:
+    """The greatest id of the order's cancellations, when the session holds all of them
+    (0: none); None when it does not know."""
+    held = held_cases(session, m.CancellationRow, order_id)
+    return None if held is None else max((row.id or 0 for row in held), default=0)
 
 
 def _reason(row: m.CancellationReasonRow) -> Reason:

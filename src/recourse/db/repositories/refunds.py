@@ -81,8 +81,13 @@ class SqlRefunds:
             expected_latest=refund.expected_latest,
             created_at=refund.created_at,
         )
+        held = held_cases(self.s, m.RefundRow, refund.order_id)
+        # above the order's refunds: their ids keep the order they were made in (db/ids.py)
+        above = None if held is None else max((r.id or 0 for r in held), default=0)
+        pk = id_in_advance(self.s, m.RefundRow, above=above)
         row.lines = [
             m.RefundLineRow(
+                refund_id=pk,
                 line_id=line.line_id,
                 quantity=line.quantity,
                 items=line.items,
@@ -91,12 +96,11 @@ class SqlRefunds:
             )
             for line in q.lines
         ]
-        pk = id_in_advance(self.s, m.RefundRow)
         if pk is None:
             self.s.add(row)
             self.s.flush()  # to learn its id
         else:
-            add_with_id(self.s, row, pk)  # written with the batch's flush
+            add_with_id(self.s, row, pk)  # written at commit (db/appends.py)
         hold(self.s, row)
         return row.id
 

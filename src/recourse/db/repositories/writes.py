@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from recourse.db.ids import new_row
 from recourse.db.models import Base
 
 
@@ -62,7 +63,7 @@ def noted_order(session: Session) -> int | None:
 def order_of(session: Session, model: type[Base], pk: object) -> int:
     """The order of a parent row (a refund, a shipment, a dispute): its child rows carry it.
     The session usually holds the parent already (the use case read it), so no query."""
-    row = session.get(model, pk)
+    row = _unwritten(session, model, pk) or session.get(model, pk)
     if row is None:
         raise LookupError(f"no {model.__tablename__} row {pk}")
     return cast(int, getattr(row, "order_id"))  # noqa: B009 (Base declares no order_id)
@@ -78,10 +79,18 @@ def hold(session: Session, row: Base | None) -> None:
 def set_columns(session: Session, model: type[Base], pk: object, values: dict[str, Any]) -> None:
     """Set columns on the row the session holds (loading it if it holds none); the next flush
     writes them, batched with the other changes, and later reads in the session see them."""
-    row = session.get(model, pk)
+    row = _unwritten(session, model, pk) or session.get(model, pk)
     if row is None:
         raise LookupError(f"no {model.__tablename__} row {pk}")
     for name, value in values.items():
         if name not in model.__table__.columns:
             raise AttributeError(f"{model.__tablename__} has no column {name!r}")
         setattr(row, name, value)
+
+
+def _unwritten(session: Session, model: type[Base], pk: object) -> Base | None:
+    """The row added with its id in advance and not yet written (db/ids.py): looking it up
+    by key would query, and so flush it."""
+    if not isinstance(pk, int):
+        return None
+    return new_row(session, model, pk)

@@ -172,10 +172,11 @@ def create_app(container: Container) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(TEMPLATES.parent / "static")), name="static")
     app.mount(DOCS_ASSETS_URL, StaticFiles(directory=str(DOCS_ASSETS_DIR)), name="docs-assets")
 
+    from recourse.web.api import INCLUDE as API
     from recourse.web.api import router as api_router
     from recourse.web.pages import router as pages_router
 
-    app.include_router(api_router)
+    app.include_router(api_router, **API)
     app.include_router(pages_router)
 
     return app

@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Select, Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
@@ -140,6 +140,21 @@ def write_deferred_counts(session: Session) -> None:
         session.connection().execute(_count_upsert(session.get_bind().dialect.name), rows)
 
 
+def _order_with_lines(for_update: bool) -> Select[m.OrderRow]:
+    stmt = (
+        select(m.OrderRow)
+        .where(m.OrderRow.id == bindparam("order_id"))
+        .options(joinedload(m.OrderRow.lines, innerjoin=True))
+    )
+    if for_update:
+        stmt = stmt.with_for_update()
+    return stmt.execution_options(populate_existing=for_update)
+
+
+# The order with its lines, to read or to lock: built once, the order's id a parameter.
+_ORDER_WITH_LINES = {False: _order_with_lines(False), True: _order_with_lines(True)}
+
+
 class SqlOrders:
     def __init__(self, session: Session) -> None:
         self.s = session
@@ -189,15 +204,8 @@ class SqlOrders:
         # a batch of deadlines may have locked it with its lines already
         row = locked_row(self.s, m.OrderRow, order_id) if for_update else None
         if row is None:
-            stmt = (
-                select(m.OrderRow)
-                .where(m.OrderRow.id == order_id)
-                .options(joinedload(m.OrderRow.lines, innerjoin=True))
-            )
-            if for_update:
-                stmt = stmt.with_for_update()
-            options = stmt.execution_options(populate_existing=for_update)
-            row = self.s.scalars(options).unique().first()
+            found = self.s.scalars(_ORDER_WITH_LINES[for_update], {"order_id": order_id})
+            row = found.unique().first()
         hold(self.s, row)
         if for_update and row is not None:
             note_order(self.s, row.id)

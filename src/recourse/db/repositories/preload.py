@@ -15,9 +15,10 @@ loaded; for a fresh order that one statement is all.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TypeVar
 
-from sqlalchemy import event, select
+from sqlalchemy import Executable, Integer, bindparam, event, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from recourse.db import models as m
@@ -152,15 +153,8 @@ def load_order_cases(session: Session, order_id: int, buyer_id: int) -> None:
     models = [model for model in CASES if (model, order_id) not in index]
     if not models and buyer_id in homes:
         return
-    found = [
-        select(model.__table__.c.id)
-        .where(model.__table__.c.order_id == order_id)
-        .exists()
-        .label(model.__tablename__)
-        for model in models
-    ]
-    stmt = select(*found, m.UserRow.country, m.UserRow.timezone).where(m.UserRow.id == buyer_id)
-    row = session.execute(stmt).one_or_none()
+    stmt = _cases_and_home(tuple(models))
+    row = session.execute(stmt, {"order_id": order_id, "buyer_id": buyer_id}).one_or_none()
     if row is None:  # no such buyer: then only the cases, as load_cases would
         load_cases(session, [order_id])
         return
@@ -172,6 +166,23 @@ def load_order_cases(session: Session, order_id: int, buyer_id: int) -> None:
             _load_table(session, model, [order_id])
     if not event.contains(session, "pending_to_persistent", _index_case):
         event.listen(session, "pending_to_persistent", _index_case)
+
+
+@lru_cache(maxsize=32)
+def _cases_and_home(models: tuple[type[Base], ...]) -> Executable:
+    """Which of `models` hold rows of the order, and the buyer's home: built once per set of
+    tables (the order and the buyer are parameters), not per cancel."""
+    order_id = bindparam("order_id", type_=Integer)
+    found = [
+        select(model.__table__.c.id)
+        .where(model.__table__.c.order_id == order_id)
+        .exists()
+        .label(model.__tablename__)
+        for model in models
+    ]
+    return select(*found, m.UserRow.country, m.UserRow.timezone).where(
+        m.UserRow.id == bindparam("buyer_id")
+    )
 
 
 def forget_held(session: Session) -> None:

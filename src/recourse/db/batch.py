@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Self
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -163,6 +163,7 @@ class BatchUnitOfWork(SqlUnitOfWork):
         # when every change is one it writes; otherwise the flush first)
         marked = mark_delivered_many(self.session, message_ids, worker_id)
         if self.session.get_bind().dialect.name == "postgresql":
-            self.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+            # on the connection: through the session it would flush the items' changes first
+            self.session.connection().exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
         SqlUnitOfWork.commit(self)
         return marked

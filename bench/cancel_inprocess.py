@@ -331,6 +331,26 @@ def sqlite_database() -> Iterator[str]:
         yield url
 
 
+def each_database(args: argparse.Namespace) -> Iterator[tuple[Container, str, Path]]:
+    """A container on each database `--db` names (a fresh PostgreSQL bench database, a
+    temporary SQLite file), its clock a day in the past, with a folder for its files: the
+    container, the URL and the folder; disposed of after."""
+    describe_setup(pg_url("postgres") if args.db != "sqlite" else None)
+    t0 = datetime.now(UTC) - timedelta(days=1)
+    places = []
+    if args.db in ("both", "postgresql"):
+        places.append(bench_database(args.db_name, keep=args.keep))
+    if args.db in ("both", "sqlite"):
+        places.append(sqlite_database())
+    for place in places:
+        with place as url, tempfile.TemporaryDirectory(prefix="recourse-bench-") as tmp:
+            c = container(url, Path(tmp), FixedClock(t0))
+            try:
+                yield c, url, Path(tmp)
+            finally:
+                c.dispose()
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--cancels", type=int, default=2000, help="measured cancels (default 2000)")
@@ -353,21 +373,9 @@ def main() -> None:
     )
     add_db_options(p, "recourse_bench_inprocess")
     args = p.parse_args()
-    describe_setup(pg_url("postgres") if args.db != "sqlite" else None)
-    t0 = datetime.now(UTC) - timedelta(days=1)
-    places = []
-    if args.db in ("both", "postgresql"):
-        places.append(bench_database(args.db_name, keep=args.keep))
-    if args.db in ("both", "sqlite"):
-        places.append(sqlite_database())
-    for place in places:
-        with place as url, tempfile.TemporaryDirectory(prefix="recourse-bench-") as tmp:
-            c = container(url, Path(tmp), FixedClock(t0))
-            try:
-                pgbench = (f"{args.db_name}_pgbench", args.pgbench) if args.pgbench else None
-                cancels(c, args.cancels, url, Path(tmp), args.http, args.profile, pgbench)
-            finally:
-                c.dispose()
+    pgbench = (f"{args.db_name}_pgbench", args.pgbench) if args.pgbench else None
+    for c, url, folder in each_database(args):
+        cancels(c, args.cancels, url, folder, args.http, args.profile, pgbench)
 
 
 if __name__ == "__main__":

@@ -23,25 +23,20 @@ import asyncio
 import contextlib
 import http.client
 import json
-import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from pyinstrument import Profiler
 
-from bench.cancel_inprocess import cancel_as_buyer, sqlite_database
+from bench.cancel_inprocess import cancel_as_buyer, each_database
 from bench.common import (
     Server,
     add_db_options,
-    bench_database,
-    container,
     cpu_seconds,
-    describe_setup,
-    pg_url,
     say,
 )
 from bench.seeding import INSTANT, make_marketplace, seed_paid_orders
@@ -262,23 +257,11 @@ def main() -> None:
     )
     add_db_options(p, "recourse_bench_http_cpu")
     args = p.parse_args()
-    describe_setup(pg_url("postgres") if args.db != "sqlite" else None)
-    t0 = datetime.now(UTC) - timedelta(days=1)
-    places = []
-    if args.db in ("both", "postgresql"):
-        places.append(bench_database(args.db_name, keep=args.keep))
-    if args.db in ("both", "sqlite"):
-        places.append(sqlite_database())
-    for place in places:
-        with place as url, tempfile.TemporaryDirectory(prefix="recourse-bench-") as tmp:
-            c = container(url, Path(tmp), FixedClock(t0))
-            try:
-                kind = url.split(":", 1)[0]
-                loopback = args.server and kind == "postgresql"
-                serve = (args.connections, Path(tmp)) if loopback else None
-                measure(c, args.requests, args.rounds, args.profile, kind, serve)
-            finally:
-                c.dispose()
+    for c, url, folder in each_database(args):
+        kind = url.split(":", 1)[0]
+        loopback = args.server and kind == "postgresql"
+        serve = (args.connections, folder) if loopback else None
+        measure(c, args.requests, args.rounds, args.profile, kind, serve)
 
 
 if __name__ == "__main__":

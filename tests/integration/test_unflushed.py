@@ -85,11 +85,7 @@ def test_a_new_cancellation_is_found_by_a_query_before_the_commit(
         assert list(found) == [made]  # the query flushed it, as it flushes any new row
         uow.orders.set_status(order_id, "cancelled", container.clock.now())
         uow.commit()
-    with container.uow() as uow:
-        stored = uow.cancellations.get(made)
-        status = uow.orders.stored_status(order_id)
-    assert stored is not None and stored.units == dict.fromkeys(lines, 1)
-    assert status == "cancelled"
+    _assert_stored(container, made, order_id, lines)
 
 
 def test_the_commit_writes_new_and_changed_rows_in_its_one_statement(
@@ -118,11 +114,7 @@ def test_the_commit_writes_new_and_changed_rows_in_its_one_statement(
             "UPDATE orders",
         ):
             assert part in seen[0]
-    with container.uow() as uow:
-        stored = uow.cancellations.get(made)
-        status = uow.orders.stored_status(order_id)
-    assert stored is not None and stored.units == dict.fromkeys(lines, 1)
-    assert status == "cancelled"
+    _assert_stored(container, made, order_id, lines)
 
 
 def test_a_transaction_writing_other_rows_keeps_the_flush(
@@ -226,3 +218,12 @@ def test_rows_the_statement_wrote_go_with_a_rollback_of_the_request(
     with container.uow() as uow:
         assert uow.cancellations.get(made) is None
         assert uow.orders.stored_status(order_id) != "cancelled"
+
+
+def _assert_stored(container: Container, made: int, order_id: int, lines: list[int]) -> None:
+    """The cancellation `made` is stored with a unit of each line, and its order cancelled."""
+    with container.uow() as uow:
+        stored = uow.cancellations.get(made)
+        status = uow.orders.stored_status(order_id)
+    assert stored is not None and stored.units == dict.fromkeys(lines, 1)
+    assert status == "cancelled"

@@ -821,6 +821,9 @@ def test_the_view_and_support_queue_ordered_by_sla_with_filters(
         ]
         assert support_queue(s, now=now, type="not_received").items == []
         assert support_queue(s, now=now, min_amount=TOTAL + 1).items == []
+        # an amount is in one currency: other currencies' orders are not compared with it
+        assert len(support_queue(s, now=now, min_amount=TOTAL, currency="EUR").items) == 2
+        assert support_queue(s, now=now, min_amount=TOTAL, currency="USD").items == []
         assert [v.id for v in support_queue(s, now=now, min_age=timedelta(minutes=30)).items] == [
             first_id
         ]

@@ -152,6 +152,7 @@ def support_queue(
     type: str | None = None,
     min_age: timedelta | None = None,
     min_amount: int | None = None,
+    currency: str | None = None,
     store_id: int | None = None,
     assignee_id: int | None = None,
     unassigned: bool = False,
@@ -161,7 +162,8 @@ def support_queue(
 ) -> DisputePage:
     """D5: support's queue, the one whose deadline comes first on top (escalated and appealed
     ones by their SLA). Filters: `type`; `min_age` (opened at least this long before `now`);
-    `min_amount` (the order's captured amount, minor units); `store_id`; `assignee_id` (the
+    `min_amount` (the order's captured amount, minor units of `currency`: orders in other
+    currencies are left out, no conversion; without `currency`, any); `store_id`; `assignee_id` (the
     agent on the case, or on its appeal) or `unassigned`; `status` (one status, "open" for
     every open one, "all"; default: escalated and appealed). `cursor`: where to continue."""
     d = m.DisputeRow
@@ -177,9 +179,10 @@ def support_queue(
     if min_age is not None:
         stmt = stmt.where(d.opened_at <= now - min_age)
     if min_amount is not None:
-        stmt = stmt.where(
-            d.order_id.in_(select(m.OrderRow.id).where(m.OrderRow.amount_captured >= min_amount))
-        )
+        big = select(m.OrderRow.id).where(m.OrderRow.amount_captured >= min_amount)
+        if currency is not None:
+            big = big.where(m.OrderRow.currency == currency)
+        stmt = stmt.where(d.order_id.in_(big))
     if store_id is not None:
         stmt = stmt.where(d.store_id == store_id)
     if assignee_id is not None:

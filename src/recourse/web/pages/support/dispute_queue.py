@@ -98,6 +98,7 @@ def queue(
             type=kind,
             min_age=timedelta(days=days) if days else None,
             min_amount=at_least,
+            currency=in_currency,
             store_id=store_id,
             assignee_id=assignee_id,
             unassigned=unassigned,
@@ -121,12 +122,7 @@ def queue(
         "disputes/support_queue.html",
         {
             "user": user,
-            "rows": [
-                console.queue_row(v, now, words, user.id, agents)
-                for v in page.items
-                # the page may come out shorter; its cursor still moves past what was read
-                if at_least is None or v.currency == in_currency
-            ],
+            "rows": [console.queue_row(v, now, words, user.id, agents) for v in page.items],
             "currencies": currencies,
             "filters": filters,
             "types": {str(t): label(TYPE_LABELS, str(t), words) for t in DisputeType},

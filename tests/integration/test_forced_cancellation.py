@@ -17,6 +17,7 @@ from sqlalchemy import select
 from recourse.container import Container
 from recourse.db import models as m
 from recourse.db.queries.case_facts import no_scan_flags, refund_history
+from recourse.db.queries.disputes import dispute_view
 from recourse.domain.disputes import DisputeStatus, Outcome
 from recourse.domain.errors import InvalidInput, NotAllowed, NotFound, RuleConflict
 from recourse.domain.order import NewLine, OrderStatus
@@ -167,6 +168,11 @@ def test_support_forces_the_cancellation_of_a_parcel_never_scanned(
         "support",
         refund.id,
     )
+    with container.read_session() as s:
+        view = dispute_view(s, dispute_id)
+    # the forced cancellation's refund is the dispute's: its page and its answer list it
+    assert view is not None and view.refund_ids == (refund.id,)
+    assert view.refunded == TOTAL
     decided = timeline_of(container, w["order"], "dispute.decided")
     data = decided[-1].data or {}
     assert data["refund_id"] == refund.id

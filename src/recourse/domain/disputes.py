@@ -198,6 +198,12 @@ class Dispute:
         return mine[-1] if mine else None
 
 
+def forced_key(dispute_id: int) -> str:
+    """The request key of the cancellation support forced on a dispute (C10; one per
+    dispute): the dispute's page and answer list that cancellation's refund among its own."""
+    return f"dispute:{dispute_id}:force"
+
+
 # Deadline names (the outbox names them the same way; services/deadlines.py maps each).
 RESPOND_BY = "dispute.respond_by"
 RESPOND_REMINDER = "dispute.respond_reminder"

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from recourse.db import models as m
 from recourse.db.queries.evidence import FileView, files_of
 from recourse.db.repositories.disputes import dispute_from_row
-from recourse.domain.disputes import Dispute, DisputeStatus
+from recourse.domain.disputes import Dispute, DisputeStatus, forced_key
 from recourse.domain.refund import dispute_ref
 
 PAGE_SIZE = 50
@@ -101,6 +101,17 @@ def _views(
         .order_by(m.RefundRow.id)
     ):
         refunds[refs[str(ref)]].append((refund_id, amount))
+    # C10: the refund of the cancellation support forced on the dispute is the dispute's too
+    forced = {forced_key(d.id): d.id for d in disputes}
+    c = m.CancellationRow
+    for refund_id, key, amount in session.execute(
+        select(m.RefundRow.id, c.request_key, m.RefundRow.amount)
+        .join(c, c.refund_id == m.RefundRow.id)
+        .where(c.request_key.in_(list(forced)), m.RefundRow.status != "failed")
+    ):
+        refunds[forced[str(key)]].append((refund_id, amount))
+    for made in refunds.values():
+        made.sort()
     files = files_of(session, "dispute", [d.id for d in disputes], api=api)
     result = []
     for d in disputes:

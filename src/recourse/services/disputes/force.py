@@ -24,6 +24,7 @@ from recourse.domain.disputes import (
     DisputeStatus,
     DisputeType,
     Outcome,
+    forced_key,
 )
 from recourse.domain.errors import RuleConflict
 from recourse.domain.order import LineQuantities, Order
@@ -49,11 +50,6 @@ from recourse.services.ports.unit_of_work import UnitOfWork
 
 # C10: forced on an escalated dispute (an appeal is decided with `decide`, D6)
 FORCEABLE = frozenset({DisputeStatus.escalated})
-
-
-def forced_key(dispute_id: int) -> str:
-    """The request key of the cancellation a dispute forced (one per dispute)."""
-    return f"dispute:{dispute_id}:force"
 
 
 def force_cancellation(

@@ -22,11 +22,15 @@ from tests.integration.test_store_status_counts import counted, kept_counts
 
 
 @contextmanager
-def statements(c: Container) -> Iterator[list[str]]:
+def statements(c: Container, *, writes_only: bool = False) -> Iterator[list[str]]:
+    """The statements as they reach the driver, on one line each; with `writes_only`, those
+    that write (no SELECT, BEGIN, COMMIT or ROLLBACK)."""
     seen: list[str] = []
+    reads = ("SELECT", "BEGIN", "COMMIT", "ROLLBACK")
 
     def statement(_c: Any, _cur: Any, sql: str, *_: Any) -> None:
-        seen.append(" ".join(sql.split()))
+        if not writes_only or not sql.lstrip().upper().startswith(reads):
+            seen.append(" ".join(sql.split()))
 
     event.listen(c.engine, "before_cursor_execute", statement)
     try:

@@ -6,12 +6,10 @@ also wrote other rows keeps the flush. On both databases (SQLite flushes as befo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import timedelta
-from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from recourse.container import Container
 from recourse.db import models as m
@@ -20,22 +18,12 @@ from recourse.domain.cancellation import CancellationStatus
 from recourse.services.ports import NewCancellation
 from tests.factories import make_order
 from tests.integration.support import Parties
+from tests.integration.test_appends import statements
 
 
-@contextmanager
-def writes(c: Container) -> Iterator[list[str]]:
+def writes(c: Container) -> AbstractContextManager[list[str]]:
     """The statements that write, as they reach the driver."""
-    seen: list[str] = []
-
-    def statement(_c: Any, _cur: Any, sql: str, *_: Any) -> None:
-        if not sql.lstrip().upper().startswith(("SELECT", "BEGIN", "COMMIT", "ROLLBACK")):
-            seen.append(" ".join(sql.split()))
-
-    event.listen(c.engine, "before_cursor_execute", statement)
-    try:
-        yield seen
-    finally:
-        event.remove(c.engine, "before_cursor_execute", statement)
+    return statements(c, writes_only=True)
 
 
 def _new(c: Container, order_id: int, store_id: int, line_ids: list[int]) -> NewCancellation:

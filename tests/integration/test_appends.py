@@ -149,3 +149,58 @@ def test_a_big_batch_of_appends_is_one_statement_with_every_row_in_order(
         ).all()
     assert actions == [f"step-{n:05}" for n in range(many)]
     assert [p["n"] for p in payloads] == list(range(many))
+
+
+def _actions(uow: Any, order_id: int) -> list[str]:
+    return list(
+        uow.session.scalars(
+            select(m.TimelineRow.action)
+            .where(m.TimelineRow.order_id == order_id, m.TimelineRow.action.like("queued-%"))
+            .order_by(m.TimelineRow.id)
+        )
+    )
+
+
+def test_a_query_in_the_transaction_sees_the_timeline_and_events_it_queued(
+    container: Container, parties: Parties
+) -> None:
+    """Timeline entries and events are queued as column values, not mapped objects
+    (db/queued.py): a query in the same transaction writes them first, as the autoflush did;
+    a query with the autoflush off does not."""
+    order_id = make_order(container, buyer_id=parties.buyer_id, store_id=parties.store_id)
+    now = container.clock.now()
+    with container.uow() as uow:
+        uow.timeline.add(TimelineEntry(order_id=order_id, at=now, actor=SYSTEM, action="queued-1"))
+        with uow.session.no_autoflush:
+            assert _actions(uow, order_id) == []
+        assert _actions(uow, order_id) == ["queued-1"]
+        uow.events.add("evt_queued_1", "test.queued", {"data": {"order_id": order_id}}, now)
+        assert uow.webhooks.event("evt_queued_1") is not None
+        uow.timeline.add(TimelineEntry(order_id=order_id, at=now, actor=SYSTEM, action="queued-2"))
+        uow.commit()
+    with container.uow() as uow:
+        assert _actions(uow, order_id) == ["queued-1", "queued-2"]
+        assert uow.webhooks.event("evt_queued_1") == (
+            "test.queued",
+            now,
+            {"data": {"order_id": order_id}},
+        )
+
+
+def test_queued_rows_roll_back_with_the_transaction_and_commit_by_any_path(
+    container: Container, parties: Parties
+) -> None:
+    order_id = make_order(container, buyer_id=parties.buyer_id, store_id=parties.store_id)
+    now = container.clock.now()
+    with container.uow() as uow:
+        uow.timeline.add(TimelineEntry(order_id=order_id, at=now, actor=SYSTEM, action="queued-x"))
+        uow.events.add("evt_queued_x", "test.queued", {"data": {}}, now)
+        uow.rollback()
+        uow.commit()  # nothing left to write
+    with container.uow() as uow:
+        # committed by the session itself, not the unit of work: written all the same
+        uow.timeline.add(TimelineEntry(order_id=order_id, at=now, actor=SYSTEM, action="queued-y"))
+        uow.session.commit()
+    with container.uow() as uow:
+        assert _actions(uow, order_id) == ["queued-y"]
+        assert uow.webhooks.event("evt_queued_x") is None

@@ -16,12 +16,13 @@ saved). Each table keeps its own rules:
 - timeline entries and events: inserted in the order the transaction added them (the
   timeline's ids keep that order).
 
-Timeline entries and events stay ORM rows until then, so a query in the transaction still
-finds them (autoflush); at commit they are taken out of the session and written with the
+Timeline entries and events are queued as column values (db/queued.py; a query in the
+transaction writes them first, as the autoflush would); at commit they are written with the
 rest, after the session's other changes are flushed (which they may refer to).
 
 SQLite keeps a statement per table (there is no round trip to save): the outbox and the
-notifications one INSERT each, the counts one upsert, the rest with the session's flush.
+notifications one INSERT each, the counts one upsert, the rest with the session's flush, then
+the timeline entries and events one INSERT each.
 """
 
 from __future__ import annotations
@@ -31,22 +32,19 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
 from recourse.db.models import Base
 from recourse.db.models.orders import StoreStatusCountRow
+from recourse.db.queued import take_queued, write_queued
 from recourse.db.repositories.orders import (
     defer_status_counts,
     deferred_counts,
     write_deferred_counts,
 )
 from recourse.db.repositories.writes import first_of_each_key, insert_ignoring_duplicates
-from recourse.db.unflushed import take_unflushed, update_sql, values_of
-
-# the ORM rows taken out of the session at commit, in the order their tables are written
-TAKEN: tuple[type[Base], ...] = (m.TimelineRow, m.EventRow)
+from recourse.db.unflushed import take_unflushed, update_sql
 
 
 def write_appends(
@@ -63,8 +61,9 @@ def write_appends(
         if deferring:  # later moves in the transaction wait for the next commit too
             defer_status_counts(session)
         session.flush()
+        write_queued(session)
         return
-    added = _take_added(session)
+    queued = take_queued(session)
     unflushed = take_unflushed(session)
     if unflushed is None:
         session.flush()
@@ -74,7 +73,7 @@ def write_appends(
         (m.OutboxRow, first_of_each_key(outbox)),
         (m.NotificationRow, first_of_each_key(notifications)),
         (StoreStatusCountRow, _count_rows(session)),
-        *((model, added.get(model, [])) for model in TAKEN),
+        *queued,
     ]
     changed = unflushed.updates() if unflushed else []
     present = (
@@ -173,19 +172,3 @@ def _count_rows(session: Session) -> list[dict[str, Any]]:
     ]
     moves.clear()
     return rows
-
-
-def _take_added(session: Session) -> dict[type[Base], list[dict[str, Any]]]:
-    """The session's unwritten rows of TAKEN, as column values in the order they were added,
-    taken out of the session."""
-    found: dict[type[Base], list[tuple[int, Base]]] = {}
-    for obj in session.new:
-        if isinstance(obj, TAKEN):
-            found.setdefault(type(obj), []).append((inspect(obj).insert_order or 0, obj))
-    taken: dict[type[Base], list[dict[str, Any]]] = {}
-    for model, objs in found.items():
-        objs.sort(key=lambda pair: pair[0])
-        taken[model] = [values_of(obj) for _, obj in objs]
-        for _, obj in objs:
-            session.expunge(obj)
-    return taken

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from recourse.db.ids import use_id_blocks
 from recourse.db.outbox import mark_delivered_many
+from recourse.db.queued import queued_count
 from recourse.db.repositories.orders import (
     defer_status_counts,
     deferred_counts,
@@ -74,7 +75,7 @@ class BatchUnitOfWork(SqlUnitOfWork):
     _item = False
     _flushing = False
     _unflushed: Unflushed = (0, 0, {})
-    _marks: tuple[int, int, tuple[tuple[tuple[int, str, int], int], ...]] = (0, 0, ())
+    _marks: tuple[int, int, int, tuple[tuple[tuple[int, str, int], int], ...]] = (0, 0, 0, ())
 
     def open(self, items: int = 1) -> None:
         """Begin the batch's transaction for `items` use cases: the rows they add take their
@@ -142,10 +143,15 @@ class BatchUnitOfWork(SqlUnitOfWork):
         ):
             raise NotBatchable("an item changed rows without committing them")
 
-    def _queued(self) -> tuple[int, int, tuple[tuple[tuple[int, str, int], int], ...]]:
+    def _queued(self) -> tuple[int, int, int, tuple[tuple[tuple[int, str, int], int], ...]]:
         """What the items queued for the batch's commit so far."""
         counts = deferred_counts(self.session) or {}
-        return len(self.outbox.pending), len(self.notifications.pending), tuple(counts.items())
+        return (
+            len(self.outbox.pending),
+            len(self.notifications.pending),
+            queued_count(self.session),
+            tuple(counts.items()),
+        )
 
     def commit(self) -> None:
         """The item's use case is done: its changes wait for the batch's commit."""

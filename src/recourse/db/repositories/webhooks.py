@@ -15,6 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
+from recourse.db.queued import queue
 from recourse.db.repositories.writes import noted_order
 from recourse.services.ports import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -27,14 +28,17 @@ class SqlEvents:
         """The event is about the order its data names, or else the one the transaction writes."""
         named = (payload.get("data") or {}).get("order_id")
         order_id = named if isinstance(named, int) else noted_order(self.s)
-        self.s.add(
-            m.EventRow(
-                id=event_id,
-                type=event_type,
-                payload=dict(payload),
-                order_id=order_id,
-                created_at=at,
-            )
+        # written at the commit with the other appends (db/queued.py)
+        queue(
+            self.s,
+            m.EventRow,
+            {
+                "id": event_id,
+                "type": event_type,
+                "payload": dict(payload),
+                "order_id": order_id,
+                "created_at": at,
+            },
         )
 
 

@@ -125,14 +125,20 @@ def _statement(present: tuple[Part, ...]) -> str:
         if kind is _UPDATE:
             parts.append(update_sql(table, columns, f"rows_{n}"))
             continue
-        names = ", ".join(f'"{c}"' for c in columns)
-        # table and column names checked against the model above
-        sql = (
-            f"INSERT INTO {table} ({names}) SELECT {names} FROM"  # noqa: S608
-            f" json_populate_recordset(NULL::{table}, %(rows_{n})s::json) WITH ORDINALITY"
-            f" AS r ORDER BY r.ordinality{_ON_CONFLICT.get(model, '')}"
-        )
-        parts.append(sql)
+        rows = f"json_populate_recordset(NULL::{table}, %(rows_{n})s::json)"
+        if len(columns) == len(model.__table__.columns):
+            # every column given, the key too: the record is the row, in the table's column
+            # order, and no id is assigned, so the order of insertion does not matter (and a
+            # shorter text lets the driver keep its parsed form: it caches up to 4 kB)
+            sql = f"INSERT INTO {table} SELECT * FROM {rows}"  # noqa: S608
+        else:
+            names = ", ".join(f'"{c}"' for c in columns)
+            # table and column names checked against the model above
+            sql = (
+                f"INSERT INTO {table} ({names}) SELECT {names} FROM"  # noqa: S608
+                f" {rows} WITH ORDINALITY AS r ORDER BY r.ordinality"
+            )
+        parts.append(sql + _ON_CONFLICT.get(model, ""))
     *first, last = parts
     text = last
     if first:
@@ -149,6 +155,11 @@ def _columns(rows: Sequence[dict[str, Any]]) -> tuple[str, ...]:
 
 
 def _as_json(rows: Sequence[dict[str, Any]], columns: tuple[str, ...]) -> str:
+    """The rows as a JSON array of objects with these keys (a row without one gives null)."""
+    width = len(columns)
+    if all(len(row) == width and columns[0] in row for row in rows):
+        # each row has exactly these keys (`columns` holds every row's), in whichever order
+        return json.dumps(rows, default=_json_value)
     return json.dumps([{c: row.get(c) for c in columns} for row in rows], default=_json_value)
 
 

@@ -119,18 +119,44 @@ def values_of(obj: Base) -> dict[str, Any]:
     scalar default (set on the row, as the flush sets it); an unset autoincrement key is left
     to the database."""
     values: dict[str, Any] = {}
-    loaded = inspect(obj).dict
-    for attribute in inspect(type(obj)).column_attrs:
-        column = attribute.columns[0]
-        value = getattr(obj, attribute.key)
-        if value is None and column.default is not None and column.default.is_scalar:
-            value = column.default.arg
-        if value is None and column.primary_key and column.autoincrement:
-            continue
-        if attribute.key not in loaded or loaded[attribute.key] is not value:
-            setattr(obj, attribute.key, value)  # loaded, so reading it later needs no query
-        values[column.key] = value
+    state = inspect(obj)
+    loaded = state.dict
+    for key, name, default, autoincrement_key in _insert_columns(type(obj)):
+        value = loaded.get(key)
+        if value is None:
+            if default is not None:
+                value = default
+            elif autoincrement_key:
+                continue
+            if key not in loaded or value is not None:
+                setattr(obj, key, value)  # loaded, so reading it later needs no query
+        values[name] = value
     return values
+
+
+_INSERT_COLUMNS: dict[type[Base], list[tuple[str, str, Any, bool]]] = {}
+
+
+def _insert_columns(model: type[Base]) -> list[tuple[str, str, Any, bool]]:
+    """Per mapped column of `model`: its attribute, its column's name, its scalar default (or
+    None) and whether it is an autoincrement key; read from the mapper once."""
+    found = _INSERT_COLUMNS.get(model)
+    if found is None:
+        found = []
+        for attribute in inspect(model).column_attrs:
+            column = attribute.columns[0]
+            default = column.default
+            scalar = default.arg if default is not None and default.is_scalar else None
+            found.append(
+                (
+                    attribute.key,
+                    column.key,
+                    scalar,
+                    bool(column.primary_key and column.autoincrement),
+                )
+            )
+        _INSERT_COLUMNS[model] = found
+    return found
 
 
 def update_sql(table: str, columns: Iterable[str], param: str) -> str:

@@ -154,7 +154,12 @@ def load_order_cases(session: Session, order_id: int, buyer_id: int) -> None:
     if not models and buyer_id in homes:
         return
     stmt = _cases_and_home(tuple(models))
-    row = session.execute(stmt, {"order_id": order_id, "buyer_id": buyer_id}).one_or_none()
+    # a plain statement (no ORM entity): on the connection, without the ORM's execution
+    # machinery; the session's pending changes are written first, as its autoflush would
+    if session.autoflush:
+        session.flush()
+    params = {"order_id": order_id, "buyer_id": buyer_id}
+    row = session.connection().execute(stmt, params).one_or_none()
     if row is None:  # no such buyer: then only the cases, as load_cases would
         load_cases(session, [order_id])
         return

@@ -54,7 +54,7 @@ from recourse.services.cancellations import cancel_order
 
 class Statements:
     """Counts what reaches the driver: statements (before_cursor_execute), transactions and
-    pool checkouts (each checkout also pings the server first on PostgreSQL: pool_pre_ping)."""
+    pool checkouts, and the pings of idle pooled connections (db/engine.py `ping_when_idle`)."""
 
     def __init__(self, *engines: Engine) -> None:
         self.sql: list[str] = []
@@ -62,12 +62,14 @@ class Statements:
         self.commits = 0
         self.rollbacks = 0
         self.checkouts = 0
+        self.pings = 0
         for engine in engines:
             event.listen(engine, "before_cursor_execute", self._statement)
             event.listen(engine, "begin", self._begin)
             event.listen(engine, "commit", self._commit)
             event.listen(engine, "rollback", self._rollback)
             event.listen(engine.pool, "checkout", self._checkout)
+            self._count_pings(engine)
 
     def _statement(self, _c: Any, _cur: Any, statement: str, *_: Any) -> None:
         if not statement.startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE; counted in begins
@@ -85,13 +87,23 @@ class Statements:
     def _checkout(self, *_: Any) -> None:
         self.checkouts += 1
 
+    def _count_pings(self, engine: Engine) -> None:
+        ping = engine.dialect.do_ping
+
+        def counted(dbapi_connection: Any) -> bool:
+            self.pings += 1
+            return ping(dbapi_connection)
+
+        engine.dialect.do_ping = counted  # type: ignore[method-assign]
+
     def reset(self) -> None:
-        self.sql, self.begins, self.commits, self.rollbacks, self.checkouts = [], 0, 0, 0, 0
+        self.sql, self.begins, self.commits, self.rollbacks = [], 0, 0, 0
+        self.checkouts = self.pings = 0
 
     @property
     def round_trips(self) -> int:
-        """Statements, BEGIN, COMMIT, ROLLBACK, and the pre-ping of each pool checkout."""
-        return len(self.sql) + self.begins + self.commits + self.rollbacks + self.checkouts
+        """Statements, BEGIN, COMMIT, ROLLBACK, and the pings of idle pooled connections."""
+        return len(self.sql) + self.begins + self.commits + self.rollbacks + self.pings
 
 
 def short(sql: str) -> str:
@@ -182,7 +194,7 @@ def measure(
         f"in {sum(txns) / len(txns):.1f} transactions"
         + (
             f"; {sum(rounds) / len(rounds):.1f} round trips to the server with BEGIN, COMMIT, "
-            "ROLLBACK and the pre-ping of each pool checkout"
+            "ROLLBACK and the pings of idle pooled connections"
             if kind == "postgresql"
             else " (an in-process library: no round trips)"
         ),

@@ -27,8 +27,9 @@ def build(
     url = settings.resolved_database_url
     if url.startswith("sqlite"):
         Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url, writer=True, pool_size=settings.web_pool_size)
-    read_engine = make_engine(url, writer=False, pool_size=settings.web_pool_size)
+    size, idle = settings.web_pool_size, settings.db_ping_after_idle
+    engine = make_engine(url, writer=True, pool_size=size, ping_after_idle=idle)
+    read_engine = make_engine(url, writer=False, pool_size=size, ping_after_idle=idle)
     if clock is None:
         clock = (
             DemoClock(engine, read_engine=read_engine)

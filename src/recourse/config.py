@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     web_pool_size: int = Field(
         default=10, ge=1, description="database connections per engine (two per process)"
     )
+    db_ping_after_idle: float = Field(
+        default=1.0,
+        ge=0,
+        description="PostgreSQL: a pooled connection unused this many seconds is checked with "
+        "a round trip before it is handed out (a busy one is not)",
+    )
     secure_cookies: bool = False
     webhook_allow_private: bool = Field(
         default=False,

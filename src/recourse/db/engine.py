@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str, *, writer: bool = True, pool_size: int = 5) -> Engine:
+def make_engine(
+    url: str, *, writer: bool = True, pool_size: int = 5, ping_after_idle: float = 1.0
+) -> Engine:
     """One engine per role. SQLite writers take the write lock at BEGIN (BEGIN IMMEDIATE),
     so two read-modify-write transactions never interleave and never deadlock on upgrade."""
     if is_sqlite(url):
@@ -44,4 +48,36 @@ def make_engine(url: str, *, writer: bool = True, pool_size: int = 5) -> Engine:
     # A fixed pool: a request waits for a free connection rather than opening one. Connections
     # opened past the pool were closed again on return, so under load nearly every request
     # paid for a new server process (bench/cancel_throughput counts them).
-    return create_engine(url, pool_size=pool_size, max_overflow=0, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=0)
+    ping_when_idle(engine, ping_after_idle)
+    return engine
+
+
+IDLE_SINCE = "recourse_idle_since"
+
+
+def ping_when_idle(engine: Engine, seconds: float) -> None:
+    """Check a pooled connection with a round trip before handing it out only when it sat
+    unused in the pool more than `seconds`: that is when the server may have closed it
+    (restarted, idle timeouts). A busy pool hands its connections out again within
+    milliseconds, and a ping on every checkout (`pool_pre_ping`) cost each transaction a
+    round trip. A connection that fails its ping is replaced at once. One that died while
+    it was busy fails its first statement instead: the pool then replaces every connection
+    it opened before (SQLAlchemy's disconnect handling), and the transaction, which wrote
+    nothing, is retried by its caller as after any interrupted request."""
+
+    @event.listens_for(engine.pool, "checkin")
+    def _idle_from(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine.pool, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop(IDLE_SINCE, None)
+        if since is None or time.monotonic() - since <= seconds:
+            return  # a new connection, or one in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            # the pool throws the connection away and checks out another one
+            raise DisconnectionError("the pooled connection was closed by the server") from exc

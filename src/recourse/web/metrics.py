@@ -110,7 +110,7 @@ def _seconds_since(now: datetime, then: datetime | None) -> float:
 
 class DatabaseCollector(Collector):
     """Gauges read at scrape time with a few indexed queries (`ix_outbox_waiting`,
-    `ix_outbox_due`, `ix_refunds_status_next`, `ix_refunds_needs_attention`). "Now" is the
+    `ix_outbox_dead`, `ix_refunds_status_next`, `ix_refunds_needs_attention`). "Now" is the
     install's clock, so the demo clock's time counts as it does for the worker."""
 
     def __init__(self, container: Container) -> None:

@@ -53,7 +53,13 @@ _SHARD_WAITING = "delivered_at IS NULL AND dead_at IS NULL AND order_id IS NOT N
 class OutboxRow(Base):
     __tablename__ = "outbox"
     __table_args__ = (
-        Index("ix_outbox_due", "delivered_at", "dead_at", "available_at"),
+        # The dead messages, newest first (support's list, their count in /metrics): few.
+        Index(
+            "ix_outbox_dead",
+            "dead_at",
+            postgresql_where=text("dead_at IS NOT NULL"),
+            sqlite_where=text("dead_at IS NOT NULL"),
+        ),
         # The claim query: due and undelivered, oldest first; stops at the batch limit.
         Index(
             "ix_outbox_waiting",

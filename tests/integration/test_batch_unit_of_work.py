@@ -141,3 +141,23 @@ def test_an_item_that_only_reads_passes_even_when_its_query_flushes_earlier_item
     _item(uow, lambda: _query(uow))
     assert "UPDATE" in seen  # the third item's query flushed the first item's change
     _item(uow, lambda: _decide(uow, ids[2], "third", commit=True))
+
+
+def test_an_item_that_only_reads_passes_when_its_query_writes_earlier_items_timeline(
+    batch: tuple[BatchUnitOfWork, list[int]],
+) -> None:
+    """Timeline entries wait as column values (db/queued.py); a query writes them first, as
+    the autoflush wrote mapped rows: that is not the reading item's write."""
+    uow, ids = batch
+    order_id = uow.session.get_one(m.CancellationRow, ids[0]).order_id
+
+    def note_and_commit() -> None:
+        uow.timeline.add(_entry(order_id))
+        uow.commit()
+
+    seen = _statements(uow)
+    _item(uow, note_and_commit)
+    _item(uow, lambda: _query(uow))
+    assert "INSERT" in seen  # the second item's query wrote the first item's entry
+    with pytest.raises(NotBatchable):
+        _item(uow, lambda: uow.timeline.add(_entry(order_id)))

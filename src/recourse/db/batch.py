@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from recourse.db.ids import use_id_blocks
 from recourse.db.outbox import mark_delivered_many
-from recourse.db.queued import queued_count
+from recourse.db.queued import queued_total, writing_queued
 from recourse.db.repositories.orders import (
     defer_status_counts,
     deferred_counts,
@@ -103,7 +103,11 @@ class BatchUnitOfWork(SqlUnitOfWork):
 
     def _count_write(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         # what a flush writes is told apart by the changes it flushes (_before_flush)
-        if not self._flushing and statement.lstrip()[:6].upper() != "SELECT":
+        if (
+            not self._flushing
+            and not writing_queued(self.session)  # rows queued before, as a flush writes them
+            and statement.lstrip()[:6].upper() != "SELECT"
+        ):
             self._writes += 1
 
     def _before_flush(self, *_: Any) -> None:
@@ -149,7 +153,7 @@ class BatchUnitOfWork(SqlUnitOfWork):
         return (
             len(self.outbox.pending),
             len(self.notifications.pending),
-            queued_count(self.session),
+            queued_total(self.session),
             tuple(counts.items()),
         )
 

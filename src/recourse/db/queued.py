@@ -30,6 +30,8 @@ from recourse.db.models import Base
 # the tables written this way, in the order the appends write them
 QUEUED_MODELS: tuple[type[Base], ...] = (m.TimelineRow, m.EventRow)
 QUEUED = "queued_rows"
+QUEUED_TOTAL = "queued_total"
+WRITING = "writing_queued"
 
 
 def queue(session: Session, model: type[Base], values: Mapping[str, Any]) -> None:
@@ -39,10 +41,18 @@ def queue(session: Session, model: type[Base], values: Mapping[str, Any]) -> Non
         session.begin()  # as adding an object would: its rollback forgets the row
     queued: dict[type[Base], list[dict[str, Any]]] = session.info.setdefault(QUEUED, {})
     queued.setdefault(model, []).append(dict(values))
+    session.info[QUEUED_TOTAL] = session.info.get(QUEUED_TOTAL, 0) + 1
 
 
-def queued_count(session: Session) -> int:
-    return sum(len(rows) for rows in session.info.get(QUEUED, {}).values())
+def queued_total(session: Session) -> int:
+    """How many rows the session queued so far, written or not (a batch compares it before
+    and after an item: db/batch.py)."""
+    return int(session.info.get(QUEUED_TOTAL, 0))
+
+
+def writing_queued(session: Session) -> bool:
+    """Whether the statement now sent writes queued rows (not the use case running now)."""
+    return bool(session.info.get(WRITING))
 
 
 def take_queued(session: Session) -> list[tuple[type[Base], list[dict[str, Any]]]]:
@@ -54,8 +64,12 @@ def take_queued(session: Session) -> list[tuple[type[Base], list[dict[str, Any]]
 
 def write_queued(session: Session) -> None:
     """Write the queued rows now: one INSERT per table, its rows sent together."""
-    for model, rows in take_queued(session):
-        session.connection().execute(insert(cast(Table, model.__table__)), rows)
+    session.info[WRITING] = True
+    try:
+        for model, rows in take_queued(session):
+            session.connection().execute(insert(cast(Table, model.__table__)), rows)
+    finally:
+        session.info[WRITING] = False
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from recourse.db import models as m
 from recourse.db.models import Base
 from recourse.db.models.orders import StoreStatusCountRow
+from recourse.db.order_records import take_changes, write_changes
 from recourse.db.queued import take_queued, write_queued
 from recourse.db.repositories.orders import (
     defer_status_counts,
@@ -51,8 +52,9 @@ def write_appends(
     session: Session, outbox: Sequence[dict[str, Any]], notifications: Sequence[dict[str, Any]]
 ) -> None:
     """Write the queued `outbox` messages and `notifications`, the deferred store status
-    counts and (PostgreSQL) the timeline entries and events the session holds unwritten;
-    after it the session's other changes are flushed too. The caller commits."""
+    counts, the queued timeline entries and events (db/queued.py) and the locked orders'
+    queued changes (db/order_records.py); the session's other changes are flushed too (on
+    PostgreSQL, those db/unflushed.py takes go in the same statement). The caller commits."""
     if session.get_bind().dialect.name != "postgresql":
         insert_ignoring_duplicates(session, m.OutboxRow, outbox)
         insert_ignoring_duplicates(session, m.NotificationRow, notifications)
@@ -62,6 +64,7 @@ def write_appends(
             defer_status_counts(session)
         session.flush()
         write_queued(session)
+        write_changes(session)
         return
     queued = take_queued(session)
     unflushed = take_unflushed(session)
@@ -75,7 +78,8 @@ def write_appends(
         (StoreStatusCountRow, _count_rows(session)),
         *queued,
     ]
-    changed = unflushed.updates() if unflushed else []
+    # the locked orders' changes (db/order_records.py), then the mapped rows'
+    changed = [*take_changes(session), *(unflushed.updates() if unflushed else [])]
     present = (
         *((model, _UPDATE, columns) for model, columns, _ in changed),
         *((model, _INSERT, _columns(found)) for model, found in rows if found),

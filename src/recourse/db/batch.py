@@ -32,8 +32,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, SessionTransaction
 
 from recourse.db.ids import use_id_blocks
+from recourse.db.order_records import changes_total, is_writing_queued
 from recourse.db.outbox import mark_delivered_many
-from recourse.db.queued import queued_total, writing_queued
+from recourse.db.queued import queued_total
 from recourse.db.repositories.orders import (
     defer_status_counts,
     deferred_counts,
@@ -75,7 +76,13 @@ class BatchUnitOfWork(SqlUnitOfWork):
     _item = False
     _flushing = False
     _unflushed: Unflushed = (0, 0, {})
-    _marks: tuple[int, int, int, tuple[tuple[tuple[int, str, int], int], ...]] = (0, 0, 0, ())
+    _marks: tuple[int, int, int, int, tuple[tuple[tuple[int, str, int], int], ...]] = (
+        0,
+        0,
+        0,
+        0,
+        (),
+    )
 
     def open(self, items: int = 1) -> None:
         """Begin the batch's transaction for `items` use cases: the rows they add take their
@@ -105,7 +112,7 @@ class BatchUnitOfWork(SqlUnitOfWork):
         # what a flush writes is told apart by the changes it flushes (_before_flush)
         if (
             not self._flushing
-            and not writing_queued(self.session)  # rows queued before, as a flush writes them
+            and not is_writing_queued(self.session)  # what was queued before, as a flush
             and statement.lstrip()[:6].upper() != "SELECT"
         ):
             self._writes += 1
@@ -147,13 +154,14 @@ class BatchUnitOfWork(SqlUnitOfWork):
         ):
             raise NotBatchable("an item changed rows without committing them")
 
-    def _queued(self) -> tuple[int, int, int, tuple[tuple[tuple[int, str, int], int], ...]]:
+    def _queued(self) -> tuple[int, int, int, int, tuple[tuple[tuple[int, str, int], int], ...]]:
         """What the items queued for the batch's commit so far."""
         counts = deferred_counts(self.session) or {}
         return (
             len(self.outbox.pending),
             len(self.notifications.pending),
             queued_total(self.session),
+            changes_total(self.session),
             tuple(counts.items()),
         )
 

@@ -26,12 +26,17 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from recourse.db import models as m
 from recourse.db.models import Base
+from recourse.db.order_records import (
+    drop_changes,
+    forget_records,
+    write_changes,
+    writing_queued,
+)
 
 # the tables written this way, in the order the appends write them
 QUEUED_MODELS: tuple[type[Base], ...] = (m.TimelineRow, m.EventRow)
 QUEUED = "queued_rows"
 QUEUED_TOTAL = "queued_total"
-WRITING = "writing_queued"
 
 
 def queue(session: Session, model: type[Base], values: Mapping[str, Any]) -> None:
@@ -50,11 +55,6 @@ def queued_total(session: Session) -> int:
     return int(session.info.get(QUEUED_TOTAL, 0))
 
 
-def writing_queued(session: Session) -> bool:
-    """Whether the statement now sent writes queued rows (not the use case running now)."""
-    return bool(session.info.get(WRITING))
-
-
 def take_queued(session: Session) -> list[tuple[type[Base], list[dict[str, Any]]]]:
     """The queued rows per table (in QUEUED_MODELS order, each in the order added), for the
     caller to write; none are queued after."""
@@ -64,30 +64,37 @@ def take_queued(session: Session) -> list[tuple[type[Base], list[dict[str, Any]]
 
 def write_queued(session: Session) -> None:
     """Write the queued rows now: one INSERT per table, its rows sent together."""
-    session.info[WRITING] = True
-    try:
+    if not session.info.get(QUEUED):
+        return
+    with writing_queued(session):
         for model, rows in take_queued(session):
             session.connection().execute(insert(cast(Table, model.__table__)), rows)
-    finally:
-        session.info[WRITING] = False
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _write_before_query(state: ORMExecuteState) -> None:
-    """The queued rows are written before an ORM query, as the autoflush would have written
-    them: whatever the query reads (a join, a count) sees them."""
+    """The queued rows and the locked orders' queued changes (db/order_records.py) are
+    written before an ORM statement, as the autoflush would have written them: whatever it
+    reads (a join, a count) sees them. A bulk UPDATE or DELETE may change the locked orders'
+    rows underneath their records: they are read again after it."""
     session = state.session
-    if session.autoflush and session.info.get(QUEUED):
+    if session.autoflush:
         write_queued(session)
+        write_changes(session)
+    if state.is_update or state.is_delete:
+        write_changes(session)
+        forget_records(session)
 
 
 @event.listens_for(Session, "before_commit")
 def _write_before_commit(session: Session) -> None:
-    if session.info.get(QUEUED):
-        write_queued(session)
+    write_queued(session)
+    write_changes(session)
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_on_rollback(session: Session, previous: SessionTransaction) -> None:
     if not previous.nested:
         session.info.pop(QUEUED, None)
+        drop_changes(session)
+        forget_records(session)

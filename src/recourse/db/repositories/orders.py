@@ -7,13 +7,14 @@ from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
 from recourse.db import models as m
 from recourse.db.models.orders import STATUS_COUNT_SLOTS, StoreStatusCountRow
+from recourse.db.order_records import change, lock_order, record, record_row
 from recourse.db.repositories.preload import held_cases, load_order_cases, locked_row
 from recourse.db.repositories.writes import hold, note_order
 from recourse.domain.disputes import UNSETTLED_STATUSES
@@ -140,19 +141,12 @@ def write_deferred_counts(session: Session) -> None:
         session.connection().execute(_count_upsert(session.get_bind().dialect.name), rows)
 
 
-def _order_with_lines(for_update: bool) -> Select[m.OrderRow]:
-    stmt = (
-        select(m.OrderRow)
-        .where(m.OrderRow.id == bindparam("order_id"))
-        .options(joinedload(m.OrderRow.lines, innerjoin=True))
-    )
-    if for_update:
-        stmt = stmt.with_for_update()
-    return stmt.execution_options(populate_existing=for_update)
-
-
-# The order with its lines, to read or to lock: built once, the order's id a parameter.
-_ORDER_WITH_LINES = {False: _order_with_lines(False), True: _order_with_lines(True)}
+# The order with its lines, to read without a lock: built once, the order's id a parameter.
+_ORDER_WITH_LINES = (
+    select(m.OrderRow)
+    .where(m.OrderRow.id == bindparam("order_id"))
+    .options(joinedload(m.OrderRow.lines, innerjoin=True))
+)
 
 
 class SqlOrders:
@@ -197,20 +191,34 @@ class SqlOrders:
         self.s.flush()
         return row.id
 
-    def _row(self, order_id: int, for_update: bool, with_cases: bool = False) -> m.OrderRow | None:
-        """The order with its lines in one query. FOR UPDATE locks the lines with the order
-        (every order has lines, so the join is inner): a read that waited for another
-        writer then sees that writer's lines, not the ones of its own snapshot."""
-        # a batch of deadlines may have locked it with its lines already
-        row = locked_row(self.s, m.OrderRow, order_id) if for_update else None
-        if row is None:
-            found = self.s.scalars(_ORDER_WITH_LINES[for_update], {"order_id": order_id})
-            row = found.unique().first()
-        hold(self.s, row)
-        if for_update and row is not None:
-            note_order(self.s, row.id)
+    def _row(self, order_id: int, for_update: bool, with_cases: bool = False) -> Any:
+        """The order with its lines in one query: a mapped row, or the record of an order
+        this transaction locked (db/order_records.py), which reads the same.
+
+        Locking reads a record. FOR UPDATE locks the lines with the order (every order has
+        lines, so the join is inner): a read that waited for another writer then sees that
+        writer's lines, not the ones of its own snapshot. A batch of deadlines locked its
+        orders as mapped rows already: those are used."""
+        locked = locked_row(self.s, m.OrderRow, order_id) if for_update else None
+        if locked is not None:
+            hold(self.s, locked)
+            note_order(self.s, order_id)
             if with_cases:
-                load_order_cases(self.s, row.id, row.buyer_id)
+                load_order_cases(self.s, order_id, locked.buyer_id)
+            return locked
+        held = record(self.s, order_id)
+        if for_update or held is not None:
+            if held is None:
+                held = lock_order(self.s, order_id)
+                if held is None:
+                    return None
+                note_order(self.s, order_id)
+            if with_cases:
+                load_order_cases(self.s, order_id, held.order["buyer_id"])
+            return held.view()
+        found = self.s.scalars(_ORDER_WITH_LINES, {"order_id": order_id})
+        row = found.unique().first()
+        hold(self.s, row)
         return row
 
     def get(
@@ -230,17 +238,20 @@ class SqlOrders:
         )
 
     def save_quantities(self, order_id: int, changes: Mapping[int, LineQuantities]) -> None:
-        """Set on the rows the session holds (it loaded them with the order); the flush sends
-        every changed line in one batched UPDATE."""
+        """Set on the lines of the order's record, or of the mapped rows the session holds
+        (it loaded them with the order); written together at the commit."""
         for line_id, qty in changes.items():
+            held = record_row(self.s, m.OrderLineRow, line_id)
+            if held is not None:
+                if held["order_id"] != order_id:
+                    raise LookupError(f"order {order_id} has no line {line_id}")
+                change(self.s, m.OrderLineRow, line_id, _quantity_columns(qty))
+                continue
             row = self.s.get(m.OrderLineRow, line_id)
             if row is None or row.order_id != order_id:
                 raise LookupError(f"order {order_id} has no line {line_id}")
-            row.qty_cancelled = qty.cancelled
-            row.qty_shipped = qty.shipped
-            row.qty_delivered = qty.delivered
-            row.qty_returned = qty.returned
-            row.qty_refunded = qty.refunded
+            for name, value in _quantity_columns(qty).items():
+                setattr(row, name, value)
 
     def save_payment(
         self, order_id: int, payment: Payment, *, policy_version_id: int | None
@@ -279,6 +290,15 @@ class SqlOrders:
         self.s.expire_all()
 
     def set_status(self, order_id: int, status: str, at: datetime) -> None:
+        held = record_row(self.s, m.OrderRow, order_id)
+        if held is not None:
+            if held["status"] != str(status):
+                moves = {held["status"]: -1, str(status): 1}
+                count_status_moves(self.s, held["store_id"], order_id, moves)
+                change(
+                    self.s, m.OrderRow, order_id, {"status": str(status), "status_changed_at": at}
+                )
+            return
         row = self.s.get(m.OrderRow, order_id)
         if row is not None and row.status != str(status):
             count_status_moves(self.s, row.store_id, order_id, {row.status: -1, str(status): 1})
@@ -286,11 +306,24 @@ class SqlOrders:
             row.status_changed_at = at
 
     def stored_status(self, order_id: int) -> str | None:
+        held = record_row(self.s, m.OrderRow, order_id)
+        if held is not None:
+            return cast(str, held["status"])
         row = self.s.get(m.OrderRow, order_id)
         return row.status if row else None
 
     def settlement(self, order_id: int) -> Settlement:
         return settlement_of(self.s, order_id)
+
+
+def _quantity_columns(qty: LineQuantities) -> dict[str, int]:
+    return {
+        "qty_cancelled": qty.cancelled,
+        "qty_shipped": qty.shipped,
+        "qty_delivered": qty.delivered,
+        "qty_returned": qty.returned,
+        "qty_refunded": qty.refunded,
+    }
 
 
 def settlement_of(session: Session, order_id: int) -> Settlement:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from recourse.db import models as m
 from recourse.db.models import Base
+from recourse.db.order_records import forget_records
 from recourse.db.repositories.writes import hold
 from recourse.services.deadlines import CANCELLATION, LOCKS, ORDER
 
@@ -123,8 +124,6 @@ def load_cases(session: Session, order_ids: Iterable[int]) -> None:
             index.setdefault((model, order_id), [])
     for model in CASES:
         _load_table(session, model, wanted)
-    if not event.contains(session, "pending_to_persistent", _index_case):
-        event.listen(session, "pending_to_persistent", _index_case)
 
 
 def _load_table(session: Session, model: type[Base], order_ids: list[int]) -> None:
@@ -169,8 +168,6 @@ def load_order_cases(session: Session, order_id: int, buyer_id: int) -> None:
         index[(model, order_id)] = []
         if has:
             _load_table(session, model, [order_id])
-    if not event.contains(session, "pending_to_persistent", _index_case):
-        event.listen(session, "pending_to_persistent", _index_case)
 
 
 @lru_cache(maxsize=32)
@@ -195,9 +192,14 @@ def forget_held(session: Session) -> None:
     its rows left the session): later reads query again."""
     for key in (LOCKED, HELD_CASES, HOMES):
         session.info.pop(key, None)
+    forget_records(session)
 
 
+@event.listens_for(Session, "pending_to_persistent")
 def _index_case(session: Session, row: object) -> None:
+    """A case row the transaction wrote joins the held ones of its order (every session
+    listens, once: listening per session cost more than the rest of the lock's bookkeeping;
+    one without held cases returns at once)."""
     index = session.info.get(HELD_CASES)
     if index is None or not isinstance(row, CASES):
         return

@@ -331,7 +331,11 @@ def _in_one_transaction(
     with c.request_uow() as uow:
         if pending is not None:
             stored = idempotency.claim(
-                uow.session, pending.owner, pending.key, pending.request_hash
+                uow.session,
+                pending.owner,
+                pending.key,
+                pending.request_hash,
+                token_hash=accounts.hash_token(token),
             )
             if stored is not None:
                 pending.answered = True

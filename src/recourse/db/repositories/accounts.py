@@ -79,9 +79,7 @@ HELD_USER = "user_of_token"
 HELD_CALLER = "caller_rows"
 
 
-def hold_token_rows(
-    session: Session, token_hash: str, rows: Sequence[Row[*tuple[Any, ...]]]
-) -> None:
+def hold_token_rows(session: Session, token_hash: str, rows: Sequence[_Row]) -> None:
     """`TOKEN_ROWS`' rows for `token_hash` (none: no such token), read in this transaction by
     another statement, for the `SqlTokens.find` that follows."""
     session.info[HELD_CALLER] = (token_hash, rows)

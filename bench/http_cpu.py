@@ -10,6 +10,12 @@ answer. The two alternate in rounds so the machine's load weighs on both alike.
 (one keep-alive connection, then `--connections` at once) and counts the server process's CPU
 per request from /proc: the in-process figure plus what uvicorn's HTTP and event loop add.
 
+The whole request's CPU is also split between the event loop's thread (`time.thread_time()`
+around each request: the middleware, routing, validation, the hand-off) and the rest, the thread
+pool's (the endpoint: the key, the token, the use case, the answer). After the timed rounds, a
+few more cancels each way are counted: statements, and on PostgreSQL round trips (with BEGIN,
+COMMIT and the pool's pre-ping), per API request and per direct cancel.
+
 `--profile FILE` also profiles the requests with pyinstrument; there the thread pool's
 hand-offs run inline so the one sampled thread sees the endpoint's work as well.
 
@@ -23,6 +29,7 @@ import asyncio
 import contextlib
 import http.client
 import json
+import statistics
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +39,7 @@ from typing import Any
 
 from pyinstrument import Profiler
 
-from bench.cancel_inprocess import cancel_as_buyer, each_database
+from bench.cancel_inprocess import Statements, cancel_as_buyer, each_database
 from bench.common import (
     Server,
     add_db_options,
@@ -44,6 +51,7 @@ from recourse.container import Container
 from recourse.integrations.clock import FixedClock
 
 WARM_UP = 20
+COUNTED = 10  # cancels each way whose statements are counted, after the timed ones
 
 
 class Driver:
@@ -51,6 +59,7 @@ class Driver:
 
     def __init__(self, app: Any) -> None:
         self.app = app
+        self.loop_cpu = 0.0  # CPU seconds of the event loop's thread in requests
 
     async def post(
         self, path: str, body: bytes, headers: list[tuple[bytes, bytes]]
@@ -93,7 +102,9 @@ class Driver:
             else:
                 answer += message.get("body", b"")
 
+        started = time.thread_time()
         await self.app(scope, receive, send)
+        self.loop_cpu += time.thread_time() - started
         return status, json.loads(answer)
 
 
@@ -211,7 +222,7 @@ def measure(
     market = make_marketplace(c, policy=INSTANT, buyers=4)
     extra = n if profile else 0
     loopback = 2 * n + WARM_UP if server else 0
-    made = seed_paid_orders(c, market, 2 * n + 2 * WARM_UP + extra + loopback)
+    made = seed_paid_orders(c, market, 2 * n + 2 * WARM_UP + 2 * COUNTED + extra + loopback)
     if server:
         served(c, made[-loopback:], buyer_tokens(c, market), *server)
     c.clock.advance(timedelta(hours=3))
@@ -219,17 +230,23 @@ def measure(
     driver = Driver(create_app(c))
     direct_cancels(c, made[:WARM_UP])
     http_cancels(driver, made[WARM_UP : 2 * WARM_UP], tokens)
-    rest = made[2 * WARM_UP :]
+    counted, rest = made[2 * WARM_UP : 2 * WARM_UP + 2 * COUNTED], made[2 * WARM_UP + 2 * COUNTED :]
     say(f"{kind} seeded", f"{len(made)} paid orders; {WARM_UP} warm-up cancels each way")
     per_round = n // rounds
     http_cpu = direct_cpu = 0.0
+    driver.loop_cpu = 0.0
     for r in range(rounds):
         chunk = rest[2 * r * per_round : 2 * (r + 1) * per_round]
         direct_cpu += direct_cancels(c, chunk[:per_round])
         http_cpu += http_cancels(driver, chunk[per_round:], tokens)
     done = per_round * rounds
     http_ms, direct_ms = http_cpu / done * 1000, direct_cpu / done * 1000
-    say(f"{kind} CPU per API cancel", f"{http_ms:.2f} ms (whole request, {done} requests)")
+    loop_ms = driver.loop_cpu / done * 1000
+    say(
+        f"{kind} CPU per API cancel",
+        f"{http_ms:.2f} ms (whole request, {done} requests): the event loop's thread "
+        f"{loop_ms:.2f} ms, the rest (the thread pool) {http_ms - loop_ms:.2f} ms",
+    )
     say(f"{kind} CPU per direct cancel", f"{direct_ms:.2f} ms (the use case alone, {done})")
     say(f"{kind} CPU of the web layer per cancel", f"{http_ms - direct_ms:.2f} ms")
     if profile:
@@ -241,6 +258,43 @@ def measure(
         out = profile.with_name(f"{profile.stem}-{kind}{profile.suffix or '.txt'}")
         out.write_text(profiler.output_text(unicode=True, show_all=False))
         say(f"{kind} profile", f"pyinstrument over {extra} API cancels, written to {out}")
+    count_statements(c, kind, driver, counted, tokens)  # last: its listeners stay
+
+
+def count_statements(
+    c: Container,
+    kind: str,
+    driver: Driver,
+    made: list[tuple[int, int]],
+    tokens: dict[int, str],
+) -> None:
+    """Statements (and round trips) per direct cancel and per API request, counted apart from
+    the timed cancels so that counting costs them nothing. The median is the cancel's own
+    shape; the mean adds what some cancels do now and then (a new block of ids, reference data
+    read again when the process's copy expired)."""
+    half = len(made) // 2
+    stats = Statements(c.engine, c.read_engine)
+    for label, run in (
+        ("direct cancel", lambda one: direct_cancels(c, one)),
+        ("API request", lambda one: http_cancels(driver, one, tokens)),
+    ):
+        counts: list[int] = []
+        trips: list[int] = []
+        for one in made[:half] if label == "direct cancel" else made[half:]:
+            stats.reset()
+            run([one])
+            counts.append(len(stats.sql))
+            trips.append(stats.round_trips)
+        rounds = (
+            f"; round trips median {statistics.median(trips):g}, mean {statistics.mean(trips):.1f}"
+            if kind == "postgresql"
+            else ""
+        )
+        say(
+            f"{kind} statements per {label}",
+            f"median {statistics.median(counts):g}, mean {statistics.mean(counts):.1f}{rounds} "
+            f"({half} counted)",
+        )
 
 
 def main() -> None:

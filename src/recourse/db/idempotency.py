@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, Table, bindparam, delete, select, update
+from sqlalchemy import Engine, Table, bindparam, delete, literal_column, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from recourse.db.models import IdempotencyKeyRow
+from recourse.db.repositories.accounts import TOKEN_ROWS, hold_token_rows
 
 IN_FLIGHT_TAKEOVER = timedelta(minutes=5)
 RETENTION = timedelta(hours=48)
@@ -70,6 +71,28 @@ _INSERT = {
     .on_conflict_do_nothing(index_elements=["scope", "key"])
     .returning(_TABLE.c.id),
 }
+# The claim and the bearer token's rows in one round trip (PostgreSQL): the INSERT runs once
+# as a CTE whatever the SELECT reads; the SELECT gives one row even for an unknown token, its
+# token columns null. The token is read as of the statement's start, as a query of its own
+# sent just before would have read it.
+_CLAIMED = (
+    pg_insert(_TABLE)
+    .values(
+        scope=bindparam("k_scope"),
+        key=bindparam("k_key"),
+        request_hash=bindparam("k_hash"),
+        created_at=bindparam("k_at", type_=_TABLE.c.created_at.type),
+    )
+    .on_conflict_do_nothing(index_elements=["scope", "key"])
+    .returning(_TABLE.c.id)
+    .cte("claimed")
+)
+_TOKEN_FOUND = TOKEN_ROWS.subquery("token")
+_CLAIM_WITH_TOKEN = select(
+    select(_CLAIMED.c.id).scalar_subquery().label("claimed"), *_TOKEN_FOUND.c
+).select_from(
+    select(literal_column("1").label("one")).subquery("one").outerjoin(_TOKEN_FOUND, true())
+)
 _COMPLETE = (
     _TABLE.update()
     .where(_TABLE.c.scope == bindparam("s"), _TABLE.c.key == bindparam("k"))
@@ -77,16 +100,37 @@ _COMPLETE = (
 )
 
 
-def claim(session: Session, scope: str, key: str, request_hash: str) -> Stored | None:
+def claim(
+    session: Session, scope: str, key: str, request_hash: str, token_hash: str | None = None
+) -> Stored | None:
     """`reserve` inside the caller's transaction, which then runs the request and stores its
     answer with `complete_in` before it commits: None when claimed, else what is stored.
 
     The reservation is visible to no one before that commit, so nothing is ever seen in
     progress by it: the same key sent again meanwhile waits on the row (PostgreSQL; SQLite
     writers take turns) and then finds the answer, or claims the key if this transaction
-    rolled back."""
+    rolled back.
+
+    With `token_hash` (the request's bearer token), PostgreSQL reads the token and its user
+    in the claim's statement and holds them for the `tokens.find` that follows
+    (db/repositories/accounts.py): one round trip for both. SQLite has none to save."""
     now = datetime.now(UTC)
-    if _insert(session, scope, key, request_hash, now):
+    connection = session.connection()
+    if token_hash is not None and connection.dialect.name == "postgresql":
+        rows = connection.execute(
+            _CLAIM_WITH_TOKEN,
+            {
+                "k_scope": scope,
+                "k_key": key,
+                "k_hash": request_hash,
+                "k_at": now,
+                "token_hash": token_hash,
+            },
+        ).all()
+        hold_token_rows(session, token_hash, [r for r in rows if r.token_id is not None])
+        if rows[0].claimed is not None:
+            return None
+    elif _insert(session, scope, key, request_hash, now):
         return None
     row = session.execute(
         select(

@@ -303,13 +303,13 @@ def within_request_transaction(
     status_code: int = 200,
 ) -> Response:
     """The whole API request in one transaction: claim the Idempotency-Key, find the bearer
-    token's actor, run `work` (the use case, then the answer built from what it returned),
-    store the answer as the key's, commit. A key with an answer already gets that answer (or
-    its 409) and nothing runs. An exception rolls everything back and goes on to the error
-    handlers; the middleware then stores their answer as the key's, as it does for any
-    answer below 500 the route did not store itself. A transaction the database chose to
-    abort (a deadlock with the worker, say, when the request settled a passed deadline first)
-    runs again, up to ATTEMPTS times."""
+    token's actor (on PostgreSQL read by the claim's statement), run `work` (the use case,
+    then the answer built from what it returned), store the answer as the key's, commit. A
+    key with an answer already gets that answer (or its 409) and nothing runs. An exception
+    rolls everything back and goes on to the error handlers; the middleware then stores their
+    answer as the key's, as it does for any answer below 500 the route did not store itself.
+    A transaction the database chose to abort (a deadlock with the worker, say, when the
+    request settled a passed deadline first) runs again, up to ATTEMPTS times."""
     attempt = 1
     while True:
         try:
@@ -331,7 +331,11 @@ def _in_one_transaction(
     with c.request_uow() as uow:
         if pending is not None:
             stored = idempotency.claim(
-                uow.session, pending.owner, pending.key, pending.request_hash
+                uow.session,
+                pending.owner,
+                pending.key,
+                pending.request_hash,
+                token_hash=accounts.hash_token(token),
             )
             if stored is not None:
                 pending.answered = True

@@ -67,9 +67,22 @@ _TOKEN = (
     )
     .where(_TOKENS.c.token_hash == bindparam("token_hash"))
 )
+_Row = Row[*tuple[Any, ...]]
+# The token's select, for a statement that reads it along with other work (the API request's
+# Idempotency-Key claim, db/idempotency.py): its rows are `TOKEN_ROWS`' columns.
+TOKEN_ROWS = _TOKEN
 # The session's note of the user `SqlTokens.find` read with the token, for the `users.get`
 # that follows it (services.accounts.actor_for_token): taken once, by that call.
 HELD_USER = "user_of_token"
+# The session's note of a token's rows read by such a statement, for the `SqlTokens.find` of
+# that token that follows it: taken once, by that call.
+HELD_CALLER = "caller_rows"
+
+
+def hold_token_rows(session: Session, token_hash: str, rows: Sequence[_Row]) -> None:
+    """`TOKEN_ROWS`' rows for `token_hash` (none: no such token), read in this transaction by
+    another statement, for the `SqlTokens.find` that follows."""
+    session.info[HELD_CALLER] = (token_hash, rows)
 
 
 def _user_of(rows: Iterable[Row[*tuple[Any, ...]]]) -> User | None:
@@ -188,8 +201,13 @@ class SqlTokens:
 
     def find(self, token_hash: str) -> TokenRecord | None:
         """The token, and in the same query its user, noted for the `users.get` that follows
-        for a token that is neither revoked nor the operator's."""
-        rows = self.s.connection().execute(_TOKEN, {"token_hash": token_hash}).all()
+        for a token that is neither revoked nor the operator's; no query when the rows were
+        read with the request's key claim (`hold_token_rows`)."""
+        held: tuple[str, Sequence[_Row]] | None = self.s.info.pop(HELD_CALLER, None)
+        if held is not None and held[0] == token_hash:
+            rows = held[1]
+        else:
+            rows = self.s.connection().execute(_TOKEN, {"token_hash": token_hash}).all()
         if not rows:
             return None
         row = rows[0]

@@ -31,6 +31,7 @@ from bench.common import (
     PG_HOST,
     PG_PORT,
     PG_USER,
+    ServerStatements,
     add_db_options,
     bench_database,
     container,
@@ -40,6 +41,7 @@ from bench.common import (
     need_tool,
     pg_url,
     say,
+    short,
     timing_line,
     upgrade,
 )
@@ -104,20 +106,6 @@ class Statements:
     def round_trips(self) -> int:
         """Statements, BEGIN, COMMIT, ROLLBACK, and the pings of idle pooled connections."""
         return len(self.sql) + self.begins + self.commits + self.rollbacks + self.pings
-
-
-def short(sql: str) -> str:
-    """The statement's verb and table, enough to recognise it."""
-    flat = re.sub(r"%\(\w+\)s(::\w+)?|\?", "?", re.sub(r"\s+", " ", sql).strip())
-    table = re.search(r"\b(?:FROM|INTO|UPDATE)\s+(\w+)", flat, re.IGNORECASE)
-    head = flat.split(" ", 1)[0].upper()
-    detail = ""
-    if head == "SELECT" and table:
-        where = re.search(r"\bWHERE (.*?)(?: ORDER BY| LIMIT| FOR UPDATE|$)", flat)
-        detail = f" WHERE {where.group(1)[:70]}" if where else ""
-    if "FOR UPDATE" in flat:
-        detail += " FOR UPDATE"
-    return f"{head} {table.group(1) if table else ''}{detail}"
 
 
 def list_statements(label: str, statements: list[str]) -> None:
@@ -262,11 +250,16 @@ def cancels(
         "20 warm-up cancels",
     )
     profiler = Profiler(interval=0.0005) if profile else None
+    server = ServerStatements(url) if kind == "postgresql" else None
+    if server:
+        server.start()
     if profiler:
         profiler.start()
     paid_ms = measure(
         c, stats, "instant, whole paid order, refund recorded", kind, made[20 : 20 + n]
     )
+    if server:
+        server.report(n, "paid cancel", short)
     if profiler and profile:
         profiler.stop()
         out = profile.with_name(f"{profile.stem}-{kind}{profile.suffix or '.txt'}")

@@ -27,6 +27,7 @@ from bench.common import (
     PG_USER,
     CpuMeter,
     Server,
+    ServerStatements,
     WrkResult,
     add_db_options,
     bench_database,
@@ -39,6 +40,7 @@ from bench.common import (
     pg_url,
     run_wrk,
     say,
+    short,
     wrk_get,
 )
 from bench.seeding import (
@@ -265,6 +267,8 @@ def main() -> None:
             )
             wait_idle(url)
             opened = sessions_opened(url)
+            statements = ServerStatements(url)
+            statements.start()
             with CpuMeter(server.web_pids()) as cpu:
                 r = run_wrk(
                     server.base,
@@ -277,6 +281,7 @@ def main() -> None:
             print_wrk("measured", r)
             say("measured CPU per cancel", cpu.per(r.requests))
             wait_idle(url)
+            statements.report(max(r.requests, 1), "per API cancel, measured run", short)
             paced = paced_run(
                 args,
                 server.base,

@@ -490,3 +490,71 @@ def run_wrk(
         max_ms=int(got["max_us"]) / 1000,
         sample_error=got.get("sample_error", ""),
     )
+
+
+def short(sql: str) -> str:
+    """The statement's verb and table, enough to recognise it."""
+    flat = re.sub(r"%\(\w+\)s(::\w+)?|\$\d+(::\w+)?|\?", "?", re.sub(r"\s+", " ", sql).strip())
+    table = re.search(r"\b(?:FROM|INTO|UPDATE)\s+(\w+)", flat, re.IGNORECASE)
+    head = flat.split(" ", 1)[0].upper()
+    detail = ""
+    if head == "SELECT" and table:
+        where = re.search(r"\bWHERE (.*?)(?: ORDER BY| LIMIT| FOR UPDATE|$)", flat)
+        detail = f" WHERE {where.group(1)[:70]}" if where else ""
+    if "FOR UPDATE" in flat:
+        detail += " FOR UPDATE"
+    return f"{head} {table.group(1) if table else ''}{detail}"
+
+
+class ServerStatements:
+    """PostgreSQL's own time per statement over a stretch of a benchmark, from the
+    `pg_stat_statements` extension: each statement's calls, execution and planning time.
+
+    The extension must be preloaded by the server (`shared_preload_libraries =
+    'pg_stat_statements'`, and `pg_stat_statements.track_planning = on` for planning times;
+    both need a restart). Without it `start()` says how to turn it on and `report()` prints
+    nothing."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        self.available = False
+
+    def start(self) -> None:
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            loaded = conn.execute("SHOW shared_preload_libraries").fetchone()
+            if loaded is None or "pg_stat_statements" not in str(loaded[0]):
+                say(
+                    "postgresql time per statement",
+                    "not measured: preload pg_stat_statements (shared_preload_libraries, "
+                    "pg_stat_statements.track_planning = on, restart) to see it",
+                )
+                return
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            conn.execute("SELECT pg_stat_statements_reset()")
+        self.available = True
+
+    def report(self, per: int, label: str, shorten: Callable[[str], str]) -> None:
+        """The statements of this database since `start()`, by server time: calls and time per
+        one of `per` units of work, and each statement's share."""
+        if not self.available:
+            return
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT query, calls, total_exec_time, total_plan_time FROM pg_stat_statements"
+                " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                " AND query NOT ILIKE '%pg_stat_statements%'"
+                " ORDER BY total_exec_time + total_plan_time DESC"
+            ).fetchall()
+        total = sum(float(r[2]) + float(r[3]) for r in rows) or 1.0
+        say(
+            f"postgresql time per statement ({label})",
+            f"{total / per:.3f} ms of server time (execution + planning) per unit, over "
+            f"{per} units; statements by their share:",
+        )
+        for query, calls, exec_ms, plan_ms in rows[:10]:
+            spent = float(exec_ms) + float(plan_ms)
+            print(
+                f"  {spent / total:6.1%}  {calls / per:5.2f} calls, execution "
+                f"{float(exec_ms) / per:.3f} ms, planning {float(plan_ms) / per:.3f} ms per "
+                f"unit  {shorten(query)}"
+            )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
@@ -95,8 +96,10 @@ def _serve(container: Container, host: str, port: int, workers: int, embedded_wo
                 proxy_headers=False,
             )
         else:
+            served = create_app(container)
+            gc.freeze()  # as recourse/asgi.py does for each of several processes
             uvicorn.run(
-                create_app(container),
+                served,
                 host=host,
                 port=port,
                 log_level="warning",

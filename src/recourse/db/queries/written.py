@@ -5,6 +5,7 @@ answer to a write is built from the use case's result, in the same transaction."
 from __future__ import annotations
 
 from recourse.db import models as m
+from recourse.db.order_records import record
 from recourse.db.queries.cancellations import CancellationView
 from recourse.db.queries.cancellations import _view as cancellation_view
 from recourse.db.queries.refunds import RefundView
@@ -22,7 +23,9 @@ def written_cancellation(
     row = session.get(m.CancellationRow, cancellation_id)
     if row is None:
         raise LookupError(f"no cancellation {cancellation_id}")
-    order = session.get(m.OrderRow, row.order_id)
+    # the order as the use case locked it (a record: db/order_records.py), else its row
+    held = record(session, row.order_id)
+    order = held.view() if held is not None else session.get(m.OrderRow, row.order_id)
     assert order is not None
     reason = uow.reasons.get(row.reason)
     labels = {reason.code: reason.label} if reason is not None else {}

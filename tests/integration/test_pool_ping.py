@@ -28,12 +28,16 @@ def _backend(engine: Engine) -> int:
 
 
 def _terminate(killer: Engine, pid: int) -> None:
+    """Stop the server process `pid` and wait until it is gone (up to 30 s on a busy machine;
+    each look in its own transaction, which takes its own snapshot of pg_stat_activity)."""
     with killer.connect() as conn:
         assert conn.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        for _ in range(100):  # until the server process is gone
+        conn.commit()
+        for _ in range(1500):
             gone = not conn.scalar(
                 text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}
             )
+            conn.commit()
             if gone:
                 return
             time.sleep(0.02)

@@ -107,6 +107,7 @@ def lock_subjects(session: Session, subjects: Iterable[tuple[str, int]]) -> dict
 # SqlRefunds.so_far): every writer of these rows locks the order first.
 CASES: tuple[type[Base], ...] = (m.CancellationRow, m.RefundRow, m.ReturnRow, m.DisputeRow)
 HELD_CASES = "held_cases"
+NEW_CASES = "new_cases"
 HOMES = "homes"
 
 
@@ -123,8 +124,7 @@ def load_cases(session: Session, order_ids: Iterable[int]) -> None:
             index.setdefault((model, order_id), [])
     for model in CASES:
         _load_table(session, model, wanted)
-    if not event.contains(session, "pending_to_persistent", _index_case):
-        event.listen(session, "pending_to_persistent", _index_case)
+    _watch_cases(session)
 
 
 def _load_table(session: Session, model: type[Base], order_ids: list[int]) -> None:
@@ -164,8 +164,7 @@ def load_order_cases(session: Session, order_id: int, buyer_id: int) -> None:
         index[(model, order_id)] = []
         if has:
             _load_table(session, model, [order_id])
-    if not event.contains(session, "pending_to_persistent", _index_case):
-        event.listen(session, "pending_to_persistent", _index_case)
+    _watch_cases(session)
 
 
 @lru_cache(maxsize=32)
@@ -188,11 +187,49 @@ def _cases_and_home(models: tuple[type[Base], ...]) -> Executable:
 def forget_held(session: Session) -> None:
     """Drop what the session holds on this transaction's locks (its transaction ended, or
     its rows left the session): later reads query again."""
-    for key in (LOCKED, HELD_CASES, HOMES):
+    for key in (LOCKED, HELD_CASES, NEW_CASES, HOMES):
         session.info.pop(key, None)
 
 
+def _watch_cases(session: Session) -> None:
+    """From now on, rows of CASES the session adds are indexed: by order once written
+    (`_index_case`), by table while not yet written (`_new_case`), so that `held_cases` finds
+    them without going through every row the session is about to write (a batch of
+    deadlines adds hundreds)."""
+    if NEW_CASES not in session.info:
+        new: dict[type[Base], dict[int, Base]] = {model: {} for model in CASES}
+        session.info[NEW_CASES] = new
+        for row in session.new:
+            _new_case(session, row)
+    if not event.contains(session, "pending_to_persistent", _index_case):
+        event.listen(session, "pending_to_persistent", _index_case)
+        event.listen(session, "transient_to_pending", _new_case)
+        event.listen(session, "pending_to_transient", _not_new_case)
+
+
+def _case_table(row: object) -> type[Base] | None:
+    for model in CASES:
+        if isinstance(row, model):
+            return model
+    return None
+
+
+def _new_case(session: Session, row: object) -> None:
+    new = session.info.get(NEW_CASES)
+    model = _case_table(row) if new is not None else None
+    if model is not None:
+        new[model][id(row)] = row  # type: ignore[index]
+
+
+def _not_new_case(session: Session, row: object) -> None:
+    new = session.info.get(NEW_CASES)
+    model = _case_table(row) if new is not None else None
+    if model is not None:
+        new[model].pop(id(row), None)  # type: ignore[index]
+
+
 def _index_case(session: Session, row: object) -> None:
+    _not_new_case(session, row)
     index = session.info.get(HELD_CASES)
     if index is None or not isinstance(row, CASES):
         return
@@ -208,7 +245,9 @@ def held_cases(session: Session, model: type[Row], order_id: int) -> list[Row] |
     rows = index.get((model, order_id)) if index else None
     if rows is None:
         return None
-    new = [row for row in session.new if isinstance(row, model) and row.order_id == order_id]  # type: ignore[attr-defined]
+    watched: dict[type[Base], dict[int, Base]] | None = session.info.get(NEW_CASES)
+    pending: Iterable[object] = watched[model].values() if watched is not None else session.new
+    new = [row for row in pending if isinstance(row, model) and row.order_id == order_id]  # type: ignore[attr-defined]
     return [*rows, *(row for row in new if not any(held is row for held in rows))]
 
 

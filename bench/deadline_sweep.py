@@ -60,7 +60,7 @@ from recourse.bootstrap import make_worker
 from recourse.db import models as m
 from recourse.db import outbox
 from recourse.integrations.clock import FixedClock
-from recourse.worker.runner import Worker
+from recourse.worker.runner import Worker, freeze_start_up
 
 TARGET_SECONDS_PER_100K = 120.0  # issue 14: two workers, 100,000 requests
 SPAWN = multiprocessing.get_context("spawn")
@@ -142,6 +142,7 @@ def sweep_worker(
 
         outbox.claim = claim_deadlines
     outbox.pending_count(c.engine, at)  # connected before the clock starts
+    freeze_start_up()  # as `recourse worker` does
     ready.set()
     go.wait()
     cpu, db_cpu = time.process_time(), cpu_seconds(backends)

@@ -15,10 +15,10 @@ loaded; for a fresh order that one statement is all.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TypeVar
 
-from sqlalchemy import Executable, Integer, bindparam, event, select
+from sqlalchemy import Executable, Integer, bindparam, event, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from recourse.db import models as m
@@ -98,8 +98,12 @@ def lock_subjects(session: Session, subjects: Iterable[tuple[str, int]]) -> dict
             order_ids.add(subject_id)
     orders_of = lock_cancellations(session, cancellation_ids)
     locked = lock_orders(session, order_ids | set(orders_of.values()))
-    load_cases(session, locked)
-    load_homes(session, {session.get_one(m.OrderRow, order_id).buyer_id for order_id in locked})
+    load_cases_and_homes(
+        session,
+        locked,
+        {session.get_one(m.OrderRow, order_id).buyer_id for order_id in locked},
+        loaded=[session.get_one(m.CancellationRow, c) for c in orders_of],
+    )
     return orders_of
 
 
@@ -125,6 +129,56 @@ def load_cases(session: Session, order_ids: Iterable[int]) -> None:
     for model in CASES:
         _load_table(session, model, wanted)
     _watch_cases(session)
+
+
+def load_cases_and_homes(
+    session: Session, order_ids: Iterable[int], buyer_ids: Iterable[int], *, loaded: list[Base]
+) -> None:
+    """`load_cases` and `load_homes` for a batch's locked orders and their buyers, with the
+    rows of CASES the transaction has already locked and loaded with their lines (`loaded`:
+    the batch's cancellations): one statement counts each table's rows of the orders and
+    reads the buyers' homes, then one query per table that holds rows besides `loaded` (none
+    for a batch of requests on orders without other cases). A statement of its own after the
+    orders' lock, as in `load_order_cases`."""
+    wanted = sorted(set(order_ids))
+    if not wanted:
+        return
+    index: dict[tuple[type[Base], int], list[Base]] = session.info.setdefault(HELD_CASES, {})
+    for order_id in wanted:
+        for model in CASES:
+            index.setdefault((model, order_id), [])
+    homes: dict[int, tuple[str, str]] = session.info.setdefault(HOMES, {})
+    counts: list[int] | None = None  # no buyer found: read every table
+    rows = session.execute(_cases_and_homes(), {"orders": wanted, "buyers": sorted(set(buyer_ids))})
+    for user_id, country, timezone, *per_table in rows:
+        homes[user_id] = (country, timezone)
+        counts = per_table
+    for row in loaded:
+        _index_case(session, row)
+    for i, model in enumerate(CASES):
+        held = sum(len(index[(model, order_id)]) for order_id in wanted)
+        if counts is None or counts[i] > held:
+            _load_table(session, model, wanted)
+    _watch_cases(session)
+
+
+@cache
+def _cases_and_homes() -> Executable:
+    """How many rows of the orders each table of CASES holds, on every row of the buyers'
+    homes (the orders and the buyers are parameters)."""
+    orders = bindparam("orders", type_=Integer, expanding=True)
+    counts = [
+        select(func.count())
+        .select_from(model)
+        .where(model.__table__.c.order_id.in_(orders))
+        .scalar_subquery()
+        .label(model.__tablename__)
+        for model in CASES
+    ]
+    users = m.UserRow
+    return select(users.id, users.country, users.timezone, *counts).where(
+        users.id.in_(bindparam("buyers", expanding=True))
+    )
 
 
 def _load_table(session: Session, model: type[Base], order_ids: list[int]) -> None:

@@ -14,7 +14,8 @@ the database (CREATE DATABASE ... TEMPLATE).
 Two figures: "deadlines" is the time until no request is pending (the deadline handlers,
 which come first in the outbox); "whole drain" adds what they queued: emails rendered and
 written to the file mailbox, webhook fan-out (no endpoints), refunds sent to the sandbox
-gateway and their answers recorded.
+gateway and their answers recorded. The CPU the workers and their database server
+processes used is printed per request: it compares runs on a machine other work shares.
 
     python -m bench.deadline_sweep --requests 100000 --workers 1,2
 """
@@ -40,6 +41,7 @@ from bench.common import (
     add_db_options,
     bench_database,
     container,
+    cpu_seconds,
     create_database,
     describe_setup,
     drop_database,
@@ -58,7 +60,7 @@ from recourse.bootstrap import make_worker
 from recourse.db import models as m
 from recourse.db import outbox
 from recourse.integrations.clock import FixedClock
-from recourse.worker.runner import Worker
+from recourse.worker.runner import Worker, freeze_start_up
 
 TARGET_SECONDS_PER_100K = 120.0  # issue 14: two workers, 100,000 requests
 SPAWN = multiprocessing.get_context("spawn")
@@ -124,6 +126,8 @@ def sweep_worker(
     """One worker process: get ready, wait for the start signal, run until nothing is due (or,
     with `deadlines_only`, until a claim holds no deadline)."""
     c = container(url, Path(data_dir), FixedClock(at))
+    backends: list[int] = []  # the database server processes serving this worker
+    event.listen(c.engine, "connect", lambda conn, _: backends.append(conn.info.backend_pid))
     worker = make_worker(c, name=name)
     counted = DeadlineStatements(worker)
     past_deadlines = False
@@ -138,15 +142,18 @@ def sweep_worker(
 
         outbox.claim = claim_deadlines
     outbox.pending_count(c.engine, at)  # connected before the clock starts
+    freeze_start_up()  # as `recourse worker` does
     ready.set()
     go.wait()
+    cpu, db_cpu = time.process_time(), cpu_seconds(backends)
     end = time.monotonic() + limit
     while time.monotonic() < end:
         if worker.run_once() == 0:
             if past_deadlines or outbox.pending_count(c.engine, at) == 0:
                 break
             time.sleep(0.05)  # the other worker still holds leased messages
-    counts.put((counted.statements, counted.commits, counted.deadlines))
+    cpu, db_cpu = time.process_time() - cpu, cpu_seconds(backends) - db_cpu
+    counts.put((counted.statements, counted.commits, counted.deadlines, cpu, db_cpu))
     c.dispose()
 
 
@@ -188,7 +195,7 @@ def run_sweep(
         started = time.perf_counter()
         go.set()
         deadlines = None
-        reports: list[tuple[int, int, int]] = []
+        reports: list[tuple[int, int, int, float, float]] = []
         while any(proc.is_alive() for proc in procs) or len(reports) < workers:
             if deadlines is None and pending_requests(c.engine) == 0:
                 deadlines = time.perf_counter() - started
@@ -205,11 +212,19 @@ def run_sweep(
         if not deadlines_only:
             say(f"{label} whole drain", f"{drain:.1f} s")
         statements, commits, fired = (sum(r[i] for r in reports) for i in range(3))
+        cpu, db_cpu = (sum(r[i] for r in reports) for i in (3, 4))
         if fired:
             say(
                 f"{label} firing deadlines",
                 f"{statements / fired:.1f} statements and {commits / fired:.2f} commits per "
                 f"deadline ({fired} deadlines; claims not counted)",
+            )
+            say(
+                f"{label} CPU per request",
+                f"{(cpu + db_cpu) / fired * 1000:.2f} ms: worker processes "
+                f"{cpu / fired * 1000:.2f} ms, their database server processes "
+                f"{db_cpu / fired * 1000:.2f} ms (all the workers did, claims included; other "
+                "work on the machine not counted)",
             )
         with c.engine.connect() as conn:
             kinds = conn.execute(

@@ -19,7 +19,7 @@ from recourse.domain.errors import DomainError
 from recourse.domain.roles import Actor, Role
 from recourse.i18n import ENGLISH
 from recourse.texts import error_message
-from recourse.worker.runner import Worker
+from recourse.worker.runner import Worker, freeze_start_up
 
 app = typer.Typer(help="Recourse: the marketplace's post-purchase service.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -191,6 +191,7 @@ def worker(
     _logging()
     container = _container()
     w = _worker(container)
+    freeze_start_up()
     if once:
         handled = w.run_once()
         console.print(f"handled {handled} message(s)")

@@ -2,7 +2,9 @@
 yet an item that changes rows and leaves without committing is still caught (alone, its
 changes would be rolled back), even when it changes a row an earlier item changed, or when a
 query of its own flushes the earlier items' changes with its own. An item that only reads
-passes, whether its reads flush what earlier items left or not."""
+passes, whether its reads flush what earlier items left or not. The order's cases a batch
+holds include the rows its items added and have not written yet, and only while they are in
+the session."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from sqlalchemy import event, select
 from recourse.container import Container
 from recourse.db import models as m
 from recourse.db.batch import BatchUnitOfWork, NotBatchable
-from recourse.db.repositories.preload import lock_cancellations
+from recourse.db.repositories.preload import held_cases, load_cases, lock_cancellations
 from recourse.domain.cancellation import CancellationStatus
 from recourse.domain.roles import SYSTEM
 from recourse.domain.timeline import TimelineEntry
@@ -161,3 +163,23 @@ def test_an_item_that_only_reads_passes_when_its_query_writes_earlier_items_time
     assert "INSERT" in seen  # the second item's query wrote the first item's entry
     with pytest.raises(NotBatchable):
         _item(uow, lambda: uow.timeline.add(_entry(order_id)))
+
+
+def _unwritten_copy(row: m.CancellationRow) -> m.CancellationRow:
+    columns = m.CancellationRow.__table__.columns.keys()
+    return m.CancellationRow(**{c: getattr(row, c) for c in columns if c != "id"})
+
+
+def test_a_case_row_not_yet_written_is_held_for_its_order_while_in_the_session(
+    batch: tuple[BatchUnitOfWork, list[int]],
+) -> None:
+    uow, ids = batch
+    session = uow.session
+    first, second = (session.get_one(m.CancellationRow, i) for i in ids[:2])
+    load_cases(session, [first.order_id, second.order_id])
+    added = _unwritten_copy(first)
+    session.add(added)
+    assert added in (held_cases(session, m.CancellationRow, first.order_id) or [])
+    assert added not in (held_cases(session, m.CancellationRow, second.order_id) or [])
+    session.expunge(added)
+    assert added not in (held_cases(session, m.CancellationRow, first.order_id) or [])

@@ -51,7 +51,8 @@ def unflushed(session: Session) -> Unflushed:
     (an item may change a row an earlier item changed too, so the values count)."""
     modified = session.identity_map._modified  # what session.dirty reads
     changed = {state: tuple(map(state.dict.get, state.committed_state)) for state in modified}
-    return len(session.new), len(session.deleted), changed
+    # the counts of what session.new and .deleted copy: a batch's hundreds of new rows each time
+    return len(session._new), len(session._deleted), changed
 
 
 class NotBatchable(RuntimeError):

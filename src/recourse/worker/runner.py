@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import socket
@@ -190,6 +191,16 @@ def _distribution_key(message: outbox.Claimed, orders_of: dict[int, int]) -> tup
 def shard_of(order_id: int) -> int:
     """The logical shard of an order's rows, as the outbox's shard claim counts it."""
     return order_id % OUTBOX_SHARDS
+
+
+def freeze_start_up() -> None:
+    """For a process that only runs a worker, once it is built and before its first claim:
+    what it loaded to start (modules, mappers, settings, reference data) stays until it exits,
+    so the garbage collector stops walking it. A batch of deadlines makes thousands of objects
+    at once, which sets off full collections; without this each walked the whole start-up
+    heap again (a fifth of a sweeping worker's CPU)."""
+    gc.collect()
+    gc.freeze()
 
 
 def start_embedded(worker: Worker, poll_seconds: float) -> tuple[threading.Thread, threading.Event]:

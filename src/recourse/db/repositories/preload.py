@@ -15,10 +15,10 @@ loaded; for a fresh order that one statement is all.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TypeVar
 
-from sqlalchemy import Executable, Integer, bindparam, event, select
+from sqlalchemy import Executable, Integer, bindparam, event, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from recourse.db import models as m
@@ -99,8 +99,12 @@ def lock_subjects(session: Session, subjects: Iterable[tuple[str, int]]) -> dict
             order_ids.add(subject_id)
     orders_of = lock_cancellations(session, cancellation_ids)
     locked = lock_orders(session, order_ids | set(orders_of.values()))
-    load_cases(session, locked)
-    load_homes(session, {session.get_one(m.OrderRow, order_id).buyer_id for order_id in locked})
+    load_cases_and_homes(
+        session,
+        locked,
+        {session.get_one(m.OrderRow, order_id).buyer_id for order_id in locked},
+        loaded=[session.get_one(m.CancellationRow, c) for c in orders_of],
+    )
     return orders_of
 
 
@@ -108,6 +112,7 @@ def lock_subjects(session: Session, subjects: Iterable[tuple[str, int]]) -> dict
 # SqlRefunds.so_far): every writer of these rows locks the order first.
 CASES: tuple[type[Base], ...] = (m.CancellationRow, m.RefundRow, m.ReturnRow, m.DisputeRow)
 HELD_CASES = "held_cases"
+NEW_CASES = "new_cases"
 HOMES = "homes"
 
 
@@ -124,6 +129,57 @@ def load_cases(session: Session, order_ids: Iterable[int]) -> None:
             index.setdefault((model, order_id), [])
     for model in CASES:
         _load_table(session, model, wanted)
+    _watch_cases(session)
+
+
+def load_cases_and_homes(
+    session: Session, order_ids: Iterable[int], buyer_ids: Iterable[int], *, loaded: list[Base]
+) -> None:
+    """`load_cases` and `load_homes` for a batch's locked orders and their buyers, with the
+    rows of CASES the transaction has already locked and loaded with their lines (`loaded`:
+    the batch's cancellations): one statement counts each table's rows of the orders and
+    reads the buyers' homes, then one query per table that holds rows besides `loaded` (none
+    for a batch of requests on orders without other cases). A statement of its own after the
+    orders' lock, as in `load_order_cases`."""
+    wanted = sorted(set(order_ids))
+    if not wanted:
+        return
+    index: dict[tuple[type[Base], int], list[Base]] = session.info.setdefault(HELD_CASES, {})
+    for order_id in wanted:
+        for model in CASES:
+            index.setdefault((model, order_id), [])
+    homes: dict[int, tuple[str, str]] = session.info.setdefault(HOMES, {})
+    counts: list[int] | None = None  # no buyer found: read every table
+    rows = session.execute(_cases_and_homes(), {"orders": wanted, "buyers": sorted(set(buyer_ids))})
+    for user_id, country, timezone, *per_table in rows:
+        homes[user_id] = (country, timezone)
+        counts = per_table
+    for row in loaded:
+        _index_case(session, row)
+    for i, model in enumerate(CASES):
+        held = sum(len(index[(model, order_id)]) for order_id in wanted)
+        if counts is None or counts[i] > held:
+            _load_table(session, model, wanted)
+    _watch_cases(session)
+
+
+@cache
+def _cases_and_homes() -> Executable:
+    """How many rows of the orders each table of CASES holds, on every row of the buyers'
+    homes (the orders and the buyers are parameters)."""
+    orders = bindparam("orders", type_=Integer, expanding=True)
+    counts = [
+        select(func.count())
+        .select_from(model)
+        .where(model.__table__.c.order_id.in_(orders))
+        .scalar_subquery()
+        .label(model.__tablename__)
+        for model in CASES
+    ]
+    users = m.UserRow
+    return select(users.id, users.country, users.timezone, *counts).where(
+        users.id.in_(bindparam("buyers", expanding=True))
+    )
 
 
 def _load_table(session: Session, model: type[Base], order_ids: list[int]) -> None:
@@ -168,6 +224,7 @@ def load_order_cases(session: Session, order_id: int, buyer_id: int) -> None:
         index[(model, order_id)] = []
         if has:
             _load_table(session, model, [order_id])
+    _watch_cases(session)
 
 
 @lru_cache(maxsize=32)
@@ -190,16 +247,54 @@ def _cases_and_home(models: tuple[type[Base], ...]) -> Executable:
 def forget_held(session: Session) -> None:
     """Drop what the session holds on this transaction's locks (its transaction ended, or
     its rows left the session): later reads query again."""
-    for key in (LOCKED, HELD_CASES, HOMES):
+    for key in (LOCKED, HELD_CASES, NEW_CASES, HOMES):
         session.info.pop(key, None)
     forget_records(session)
 
 
+def _watch_cases(session: Session) -> None:
+    """From now on, rows of CASES the session adds are indexed: by order once written
+    (`_index_case`), by table while not yet written (`_new_case`), so that `held_cases` finds
+    them without going through every row the session is about to write (a batch of
+    deadlines adds hundreds)."""
+    if NEW_CASES not in session.info:
+        new: dict[type[Base], dict[int, Base]] = {model: {} for model in CASES}
+        session.info[NEW_CASES] = new
+        for row in session.new:
+            _new_case(session, row)
+
+
+def _case_table(row: object) -> type[Base] | None:
+    for model in CASES:
+        if isinstance(row, model):
+            return model
+    return None
+
+
+# The listeners below are every session's, registered once (listening per session cost more
+# than the rest of the lock's bookkeeping); a session that watches no cases returns at once.
+
+
+@event.listens_for(Session, "transient_to_pending")
+def _new_case(session: Session, row: object) -> None:
+    new = session.info.get(NEW_CASES)
+    model = _case_table(row) if new is not None else None
+    if model is not None:
+        new[model][id(row)] = row  # type: ignore[index]
+
+
+@event.listens_for(Session, "pending_to_transient")
+def _not_new_case(session: Session, row: object) -> None:
+    new = session.info.get(NEW_CASES)
+    model = _case_table(row) if new is not None else None
+    if model is not None:
+        new[model].pop(id(row), None)  # type: ignore[index]
+
+
 @event.listens_for(Session, "pending_to_persistent")
 def _index_case(session: Session, row: object) -> None:
-    """A case row the transaction wrote joins the held ones of its order (every session
-    listens, once: listening per session cost more than the rest of the lock's bookkeeping;
-    one without held cases returns at once)."""
+    """A case row the transaction wrote joins the held ones of its order."""
+    _not_new_case(session, row)
     index = session.info.get(HELD_CASES)
     if index is None or not isinstance(row, CASES):
         return
@@ -215,7 +310,9 @@ def held_cases(session: Session, model: type[Row], order_id: int) -> list[Row] |
     rows = index.get((model, order_id)) if index else None
     if rows is None:
         return None
-    new = [row for row in session.new if isinstance(row, model) and row.order_id == order_id]  # type: ignore[attr-defined]
+    watched: dict[type[Base], dict[int, Base]] | None = session.info.get(NEW_CASES)
+    pending: Iterable[object] = watched[model].values() if watched is not None else session.new
+    new = [row for row in pending if isinstance(row, model) and row.order_id == order_id]  # type: ignore[attr-defined]
     return [*rows, *(row for row in new if not any(held is row for held in rows))]
 
 

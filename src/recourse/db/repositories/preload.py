@@ -120,16 +120,25 @@ def load_cases(session: Session, order_ids: Iterable[int]) -> None:
     """Load and hold every cancellation, refund, return and dispute of the orders `order_ids`
     (which this transaction has locked), one query per table; rows of theirs the transaction
     adds later are held as they are written. `held_cases` then answers from the session."""
-    wanted = sorted(set(order_ids))
+    wanted, _ = _hold_cases_of(session, order_ids)
     if not wanted:
         return
+    for model in CASES:
+        _load_table(session, model, wanted)
+    _watch_cases(session)
+
+
+def _hold_cases_of(
+    session: Session, order_ids: Iterable[int]
+) -> tuple[list[int], dict[tuple[type[Base], int], list[Base]]]:
+    """The orders, sorted, each with an (empty until loaded) list of held rows per table of
+    CASES; and the session's index of held rows."""
+    wanted = sorted(set(order_ids))
     index: dict[tuple[type[Base], int], list[Base]] = session.info.setdefault(HELD_CASES, {})
     for order_id in wanted:
         for model in CASES:
             index.setdefault((model, order_id), [])
-    for model in CASES:
-        _load_table(session, model, wanted)
-    _watch_cases(session)
+    return wanted, index
 
 
 def load_cases_and_homes(
@@ -141,13 +150,9 @@ def load_cases_and_homes(
     reads the buyers' homes, then one query per table that holds rows besides `loaded` (none
     for a batch of requests on orders without other cases). A statement of its own after the
     orders' lock, as in `load_order_cases`."""
-    wanted = sorted(set(order_ids))
+    wanted, index = _hold_cases_of(session, order_ids)
     if not wanted:
         return
-    index: dict[tuple[type[Base], int], list[Base]] = session.info.setdefault(HELD_CASES, {})
-    for order_id in wanted:
-        for model in CASES:
-            index.setdefault((model, order_id), [])
     homes: dict[int, tuple[str, str]] = session.info.setdefault(HOMES, {})
     counts: list[int] | None = None  # no buyer found: read every table
     rows = session.execute(_cases_and_homes(), {"orders": wanted, "buyers": sorted(set(buyer_ids))})

@@ -72,6 +72,12 @@ def drop_database(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{_checked(name)}" WITH (FORCE)')
 
 
+def database_exists(name: str) -> bool:
+    with _admin() as conn:
+        row = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (_checked(name),))
+        return row.fetchone() is not None
+
+
 def create_database(name: str, *, template: str | None = None) -> str:
     """A fresh database (or a copy of `template`, which must have no open connections)."""
     drop_database(name)

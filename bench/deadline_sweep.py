@@ -35,7 +35,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event, func, select, text, update
+from sqlalchemy import Engine, create_engine, event, exists, func, select, text, update
 
 from bench.common import (
     add_db_options,
@@ -43,6 +43,7 @@ from bench.common import (
     container,
     cpu_seconds,
     create_database,
+    database_exists,
     describe_setup,
     drop_database,
     pg_url,
@@ -267,6 +268,77 @@ def run_sweep(
     return deadlines, drain
 
 
+def seed_requests(url: str, args: argparse.Namespace) -> None:
+    """Paid orders at an approval store, each with a cancellation request through
+    `cancel_order`; whatever fell due before the first `respond_by` marked delivered."""
+    t0 = datetime.now(UTC).replace(microsecond=0) - timedelta(days=7)
+    step = args.spread_seconds / max(1, args.requests - 1)
+    with tempfile.TemporaryDirectory(prefix="recourse-bench-") as tmp:
+        started = time.perf_counter()
+        c = container(url, Path(tmp), FixedClock(t0))
+        market = make_marketplace(c, policy=APPROVAL, buyers=args.buyers)
+        with progress_bar("paid orders", args.requests) as advance:
+            made = seed_paid_orders(c, market, args.requests, progress=advance)
+        say("seeded", f"{len(made)} paid orders at an approval store in {elapsed(started)}")
+        started = time.perf_counter()
+        asked = t0 + timedelta(hours=2)
+        make_requests(url, Path(tmp), made, asked, step, args.processes)
+        say(
+            "requests",
+            f"{len(made)} through cancel_order by {args.processes} processes in "
+            f"{elapsed(started)}, made from payment + 2 h over {args.spread_seconds:.0f} s",
+        )
+        first_due = asked + timedelta(hours=APPROVAL["cancel_response_hours"])
+        with c.engine.begin() as conn:
+            settled = conn.execute(
+                update(m.OutboxRow)
+                .where(m.OutboxRow.delivered_at.is_(None), m.OutboxRow.available_at < first_due)
+                .values(delivered_at=datetime.now(UTC))
+            ).rowcount
+        # statistics as autovacuum keeps them on a live database: a copy made by CREATE
+        # DATABASE ... TEMPLATE keeps the template's statistics but not its counts of
+        # changed rows, so autovacuum would not analyze the copy before the sweep, and
+        # the planner would keep what it learnt while the tables were filling (at
+        # 100,000 requests: a hash join over every order line to lock 50 orders). Only
+        # tables that hold rows: an empty table analyzed is known to be empty, and the
+        # sweep fills refunds (empty here, never on a live marketplace) through foreign key
+        # checks planned as scans of an empty table, each reading every refund so far
+        started = time.perf_counter()
+        with c.engine.begin() as conn:
+            for table in m.Base.metadata.sorted_tables:
+                if conn.execute(select(exists().select_from(table))).scalar_one():
+                    conn.exec_driver_sql(f'ANALYZE "{table.name}"')
+        c.dispose()
+    say("settled", f"{settled} messages due before the first respond_by marked delivered")
+    say("analyzed", f"the tables that hold rows in {elapsed(started)}")
+
+
+def sweep_time(url: str) -> tuple[datetime, int]:
+    """When the sweep runs (a minute after the last pending request's `respond_by`) and how
+    many requests are pending then."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            last, pending = conn.execute(
+                select(func.max(m.CancellationRow.respond_by), func.count()).where(
+                    m.CancellationRow.status == "pending_seller"
+                )
+            ).one()
+            due = conn.execute(
+                text(
+                    "SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND available_at <= :at"
+                ),
+                {"at": last + timedelta(seconds=60)},
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    if not pending:
+        raise SystemExit("no pending cancellation requests to sweep")
+    at = last.replace(tzinfo=UTC) if last.tzinfo is None else last
+    say("due at sweep time", f"{due} outbox messages")
+    return at + timedelta(seconds=60), pending
+
+
 def make_requests(
     url: str, data_dir: Path, made: list[tuple[int, int]], at: datetime, step: float, processes: int
 ) -> None:
@@ -305,60 +377,39 @@ def main() -> None:
         "events and refund sends they queued are left)",
     )
     add_db_options(p, "recourse_bench_sweep")
+    p.add_argument(
+        "--seeded",
+        metavar="NAME",
+        help="a database of seeded requests kept between runs (must start with "
+        "'recourse_bench'): made and kept when it does not exist, reused when it does (its "
+        "--requests, --buyers and --spread-seconds are the ones it was made with); every sweep "
+        "runs on a copy",
+    )
     args = p.parse_args()
     counts = [int(x) for x in args.workers.split(",")]
     describe_setup(pg_url("postgres"))
-    t0 = datetime.now(UTC).replace(microsecond=0) - timedelta(days=7)
-    step = args.spread_seconds / max(1, args.requests - 1)
-    copies = [f"{args.db_name}_w{n}" for n in counts[1:]]
+    copies = [f"{args.db_name}_w{n}" for n in counts]
+    source = args.seeded or args.db_name
     try:
-        with (
-            tempfile.TemporaryDirectory(prefix="recourse-bench-") as tmp,
-            bench_database(args.db_name, keep=args.keep) as url,
-        ):
-            started = time.perf_counter()
-            c = container(url, Path(tmp), FixedClock(t0))
-            market = make_marketplace(c, policy=APPROVAL, buyers=args.buyers)
-            with progress_bar("paid orders", args.requests) as advance:
-                made = seed_paid_orders(c, market, args.requests, progress=advance)
-            say("seeded", f"{len(made)} paid orders at an approval store in {elapsed(started)}")
-            started = time.perf_counter()
-            asked = t0 + timedelta(hours=2)
-            make_requests(url, Path(tmp), made, asked, step, args.processes)
-            say(
-                "requests",
-                f"{len(made)} through cancel_order by {args.processes} processes in "
-                f"{elapsed(started)}, made from payment + 2 h over {args.spread_seconds:.0f} s",
-            )
-            first_due = asked + timedelta(hours=APPROVAL["cancel_response_hours"])
-            at = first_due + timedelta(seconds=args.spread_seconds + 60)
-            with c.engine.begin() as conn:
-                settled = conn.execute(
-                    update(m.OutboxRow)
-                    .where(m.OutboxRow.delivered_at.is_(None), m.OutboxRow.available_at < first_due)
-                    .values(delivered_at=datetime.now(UTC))
-                ).rowcount
-                due = conn.execute(
-                    text(
-                        "SELECT count(*) FROM outbox WHERE delivered_at IS NULL "
-                        "AND available_at <= :at"
-                    ),
-                    {"at": at},
-                ).scalar_one()
-            c.dispose()
-            say("settled", f"{settled} messages due before the first respond_by marked delivered")
-            say("due at sweep time", f"{due} outbox messages (clock moved to {at.isoformat()})")
-            for name in copies:
-                create_database(name, template=args.db_name)
-            results = {}
-            for n, name in zip(counts, [args.db_name, *copies], strict=True):
-                results[n] = run_sweep(
-                    pg_url(name), n, at, args.timeout, len(made), args.deadlines_only
-                )
+        if args.seeded and database_exists(args.seeded):
+            say("seeded", f"reusing the requests in {args.seeded}")
+        else:
+            with bench_database(source, keep=True):
+                seed_requests(pg_url(source), args)
+        at, expected = sweep_time(pg_url(source))
+        say("sweep", f"{expected} pending requests, clock moved to {at.isoformat()}")
+        results = {}
+        for n, name in zip(counts, copies, strict=True):
+            create_database(name, template=source)
+            results[n] = run_sweep(pg_url(name), n, at, args.timeout, expected, args.deadlines_only)
+            if not args.keep:
+                drop_database(name)
     finally:
         if not args.keep:
             for name in copies:
                 drop_database(name)
+            if not args.seeded:
+                drop_database(source)
     per_100k = {n: s * 100_000 / args.requests for n, (s, _) in results.items()}
     say(
         "deadlines per 100,000 requests",

@@ -116,3 +116,25 @@ def test_holidays_depend_on_the_country() -> None:
     assert add_business_days(date(2026, 4, 2), 1, lambda d: us.is_holiday("US", d)) == date(
         2026, 4, 3
     )
+
+
+@pytest.mark.parametrize("country", ["DE", "de", "KW", "US", "ZZ"])
+def test_the_calendars_business_days_after_count_its_weekend_and_holidays(country: str) -> None:
+    calendar = HolidaysCalendar()
+    weekend = calendar.weekend(country)
+    start = date(2026, 12, 20)
+
+    for days in (1, 3, 10, 20):
+        expected = add_business_days(
+            start, days, lambda d: calendar.is_holiday(country, d), weekend
+        )
+        assert calendar.business_days_after(country, start, days) == expected
+        assert calendar.business_days_after(country, start, days) == expected  # kept
+
+
+def test_kuwait_counts_sunday_as_a_business_day_and_germany_does_not() -> None:
+    calendar = HolidaysCalendar()
+    thursday = date(2026, 3, 5)
+
+    assert calendar.business_days_after("KW", thursday, 1) == date(2026, 3, 8)  # Sunday
+    assert calendar.business_days_after("DE", thursday, 1) == date(2026, 3, 6)  # Friday

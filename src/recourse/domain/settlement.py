@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from recourse.domain.calendar import SAT_SUN, IsHoliday, add_business_days
 from recourse.domain.errors import InvalidInput
 from recourse.domain.order import PaymentMethod
 
@@ -35,15 +35,13 @@ class ExpectedBy:
 
 
 def expected_by(
-    issued_on: date,
-    profile: SettlementProfile,
-    is_holiday: IsHoliday,
-    weekend: frozenset[int] = SAT_SUN,
+    issued_on: date, profile: SettlementProfile, business_days_after: Callable[[date, int], date]
 ) -> ExpectedBy:
-    """F5: counted in business days of the buyer's country (weekends and holidays skipped)."""
+    """F5: counted in business days of the buyer's country (weekends and holidays skipped):
+    `business_days_after(start, n)` is `add_business_days` in that country's calendar."""
 
     def after(days: int) -> date:
-        return issued_on if days == 0 else add_business_days(issued_on, days, is_holiday, weekend)
+        return issued_on if days == 0 else business_days_after(issued_on, days)
 
     return ExpectedBy(
         earliest=after(profile.min_business_days), latest=after(profile.max_business_days)

@@ -7,6 +7,8 @@ from functools import lru_cache
 
 import holidays
 
+from recourse.domain.calendar import add_business_days
+
 
 @lru_cache(maxsize=512)
 def _country_year(country: str, year: int) -> frozenset[date]:
@@ -33,3 +35,15 @@ class HolidaysCalendar:
     def weekend(self, country: str) -> frozenset[int]:
         """Friday and Saturday in Kuwait, Saturday and Sunday in Germany, …"""
         return _weekend(country.upper())
+
+    def business_days_after(self, country: str, start: date, days: int) -> date:
+        """`add_business_days` in the country's weekend and holidays, each answer kept: every
+        refund issued on a day in a country asks the same two (F5's earliest and latest)."""
+        return _business_days_after(country.upper(), start, days)
+
+
+@lru_cache(maxsize=4096)
+def _business_days_after(country: str, start: date, days: int) -> date:
+    return add_business_days(
+        start, days, lambda day: day in _country_year(country, day.year), _weekend(country)
+    )

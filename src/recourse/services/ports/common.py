@@ -21,6 +21,10 @@ class Clock(Protocol):
 class HolidayCalendar(Protocol):
     def is_holiday(self, country: str, day: date) -> bool: ...
     def weekend(self, country: str) -> frozenset[int]: ...
+    def business_days_after(self, country: str, start: date, days: int) -> date:
+        """The date `days` business days after `start` in the country (`add_business_days`
+        with its weekend and holidays)."""
+        ...
 
 
 class PasswordHasher(Protocol):

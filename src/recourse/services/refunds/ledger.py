@@ -5,6 +5,7 @@ it afterwards."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from recourse.domain.order import Order
@@ -106,12 +107,7 @@ def expected_for(uow: UnitOfWork, ctx: Context, order: Order, now: datetime) -> 
     country, timezone = home
     profile = uow.settlement.profile(str(order.payment.method))
     issued_on = now.astimezone(ZoneInfo(timezone)).date()
-    return expected_by(
-        issued_on,
-        profile,
-        lambda day: ctx.holidays.is_holiday(country, day),
-        ctx.holidays.weekend(country),
-    )
+    return expected_by(issued_on, profile, partial(ctx.holidays.business_days_after, country))
 
 
 def expected_if_issued_now(

@@ -37,8 +37,8 @@ def batch(container: Container, clock: FixedClock) -> Iterator[tuple[BatchUnitOf
         uow.close()
 
 
-def _item(uow: BatchUnitOfWork, use_case: Callable[[], None]) -> None:
-    uow.start_item()
+def _item(uow: BatchUnitOfWork, use_case: Callable[[], None], order_id: int | None = None) -> None:
+    uow.start_item(order_id)
     with uow:
         use_case()
     uow.end_item()
@@ -143,6 +143,69 @@ def test_an_item_that_only_reads_passes_even_when_its_query_flushes_earlier_item
     _item(uow, lambda: _query(uow))
     assert "UPDATE" in seen  # the third item's query flushed the first item's change
     _item(uow, lambda: _decide(uow, ids[2], "third", commit=True))
+
+
+def test_an_item_that_loads_rows_and_their_collections_passes(
+    batch: tuple[BatchUnitOfWork, list[int]],
+) -> None:
+    """Loading sets no attribute: rows read fresh from the database (the order, its lines
+    loaded lazily, a row read again over the session's copy) are not the item's writes."""
+    uow, ids = batch
+    _item(uow, lambda: _decide(uow, ids[0], "first", commit=True))
+
+    def read_everything() -> None:
+        row = uow.session.get_one(m.CancellationRow, ids[1])
+        order = uow.session.get_one(m.OrderRow, row.order_id)
+        assert order.lines and row.lines
+        uow.session.scalars(
+            select(m.CancellationRow).execution_options(populate_existing=True)
+        ).all()
+
+    _item(uow, read_everything)
+    _item(uow, lambda: _decide(uow, ids[2], "third", commit=True))
+
+
+def _order_of(uow: BatchUnitOfWork, cancellation_id: int) -> int:
+    return uow.session.get_one(m.CancellationRow, cancellation_id).order_id
+
+
+def test_an_item_named_with_a_new_order_is_caught_changing_a_row_without_committing(
+    batch: tuple[BatchUnitOfWork, list[int]],
+) -> None:
+    """The first item of its order: counting the changed rows tells."""
+    uow, ids = batch
+    first, second = _order_of(uow, ids[0]), _order_of(uow, ids[1])
+    _item(uow, lambda: _decide(uow, ids[0], "first", commit=True), first)
+    _item(uow, lambda: _read(uow, ids[1]), second)  # reading passes
+    with pytest.raises(NotBatchable):
+        _item(uow, lambda: _decide(uow, ids[2], "third", commit=False), _order_of(uow, ids[2]))
+
+
+def test_an_item_of_an_order_an_earlier_item_had_is_caught_changing_its_rows_again(
+    batch: tuple[BatchUnitOfWork, list[int]],
+) -> None:
+    """A second item of the same order compares values: its change of a row the first item
+    changed leaves the count of changed rows as it was."""
+    uow, ids = batch
+    order_id = _order_of(uow, ids[0])
+    _item(uow, lambda: _decide(uow, ids[0], "first", commit=True), order_id)
+    _item(uow, lambda: _read(uow, ids[0]), order_id)
+    with pytest.raises(NotBatchable):
+        _item(uow, lambda: _decide(uow, ids[0], "again", commit=False), order_id)
+
+
+def test_an_item_named_with_its_order_whose_query_flushes_its_change_is_caught(
+    batch: tuple[BatchUnitOfWork, list[int]],
+) -> None:
+    uow, ids = batch
+    _item(uow, lambda: _decide(uow, ids[0], "first", commit=True), _order_of(uow, ids[0]))
+
+    def change_then_query() -> None:
+        _decide(uow, ids[1], "second", commit=False)
+        _query(uow)
+
+    with pytest.raises(NotBatchable):
+        _item(uow, change_then_query, _order_of(uow, ids[1]))
 
 
 def test_an_item_that_only_reads_passes_when_its_query_writes_earlier_items_timeline(

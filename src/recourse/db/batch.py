@@ -15,7 +15,10 @@ runs out and a worker claims it again.
 
 An item that leaves without `commit()` must have changed nothing: the batch compares what the
 session would write before and after it (added and deleted rows, the changed columns' values),
-also when a query of the item flushes earlier items' changes with its own.
+also when a query of the item flushes earlier items' changes with its own. When the item names
+its order and no earlier item of the batch had that order, counting the changed rows is
+enough (`start_item`): comparing every earlier item's changed values before each item grew
+with the batch, 7 % of a swept deadline's instructions at 50 a batch.
 
 An item that raises spoils the batch: the caller rolls everything back and handles the
 messages one at a time, as the worker does without batches. No savepoint per item: two more
@@ -42,8 +45,8 @@ from recourse.db.repositories.orders import (
 from recourse.db.uow import SqlUnitOfWork
 
 # the session's changes not yet written: how many rows it adds and deletes, and the values of
-# the changed columns of each changed row
-Unflushed = tuple[int, int, dict[Any, tuple[Any, ...]]]
+# the changed columns of each changed row (or only how many rows are changed)
+Unflushed = tuple[int, int, dict[Any, tuple[Any, ...]] | int]
 
 
 def unflushed(session: Session) -> Unflushed:
@@ -77,6 +80,8 @@ class BatchUnitOfWork(SqlUnitOfWork):
     _item = False
     _flushing = False
     _unflushed: Unflushed = (0, 0, {})
+    _whole = True  # the item's check compares changed values, not only how many rows changed
+    _orders: set[int] = frozenset()  # type: ignore[assignment]  # the items' orders so far
     _marks: tuple[int, int, int, int, tuple[tuple[tuple[int, str, int], int], ...]] = (
         0,
         0,
@@ -97,6 +102,7 @@ class BatchUnitOfWork(SqlUnitOfWork):
         event.listen(session, "after_flush_postexec", self._after_flush)
         defer_status_counts(session)
         use_id_blocks(session, items)
+        self._orders = set()
 
     def close(self) -> None:
         """Leave the batch; whatever was not committed is rolled back. Idempotent."""
@@ -121,22 +127,36 @@ class BatchUnitOfWork(SqlUnitOfWork):
     def _before_flush(self, *_: Any) -> None:
         # a flush inside an item (a query's autoflush) also writes what earlier items left:
         # whether this item changed rows is judged now, before the flush makes them clean
-        if self._item and not self._committed and self._unflushed != unflushed(self.session):
+        if self._item and not self._committed and self._unflushed != self._snapshot():
             self._changed = True
         self._flushing = True
 
     def _after_flush(self, *_: Any) -> None:
         self._flushing = False
-        self._unflushed = unflushed(self.session)
+        self._unflushed = self._snapshot()
 
-    def start_item(self) -> None:
+    def _snapshot(self) -> Unflushed:
+        session = self.session
+        if self._whole:
+            return unflushed(session)
+        return len(session._new), len(session._deleted), len(session.identity_map._modified)
+
+    def start_item(self, order_id: int | None = None) -> None:
+        """Before an item's use case. `order_id`: the order whose rows it may change, when
+        known. If no earlier item of the batch had that order, none of the rows it may change
+        is changed yet (a use case changes one order's rows: tests/integration/
+        test_one_order_per_transaction.py), so a change of the item's makes a row changed
+        and counting them tells; otherwise the changed values are compared."""
         # earlier items' changes stay unflushed: the batch's flush writes them all at once
         self._item = True
         self._writes = 0
         self._changed = False
         self._committed = False
         self._marks = self._queued()
-        self._unflushed = unflushed(self.session)
+        self._whole = order_id is None or order_id in self._orders
+        if order_id is not None:
+            self._orders.add(order_id)
+        self._unflushed = self._snapshot()
 
     def end_item(self) -> None:
         """After the item's use case returned: if it did not commit, it must have changed
@@ -150,7 +170,7 @@ class BatchUnitOfWork(SqlUnitOfWork):
         if (
             self._writes
             or self._changed
-            or self._unflushed != unflushed(self.session)
+            or self._unflushed != self._snapshot()
             or self._marks != self._queued()
         ):
             raise NotBatchable("an item changed rows without committing them")

@@ -117,8 +117,9 @@ class Worker:
         try:
             batch.open(len(messages))
             orders_of = lock_subjects(batch.session, [_subject(m) for m in messages])
-            for message in sorted(messages, key=lambda m: _distribution_key(m, orders_of)):
-                batch.start_item()
+            keyed = sorted((_distribution_key(m, orders_of), m) for m in messages)
+            for (_, order_id, _), message in keyed:
+                batch.start_item(order_id or None)
                 self._fire_deadline(batch, message.payload)
                 batch.end_item()
             batch.commit_batch([message.id for message in messages], self.name)

@@ -394,6 +394,7 @@ def main() -> None:
         if args.seeded and database_exists(args.seeded):
             say("seeded", f"reusing the requests in {args.seeded}")
         else:
+            # kept for the sweeps' copies; dropped after them unless --seeded or --keep
             with bench_database(source, keep=True):
                 seed_requests(pg_url(source), args)
         at, expected = sweep_time(pg_url(source))
@@ -410,11 +411,11 @@ def main() -> None:
                 drop_database(name)
             if not args.seeded:
                 drop_database(source)
-    per_100k = {n: s * 100_000 / args.requests for n, (s, _) in results.items()}
+    per_100k = {n: s * 100_000 / expected for n, (s, _) in results.items()}
     say(
         "deadlines per 100,000 requests",
         ", ".join(f"{n} worker(s) {s:.0f} s" for n, s in per_100k.items())
-        + f" (target <= {TARGET_SECONDS_PER_100K:.0f} s; scaled linearly from {args.requests})",
+        + f" (target <= {TARGET_SECONDS_PER_100K:.0f} s; scaled linearly from {expected})",
     )
     if 1 in results and 2 in results:
         (one, one_drain), (two, two_drain) = results[1], results[2]

@@ -35,11 +35,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, exists, func, select, text, update
+from sqlalchemy import Engine, create_engine, event, exists, func, select, update
 
 from bench.common import (
     add_db_options,
-    bench_database,
     container,
     cpu_seconds,
     create_database,
@@ -49,6 +48,7 @@ from bench.common import (
     pg_url,
     progress_bar,
     say,
+    upgrade,
 )
 from bench.seeding import (
     APPROVAL,
@@ -324,19 +324,13 @@ def sweep_time(url: str) -> tuple[datetime, int]:
                     m.CancellationRow.status == "pending_seller"
                 )
             ).one()
-            due = conn.execute(
-                text(
-                    "SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND available_at <= :at"
-                ),
-                {"at": last + timedelta(seconds=60)},
-            ).scalar_one()
+        if not pending:
+            raise SystemExit("no pending cancellation requests to sweep")
+        at = (last.replace(tzinfo=UTC) if last.tzinfo is None else last) + timedelta(seconds=60)
+        say("due at sweep time", f"{outbox.pending_count(engine, at)} outbox messages")
     finally:
         engine.dispose()
-    if not pending:
-        raise SystemExit("no pending cancellation requests to sweep")
-    at = last.replace(tzinfo=UTC) if last.tzinfo is None else last
-    say("due at sweep time", f"{due} outbox messages")
-    return at + timedelta(seconds=60), pending
+    return at, pending
 
 
 def make_requests(
@@ -395,8 +389,9 @@ def main() -> None:
             say("seeded", f"reusing the requests in {args.seeded}")
         else:
             # kept for the sweeps' copies; dropped after them unless --seeded or --keep
-            with bench_database(source, keep=True):
-                seed_requests(pg_url(source), args)
+            url = create_database(source)
+            upgrade(url)
+            seed_requests(url, args)
         at, expected = sweep_time(pg_url(source))
         say("sweep", f"{expected} pending requests, clock moved to {at.isoformat()}")
         results = {}

@@ -81,7 +81,7 @@ class BatchUnitOfWork(SqlUnitOfWork):
     _flushing = False
     _unflushed: Unflushed = (0, 0, {})
     _whole = True  # the item's check compares changed values, not only how many rows changed
-    _orders: set[int] = frozenset()  # type: ignore[assignment]  # the items' orders so far
+    _orders: set[int]  # the items' orders so far (`open` starts it)
     _marks: tuple[int, int, int, int, tuple[tuple[tuple[int, str, int], int], ...]] = (
         0,
         0,

@@ -5,16 +5,18 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.datastructures import Secret
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import BaseRoute
 
 from recourse import __version__
 from recourse.container import Container
@@ -172,11 +174,24 @@ def create_app(container: Container) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(TEMPLATES.parent / "static")), name="static")
     app.mount(DOCS_ASSETS_URL, StaticFiles(directory=str(DOCS_ASSETS_DIR)), name="docs-assets")
 
+    app.router.routes.extend(_shared_routes())
+    return app
+
+
+@cache
+def _shared_routes() -> tuple[BaseRoute, ...]:
+    """The API's and the pages' routes, built once per process and shared by every app made
+    in it. FastAPI builds a route's state (its dependencies, the models of its input and
+    answer) the first time an app matches a request against the router that holds it, per
+    inclusion: for every route, ~0.25 s. An app per process pays it once either way; an app
+    per test (the test suite makes one for each) would pay it each time. The routes reach
+    the container through `request.app.state`, never hold one; the key reservation every
+    route starts with comes with them, as the app's own routes get it from the app."""
     from recourse.web.api import INCLUDE as API
     from recourse.web.api import router as api_router
     from recourse.web.pages import router as pages_router
 
-    app.include_router(api_router, **API)
-    app.include_router(pages_router)
-
-    return app
+    routes = APIRouter(dependencies=[Depends(reserve_key)])
+    routes.include_router(api_router, **API)
+    routes.include_router(pages_router)
+    return tuple(routes.routes)

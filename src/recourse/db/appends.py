@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from recourse.db import models as m
 from recourse.db.models import Base
 from recourse.db.models.orders import StoreStatusCountRow
-from recourse.db.order_records import take_changes, write_changes
+from recourse.db.order_records import order_of, take_changes, write_changes
 from recourse.db.queued import take_queued, write_queued
 from recourse.db.repositories.orders import (
     defer_status_counts,
@@ -79,17 +79,34 @@ def write_appends(
         *queued,
     ]
     # the locked orders' changes (db/order_records.py), then the mapped rows'
-    changed = [*take_changes(session), *(unflushed.updates() if unflushed else [])]
+    changed = [
+        *(
+            (model, columns, found, {order_of(session, model, row["id"]) for row in found})
+            for model, columns, found in take_changes(session)
+        ),
+        *(unflushed.updates() if unflushed else []),
+    ]
+    # an update's rows all of one order are found by it, others by their ids (update_sql)
+    one_order = [_one_order(orders) for _, _, _, orders in changed]
     present = (
-        *((model, _UPDATE, columns) for model, columns, _ in changed),
-        *((model, _INSERT, _columns(found)) for model, found in rows if found),
+        *(
+            (model, _UPDATE, columns, order is not None)
+            for (model, columns, _, _), order in zip(changed, one_order, strict=True)
+        ),
+        *((model, _INSERT, _columns(found), False) for model, found in rows if found),
     )
     if present:
-        data = [*(found for _, _, found in changed), *(found for _, found in rows if found)]
-        params = {
-            f"rows_{n}": _as_json(found, ("id", *columns) if kind is _UPDATE else columns)
-            for n, ((_, kind, columns), found) in enumerate(zip(present, data, strict=True))
-        }
+        data = [*(found for _, _, found, _ in changed), *(found for _, found in rows if found)]
+        params: dict[str, Any] = {}
+        for n, ((_, kind, columns, _), found) in enumerate(zip(present, data, strict=True)):
+            if kind is _INSERT:
+                params[f"rows_{n}"] = _as_json(found, columns)
+                continue
+            params[f"rows_{n}"] = _as_json(found, ("id", *columns))
+            if one_order[n] is None:
+                params[f"ids_{n}"] = [row["id"] for row in found]
+            else:
+                params[f"order_{n}"] = one_order[n]
         session.connection().exec_driver_sql(_statement(present), params)
     if unflushed is not None:
         unflushed.done(session)
@@ -108,7 +125,8 @@ _ON_CONFLICT: dict[type[Base], str] = {
 _INSERT = "insert"
 _UPDATE = "update"
 
-Part = tuple[type[Base], str, tuple[str, ...]]
+# table, kind, columns, and for an update whether its rows are found by their one order
+Part = tuple[type[Base], str, tuple[str, ...], bool]
 _STATEMENTS: dict[tuple[Part, ...], str] = {}
 
 
@@ -121,13 +139,19 @@ def _statement(present: tuple[Part, ...]) -> str:
     if found is not None:
         return found
     parts = []
-    for n, (model, kind, columns) in enumerate(present):
+    for n, (model, kind, columns, by_order) in enumerate(present):
         table = model.__tablename__
         unknown = set(columns) - set(model.__table__.columns.keys())
         if unknown:  # names come from the repositories' code, never from a request
             raise ValueError(f"{table} has no columns {sorted(unknown)}")
         if kind is _UPDATE:
-            parts.append(update_sql(table, columns, f"rows_{n}"))
+            if not by_order:
+                narrow = f"t.id = ANY(%(ids_{n})s::bigint[])"
+            elif model is m.OrderRow:
+                narrow = f"t.id = %(order_{n})s"
+            else:
+                narrow = f"t.order_id = %(order_{n})s"
+            parts.append(update_sql(table, columns, f"rows_{n}", narrow))
             continue
         rows = f"json_populate_recordset(NULL::{table}, %(rows_{n})s::json)"
         if len(columns) == len(model.__table__.columns):
@@ -149,6 +173,13 @@ def _statement(present: tuple[Part, ...]) -> str:
         text = "WITH " + ", ".join(f"a{n} AS ({p})" for n, p in enumerate(first)) + " " + last
     _STATEMENTS[present] = text
     return text
+
+
+def _one_order(orders: set[int | None]) -> int | None:
+    """The order every row of an update belongs to, when that is one order and known."""
+    if len(orders) != 1:
+        return None
+    return next(iter(orders))
 
 
 def _columns(rows: Sequence[dict[str, Any]]) -> tuple[str, ...]:

@@ -105,6 +105,14 @@ def record_row(session: Session, model: type[Base], pk: int) -> dict[str, Any] |
     return None
 
 
+def order_of(session: Session, model: type[Base], pk: int) -> int | None:
+    """The order of the order or line `pk` whose record the transaction holds (None: none)."""
+    found = record_row(session, model, pk)
+    if found is None:
+        return None
+    return cast(int, found["id"] if model is m.OrderRow else found["order_id"])
+
+
 def change(session: Session, model: type[Base], pk: int, values: Mapping[str, Any]) -> None:
     """Queue new values of columns of an order's row (`model` OrderRow or OrderLineRow) whose
     record the transaction holds; the record reads them at once."""

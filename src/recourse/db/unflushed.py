@@ -53,11 +53,20 @@ class Unflushed:
     def inserts(self) -> list[tuple[type[Base], list[dict[str, Any]]]]:
         return [(model, [values_of(row) for row in self.new[model]]) for model in self.new]
 
-    def updates(self) -> list[tuple[type[Base], tuple[str, ...], list[dict[str, Any]]]]:
+    def updates(
+        self,
+    ) -> list[tuple[type[Base], tuple[str, ...], list[dict[str, Any]], set[int | None]]]:
+        """Per table and set of changed columns: the rows' ids and new values, and the orders
+        they belong to (None: not known)."""
         # in a fixed order, so that the statement's text is one of a few
         groups = sorted(self.changed.items(), key=lambda g: (UPDATED.index(g[0][0]), g[0][1]))
         return [
-            (model, columns, [{c: state.dict[c] for c in ("id", *columns)} for state in states])
+            (
+                model,
+                columns,
+                [{c: state.dict[c] for c in ("id", *columns)} for state in states],
+                {state.dict.get("id" if model is m.OrderRow else "order_id") for state in states},
+            )
             for (model, columns), states in groups
         ]
 
@@ -159,11 +168,17 @@ def _insert_columns(model: type[Base]) -> list[tuple[str, str, Any, bool]]:
     return found
 
 
-def update_sql(table: str, columns: Iterable[str], param: str) -> str:
-    """An UPDATE of `table`'s rows by id from the JSON array parameter `param` (names checked
-    against the model by the caller)."""
+def update_sql(table: str, columns: Iterable[str], param: str, narrow: str) -> str:
+    """An UPDATE of `table`'s rows by id from the JSON array parameter `param`, among the rows
+    the condition `narrow` finds by an index (names checked against the model by the caller).
+
+    The planner counts a hundred rows in any `json_populate_recordset` and cannot see which
+    ids it holds: joined on the id alone, a table of up to some tens of thousands of rows is
+    read whole and hashed (20,000 orders: 2.7 ms for one row; 0.05 ms by the key). `narrow`
+    (the rows' order, or their ids) lets it find them by an index whatever the table's size."""
     sets = ", ".join(f'"{c}" = r."{c}"' for c in columns)
     return (
         f"UPDATE {table} AS t SET {sets}"  # noqa: S608
-        f" FROM json_populate_recordset(NULL::{table}, %({param})s::json) AS r WHERE t.id = r.id"
+        f" FROM json_populate_recordset(NULL::{table}, %({param})s::json) AS r"
+        f" WHERE {narrow} AND t.id = r.id"
     )

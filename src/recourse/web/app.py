@@ -186,7 +186,8 @@ def _shared_routes() -> tuple[BaseRoute, ...]:
     inclusion: for every route, ~0.25 s. An app per process pays it once either way; an app
     per test (the test suite makes one for each) would pay it each time. The routes reach
     the container through `request.app.state`, never hold one; the key reservation every
-    route starts with comes with them, as the app's own routes get it from the app."""
+    route starts with comes with them, as the app's own routes get it from the app. (An app's
+    `dependency_overrides` do not reach them; nothing here uses any.)"""
     from recourse.web.api import INCLUDE as API
     from recourse.web.api import router as api_router
     from recourse.web.pages import router as pages_router

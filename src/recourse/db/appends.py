@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from recourse.db import models as m
 from recourse.db.models import Base
 from recourse.db.models.orders import StoreStatusCountRow
-from recourse.db.order_records import order_of, take_changes, write_changes
+from recourse.db.order_records import orders_of, take_changes, write_changes
 from recourse.db.queued import take_queued, write_queued
 from recourse.db.repositories.orders import (
     defer_status_counts,
@@ -81,7 +81,7 @@ def write_appends(
     # the locked orders' changes (db/order_records.py), then the mapped rows'
     changed = [
         *(
-            (model, columns, found, {order_of(session, model, row["id"]) for row in found})
+            (model, columns, found, orders_of(session, model, (row["id"] for row in found)))
             for model, columns, found in take_changes(session)
         ),
         *(unflushed.updates() if unflushed else []),

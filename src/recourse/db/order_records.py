@@ -21,7 +21,7 @@ one of those uses it, not a record.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -105,12 +105,14 @@ def record_row(session: Session, model: type[Base], pk: int) -> dict[str, Any] |
     return None
 
 
-def order_of(session: Session, model: type[Base], pk: int) -> int | None:
-    """The order of the order or line `pk` whose record the transaction holds (None: none)."""
-    found = record_row(session, model, pk)
-    if found is None:
-        return None
-    return cast(int, found["id"] if model is m.OrderRow else found["order_id"])
+def orders_of(session: Session, model: type[Base], pks: Iterable[int]) -> set[int | None]:
+    """The orders of the orders or lines `pks` (`model` OrderRow or OrderLineRow), from the
+    records the transaction holds (None for a row it holds no record of)."""
+    held: dict[int, OrderRecord] = session.info.get(RECORDS, {})
+    if model is m.OrderRow:
+        return {pk if pk in held else None for pk in pks}
+    lines = {line_id: order_id for order_id, found in held.items() for line_id in found.lines}
+    return {lines.get(pk) for pk in pks}
 
 
 def change(session: Session, model: type[Base], pk: int, values: Mapping[str, Any]) -> None:

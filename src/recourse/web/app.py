@@ -183,7 +183,7 @@ def _shared_routes() -> tuple[BaseRoute, ...]:
     """The API's and the pages' routes, built once per process and shared by every app made
     in it. FastAPI builds a route's state (its dependencies, the models of its input and
     answer) the first time an app matches a request against the router that holds it, per
-    inclusion: for every route, ~0.25 s. An app per process pays it once either way; an app
+    inclusion: ~0.25 s for all of them. An app per process pays it once either way; an app
     per test (the test suite makes one for each) would pay it each time. The routes reach
     the container through `request.app.state`, never hold one; the key reservation every
     route starts with comes with them, as the app's own routes get it from the app. (An app's

@@ -81,7 +81,8 @@ def _copy_order(c: Container, order_id: int, copies: int) -> int:
 
 
 def _scans(plan: dict[str, Any]) -> list[tuple[str, str]]:
-    """(node type, table) of every scan in the plan."""
+    """(node type, table) of every node of the plan that names a table (scans, and the
+    ModifyTable of each part)."""
     found = []
     if "Relation Name" in plan:
         found.append((plan["Node Type"], plan["Relation Name"]))

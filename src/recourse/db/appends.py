@@ -78,7 +78,8 @@ def write_appends(
         (StoreStatusCountRow, _count_rows(session)),
         *queued,
     ]
-    # the locked orders' changes (db/order_records.py), then the mapped rows'
+    # the locked orders' changes (db/order_records.py), then the mapped rows'; each with the
+    # one order all its rows belong to, if they do: they are found by it, others by their ids
     changed = [
         *(
             (model, columns, found, orders_of(session, model, (row["id"] for row in found)))
@@ -86,27 +87,24 @@ def write_appends(
         ),
         *(unflushed.updates() if unflushed else []),
     ]
-    # an update's rows all of one order are found by it, others by their ids (update_sql)
-    one_order = [_one_order(orders) for _, _, _, orders in changed]
+    updates = [
+        (model, columns, found, _one_order(orders)) for model, columns, found, orders in changed
+    ]
     present = (
-        *(
-            (model, _UPDATE, columns, order is not None)
-            for (model, columns, _, _), order in zip(changed, one_order, strict=True)
-        ),
+        *((model, _UPDATE, columns, order is not None) for model, columns, _, order in updates),
         *((model, _INSERT, _columns(found), False) for model, found in rows if found),
     )
     if present:
-        data = [*(found for _, _, found, _ in changed), *(found for _, found in rows if found)]
         params: dict[str, Any] = {}
-        for n, ((_, kind, columns, _), found) in enumerate(zip(present, data, strict=True)):
-            if kind is _INSERT:
-                params[f"rows_{n}"] = _as_json(found, columns)
-                continue
+        for n, (_, columns, found, order) in enumerate(updates):
             params[f"rows_{n}"] = _as_json(found, ("id", *columns))
-            if one_order[n] is None:
+            if order is None:
                 params[f"ids_{n}"] = [row["id"] for row in found]
             else:
-                params[f"order_{n}"] = one_order[n]
+                params[f"order_{n}"] = order
+        inserted = [values for _, values in rows if values]
+        for n, values in enumerate(inserted, start=len(updates)):
+            params[f"rows_{n}"] = _as_json(values, present[n][2])
         session.connection().exec_driver_sql(_statement(present), params)
     if unflushed is not None:
         unflushed.done(session)

@@ -27,11 +27,11 @@ the timeline entries and events one INSERT each.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy.orm import Session
 
 from recourse.db import models as m
@@ -188,12 +188,14 @@ def _columns(rows: Sequence[dict[str, Any]]) -> tuple[str, ...]:
 
 
 def _as_json(rows: Sequence[dict[str, Any]], columns: tuple[str, ...]) -> str:
-    """The rows as a JSON array of objects with these keys (a row without one gives null)."""
+    """The rows as a JSON array of objects with these keys (a row without one gives null).
+    orjson writes them: the standard library's encoder was 8 % of an API cancel's
+    instructions. Datetimes still go through `_json_value`, which refuses a naive one."""
     width = len(columns)
-    if all(len(row) == width and columns[0] in row for row in rows):
-        # each row has exactly these keys (`columns` holds every row's), in whichever order
-        return json.dumps(rows, default=_json_value)
-    return json.dumps([{c: row.get(c) for c in columns} for row in rows], default=_json_value)
+    if any(len(row) != width or columns[0] not in row for row in rows):
+        rows = [{c: row.get(c) for c in columns} for row in rows]
+    # otherwise each row has exactly these keys (`columns` holds every row's), in any order
+    return orjson.dumps(rows, default=_json_value, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
 
 
 def _json_value(value: object) -> object:

@@ -106,6 +106,9 @@ def create_app(container: Container) -> FastAPI:
         # the Idempotency-Key of a route that does not keep it in its own transaction is
         # reserved before anything else the route runs (web.idempotency)
         dependencies=[Depends(reserve_key)],
+        # FastAPI's own OpenTelemetry hooks: /metrics (web.metrics) counts what operators
+        # read, and with no provider configured the hooks only cost each request its checks
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.container = container
 

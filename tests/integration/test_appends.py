@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import event, func, select
+from sqlalchemy.exc import StatementError
 
 from recourse.container import Container
 from recourse.db import models as m
@@ -204,3 +206,36 @@ def test_queued_rows_roll_back_with_the_transaction_and_commit_by_any_path(
     with container.uow() as uow:
         assert _actions(uow, order_id) == ["queued-y"]
         assert uow.webhooks.event("evt_queued_x") is None
+
+
+def test_appended_rows_read_back_as_they_were_given(container: Container, parties: Parties) -> None:
+    """The JSON the appends are sent as keeps what the rows hold: a mapping's keys that are
+    not strings are written as strings (as a JSON column stores them), text with quotes,
+    accents and line separators, integers past 32 bits; a naive datetime is refused."""
+    order_id = make_order(container, buyer_id=parties.buyer_id, store_id=parties.store_id)
+    now = container.clock.now()
+    payload = {"units": {7: 2, 9: 1}, "note": 'ñandú "said"\u2028next', "amount": 2**62}
+    with container.uow() as uow:
+        uow.orders.get(order_id, for_update=True)
+        uow.outbox.add("test.keys", payload, available_at=now, dedupe_key="keys-1")
+        uow.timeline.add(TimelineEntry(order_id=order_id, at=now, actor=SYSTEM, action="kept"))
+        uow.commit()
+    with container.uow() as uow:
+        stored = uow.session.scalar(
+            select(m.OutboxRow.payload).where(m.OutboxRow.dedupe_key == "keys-1")
+        )
+        at = uow.session.scalar(
+            select(m.TimelineRow.at).where(
+                m.TimelineRow.order_id == order_id, m.TimelineRow.action == "kept"
+            )
+        )
+    assert stored == {"units": {"7": 2, "9": 1}, "note": payload["note"], "amount": 2**62}
+    assert at == now
+
+    with container.uow() as uow, pytest.raises((TypeError, ValueError, StatementError)) as refused:
+        uow.orders.get(order_id, for_update=True)
+        naive = now.replace(tzinfo=None)
+        uow.timeline.add(TimelineEntry(order_id=order_id, at=naive, actor=SYSTEM, action="naive"))
+        uow.commit()
+    assert "naive datetime" in str(refused.value) + str(refused.value.__cause__)
+    assert _rows(container, m.TimelineRow, m.TimelineRow.action == "naive") == 0

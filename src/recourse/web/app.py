@@ -9,7 +9,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -183,19 +183,11 @@ def create_app(container: Container) -> FastAPI:
 
 @cache
 def _shared_routes() -> tuple[BaseRoute, ...]:
-    """The API's and the pages' routes, built once per process and shared by every app made
-    in it. FastAPI builds a route's state (its dependencies, the models of its input and
-    answer) the first time an app matches a request against the router that holds it, per
-    inclusion: ~0.25 s for all of them. An app per process pays it once either way; an app
-    per test (the test suite makes one for each) would pay it each time. The routes reach
-    the container through `request.app.state`, never hold one; the key reservation every
-    route starts with comes with them, as the app's own routes get it from the app. (An app's
-    `dependency_overrides` do not reach them; nothing here uses any.)"""
-    from recourse.web.api import INCLUDE as API
+    """The API's and the pages' routes, flat (recourse/web/routers.py): built once per process,
+    when their modules are imported, and shared by every app made in it (the test suite makes
+    one per test). The routes reach the container through `request.app.state`, never hold
+    one. (An app's `dependency_overrides` do not reach them; nothing here uses any.)"""
     from recourse.web.api import router as api_router
     from recourse.web.pages import router as pages_router
 
-    routes = APIRouter(dependencies=[Depends(reserve_key)])
-    routes.include_router(api_router, **API)
-    routes.include_router(pages_router)
-    return tuple(routes.routes)
+    return (*api_router.routes, *pages_router.routes)

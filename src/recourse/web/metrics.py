@@ -96,9 +96,10 @@ class MetricsMiddleware:
 
 
 def route_template(scope: Scope) -> str:
-    """The full template of the route that answered. FastAPI keeps included routers nested, so
-    `scope["route"].path` is the path inside the innermost router (`/orders/{order_id}`); the
-    prefixed one (`/api/v1/orders/{order_id}`) is the effective route's."""
+    """The full template of the route that answered (`/api/v1/orders/{order_id}`). The app's
+    routes are flat and declared with their prefix (web/routers.py), so it is the route's
+    path; a route reached through an included router (FastAPI keeps those nested, its path
+    the one inside the innermost router) has the prefixed one on its effective route."""
     effective = (scope.get("fastapi") or {}).get("effective_route_context")
     path = getattr(effective, "path", None) or getattr(scope.get("route"), "path", None)
     return path if isinstance(path, str) and path else UNMATCHED

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import Request, Response, status
 from pydantic import ConfigDict, Field, StrictBool
 
 from recourse.db.queries.cancellations import (
@@ -50,9 +50,10 @@ from recourse.web.idempotency import (
     use_case_key,
     within_request_transaction,
 )
+from recourse.web.routers import api_router
 from recourse.web.settled import settle_cancellation, settle_order
 
-router = APIRouter(tags=["cancellations"])
+router = api_router("cancellations")
 
 
 class LineQty(Strict):

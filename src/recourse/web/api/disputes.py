@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import Request, Response, status
 from sqlalchemy.orm import Session
 
 from recourse.db.queries.case_facts import no_scan_flags
@@ -42,9 +42,10 @@ from recourse.web.api.fields import Id, filled
 from recourse.web.api.responses.disputes import Dispute, DisputeList
 from recourse.web.deps import ApiActor, ApiToken, ContainerDep, ReadSession
 from recourse.web.idempotency import request_transaction, use_case_key, within_request_transaction
+from recourse.web.routers import api_router
 from recourse.web.settled import settle_order
 
-router = APIRouter(tags=["disputes"])
+router = api_router("disputes")
 
 
 def _dispute(s: Session, v: DisputeView, now: datetime) -> Dispute:

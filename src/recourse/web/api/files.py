@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, status
+from fastapi import Request, status
 from fastapi.responses import Response
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
@@ -20,9 +20,10 @@ from recourse.services.ports.files import StoredFile
 from recourse.web.api.fields import Id
 from recourse.web.api.responses.common import ResponseBody
 from recourse.web.deps import ApiActor, ContainerDep
+from recourse.web.routers import api_router
 from recourse.web.uploads import file_headers, read_uploads
 
-router = APIRouter(tags=["files"])
+router = api_router("files")
 
 
 class EvidenceFile(ResponseBody):

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, replace
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request, Security
+from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, Field, StrictBool, StrictInt, ValidationError
 from standardwebhooks import Webhook, WebhookVerificationError
@@ -25,8 +25,9 @@ from recourse.web.api.responses.platform import (
 )
 from recourse.web.deps import ContainerDep, OperatorActor
 from recourse.web.errors import ErrorBody
+from recourse.web.routers import api_router
 
-router = APIRouter(tags=["gateway"])
+router = api_router("gateway")
 
 IGNORED = GatewayWebhookIgnored(received=True, ignored=True)
 

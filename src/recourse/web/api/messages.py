@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, status
+from fastapi import status
 from pydantic import ConfigDict, Field
 
 from recourse.db.queries import conversation as q
@@ -24,8 +24,9 @@ from recourse.web.api.responses.conversation import (
 )
 from recourse.web.api.schemas import Strict
 from recourse.web.deps import ApiActor, ContainerDep, ReadSession
+from recourse.web.routers import api_router
 
-router = APIRouter(tags=["messages"])
+router = api_router("messages")
 
 
 class MessageIn(Strict):

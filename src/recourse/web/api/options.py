@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from recourse.services.options import order_options
 from recourse.web import language
 from recourse.web.api.fields import Id
 from recourse.web.api.responses.options import OrderOptionsOut
 from recourse.web.deps import ApiActor, ContainerDep
+from recourse.web.routers import api_router
 
-router = APIRouter(tags=["options"])
+router = api_router("options")
 
 
 @router.get("/orders/{order_id}/options")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 
 from recourse.db.queries.orders import list_orders, order_detail, shipment_order_id
 from recourse.domain.errors import InvalidInput, NotFound
@@ -16,9 +16,10 @@ from recourse.web.api.fields import Id
 from recourse.web.api.responses.orders import Order, OrderPage, Shipment, ShipmentWithOrder
 from recourse.web.api.schemas import CarrierEventIn, OrderIn, PaymentIn, ShipmentIn
 from recourse.web.deps import ApiActor, ContainerDep, OperatorActor, ReadSession
+from recourse.web.routers import api_router
 from recourse.web.settled import settle_listed, settle_order
 
-router = APIRouter(tags=["orders"])
+router = api_router("orders")
 
 # The tabs of the order lists (db.queries.TABS): each a set of statuses.
 OrderTab = Literal["all", "to_pay", "to_ship", "shipped", "delivered", "completed", "cancelled"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter
 from pydantic import Field, StrictInt
 
 from recourse.domain.order import PaymentMethod
@@ -19,8 +18,9 @@ from recourse.web.api.responses.platform import (
 )
 from recourse.web.api.schemas import Strict
 from recourse.web.deps import ApiActor, ContainerDep, OperatorActor
+from recourse.web.routers import api_router
 
-router = APIRouter(tags=["platform"])
+router = api_router("platform")
 
 
 class ProfileIn(Strict):

@@ -5,14 +5,13 @@ once protection has run out."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from recourse.services import protection
 from recourse.web.api.fields import Id
 from recourse.web.api.responses.receipt import ReceiptConfirmed
 from recourse.web.deps import ApiActor, ContainerDep
+from recourse.web.routers import api_router
 
-router = APIRouter(tags=["orders"])
+router = api_router("orders")
 
 
 @router.post("/orders/{order_id}/confirm-receipt")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request, status
+from fastapi import Request, status
 from pydantic import ConfigDict, Field, StrictInt
 
 from recourse.db.queries.orders import order_detail
@@ -18,9 +18,10 @@ from recourse.web.api.responses.refunds import Refund, RefundList, RefundPage
 from recourse.web.api.schemas import Strict
 from recourse.web.deps import ApiActor, ContainerDep, ReadSession
 from recourse.web.idempotency import use_case_key
+from recourse.web.routers import api_router
 from recourse.web.settled import settle_order
 
-router = APIRouter(tags=["refunds"])
+router = api_router("refunds")
 
 
 class RefundIn(Strict):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import Request, Response, status
 from pydantic import ConfigDict, Field
 from sqlalchemy.orm import Session
 
@@ -31,9 +31,10 @@ from recourse.web.idempotency import (
     use_case_key,
     within_request_transaction,
 )
+from recourse.web.routers import api_router
 from recourse.web.settled import settle_order
 
-router = APIRouter(tags=["returns"])
+router = api_router("returns")
 
 MAX_FILES = EvidenceLimits().max_files
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import status
 
 from recourse.db.queries.stores import store_with_policy
 from recourse.domain.errors import NotFound
@@ -11,8 +11,9 @@ from recourse.web.api.fields import Id, filled
 from recourse.web.api.responses.accounts import Store
 from recourse.web.api.schemas import PolicyIn, StoreIn
 from recourse.web.deps import ApiActor, ContainerDep, OperatorActor, ReadSession
+from recourse.web.routers import api_router
 
-router = APIRouter(tags=["stores"])
+router = api_router("stores")
 
 
 def _store(s: ReadSession, c: ContainerDep, store_id: int) -> Store:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 from pydantic import Field
 
 from recourse.db.queries.tickets import ticket, ticket_queue
@@ -16,8 +16,9 @@ from recourse.web.api.fields import Id, Prose
 from recourse.web.api.responses.tickets import SupportTicket, SupportTicketList
 from recourse.web.api.schemas import Strict
 from recourse.web.deps import ApiActor, ContainerDep, ReadSession
+from recourse.web.routers import api_router
 
-router = APIRouter(tags=["support tickets"])
+router = api_router("support tickets")
 
 
 class TicketIn(Strict):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import status
 
 from recourse.db.queries.users import user_view
 from recourse.domain.errors import NotFound
@@ -12,8 +12,9 @@ from recourse.web.api.fields import Id
 from recourse.web.api.responses.accounts import Me, OperatorIdentity, User
 from recourse.web.api.schemas import UserIn
 from recourse.web.deps import ApiActor, ContainerDep, OperatorActor, ReadSession
+from recourse.web.routers import api_router
 
-router = APIRouter(tags=["users"])
+router = api_router("users")
 
 
 def _user(s: ReadSession, user_id: int) -> User:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 from pydantic import Field, StrictBool, WithJsonSchema
 
 from recourse.db.queries.webhooks import (
@@ -28,8 +28,9 @@ from recourse.web.api.responses.webhooks import (
 )
 from recourse.web.api.schemas import Strict
 from recourse.web.deps import ApiActor, ContainerDep, OperatorActor, ReadSession
+from recourse.web.routers import api_router
 
-router = APIRouter(tags=["webhooks"])
+router = api_router("webhooks")
 
 RECENT = 10
 

@@ -3,28 +3,30 @@ shared/ what several audiences use; auth, mail and notifications serve every aud
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 
-from recourse.web.deps import MaybeUser
 from recourse.web.pages import auth, buyer, files, mail, notifications, seller, support
 from recourse.web.pages import help as help_pages
 from recourse.web.pages.shared import tickets as ticket_forms
 from recourse.web.pages.support import tickets as ticket_queue
 
-
-def remember_user(request: Request, user: MaybeUser) -> None:
-    """Error pages rendered after a handler gave up still show who is signed in."""
-    request.state.user = user
-
-
-router = APIRouter(include_in_schema=False, dependencies=[Depends(remember_user)])
-router.include_router(auth.router)
-router.include_router(buyer.router)
-router.include_router(seller.router)
-router.include_router(support.router)
-router.include_router(mail.router)
-router.include_router(notifications.router)
-router.include_router(files.router)
-router.include_router(help_pages.router)
-router.include_router(ticket_forms.router)
-router.include_router(ticket_queue.router)
+# every page's route, flat, in this order; each module declared its routes on a page router
+# (recourse/web/routers.py), so they come out of the API's document and carry the user
+router = APIRouter(
+    routes=[
+        route
+        for module in (
+            auth,
+            buyer,
+            seller,
+            support,
+            mail,
+            notifications,
+            files,
+            help_pages,
+            ticket_forms,
+            ticket_queue,
+        )
+        for route in module.router.routes
+    ]
+)

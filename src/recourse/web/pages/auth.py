@@ -3,7 +3,7 @@ language switch every page offers."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from recourse.domain.accounts import LoginLimits
@@ -16,9 +16,10 @@ from recourse.web.deps import ContainerDep, MaybeUser, check_csrf, flash, sign_i
 from recourse.web.errors import status_for
 from recourse.web.language import LANG_COOKIE, words
 from recourse.web.pages.common import FormFields, home_for, safe_next, see_other
+from recourse.web.routers import page_router
 from recourse.web.templating import render
 
-router = APIRouter()
+router = page_router()
 
 
 @router.get("/")

@@ -4,14 +4,14 @@ Pages link it as `/files/{id}` (`db.queries.evidence.files_of`)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from fastapi.responses import Response
 
 from recourse.services import evidence
 from recourse.web.deps import ContainerDep, PageUser
+from recourse.web.routers import page_router
 from recourse.web.uploads import file_headers
 
-router = APIRouter()
+router = page_router()
 
 
 @router.get("/files/{file_id}")

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
@@ -25,10 +25,11 @@ from recourse.services import help as help_service
 from recourse.texts.help import help_slug
 from recourse.web import language
 from recourse.web.deps import MaybeUser, ReadSession
+from recourse.web.routers import page_router
 from recourse.web.templating import render, templates
 
 log = logging.getLogger(__name__)
-router = APIRouter(prefix="/help")
+router = page_router("/help")
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 80

@@ -10,7 +10,7 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from recourse.domain.accounts import User
@@ -18,9 +18,10 @@ from recourse.domain.errors import NotFound
 from recourse.domain.roles import Role
 from recourse.integrations.mail import FileMailbox
 from recourse.web.deps import ContainerDep, PageUser
+from recourse.web.routers import page_router
 from recourse.web.templating import render
 
-router = APIRouter(prefix="/mail")
+router = page_router("/mail")
 
 
 def _mailbox(c: ContainerDep) -> FileMailbox:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 from jinja2 import pass_context
 from jinja2.runtime import Context as TemplateContext
@@ -18,9 +18,10 @@ from recourse.texts.notifications import notice
 from recourse.web import language
 from recourse.web.deps import ContainerDep, PageUser, ReadSession, check_csrf, flash
 from recourse.web.pages.common import FormFields, optional_int, query_string, safe_next, see_other
+from recourse.web.routers import page_router
 from recourse.web.templating import render, templates
 
-router = APIRouter(prefix="/notifications")
+router = page_router("/notifications")
 
 PER_PAGE = 20
 HOME = "/notifications"

@@ -8,11 +8,19 @@ from recourse.web.pages.buyer import cancellations, orders, receipt, refunds, re
 from recourse.web.pages.buyer import conversation as conversation_pages
 from recourse.web.pages.buyer import disputes as dispute_pages
 
-router = APIRouter()
-router.include_router(conversation_pages.router)
-router.include_router(orders.router)
-router.include_router(refunds.router)
-router.include_router(cancellations.router)
-router.include_router(receipt.router)
-router.include_router(returns.router)
-router.include_router(dispute_pages.router)
+# the routes of each module, in this order (docs: recourse/web/routers.py)
+router = APIRouter(
+    routes=[
+        route
+        for module in (
+            conversation_pages,
+            orders,
+            refunds,
+            cancellations,
+            receipt,
+            returns,
+            dispute_pages,
+        )
+        for route in module.router.routes
+    ]
+)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 
 from recourse.container import Container
@@ -39,9 +39,10 @@ from recourse.web.pages.shared.present_cancellations import (
     items_text,
     money,
 )
+from recourse.web.routers import page_router
 from recourse.web.templating import render
 
-router = APIRouter()
+router = page_router()
 
 
 def buyer_user(user: PageUser) -> User:

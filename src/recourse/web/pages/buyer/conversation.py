@@ -4,7 +4,7 @@ with photos attached, and asking the seller to stop a parcel still going out
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from recourse.web.deps import ContainerDep
@@ -15,8 +15,9 @@ from recourse.web.pages.shared.present_conversation import (
     conversation_page,
     post_from_page,
 )
+from recourse.web.routers import page_router
 
-router = APIRouter()
+router = page_router()
 
 
 @router.get("/orders/{order_id}/messages")

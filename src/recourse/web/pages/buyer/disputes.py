@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
@@ -44,10 +44,11 @@ from recourse.web.pages.shared.present_disputes import (
 )
 from recourse.web.pages.shared.present_refunds import amount_example
 from recourse.web.pages.shared.return_forms import on_the_form
+from recourse.web.routers import page_router
 from recourse.web.templating import render
 from recourse.web.uploads import read_files, upload_form
 
-router = APIRouter()
+router = page_router()
 
 OPENED = N_("Your dispute was sent to the seller. We will tell you their answer.")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from recourse.db.queries.orders import TABS, line_summaries, list_orders, order_detail, tab_counts
@@ -13,10 +13,11 @@ from recourse.web.deps import ContainerDep, PageUser, ReadSession
 from recourse.web.language import words
 from recourse.web.pages.common import home_for, optional_int, query_string, see_other
 from recourse.web.pages.shared import present_orders
+from recourse.web.routers import page_router
 from recourse.web.settled import settle_listed, settle_order
 from recourse.web.templating import render
 
-router = APIRouter()
+router = page_router()
 
 ELSEWHERE = {Role.seller: "/seller/orders", Role.support: "/support/orders"}
 

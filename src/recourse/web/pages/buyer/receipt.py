@@ -6,7 +6,7 @@ answer (services.options), as on the order page."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from recourse.container import Container
@@ -25,9 +25,10 @@ from recourse.web.language import words
 from recourse.web.pages.buyer.cancellations import BuyerUser
 from recourse.web.pages.common import FormFields, error_field, see_other
 from recourse.web.pages.shared.cancellation_forms import read_order
+from recourse.web.routers import page_router
 from recourse.web.templating import render
 
-router = APIRouter()
+router = page_router()
 
 CONFIRMED = N_("Thank you: you confirmed receipt and the order is completed.")
 ASKED = N_("Your request is with the seller. We will tell you their answer.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from recourse.db.queries import refunds as refund_queries
@@ -15,9 +15,10 @@ from recourse.web import language
 from recourse.web.deps import ContainerDep, PageUser, ReadSession
 from recourse.web.pages.common import home_for, optional_int, query_string, see_other
 from recourse.web.pages.shared.present_refunds import refund_card
+from recourse.web.routers import page_router
 from recourse.web.templating import render
 
-router = APIRouter()
+router = page_router()
 
 PER_PAGE = 20
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
@@ -41,10 +41,11 @@ from recourse.web.pages.shared.return_forms import (
     wizard_values,
 )
 from recourse.web.pages.shared.return_quote import quote_words
+from recourse.web.routers import page_router
 from recourse.web.templating import render
 from recourse.web.uploads import read_files, upload_form
 
-router = APIRouter()
+router = page_router()
 
 REQUESTED = N_("Your return is with the seller. We will tell you their answer.")
 ACCEPTED = N_("You accepted the offer: keep the items, the partial refund is on its way.")

@@ -8,11 +8,19 @@ from recourse.web.pages.seller import cancellations, orders, protection, returns
 from recourse.web.pages.seller import conversation as conversation_pages
 from recourse.web.pages.seller import disputes as dispute_pages
 
-router = APIRouter()
-router.include_router(conversation_pages.router)
-router.include_router(orders.router)
-router.include_router(shipping.router)
-router.include_router(cancellations.router)
-router.include_router(protection.router)
-router.include_router(returns.router)
-router.include_router(dispute_pages.router)
+# the routes of each module, in this order (docs: recourse/web/routers.py)
+router = APIRouter(
+    routes=[
+        route
+        for module in (
+            conversation_pages,
+            orders,
+            shipping,
+            cancellations,
+            protection,
+            returns,
+            dispute_pages,
+        )
+        for route in module.router.routes
+    ]
+)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from recourse.container import Container
@@ -41,9 +41,10 @@ from recourse.web.pages.shared.cancellation_forms import (
 from recourse.web.pages.shared.cancellation_metrics import METRICS_NOTE, metric_rows
 from recourse.web.pages.shared.cancellation_panel import FormState, order_page_with_form
 from recourse.web.pages.shared.present_cancellations import countdown, items_text, money
+from recourse.web.routers import page_router
 from recourse.web.templating import render
 
-router = APIRouter()
+router = page_router()
 
 # The seller's order page holds the ship form too: these forms' fields carry their own prefix.
 REJECT = "reject-"

@@ -4,7 +4,7 @@ writing in it, and answering the buyer's request to stop a parcel
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from recourse.web.deps import ContainerDep
@@ -14,8 +14,9 @@ from recourse.web.pages.shared.present_conversation import (
     conversation_page,
     post_from_page,
 )
+from recourse.web.routers import page_router
 
-router = APIRouter()
+router = page_router()
 
 
 @router.get("/seller/orders/{order_id}/messages")

@@ -6,7 +6,7 @@ support to decide, answer support's questions, appeal a decision (D3-D6)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from recourse.container import Container
@@ -16,9 +16,10 @@ from recourse.web.deps import ContainerDep
 from recourse.web.pages.common import SellerUser
 from recourse.web.pages.shared.dispute_forms import post_action, show_dispute
 from recourse.web.pages.shared.dispute_rows import seller_disputes
+from recourse.web.routers import page_router
 from recourse.web.templating import render
 
-router = APIRouter(prefix="/seller")
+router = page_router("/seller")
 
 
 @router.get("/disputes")

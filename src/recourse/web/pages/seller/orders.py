@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from recourse.db.queries.orders import TABS, line_summaries, list_orders, order_detail, tab_counts
@@ -18,10 +18,11 @@ from recourse.web.deps import ContainerDep, ReadSession
 from recourse.web.language import words
 from recourse.web.pages.common import SellerUser, optional_int, query_string
 from recourse.web.pages.shared import present_orders
+from recourse.web.routers import page_router
 from recourse.web.settled import settle_listed, settle_order
 from recourse.web.templating import render
 
-router = APIRouter(prefix="/seller")
+router = page_router("/seller")
 
 
 @router.get("/orders")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from recourse.container import Container
@@ -23,9 +23,10 @@ from recourse.web.errors import status_for
 from recourse.web.language import words
 from recourse.web.pages.common import FormFields, SellerUser, see_other
 from recourse.web.pages.shared.cancellation_forms import read_order
+from recourse.web.routers import page_router
 from recourse.web.templating import render
 
-router = APIRouter()
+router = page_router()
 
 GRANTED = N_("Buyer protection extended. The buyer has been told.")
 DECLINED = N_("Request declined. The buyer has been told.")

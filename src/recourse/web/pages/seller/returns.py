@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
@@ -38,10 +38,11 @@ from recourse.web.pages.shared.present_returns import return_page_context
 from recourse.web.pages.shared.return_forms import LIMITS, answer_form, on_the_form, read_return
 from recourse.web.pages.shared.return_inbox import inbox_rows
 from recourse.web.pages.support.refunds import parse_amount
+from recourse.web.routers import page_router
 from recourse.web.templating import render
 from recourse.web.uploads import read_files, upload_form
 
-router = APIRouter(prefix="/seller")
+router = page_router("/seller")
 
 APPROVED = N_("Return approved. The buyer has the address and sends the items back.")
 DECLINED = N_("Return declined. The buyer has been told.")

@@ -3,7 +3,7 @@ cancelled or shipped units cannot ship)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from recourse.domain.errors import DomainError, InvalidInput, NotFound
@@ -15,8 +15,9 @@ from recourse.web.errors import status_for
 from recourse.web.language import words
 from recourse.web.pages.common import FormFields, SellerUser, error_field, see_other
 from recourse.web.pages.seller.orders import order_page
+from recourse.web.routers import page_router
 
-router = APIRouter(prefix="/seller")
+router = page_router("/seller")
 
 QTY = "qty-"
 

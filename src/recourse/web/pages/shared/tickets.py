@@ -5,7 +5,7 @@ a confirmation. Support reads the tickets in its queue (support/tickets.py)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from recourse.container import Container
@@ -22,9 +22,10 @@ from recourse.web.language import words
 from recourse.web.pages.buyer.cancellations import BuyerUser
 from recourse.web.pages.common import FormFields, SellerUser, error_field, see_other
 from recourse.web.pages.shared.cancellation_forms import read_order
+from recourse.web.routers import page_router
 from recourse.web.templating import render
 
-router = APIRouter()
+router = page_router()
 
 SENT = N_("Your message is with support. They will look at this order and get back to you.")
 

@@ -18,14 +18,22 @@ from recourse.web.pages.support import (
 )
 from recourse.web.pages.support import conversation as conversation_pages
 
-router = APIRouter()
-router.include_router(conversation_pages.router)
-router.include_router(orders.router)
-router.include_router(outbox.router)
-router.include_router(webhooks.router)
-router.include_router(refunds.router)
-router.include_router(cancellations.router)
-router.include_router(returns.router)
-router.include_router(dashboard.router)
-router.include_router(dispute_queue.router)
-router.include_router(disputes.router)
+# the routes of each module, in this order (docs: recourse/web/routers.py)
+router = APIRouter(
+    routes=[
+        route
+        for module in (
+            conversation_pages,
+            orders,
+            outbox,
+            webhooks,
+            refunds,
+            cancellations,
+            returns,
+            dashboard,
+            dispute_queue,
+            disputes,
+        )
+        for route in module.router.routes
+    ]
+)

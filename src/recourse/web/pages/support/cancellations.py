@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from recourse.db.queries.cancellations import store_metrics
@@ -10,9 +10,10 @@ from recourse.web import language
 from recourse.web.deps import ContainerDep, ReadSession
 from recourse.web.pages.common import SupportUser
 from recourse.web.pages.shared.cancellation_metrics import METRICS_NOTE, metric_rows
+from recourse.web.routers import page_router
 from recourse.web.templating import render
 
-router = APIRouter()
+router = page_router()
 
 
 @router.get("/support/metrics")

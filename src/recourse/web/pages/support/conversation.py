@@ -3,14 +3,15 @@ support writes in it once a dispute is escalated."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from recourse.web.deps import ContainerDep
 from recourse.web.pages.common import SupportUser
 from recourse.web.pages.shared.present_conversation import conversation_page
+from recourse.web.routers import page_router
 
-router = APIRouter()
+router = page_router()
 
 
 @router.get("/support/orders/{order_id}/messages")

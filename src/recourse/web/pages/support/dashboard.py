@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -25,9 +25,10 @@ from recourse.web.pages.support.dashboard_disputes import (
 )
 from recourse.web.pages.support.dashboard_orders import cancellation_reasons, refund_times
 from recourse.web.pages.support.dashboard_panels import Panel, Period, period
+from recourse.web.routers import page_router
 from recourse.web.templating import render
 
-router = APIRouter()
+router = page_router()
 
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 30

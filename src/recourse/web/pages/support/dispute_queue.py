@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 from jinja2 import pass_context
 from jinja2.runtime import Context as TemplateContext
@@ -32,9 +32,10 @@ from recourse.web.deps import ContainerDep
 from recourse.web.pages.common import SupportUser, optional_int, query_string
 from recourse.web.pages.shared import present_support_disputes as console
 from recourse.web.pages.support.refunds import parse_amount
+from recourse.web.routers import page_router
 from recourse.web.templating import render, templates
 
-router = APIRouter(prefix="/support")
+router = page_router("/support")
 
 # The queue's amount filter is in one currency (no conversion): the amount typed is read in
 # that currency's minor units and only that currency's orders are kept.

@@ -10,7 +10,7 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from recourse.container import Container
@@ -33,9 +33,10 @@ from recourse.web.pages.shared import present_support_disputes as console
 from recourse.web.pages.shared.present_case_facts import case_facts
 from recourse.web.pages.shared.present_refunds import amount_example
 from recourse.web.pages.support.refunds import parse_amount
+from recourse.web.routers import page_router
 from recourse.web.templating import render
 
-router = APIRouter(prefix="/support")
+router = page_router("/support")
 
 # What an agent may do for a party (D5: only with an audit note).
 ON_BEHALF_STEPS = ("accept_proposal", "escalate", "withdraw", "appeal")

@@ -3,7 +3,7 @@ timeline (entries hidden from a party marked as such)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from recourse.db.queries.orders import (
@@ -24,10 +24,11 @@ from recourse.web.language import words
 from recourse.web.pages.common import SupportUser, optional_int, query_string
 from recourse.web.pages.shared import present_orders
 from recourse.web.pages.shared.present_case_facts import case_facts
+from recourse.web.routers import page_router
 from recourse.web.settled import settle_order
 from recourse.web.templating import render
 
-router = APIRouter(prefix="/support")
+router = page_router("/support")
 
 
 @router.get("/orders")

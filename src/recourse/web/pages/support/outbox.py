@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from recourse.db import outbox
@@ -10,9 +10,10 @@ from recourse.domain.errors import NotFound
 from recourse.web.deps import ContainerDep, check_csrf, flash
 from recourse.web.language import words
 from recourse.web.pages.common import FormFields, SupportUser, see_other
+from recourse.web.routers import page_router
 from recourse.web.templating import render
 
-router = APIRouter(prefix="/support")
+router = page_router("/support")
 
 
 @router.get("/outbox")

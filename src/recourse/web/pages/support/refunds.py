@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 
 from recourse.container import Container
@@ -52,9 +52,10 @@ from recourse.web.pages.shared.present_refunds import (
     panel,
     refund_card,
 )
+from recourse.web.routers import page_router
 from recourse.web.templating import render
 
-router = APIRouter()
+router = page_router()
 
 AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 MAX_DIGITS = 15

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from recourse.db.queries import returns as return_queries
@@ -15,9 +15,10 @@ from recourse.web.pages.common import SupportUser
 from recourse.web.pages.shared.present_returns import return_page_context
 from recourse.web.pages.shared.return_forms import read_return
 from recourse.web.pages.shared.return_inbox import inbox_rows
+from recourse.web.routers import page_router
 from recourse.web.templating import render
 
-router = APIRouter(prefix="/support")
+router = page_router("/support")
 
 
 @router.get("/returns")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 from jinja2 import pass_context
 from jinja2.runtime import Context as TemplateContext
@@ -23,9 +23,10 @@ from recourse.texts import error_message
 from recourse.web.deps import ContainerDep, ReadSession, check_csrf, flash
 from recourse.web.language import words
 from recourse.web.pages.common import FormFields, SupportUser, safe_next, see_other
+from recourse.web.routers import page_router
 from recourse.web.templating import render, templates
 
-router = APIRouter(prefix="/support")
+router = page_router("/support")
 
 EXCERPT = 140
 FILTERS = {"open": TicketStatus.open, "closed": TicketStatus.closed, "all": None}

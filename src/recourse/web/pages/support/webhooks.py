@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from recourse.db.queries.webhooks import (
@@ -25,9 +25,10 @@ from recourse.web.pages.common import (
     safe_next,
     see_other,
 )
+from recourse.web.routers import page_router
 from recourse.web.templating import render
 
-router = APIRouter(prefix="/support/webhooks")
+router = page_router("/support/webhooks")
 
 LATEST = 5
 PER_PAGE = 20

@@ -196,3 +196,27 @@ def test_every_route_an_api_module_declares_is_served_and_documented_under_the_p
     assert len(declared) > 60
     assert declared <= documented
 
+
+def _allows_null(schema: dict) -> bool:
+    return schema.get("type") == "null" or any(_allows_null(s) for s in schema.get("anyOf", []))
+
+
+def test_a_field_a_rule_requires_is_required_with_a_value_not_null(client: TestClient) -> None:
+    """A body's rule that needs a field (`if` one field has a value `then` another is
+    required) must also refuse that field as null when the field is nullable otherwise: else
+    `{"condition": "problem", "note": null}` is valid by the document and refused by the API."""
+    schemas = client.app.openapi()["components"]["schemas"]  # type: ignore[attr-defined]
+    checked, loose = 0, []
+    for name, schema in schemas.items():
+        for rule in [schema, *schema.get("allOf", [])]:
+            then = rule.get("then") if "if" in rule else None
+            for field in (then or {}).get("required", []):
+                base = schema.get("properties", {}).get(field)
+                if base is None or not _allows_null(base):
+                    continue
+                checked += 1
+                narrowed = then.get("properties", {}).get(field)
+                if narrowed is None or _allows_null(narrowed) or "type" not in narrowed:
+                    loose.append(f"{name}.{field}")
+    assert checked >= 5
+    assert not loose

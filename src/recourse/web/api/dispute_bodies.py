@@ -126,7 +126,11 @@ class RespondIn(OnBehalf):
         extra="forbid",
         json_schema_extra={
             "allOf": [
-                when("action", "counter", then={"required": ["wanted"]}),
+                when(
+                    "action",
+                    "counter",
+                    then={"required": ["wanted"], "properties": {"wanted": {"type": "string"}}},
+                ),
                 _amount_with("wanted"),
                 _AUDIT_NOTE_WITH_BEHALF,
             ]

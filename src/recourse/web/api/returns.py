@@ -21,7 +21,17 @@ from recourse.domain.returns import ADDRESS_MAX, DESCRIPTION_MAX, FINAL_STATUSES
 from recourse.domain.roles import Actor
 from recourse.services import returns, settle
 from recourse.services.returns.common import quote_of, store_policy
-from recourse.web.api.fields import BodyId, FilledProse, Id, OneLine, Prose, Quantity, filled
+from recourse.web.api.fields import (
+    FILLED_PROSE,
+    BodyId,
+    FilledProse,
+    Id,
+    OneLine,
+    Prose,
+    Quantity,
+    filled,
+    when,
+)
 from recourse.web.api.responses.cancellations import RefundQuote
 from recourse.web.api.responses.returns import Return, ReturnList, ReturnQuote
 from recourse.web.api.schemas import Strict
@@ -87,10 +97,14 @@ class ReceiveIn(Strict):
     # R4: a problem is described (the schema says so, not only the rule behind it)
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={
-            "if": {"properties": {"condition": {"const": "problem"}}},
-            "then": {"required": ["note"]},
-        },
+        json_schema_extra=when(
+            "condition",
+            "problem",
+            then={
+                "required": ["note"],
+                "properties": {"note": {"type": "string", "pattern": FILLED_PROSE}},
+            },
+        ),
     )
 
     condition: Literal["ok", "problem"]

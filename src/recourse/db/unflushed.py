@@ -138,7 +138,10 @@ def values_of(obj: Base) -> dict[str, Any]:
             elif autoincrement_key:
                 continue
             if key not in loaded or value is not None:
-                setattr(obj, key, value)  # loaded, so reading it later needs no query
+                # loaded, so reading it later needs no query; into the state's dict, as the
+                # flush would leave it: the row is written by the appends, not flushed, so no
+                # change event or history is needed (`done` then marks it all committed)
+                loaded[key] = value
         values[name] = value
     return values
 

@@ -215,3 +215,35 @@ def _assert_stored(container: Container, made: int, order_id: int, lines: list[i
         status = uow.orders.stored_status(order_id)
     assert stored is not None and stored.units == dict.fromkeys(lines, 1)
     assert status == "cancelled"
+
+
+def test_a_row_made_without_the_setters_is_written_with_what_it_was_given_and_later_changed(
+    container: Container, parties: Parties
+) -> None:
+    """New cancellations (and refunds, returns, disputes) are made by `new_mapped`, their
+    columns put in the row's state without change events: the flush and the appends both
+    write what the row holds, a change made before the commit included; a column the model
+    does not have is refused."""
+    import pytest
+
+    from recourse.db.repositories.writes import new_mapped
+
+    with pytest.raises(TypeError, match="no columns"):
+        new_mapped(m.CancellationRow, order_id=1, colour="red")
+    order_id = make_order(container, buyer_id=parties.buyer_id, store_id=parties.store_id)
+    lines = _lines(container, order_id)
+    with container.uow() as uow:
+        uow.orders.get(order_id, for_update=True, with_cases=True)
+        made = uow.cancellations.add(_new(container, order_id, parties.store_id, lines))
+        uow.cancellations.update(made, note="changed before the commit")
+        uow.orders.set_status(order_id, "cancelled", container.clock.now())
+        uow.commit()
+    _assert_stored(container, made, order_id, lines)
+    with container.uow() as uow:
+        stored = uow.session.get_one(m.CancellationRow, made)
+        assert (stored.note, stored.reason, stored.whole_order) == (
+            "changed before the commit",
+            "changed_mind",
+            True,
+        )
+        assert [line.quantity for line in stored.lines] == [1] * len(lines)

@@ -11,7 +11,7 @@ from recourse.db import models as m
 from recourse.db.ids import add_with_id, id_in_advance, new_row
 from recourse.db.reference import ReferenceCache
 from recourse.db.repositories.preload import held_cases, locked_row
-from recourse.db.repositories.writes import hold, set_columns
+from recourse.db.repositories.writes import hold, new_mapped, set_columns
 from recourse.domain.cancellation import CancellationStatus
 from recourse.domain.reasons import Fault, Reason, ReasonActor
 from recourse.services.ports import Cancellation, NewCancellation
@@ -46,7 +46,8 @@ class SqlCancellations:
 
     def add(self, cancellation: NewCancellation) -> int:
         c = cancellation
-        row = m.CancellationRow(
+        row = new_mapped(
+            m.CancellationRow,
             order_id=c.order_id,
             store_id=c.store_id,
             status=str(c.status),
@@ -64,8 +65,12 @@ class SqlCancellations:
         )
         pk = id_in_advance(self.s, m.CancellationRow, above=_greatest_id(self.s, c.order_id))
         row.lines = [
-            m.CancellationLineRow(
-                cancellation_id=pk, line_id=line_id, quantity=quantity, order_id=c.order_id
+            new_mapped(
+                m.CancellationLineRow,
+                cancellation_id=pk,
+                line_id=line_id,
+                quantity=quantity,
+                order_id=c.order_id,
             )
             for line_id, quantity in sorted(c.units.items())
         ]

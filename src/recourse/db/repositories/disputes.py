@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from recourse.db import models as m
 from recourse.db.repositories.preload import held_in_order
-from recourse.db.repositories.writes import hold, order_of, set_columns
+from recourse.db.repositories.writes import hold, new_mapped, order_of, set_columns
 from recourse.domain.disputes import (
     OPEN_STATUSES,
     Decision,
@@ -113,7 +113,8 @@ class SqlDisputes:
 
     def add(self, new: NewDispute) -> int:
         n = new
-        row = m.DisputeRow(
+        row = new_mapped(
+            m.DisputeRow,
             order_id=n.order_id,
             store_id=n.store_id,
             type=str(n.type),

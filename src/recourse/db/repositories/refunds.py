@@ -13,7 +13,7 @@ from recourse.db import models as m
 from recourse.db.ids import add_with_id, id_in_advance, new_row
 from recourse.db.reference import ReferenceCache
 from recourse.db.repositories.preload import held_cases
-from recourse.db.repositories.writes import hold, order_of, set_columns
+from recourse.db.repositories.writes import hold, new_mapped, order_of, set_columns
 from recourse.domain.order import PaymentMethod
 from recourse.domain.refund import COUNTS_AGAINST_CAPTURE, RefundedSoFar, RefundStatus
 from recourse.domain.settlement import DEFAULT_PROFILES, SettlementProfile
@@ -57,7 +57,8 @@ class SqlRefunds:
 
     def add(self, refund: NewRefund) -> int:
         q = refund.quote
-        row = m.RefundRow(
+        row = new_mapped(
+            m.RefundRow,
             order_id=refund.order_id,
             cause=str(q.cause),
             cause_ref=refund.cause_ref,
@@ -86,7 +87,8 @@ class SqlRefunds:
         above = None if held is None else max((r.id or 0 for r in held), default=0)
         pk = id_in_advance(self.s, m.RefundRow, above=above)
         row.lines = [
-            m.RefundLineRow(
+            new_mapped(
+                m.RefundLineRow,
                 refund_id=pk,
                 line_id=line.line_id,
                 quantity=line.quantity,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from recourse.db import models as m
 from recourse.db.repositories.preload import held_in_order
-from recourse.db.repositories.writes import hold, set_columns
+from recourse.db.repositories.writes import hold, new_mapped, set_columns
 from recourse.domain.reasons import Fault
 from recourse.domain.returns import (
     Condition,
@@ -76,7 +76,8 @@ class SqlReturns:
 
     def add(self, new: NewReturn) -> int:
         n = new
-        row = m.ReturnRow(
+        row = new_mapped(
+            m.ReturnRow,
             order_id=n.order_id,
             store_id=n.store_id,
             kind=str(n.kind),
@@ -96,7 +97,7 @@ class SqlReturns:
             due_at=n.due_at,
         )
         row.lines = [
-            m.ReturnLineRow(line_id=x.line_id, quantity=x.quantity, order_id=n.order_id)
+            new_mapped(m.ReturnLineRow, line_id=x.line_id, quantity=x.quantity, order_id=n.order_id)
             for x in sorted(n.lines, key=lambda x: x.line_id)
         ]
         self.s.add(row)

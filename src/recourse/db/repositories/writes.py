@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from functools import cache
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table
+from sqlalchemy import Table, inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from recourse.db.ids import new_row
 from recourse.db.models import Base
+
+B = TypeVar("B", bound=Base)
 
 
 def insert_ignoring_duplicates(
@@ -94,3 +97,22 @@ def _unwritten(session: Session, model: type[Base], pk: object) -> Base | None:
     if not isinstance(pk, int):
         return None
     return new_row(session, model, pk)
+
+
+def new_mapped(model: type[B], **values: Any) -> B:
+    """A new row of `model` holding `values`, without the instrumented setter per column that
+    the mapped constructor goes through: for a row that is only added, nothing needs to know
+    which columns changed (an INSERT writes what the row holds, the flush and the appends
+    alike). The columns go into the state's dict, which is the instance's own; relationships
+    are still set through their attributes, so that adding the row adds what they hold."""
+    unknown = set(values).difference(_column_attributes(model))
+    if unknown:
+        raise TypeError(f"{model.__tablename__} has no columns {sorted(unknown)}")
+    row = model()
+    row.__dict__.update(values)
+    return row
+
+
+@cache
+def _column_attributes(model: type[Base]) -> frozenset[str]:
+    return frozenset(inspect(model).column_attrs.keys())

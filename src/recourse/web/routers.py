@@ -13,6 +13,8 @@ path's pattern alone (docs/performance.md)."""
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from fastapi import APIRouter, Depends, Request
 
 from recourse.web.deps import MaybeUser
@@ -44,3 +46,8 @@ def page_router(prefix: str = "") -> APIRouter:
         include_in_schema=False,
         dependencies=[Depends(reserve_key), Depends(remember_user)],
     )
+
+
+def gathered(*modules: ModuleType) -> APIRouter:
+    """One router holding the routes of each module's `router`, in this order, as they are."""
+    return APIRouter(routes=[route for module in modules for route in module.router.routes])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from recourse.web.api import (
     cancellations,
     disputes,
@@ -21,30 +19,25 @@ from recourse.web.api import (
     users,
     webhooks,
 )
+from recourse.web.routers import gathered
 
 # Every resource's routes in one flat list, each made whole where it was declared (its
 # prefix, its tags, the error answers: recourse/web/routers.py), so the app takes them as they
 # are; an included router is matched twice, route by route (docs/performance.md).
-router = APIRouter(
-    routes=[
-        route
-        for module in (
-            stores,
-            users,
-            orders,
-            options,
-            refunds,
-            cancellations,
-            returns,
-            disputes,
-            files,
-            platform,
-            webhooks,
-            gateway,
-            tickets,
-            receipt,
-            messages,
-        )
-        for route in module.router.routes
-    ],
+router = gathered(
+    stores,
+    users,
+    orders,
+    options,
+    refunds,
+    cancellations,
+    returns,
+    disputes,
+    files,
+    platform,
+    webhooks,
+    gateway,
+    tickets,
+    receipt,
+    messages,
 )

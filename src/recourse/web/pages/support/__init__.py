@@ -3,8 +3,6 @@ the outbox's dead letters."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from recourse.web.pages.support import (
     cancellations,
     dashboard,
@@ -17,23 +15,18 @@ from recourse.web.pages.support import (
     webhooks,
 )
 from recourse.web.pages.support import conversation as conversation_pages
+from recourse.web.routers import gathered
 
 # the routes of each module, in this order (docs: recourse/web/routers.py)
-router = APIRouter(
-    routes=[
-        route
-        for module in (
-            conversation_pages,
-            orders,
-            outbox,
-            webhooks,
-            refunds,
-            cancellations,
-            returns,
-            dashboard,
-            dispute_queue,
-            disputes,
-        )
-        for route in module.router.routes
-    ]
+router = gathered(
+    conversation_pages,
+    orders,
+    outbox,
+    webhooks,
+    refunds,
+    cancellations,
+    returns,
+    dashboard,
+    dispute_queue,
+    disputes,
 )

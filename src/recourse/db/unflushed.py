@@ -35,6 +35,11 @@ INSERTED: tuple[type[Base], ...] = (
     m.CancellationRow,
     m.CancellationLineRow,
 )
+# the attributes of each one's primary key
+_KEY_ATTRIBUTES: dict[type[Base], tuple[str, ...]] = {
+    model: tuple(inspect(model).get_property_by_column(c).key for c in inspect(model).primary_key)
+    for model in INSERTED
+}
 # changed rows written by the statement (single `id` key, no version counter, no onupdate)
 UPDATED: tuple[type[Base], ...] = (m.OrderRow, m.OrderLineRow, m.CancellationRow, m.RefundRow)
 
@@ -86,9 +91,10 @@ def take_unflushed(session: Session) -> Unflushed | None:
         return None
     found = Unflushed()
     for row in session.new:
-        if not isinstance(row, INSERTED) or None in inspect(row).mapper.primary_key_from_instance(
-            row
-        ):
+        if not isinstance(row, INSERTED):
+            return None
+        held = row.__dict__  # the row's state's dict: its key columns, set or not
+        if any(held.get(key) is None for key in _KEY_ATTRIBUTES[type(row)]):
             return None
         found.new.setdefault(type(row), []).append(row)
     for state in session.identity_map._modified:  # what session.dirty reads

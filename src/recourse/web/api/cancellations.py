@@ -23,7 +23,6 @@ from recourse.services import cancellations, reasons
 from recourse.web import language
 from recourse.web.api.fields import (
     FILLED_LINE,
-    FILLED_PROSE,
     BodyId,
     FilledLine,
     Id,
@@ -31,6 +30,7 @@ from recourse.web.api.fields import (
     Prose,
     Quantity,
     filled,
+    filled_in,
     when,
 )
 from recourse.web.api.responses.cancellations import (
@@ -87,21 +87,12 @@ class RejectIn(Strict):
                 when(
                     "reason",
                     "other",
-                    then={
-                        "required": ["note"],
-                        "properties": {"note": {"type": "string", "pattern": FILLED_PROSE}},
-                    },
+                    then=filled_in("note"),
                 ),
                 when(
                     "reason",
                     "already_shipped",
-                    then={
-                        "required": ["carrier", "tracking_number"],
-                        "properties": {
-                            "carrier": {"type": "string", "pattern": FILLED_LINE},
-                            "tracking_number": {"type": "string", "pattern": FILLED_LINE},
-                        },
-                    },
+                    then=filled_in("carrier", "tracking_number", pattern=FILLED_LINE),
                 ),
             ]
         },

@@ -13,7 +13,7 @@ from recourse.domain.disputes import Party
 from recourse.domain.errors import NotAllowed
 from recourse.domain.evidence import EvidenceLimits
 from recourse.domain.roles import Actor, Role
-from recourse.web.api.fields import FILLED_PROSE, Amount, BodyId, Prose, filled, when
+from recourse.web.api.fields import FILLED_PROSE, Amount, BodyId, Prose, filled, filled_in, when
 from recourse.web.api.schemas import Strict
 
 MAX_FILES = EvidenceLimits().max_files
@@ -48,10 +48,7 @@ _AUDIT_NOTE_WITH_BEHALF: dict[str, Any] = {
         "properties": {"on_behalf": {"enum": ["buyer", "seller"]}},
         "required": ["on_behalf"],
     },
-    "then": {
-        "required": ["audit_note"],
-        "properties": {"audit_note": {"type": "string", "pattern": FILLED_PROSE}},
-    },
+    "then": filled_in("audit_note"),
 }
 """D5: acting for a party needs the agent's note (support only: 403 for anyone else)."""
 

@@ -194,6 +194,16 @@ TimeZone = Annotated[
 ]
 
 
+def filled_in(*fields: str, pattern: str = FILLED_PROSE) -> dict[str, Any]:
+    """The schema of a body that has `fields`, each a string that says something (`pattern`:
+    FILLED_PROSE or FILLED_LINE), for a rule that needs them (`then` of `when`, a branch of
+    `anyOf`): required and not null, though the fields may be null otherwise."""
+    return {
+        "required": list(fields),
+        "properties": {field: {"type": "string", "pattern": pattern} for field in fields},
+    }
+
+
 def when(
     field: str,
     value: str,

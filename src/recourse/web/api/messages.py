@@ -15,7 +15,7 @@ from recourse.domain.conversation import BODY_MAX, NOTE_MAX
 from recourse.domain.errors import NotFound
 from recourse.domain.evidence import EvidenceLimits
 from recourse.services import conversation
-from recourse.web.api.fields import FILLED_PROSE, BodyId, Id, Prose, Whole
+from recourse.web.api.fields import BodyId, Id, Prose, Whole, filled_in
 from recourse.web.api.responses.conversation import (
     Conversation,
     InterceptRequest,
@@ -36,10 +36,7 @@ class MessageIn(Strict):
         extra="forbid",
         json_schema_extra={
             "anyOf": [
-                {
-                    "required": ["body"],
-                    "properties": {"body": {"type": "string", "pattern": FILLED_PROSE}},
-                },
+                filled_in("body"),
                 {"required": ["file_ids"], "properties": {"file_ids": {"minItems": 1}}},
             ]
         },

@@ -13,7 +13,7 @@ from recourse.domain.errors import NotFound
 from recourse.domain.money import MAX_AMOUNT
 from recourse.domain.refund import RefundReason
 from recourse.services import refunds
-from recourse.web.api.fields import FILLED_PROSE, WHOLE, Currency, Id, Prose, filled, when
+from recourse.web.api.fields import WHOLE, Currency, Id, Prose, filled, filled_in, when
 from recourse.web.api.responses.refunds import Refund, RefundList, RefundPage
 from recourse.web.api.schemas import Strict
 from recourse.web.deps import ApiActor, ContainerDep, ReadSession
@@ -32,10 +32,7 @@ class RefundIn(Strict):
                 when(
                     "reason",
                     "other",
-                    then={
-                        "required": ["note"],
-                        "properties": {"note": {"type": "string", "pattern": FILLED_PROSE}},
-                    },
+                    then=filled_in("note"),
                 )
             ]
         },

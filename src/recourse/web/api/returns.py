@@ -22,7 +22,6 @@ from recourse.domain.roles import Actor
 from recourse.services import returns, settle
 from recourse.services.returns.common import quote_of, store_policy
 from recourse.web.api.fields import (
-    FILLED_PROSE,
     BodyId,
     FilledProse,
     Id,
@@ -30,6 +29,7 @@ from recourse.web.api.fields import (
     Prose,
     Quantity,
     filled,
+    filled_in,
     when,
 )
 from recourse.web.api.responses.cancellations import RefundQuote
@@ -100,10 +100,7 @@ class ReceiveIn(Strict):
         json_schema_extra=when(
             "condition",
             "problem",
-            then={
-                "required": ["note"],
-                "properties": {"note": {"type": "string", "pattern": FILLED_PROSE}},
-            },
+            then=filled_in("note"),
         ),
     )
 

@@ -19,7 +19,8 @@ which a run of single requests never gives them.
 
 Valid requests are kept within the few rules the API states in words because JSON Schema
 cannot compare two values (UNSTATED: distinct SKUs and lines, an order's total, a range of days,
-a public webhook host); everything else the schema says is taken as the schema says it.
+a public webhook host, files the caller uploaded to the order); everything else the schema says
+is taken as the schema says it.
 
 Operations are driven with `as_strategy` rather than `schemathesis.pytest.from_fixture`, whose
 per-operation subtests do not run under this pytest (they set `Function._nodeid`); the route
@@ -250,11 +251,19 @@ def _real_files(body: dict[str, Any]) -> None:
             part.data = ONE_PIXEL_PNG
 
 
-def _own_files_only(body: dict[str, Any]) -> None:
-    """M1: a message names files the caller uploaded to the order first, which JSON Schema
-    cannot state; a generated message carries its text alone."""
+def _no_files(body: dict[str, Any]) -> None:
+    """R1/D2: `file_ids` name files the caller uploaded to that order first (422 `files`
+    otherwise), which JSON Schema cannot state; a generated request that may name none names
+    none."""
     if body.get("file_ids"):
         body["file_ids"] = []
+
+
+def _own_files_only(body: dict[str, Any]) -> None:
+    """M1: a message names files the caller uploaded to the order first, as `_no_files`; a
+    generated message carries its text alone."""
+    if body.get("file_ids"):
+        _no_files(body)
         body["body"] = "Hello"
 
 
@@ -271,6 +280,12 @@ UNSTATED: dict[tuple[str, str], Callable[[dict[str, Any]], None]] = {
     ("PUT", "/api/v1/settlement-profiles/{method}"): _ordered_days,
     ("POST", "/api/v1/orders/{order_id}/files"): _real_files,
     ("POST", "/api/v1/orders/{order_id}/messages"): _own_files_only,
+    ("POST", "/api/v1/orders/{order_id}/returns"): _no_files,
+    ("POST", "/api/v1/returns/{return_id}/receive"): _no_files,
+    ("POST", "/api/v1/orders/{order_id}/disputes"): _no_files,
+    ("POST", "/api/v1/disputes/{dispute_id}/respond"): _no_files,
+    ("POST", "/api/v1/disputes/{dispute_id}/propose"): _no_files,
+    ("POST", "/api/v1/disputes/{dispute_id}/answer-info"): _no_files,
     ("POST", "/api/v1/webhook-endpoints"): _public_url,
     ("PATCH", "/api/v1/webhook-endpoints/{endpoint_id}"): _public_url,
 }

@@ -329,8 +329,9 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU the processes have used so far (from /proc; gone ones count 0)."""
+def cpu_seconds(pids: list[int], *, reaped: bool = False) -> float:
+    """User + system CPU the processes have used so far (from /proc; gone ones count 0);
+    with `reaped`, also what their children that ended and were waited for used."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0
     for pid in pids:
@@ -340,6 +341,8 @@ def cpu_seconds(pids: list[int]) -> float:
         except OSError:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime
+        if reaped:
+            total += int(fields[13]) + int(fields[14])  # cutime, cstime
     return total / tick
 
 
@@ -365,15 +368,17 @@ def machine_busy_seconds() -> float:
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def _per_pid(pids: list[int]) -> dict[int, float]:
-    return {pid: cpu_seconds([pid]) for pid in pids}
+def database_cpu_seconds() -> float:
+    """CPU the database server has used so far: its processes alive now and, through the
+    postmaster, which waits for each of its children, the backends that have ended (a
+    client's connections, pgbench's, come and go)."""
+    return cpu_seconds(postgres_pids(), reaped=True)
 
 
 class CpuMeter:
     """Where the CPU went during a `with` block: the whole machine, the given processes, the
-    database server's processes (those alive at the end; a backend that came and went inside
-    the block is only in the machine's figure) and this process's finished children (wrk,
-    pgbench)."""
+    database server (a backend that came and went inside the block included) and this
+    process's finished children (wrk, pgbench)."""
 
     def __init__(self, pids: list[int] | None = None) -> None:
         self.pids = pids or []
@@ -384,7 +389,7 @@ class CpuMeter:
             time.monotonic(),
             machine_busy_seconds(),
             cpu_seconds(self.pids),
-            _per_pid(postgres_pids()),
+            database_cpu_seconds(),
             resource.getrusage(resource.RUSAGE_CHILDREN),
         )
         return self
@@ -395,9 +400,7 @@ class CpuMeter:
         self.wall = time.monotonic() - wall
         self.machine = machine_busy_seconds() - machine
         self.own = cpu_seconds(self.pids) - own
-        self.database = sum(
-            seconds - pg.get(pid, 0.0) for pid, seconds in _per_pid(postgres_pids()).items()
-        )
+        self.database = database_cpu_seconds() - pg
         self.children = (now.ru_utime + now.ru_stime) - (kids.ru_utime + kids.ru_stime)
 
     def per(self, n: int) -> str:

@@ -56,7 +56,10 @@ class Settings(BaseSettings):
         description="how long a process keeps platform settings, reasons, settlement profiles",
     )
     web_pool_size: int = Field(
-        default=10, ge=1, description="database connections per engine (two per process)"
+        default=10,
+        ge=1,
+        description="database connections per engine (two per process); also the most "
+        "requests a web process runs in its thread pool at once",
     )
     db_ping_after_idle: float = Field(
         default=1.0,

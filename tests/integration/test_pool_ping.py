@@ -104,3 +104,23 @@ def test_an_idle_connection_is_pinged_once_then_used(url: str) -> None:
         assert pings == [1]
     finally:
         engine.dispose()
+
+
+def test_the_connection_handed_back_last_goes_out_next(url: str) -> None:
+    """Last in, first out: under a light load the same warm connection serves each transaction
+    and the pool's others stay idle (handed out in turn, each would be cold)."""
+    engine = make_engine(url, pool_size=3, ping_after_idle=3600.0)
+    try:
+        with engine.connect() as a, engine.connect() as b, engine.connect() as c:
+            pids = [int(x.scalar(text("SELECT pg_backend_pid()")) or 0) for x in (a, b, c)]
+            assert len(set(pids)) == 3
+            c.close()
+            b.close()  # b is back last
+        # the block returned a last of all; then each checkout takes the newest one back
+        for _ in range(3):
+            assert _backend(engine) == pids[0]
+        with engine.connect() as first, engine.connect() as second:
+            held = {int(x.scalar(text("SELECT pg_backend_pid()")) or 0) for x in (first, second)}
+        assert held == {pids[0], pids[1]}
+    finally:
+        engine.dispose()

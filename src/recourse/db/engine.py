@@ -47,8 +47,12 @@ def make_engine(
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     # A fixed pool: a request waits for a free connection rather than opening one. Connections
     # opened past the pool were closed again on return, so under load nearly every request
-    # paid for a new server process (bench/cancel_throughput counts them).
-    engine = create_engine(url, pool_size=pool_size, max_overflow=0)
+    # paid for a new server process (bench/cancel_throughput counts them). Last in, first out:
+    # the connection handed back last goes out next, so the few a process keeps busy stay warm
+    # (their server processes' caches, prepared statements, the CPU's caches) and the rest
+    # sit idle. Handed out in turn, every connection of the pool was in use and each was
+    # cold: the server spent ~25 % more CPU per cancel (docs/performance.md, sixth round).
+    engine = create_engine(url, pool_size=pool_size, max_overflow=0, pool_use_lifo=True)
     ping_when_idle(engine, ping_after_idle)
     return engine
 

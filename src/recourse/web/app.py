@@ -9,6 +9,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -83,12 +84,23 @@ DOCS_ASSETS_URL = "/api/docs/assets"
 DOCS_ASSETS_DIR = files("fastapi_offline") / "static"
 
 
+def run_in_threads_as_many_as_connections(pool_size: int) -> None:
+    """A process runs at most as many requests in its thread pool at once as each engine has
+    connections; the others wait in the event loop, which costs nothing. With anyio's default
+    of 40 threads, under load ~30 of them waited on the connection pool and woke in turn to
+    find it still empty, each time taking the interpreter's lock: the web processes spent
+    ~20 % more CPU per cancel (docs/performance.md, sixth round). The limiter belongs to the
+    running event loop, so this runs in the app's lifespan."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = pool_size
+
+
 def create_app(container: Container) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from recourse.web.pages.help import sync_at_start
 
         sync_at_start(container)  # the help centre's table follows its Markdown files
+        run_in_threads_as_many_as_connections(container.settings.web_pool_size)
         yield
         prometheus.process_exited()
 

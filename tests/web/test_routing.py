@@ -3,15 +3,20 @@ made whole where it was declared."""
 
 from __future__ import annotations
 
+import inspect
 import pkgutil
+from collections.abc import Iterator
 from importlib import import_module
+from typing import Any
 
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 import recourse.web.pages as pages
+from recourse.web.deps import read_session
 from recourse.web.idempotency import reserve_key
-from recourse.web.routers import remember_user
+from recourse.web.routers import ReleasingRoute, remember_user
 
 
 def _page_modules() -> list[str]:
@@ -52,3 +57,22 @@ def test_the_first_api_route_and_the_last_page_route_are_both_reached(client: Te
     assert last.status_code == 303  # the page's own answer to a visitor: sign in first
     assert last.headers["location"] == "/login?next=/support/tickets/1/close"
     assert client.get("/api/v1/no-such-thing").status_code == 404
+
+
+def _calls(dependant: Dependant) -> Iterator[Any]:
+    for sub in dependant.dependencies:
+        yield sub.call
+        yield from _calls(sub)
+
+
+def test_every_route_given_a_read_session_gives_its_connection_back_as_its_endpoint_returns(
+    client: TestClient,
+) -> None:
+    """Its session's connection must be back in the pool before the request waits for a
+    thread again (web/routers.py `releasing`)."""
+    served = [route for route in client.app.routes if isinstance(route, APIRoute)]  # type: ignore[attr-defined]
+    reading = [route for route in served if read_session in _calls(route.dependant)]
+    assert len(reading) > 30
+    for route in reading:
+        assert isinstance(route, ReleasingRoute), route.path
+        assert route.endpoint is not inspect.unwrap(route.endpoint), route.path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any, cast
 
 import anyio.to_thread
@@ -34,9 +34,18 @@ async def container(request: Request) -> Container:
 ContainerDep = Annotated[Container, Depends(container)]
 
 
-def read_session(c: ContainerDep) -> Iterator[Session]:
-    with c.read_session() as session:
+async def read_session(c: ContainerDep) -> AsyncIterator[Session]:
+    """A read session for an API endpoint. Making it does no I/O (it connects at its first
+    statement, in the endpoint's thread), so this runs in the event loop. The endpoint's own
+    thread gives its connection back as it returns (web/routers.py `releasing`): waiting for
+    this exit, which runs once the answer is sent, a request would hold the connection while
+    it waits for a thread to serialise its answer, and with every thread waiting for a
+    connection, nothing would move. The close here then has nothing left to give back."""
+    session = c.read_session()
+    try:
         yield session
+    finally:
+        session.close()
 
 
 ReadSession = Annotated[Session, Depends(read_session)]

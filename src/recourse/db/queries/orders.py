@@ -267,16 +267,32 @@ def search_orders(session: Session, text: str) -> OrderSearch:
     return OrderSearch(order_ids=tuple(session.scalars(select(m.OrderRow.id).where(matches))))
 
 
+def _theirs(actor: Actor, buyer_id: int, store_id: int) -> bool:
+    """Whether an order of this buyer at this store is the actor's to see: a buyer's own, a
+    seller's store's, any for support and the operator."""
+    if actor.role is Role.buyer:
+        return buyer_id == actor.user_id
+    if actor.role is Role.seller:
+        return store_id in actor.store_ids
+    return True
+
+
+def can_see_order(session: Session, actor: Actor, order_id: int) -> bool:
+    """Whether the order exists and is the actor's to see (as `order_detail` decides), read
+    in one statement: what a page of the order's cancellations, refunds, returns or disputes
+    needs to know before it lists them."""
+    found = session.execute(
+        select(m.OrderRow.buyer_id, m.OrderRow.store_id).where(m.OrderRow.id == order_id)
+    ).first()
+    return found is not None and _theirs(actor, found.buyer_id, found.store_id)
+
+
 def order_detail(
     session: Session, actor: Actor, order_id: int, now: datetime
 ) -> OrderDetail | None:
     """Everything the order page and GET /orders/{id} show; None if not the actor's to see."""
     row = session.get(m.OrderRow, order_id)
-    if row is None:
-        return None
-    if actor.role is Role.buyer and row.buyer_id != actor.user_id:
-        return None
-    if actor.role is Role.seller and row.store_id not in actor.store_ids:
+    if row is None or not _theirs(actor, row.buyer_id, row.store_id):
         return None
     order = order_from_row(row)
     buyer = session.get(m.UserRow, row.buyer_id)

@@ -13,7 +13,7 @@ from recourse.db.queries.cancellations import (
     cancellations_of_order,
     store_metrics,
 )
-from recourse.db.queries.orders import order_detail
+from recourse.db.queries.orders import can_see_order
 from recourse.db.queries.refunds import refund
 from recourse.db.queries.written import written_cancellation
 from recourse.db.uow import RequestUnitOfWork
@@ -191,7 +191,7 @@ def order_cancellations(
     order_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession
 ) -> CancellationList:
     settle_order(c, order_id)
-    if order_detail(s, actor, order_id, c.clock.now()) is None:
+    if not can_see_order(s, actor, order_id):
         raise NotFound("page.no_order", order_id=order_id)
     return CancellationList(
         data=[_cancellation(v, s, actor) for v in cancellations_of_order(s, order_id)]

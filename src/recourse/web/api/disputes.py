@@ -18,7 +18,7 @@ from recourse.db.queries.disputes import (
     disputes_of_order,
     order_of_dispute,
 )
-from recourse.db.queries.orders import order_detail
+from recourse.db.queries.orders import can_see_order, order_detail
 from recourse.db.uow import RequestUnitOfWork
 from recourse.domain.errors import InvalidInput, NotFound, RuleConflict
 from recourse.domain.roles import Actor
@@ -68,7 +68,7 @@ def _view(c: ContainerDep, s: Session, actor: Actor, dispute_id: int) -> Dispute
 def _shown(c: ContainerDep, s: Session, actor: Actor, dispute_id: int) -> Dispute:
     v = dispute_view(s, dispute_id, api=True)
     now = c.clock.now()
-    if v is None or order_detail(s, actor, v.dispute.order_id, now) is None:
+    if v is None or not can_see_order(s, actor, v.dispute.order_id):
         raise NotFound("dispute.not_found", dispute_id=dispute_id)
     return _dispute(s, v, now)
 
@@ -79,7 +79,7 @@ def _visible(c: ContainerDep, uow: RequestUnitOfWork, actor: Actor, dispute_id: 
     with uow:
         s = uow.session
         order_id = order_of_dispute(s, dispute_id)
-        if order_id is None or order_detail(s, actor, order_id, c.clock.now()) is None:
+        if order_id is None or not can_see_order(s, actor, order_id):
             raise NotFound("dispute.not_found", dispute_id=dispute_id)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Request, status
 from pydantic import ConfigDict, Field, StrictInt
 
-from recourse.db.queries.orders import order_detail
+from recourse.db.queries.orders import can_see_order
 from recourse.db.queries.refunds import refund, refunds_of, refunds_of_order
 from recourse.domain.errors import NotFound
 from recourse.domain.money import MAX_AMOUNT
@@ -67,7 +67,7 @@ def get_refund(refund_id: Id, actor: ApiActor, s: ReadSession) -> Refund:
 @router.get("/orders/{order_id}/refunds")
 def order_refunds(order_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> RefundList:
     settle_order(c, order_id)
-    if order_detail(s, actor, order_id, c.clock.now()) is None:
+    if not can_see_order(s, actor, order_id):
         raise NotFound("refunds.order_not_found", order_id=order_id)
     return RefundList(data=[Refund.of(v) for v in refunds_of_order(s, order_id)])
 

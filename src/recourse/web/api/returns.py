@@ -11,7 +11,7 @@ from fastapi import Request, Response, status
 from pydantic import ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from recourse.db.queries.orders import order_detail
+from recourse.db.queries.orders import can_see_order
 from recourse.db.queries.refunds import refund
 from recourse.db.queries.returns import ReturnView, return_view, returns_of_order
 from recourse.db.uow import RequestUnitOfWork, SqlUnitOfWork
@@ -157,7 +157,7 @@ def _shown(
     c: ContainerDep, s: Session, actor: Actor, return_id: int, uow: SqlUnitOfWork | None = None
 ) -> Return:
     v = return_view(s, return_id, api=True)
-    if v is None or order_detail(s, actor, v.ret.order_id, c.clock.now()) is None:
+    if v is None or not can_see_order(s, actor, v.ret.order_id):
         raise NotFound("return.not_found", return_id=return_id)
     return _return(c, s, actor, v, uow)
 
@@ -225,7 +225,7 @@ def request_return(
 @router.get("/orders/{order_id}/returns")
 def order_returns(order_id: Id, actor: ApiActor, c: ContainerDep, s: ReadSession) -> ReturnList:
     settle_order(c, order_id)
-    if order_detail(s, actor, order_id, c.clock.now()) is None:
+    if not can_see_order(s, actor, order_id):
         raise NotFound("page.no_order", order_id=order_id)
     return ReturnList(
         data=[_return(c, s, actor, v) for v in returns_of_order(s, order_id, api=True)]

@@ -4,7 +4,8 @@ decides as `order_detail` does, for every role, another party and a missing orde
 from __future__ import annotations
 
 from recourse.container import Container
-from recourse.db.queries.orders import can_see_order, order_detail
+from recourse.db.queries.order_access import can_see_order
+from recourse.db.queries.orders import order_detail
 from recourse.domain.roles import Actor, Role
 from recourse.integrations.clock import FixedClock
 from tests.factories import make_order, make_store, make_user

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from recourse.db import models as m
 from recourse.db.models.orders import StoreStatusCountRow
 from recourse.db.queries.due import MOVES_INTO, effective_status, effective_status_filter
+from recourse.db.queries.order_access import orders_they_see, theirs
 from recourse.db.queries.timeline import TimelineView
 from recourse.db.repositories.orders import order_from_row, settlement_of
 from recourse.db.repositories.stores import policy_from_row
@@ -90,14 +91,6 @@ class OrderDetail:
 
 # Statuses move with the clock between writes (§10): protection ends, payment windows close.
 # Reads correct the stored copy so they never show an expired state as current.
-def _scope(actor: Actor) -> Any:
-    if actor.role is Role.buyer:
-        return m.OrderRow.buyer_id == actor.user_id
-    if actor.role is Role.seller:
-        return m.OrderRow.store_id.in_(sorted(actor.store_ids) or [-1])
-    return None
-
-
 def list_orders(
     session: Session,
     actor: Actor,
@@ -133,7 +126,7 @@ def list_orders(
         .order_by(m.OrderRow.id.desc())
         .limit(limit + 1)
     )
-    scope = _scope(actor)
+    scope = orders_they_see(actor)
     if scope is not None:
         stmt = stmt.where(scope)
     wanted = statuses or TABS.get(tab, ())
@@ -199,7 +192,7 @@ def tab_counts(
     their effective status. Reading every order's row instead was linear in the buyer's
     history (15 ms for 10,000 orders)."""
     where = []
-    scope = _scope(actor)
+    scope = orders_they_see(actor)
     if scope is not None:
         where.append(scope)
     if store_id is not None:
@@ -267,32 +260,12 @@ def search_orders(session: Session, text: str) -> OrderSearch:
     return OrderSearch(order_ids=tuple(session.scalars(select(m.OrderRow.id).where(matches))))
 
 
-def _theirs(actor: Actor, buyer_id: int, store_id: int) -> bool:
-    """Whether an order of this buyer at this store is the actor's to see: a buyer's own, a
-    seller's store's, any for support and the operator."""
-    if actor.role is Role.buyer:
-        return buyer_id == actor.user_id
-    if actor.role is Role.seller:
-        return store_id in actor.store_ids
-    return True
-
-
-def can_see_order(session: Session, actor: Actor, order_id: int) -> bool:
-    """Whether the order exists and is the actor's to see (as `order_detail` decides), read
-    in one statement: what a page of the order's cancellations, refunds, returns or disputes
-    needs to know before it lists them."""
-    found = session.execute(
-        select(m.OrderRow.buyer_id, m.OrderRow.store_id).where(m.OrderRow.id == order_id)
-    ).first()
-    return found is not None and _theirs(actor, found.buyer_id, found.store_id)
-
-
 def order_detail(
     session: Session, actor: Actor, order_id: int, now: datetime
 ) -> OrderDetail | None:
     """Everything the order page and GET /orders/{id} show; None if not the actor's to see."""
     row = session.get(m.OrderRow, order_id)
-    if row is None or not _theirs(actor, row.buyer_id, row.store_id):
+    if row is None or not theirs(actor, row.buyer_id, row.store_id):
         return None
     order = order_from_row(row)
     buyer = session.get(m.UserRow, row.buyer_id)

@@ -13,7 +13,7 @@ from recourse.db.queries.cancellations import (
     cancellations_of_order,
     store_metrics,
 )
-from recourse.db.queries.orders import can_see_order
+from recourse.db.queries.order_access import can_see_order
 from recourse.db.queries.refunds import refund
 from recourse.db.queries.written import written_cancellation
 from recourse.db.uow import RequestUnitOfWork

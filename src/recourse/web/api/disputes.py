@@ -18,7 +18,8 @@ from recourse.db.queries.disputes import (
     disputes_of_order,
     order_of_dispute,
 )
-from recourse.db.queries.orders import can_see_order, order_detail
+from recourse.db.queries.order_access import can_see_order
+from recourse.db.queries.orders import order_detail
 from recourse.db.uow import RequestUnitOfWork
 from recourse.domain.errors import InvalidInput, NotFound, RuleConflict
 from recourse.domain.roles import Actor

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Request, status
 from pydantic import ConfigDict, Field, StrictInt
 
-from recourse.db.queries.orders import can_see_order
+from recourse.db.queries.order_access import can_see_order
 from recourse.db.queries.refunds import refund, refunds_of, refunds_of_order
 from recourse.domain.errors import NotFound
 from recourse.domain.money import MAX_AMOUNT

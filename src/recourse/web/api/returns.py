@@ -11,7 +11,7 @@ from fastapi import Request, Response, status
 from pydantic import ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from recourse.db.queries.orders import can_see_order
+from recourse.db.queries.order_access import can_see_order
 from recourse.db.queries.refunds import refund
 from recourse.db.queries.returns import ReturnView, return_view, returns_of_order
 from recourse.db.uow import RequestUnitOfWork, SqlUnitOfWork

@@ -11,8 +11,9 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from recourse.db import models as m
+from recourse.db.queries.order_access import orders_they_see
 from recourse.domain.cancellation import CANCELS_UNITS, CancellationStatus
-from recourse.domain.roles import Actor, Role
+from recourse.domain.roles import Actor
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,14 +86,6 @@ def _titles(session: Session, order_ids: list[int]) -> dict[int, str]:
     return {line_id: title for line_id, title in rows}
 
 
-def _visible(actor: Actor) -> Any:
-    if actor.role is Role.buyer:
-        return m.OrderRow.buyer_id == actor.user_id
-    if actor.role is Role.seller:
-        return m.OrderRow.store_id.in_(sorted(actor.store_ids) or [-1])
-    return None
-
-
 def cancellation(session: Session, actor: Actor, cancellation_id: int) -> CancellationView | None:
     stmt = (
         select(m.CancellationRow)
@@ -100,7 +93,7 @@ def cancellation(session: Session, actor: Actor, cancellation_id: int) -> Cancel
         .where(m.CancellationRow.id == cancellation_id)
         .options(joinedload(m.CancellationRow.lines))
     )
-    scope = _visible(actor)
+    scope = orders_they_see(actor)
     if scope is not None:
         stmt = stmt.where(scope)
     row = session.scalars(stmt).unique().first()

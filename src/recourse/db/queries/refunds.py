@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload, selectinload
 
 from recourse.db import models as m
+from recourse.db.queries.order_access import orders_they_see
 from recourse.domain.refund import cancellation_of
-from recourse.domain.roles import Actor, Role
+from recourse.domain.roles import Actor
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,14 +85,6 @@ def _view(row: m.RefundRow, order: m.OrderRow) -> RefundView:
     )
 
 
-def _visible(actor: Actor) -> Any:
-    if actor.role is Role.buyer:
-        return m.OrderRow.buyer_id == actor.user_id
-    if actor.role is Role.seller:
-        return m.OrderRow.store_id.in_(sorted(actor.store_ids) or [-1])
-    return None
-
-
 def refund(session: Session, actor: Actor, refund_id: int) -> RefundView | None:
     stmt = (
         select(m.RefundRow, m.OrderRow)
@@ -99,7 +92,7 @@ def refund(session: Session, actor: Actor, refund_id: int) -> RefundView | None:
         .join(m.OrderRow, m.OrderRow.id == m.RefundRow.order_id)
         .where(m.RefundRow.id == refund_id)
     )
-    scope = _visible(actor)
+    scope = orders_they_see(actor)
     if scope is not None:
         stmt = stmt.where(scope)
     found = session.execute(stmt).first()
@@ -129,7 +122,7 @@ def refunds_of(
         .order_by(m.RefundRow.id.desc())
         .limit(limit + 1)
     )
-    scope = _visible(actor)
+    scope = orders_they_see(actor)
     if scope is not None:
         stmt = stmt.where(scope)
     if cursor is not None:

@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 from recourse.db import models as m
 from recourse.db.models.orders import StoreStatusCountRow
 from recourse.db.queries.due import MOVES_INTO, effective_status, effective_status_filter
-from recourse.db.queries.order_access import orders_they_see, theirs
+from recourse.db.queries.order_access import orders_they_see
 from recourse.db.queries.timeline import TimelineView
 from recourse.db.repositories.orders import order_from_row, settlement_of
 from recourse.db.repositories.stores import policy_from_row
 from recourse.domain.order import Order, OrderStatus, derive_status, order_totals
 from recourse.domain.policy import PolicyVersion, policy_in_force
-from recourse.domain.roles import Actor, Role
+from recourse.domain.roles import Actor, Role, can_see_order
 
 # "My orders" tabs (§2 statuses as a buyer groups them).
 TABS: dict[str, tuple[str, ...]] = {
@@ -265,7 +265,7 @@ def order_detail(
 ) -> OrderDetail | None:
     """Everything the order page and GET /orders/{id} show; None if not the actor's to see."""
     row = session.get(m.OrderRow, order_id)
-    if row is None or not theirs(actor, row.buyer_id, row.store_id):
+    if row is None or not can_see_order(actor, buyer_id=row.buyer_id, store_id=row.store_id):
         return None
     order = order_from_row(row)
     buyer = session.get(m.UserRow, row.buyer_id)
